@@ -1,0 +1,109 @@
+# Kōbo's front door. `make run` starts the portal with the Kobe demo; `make test` runs the suite.
+# Both do all set-up on a fresh Debian machine: Debian packages (when root), the virtualenv,
+# pinned Python packages, migrations and compiled translations.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: HarfBuzz subsetting and a Japanese font for WeasyPrint, poppler for reading
+# PDFs back, gettext for translations; Chromium for the browser tests.
+DEBS_RUN := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
+DEBS_TEST := $(DEBS_RUN) chromium
+
+.PHONY: help run setup test lint format bench debs-run debs-test clean
+
+help:
+	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
+	@echo "make test   set up everything and run the whole test suite"
+	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
+	@echo "make bench  run the benchmarks under bench/"
+
+# --- Debian packages ----------------------------------------------------------
+
+define ensure_debs
+	@if ! command -v dpkg-query >/dev/null; then \
+	  echo "Not a Debian system: please install the equivalents of: $(1)"; exit 0; fi; \
+	missing=""; \
+	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "These Debian packages are missing:$$missing"; \
+	    echo "Install them, then run make again:  sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+debs-run:
+	$(call ensure_debs,$(DEBS_RUN))
+
+debs-test:
+	$(call ensure_debs,$(DEBS_TEST))
+
+# --- Virtualenv -----------------------------------------------------------------
+
+$(VENV)/.run-installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-test.txt
+	@touch $@ $(VENV)/.run-installed
+
+var:
+	@mkdir -p var/broker/queue var/broker/processed var/results var/private var/media var/mail
+
+# --- Run ----------------------------------------------------------------------------
+
+setup: debs-run $(VENV)/.run-installed var
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_site_content
+	$(MANAGE) create_demo_users
+
+# Web server, Celery worker and beat as three processes; one Ctrl-C stops all three.
+run: setup
+	@echo ""
+	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Demo logins (password for all: $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
+	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 & \
+	  $(VENV)/bin/celery -A portal beat --loglevel=INFO & \
+	  $(MANAGE) runserver $(HOST):$(PORT) & \
+	  wait
+
+# --- Test and lint ----------------------------------------------------------------
+
+test: debs-test $(VENV)/.test-installed var
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: \
+	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
+
+format: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf var static .pytest_cache

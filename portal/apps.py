@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """Site-wide pieces: groups and demo users, health check, error pages, base templates."""
+
+    name = "portal"
+    verbose_name = "Kōbo"
