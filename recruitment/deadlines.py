@@ -1,0 +1,78 @@
+"""The one rule for whether a role takes applications at a given instant.
+
+Everything that asks "is this role open?" — the listings, the role page, the
+application form, the admin and the scheduled tasks — calls :func:`role_state`
+(for one role) or :func:`open_roles_filter` (the same rule as a database
+filter; ``tests/recruitment/test_deadlines.py`` checks the two agree).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CLOSING_SOON = timedelta(hours=72)
+
+
+class RoleState(StrEnum):
+    """Where a role stands for applicants."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSING_SOON = "closing_soon"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+    @property
+    def accepts_applications(self) -> bool:
+        return self in (RoleState.OPEN, RoleState.CLOSING_SOON)
+
+
+STATE_LABELS = {
+    RoleState.UPCOMING: _("Opens soon"),
+    RoleState.OPEN: _("Open"),
+    RoleState.CLOSING_SOON: _("Closing soon"),
+    RoleState.CLOSED: _("Closed"),
+}
+
+
+def role_state(
+    *,
+    role_live: bool,
+    call_live: bool,
+    opens_at: datetime | None,
+    closes_at: datetime,
+    now: datetime | None = None,
+) -> RoleState:
+    """Decide a role's state at ``now``: closed at and after ``closes_at``, upcoming before ``opens_at``.
+
+    A role whose call or itself is not published is closed: nobody can apply to it.
+    Submissions must be complete before the deadline, so ``now == closes_at`` is closed.
+    """
+    now = now or timezone.now()
+    if not (role_live and call_live) or now >= closes_at:
+        return RoleState.CLOSED
+    if opens_at is not None and now < opens_at:
+        return RoleState.UPCOMING
+    if closes_at - now <= CLOSING_SOON:
+        return RoleState.CLOSING_SOON
+    return RoleState.OPEN
+
+
+def open_roles_filter(now: datetime | None = None, *, call_live_field: str = "call_live") -> Q:
+    """The rule of :func:`role_state` as a filter: roles that accept applications at ``now``.
+
+    Expects the queryset to be annotated with the call's liveness (see
+    ``RolePage.objects.with_call()``).
+    """
+    now = now or timezone.now()
+    return Q(live=True, **{call_live_field: True}, closes_at__gt=now) & (
+        Q(opens_at__isnull=True) | Q(opens_at__lte=now)
+    )

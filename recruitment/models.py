@@ -1,0 +1,334 @@
+"""What is being recruited: organisations, task categories, calls and their roles.
+
+The page tree is ``HomePage → CallIndexPage → CallPage → RolePage``: a role
+lives only under a call. Whether a role takes applications is decided by
+``recruitment.deadlines`` alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models import BasePage
+
+from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
+from .deadlines import RoleState, open_roles_filter, role_state
+from .forms import RolePageForm
+
+RICH_FEATURES = ["bold", "link", "ol", "ul"]
+
+
+class Organisation(models.Model):
+    """A municipality (or its department) that publishes calls; several can share one site."""
+
+    name = models.CharField("名称 Name", max_length=100, unique=True, help_text="例: 神戸市")
+    name_en = models.CharField("英語名 English name", max_length=100, blank=True, help_text="e.g. City of Kobe")
+    slug = models.SlugField(unique=True)
+    url = models.URLField("ウェブサイト Website", blank=True)
+    reference_prefix = models.CharField(
+        "受付番号の接頭辞 Reference prefix",
+        max_length=8,
+        default="KOBO",
+        help_text="応募の受付番号の先頭に付く英大文字 (例: KOBE → KOBE-7K3M9Q)",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("slug"),
+        FieldPanel("url"),
+        FieldPanel("reference_prefix"),
+    ]
+
+    class Meta:
+        verbose_name = "団体 Organisation"
+        verbose_name_plural = "団体 Organisations"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskCategory(index.Indexed, models.Model):
+    """A kind of work (e.g. Instagram articles) with the default screening rubric for its roles.
+
+    Edited by city staff under Recruitment → Task categories.
+    """
+
+    name = models.CharField("名称 Name", max_length=100, unique=True)
+    name_en = models.CharField("英語名 English name", max_length=100, blank=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField("説明 Description", blank=True)
+    description_en = models.TextField("英語の説明 English description", blank=True)
+    rubric = StreamField(
+        RUBRIC_BLOCKS,
+        blank=True,
+        verbose_name="標準の評価基準 Default rubric",
+        help_text="新しい業務はこの評価基準で始まります(業務ごとに変更できます)。",
+    )
+    sort_order = models.PositiveSmallIntegerField("表示順 Order", default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("description_en"),
+        FieldPanel("rubric"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("name_en"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "業務カテゴリ Task category"
+        verbose_name_plural = "業務カテゴリ Task categories"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallIndexPage(BasePage):
+    """The list of calls (募集一覧) and the search across their open roles. One per site."""
+
+    intro = models.TextField("導入文 Introduction", blank=True)
+    intro_en = models.TextField("英語の導入文 English introduction", blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["recruitment.CallPage"]
+    max_count = 1
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "募集一覧 Call index"
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import call_index_context
+
+        return {**super().get_context(request, *args, **kwargs), **call_index_context(self, request)}
+
+
+class CallPage(BasePage):
+    """A municipal call (公募) for side-job professionals; its roles are its child pages."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="calls", verbose_name="団体 Organisation"
+    )
+    department = models.CharField("担当部署 Department", max_length=200, blank=True)
+    summary = models.TextField("概要 Summary", help_text="一覧と検索結果に表示する2〜3文の紹介。")
+    summary_en = models.TextField("英語の概要 English summary", blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name="本文 Body")
+    eligibility = RichTextField("応募資格 Eligibility", features=RICH_FEATURES, blank=True)
+    online_work = models.BooleanField("オンラインで業務 Work online", default=True)
+    contract_form = models.CharField("契約形態 Contract", max_length=100, default="業務委託")
+    pay_summary = models.CharField(
+        "報酬 Pay", max_length=200, blank=True, help_text="例: 成果報酬 月1万〜10万円(業務により異なる)"
+    )
+    term_summary = models.CharField("契約期間 Term", max_length=200, blank=True, help_text="例: 1日〜約5か月")
+    selection_process = RichTextField("選考方法 Selection", features=RICH_FEATURES, blank=True)
+    timeline = StreamField([("step", TimelineStepBlock())], blank=True, verbose_name="選考スケジュール Timeline")
+    contact = models.TextField("問い合わせ先 Contact", blank=True)
+    contact_email = models.EmailField("問い合わせメール Contact email", blank=True)
+    personal_data_notice = RichTextField(
+        "個人情報の取扱い Personal-data notice",
+        features=RICH_FEATURES,
+        help_text="応募フォームで表示し、同意を得る文面。変更すると版が上がります。",
+    )
+    personal_data_notice_version = models.PositiveIntegerField("通知の版 Notice version", default=1, editable=False)
+    blind_review = models.BooleanField(
+        "匿名審査 Blind review", default=True, help_text="審査者に氏名・連絡先を見せない(候補に残るまで)。"
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel([FieldPanel("organisation"), FieldPanel("department")], heading="団体 Organisation"),
+        FieldPanel("summary"),
+        FieldPanel("summary_en"),
+        FieldPanel("body"),
+        FieldPanel("eligibility"),
+        MultiFieldPanel(
+            [
+                FieldPanel("online_work"),
+                FieldPanel("contract_form"),
+                FieldPanel("pay_summary"),
+                FieldPanel("term_summary"),
+            ],
+            heading="条件 Conditions",
+        ),
+        FieldPanel("selection_process"),
+        FieldPanel("timeline"),
+        MultiFieldPanel([FieldPanel("contact"), FieldPanel("contact_email")], heading="問い合わせ Contact"),
+        FieldPanel("personal_data_notice"),
+        FieldPanel("blind_review"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["recruitment.CallIndexPage"]
+    subpage_types = ["recruitment.RolePage"]
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "募集 Call"
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import call_page_context
+
+        return {**super().get_context(request, *args, **kwargs), **call_page_context(self, request)}
+
+    def roles(self) -> RolePageQuerySet:
+        """This call's published roles, with category and call liveness loaded (no per-role queries)."""
+        return RolePage.objects.child_of(self).live().with_call().select_related("category")
+
+
+class RolePageQuerySet(PageQuerySet):
+    """Role queries that carry what the deadline rule needs, in one query."""
+
+    def with_call(self) -> RolePageQuerySet:
+        """Annotate ``call_live`` (is the parent call published?) without a query per role."""
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        return self.annotate(call_live=Exists(Page.objects.filter(path=parent_path, live=True)))
+
+    def open_at(self, now: datetime | None = None) -> RolePageQuerySet:
+        """Roles that accept applications at ``now`` (the rule of ``deadlines.role_state``)."""
+        return self.with_call().filter(open_roles_filter(now))
+
+
+RolePageManager = PageManager.from_queryset(RolePageQuerySet)
+
+
+class RolePage(BasePage):
+    """One role (業務) of a call: its own category, headcount, deadline, pay and rubric."""
+
+    class WorkStyle(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PARTLY_ON_SITE = "partly_on_site", _("Partly on site")
+
+    class PayBasis(models.TextChoices):
+        MONTH = "month", _("per month")
+        PIECE = "piece", _("per piece")
+        PROJECT = "project", _("per project")
+
+    category = models.ForeignKey(
+        TaskCategory, on_delete=models.PROTECT, related_name="roles", verbose_name="業務カテゴリ Category"
+    )
+    headcount = models.PositiveSmallIntegerField(
+        "募集人数 Headcount",
+        default=1,
+        validators=[MinValueValidator(1, "募集人数は1人以上にしてください。 Headcount must be at least 1.")],
+    )
+    opens_at = models.DateTimeField("受付開始 Opens", null=True, blank=True, help_text="空欄なら公開と同時に受付開始。")
+    closes_at = models.DateTimeField(
+        "締切 Deadline", db_index=True, help_text="日本時間。この時刻までに応募を完了したものだけを受け付けます。"
+    )
+    summary = models.TextField("概要 Summary", blank=True)
+    summary_en = models.TextField("英語の概要 English summary", blank=True)
+    duties = RichTextField("業務内容 Duties", features=RICH_FEATURES)
+    deliverables = RichTextField("成果物 Deliverables", features=RICH_FEATURES, blank=True)
+    requirements = RichTextField("求めるスキル・経験 Requirements", features=RICH_FEATURES, blank=True)
+    hours_min = models.PositiveSmallIntegerField("週の稼働時間(下限) Hours/week from", null=True, blank=True)
+    hours_max = models.PositiveSmallIntegerField("週の稼働時間(上限) Hours/week to", null=True, blank=True)
+    work_style = models.CharField(
+        "働き方 Work style", max_length=20, choices=WorkStyle.choices, default=WorkStyle.ONLINE
+    )
+    term = models.CharField("契約期間 Term", max_length=100, blank=True, help_text="例: 2020年11月〜2021年3月")
+    pay_text = models.CharField("報酬 Pay", max_length=200, help_text="例: 1記事6,000円(月6記事程度)")
+    pay_min = models.PositiveIntegerField("報酬の下限(円) Pay from (yen)", null=True, blank=True)
+    pay_max = models.PositiveIntegerField("報酬の上限(円) Pay to (yen)", null=True, blank=True)
+    pay_basis = models.CharField("報酬の単位 Pay basis", max_length=10, choices=PayBasis.choices, blank=True)
+    rubric = StreamField(
+        RUBRIC_BLOCKS,
+        blank=True,
+        verbose_name="評価基準 Rubric",
+        help_text="空欄で保存すると業務カテゴリの標準の評価基準が入ります。",
+    )
+
+    objects = RolePageManager()
+    base_form_class = RolePageForm
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("headcount"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
+            heading="募集 Recruitment",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("summary_en"),
+        FieldPanel("duties"),
+        FieldPanel("deliverables"),
+        FieldPanel("requirements"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("hours_min"), FieldPanel("hours_max")]),
+                FieldPanel("work_style"),
+                FieldPanel("term"),
+            ],
+            heading="働き方 Work",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("pay_text"),
+                FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_basis")]),
+            ],
+            heading="報酬 Pay",
+        ),
+        FieldPanel("rubric"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("duties"), index.SearchField("summary")]
+    parent_page_types = ["recruitment.CallPage"]
+    subpage_types: list[str] = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = "業務 Role"
+        indexes = [models.Index(fields=["category", "closes_at"])]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = "締切は受付開始より後にしてください。 The deadline must be after the opening time."
+        if self.hours_min and self.hours_max and self.hours_max < self.hours_min:
+            errors["hours_max"] = "上限は下限以上にしてください。 The upper bound must not be below the lower one."
+        if self.pay_min and self.pay_max and self.pay_max < self.pay_min:
+            errors["pay_max"] = "上限は下限以上にしてください。 The upper bound must not be below the lower one."
+        if (self.pay_min or self.pay_max) and not self.pay_basis:
+            errors["pay_basis"] = "金額を入れたら単位も選んでください。 Choose what the amount is paid per."
+        if errors:
+            raise ValidationError(errors)
+        if not self.rubric and self.category_id:
+            self.rubric = self.category.rubric.raw_data
+
+    def state(self, now: datetime | None = None) -> RoleState:
+        """This role's state at ``now``; uses the ``call_live`` annotation when the query loaded it."""
+        call_live = getattr(self, "call_live", None)
+        if call_live is None:
+            call_live = Page.objects.filter(path=self.path[: -self.steplen], live=True).exists()
+        return role_state(
+            role_live=self.live, call_live=call_live, opens_at=self.opens_at, closes_at=self.closes_at, now=now
+        )
+
+    @property
+    def call(self) -> CallPage:
+        return CallPage.objects.get(path=self.path[: -self.steplen])
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import role_page_context
+
+        return {**super().get_context(request, *args, **kwargs), **role_page_context(self, request)}

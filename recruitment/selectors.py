@@ -1,0 +1,120 @@
+"""Reads of calls and roles for the public pages. Each returns in a fixed number of queries."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import Page
+
+from .deadlines import RoleState
+from .models import CallPage, RolePage, TaskCategory
+
+
+@dataclass
+class CallSummary:
+    """A live call with its open roles counted and the nearest deadline among them."""
+
+    call: CallPage
+    open_roles: int = 0
+    total_roles: int = 0
+    next_deadline: datetime | None = None
+
+
+@dataclass
+class CategoryGroup:
+    """The roles of one task category on a call page."""
+
+    category: TaskCategory
+    roles: list[RolePage] = field(default_factory=list)
+
+
+def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
+    """Live calls that have at least one role open now, nearest deadline first (2 queries)."""
+    now = now or timezone.now()
+    summaries = {call.path: CallSummary(call) for call in CallPage.objects.live().select_related("organisation")}
+    for role in RolePage.objects.live().with_call().only("path", "live", "opens_at", "closes_at"):
+        summary = summaries.get(role.path[: -Page.steplen])
+        if summary is None:
+            continue
+        summary.total_roles += 1
+        if role.state(now).accepts_applications:
+            summary.open_roles += 1
+            if summary.next_deadline is None or role.closes_at < summary.next_deadline:
+                summary.next_deadline = role.closes_at
+    found = [s for s in summaries.values() if s.open_roles]
+    return sorted(found, key=lambda s: s.next_deadline)
+
+
+def call_roles_by_category(
+    call: CallPage, *, now: datetime | None = None, category: str = "", state: str = ""
+) -> list[CategoryGroup]:
+    """The call's published roles grouped by category, filtered by category slug and state (1 query)."""
+    now = now or timezone.now()
+    roles = call.roles().order_by("category__sort_order", "closes_at", "path")
+    if category:
+        roles = roles.filter(category__slug=category)
+    groups: dict[int, CategoryGroup] = {}
+    for role in roles:
+        role_state = role.state(now)
+        if state == "open" and not role_state.accepts_applications:
+            continue
+        if state in {s.value for s in RoleState} - {"open"} and role_state != state:
+            continue
+        role.current_state = role_state
+        groups.setdefault(role.category_id, CategoryGroup(role.category)).roles.append(role)
+    return list(groups.values())
+
+
+def normalise_query(text: str) -> list[str]:
+    """Split a search into terms, folding full-width letters and digits (ＰＲ → PR)."""
+    return unicodedata.normalize("NFKC", text).split()[:8]
+
+
+def search_open_roles(
+    *,
+    q: str = "",
+    category: str = "",
+    work_style: str = "",
+    pay_basis: str = "",
+    order: str = "closing",
+    now: datetime | None = None,
+) -> QuerySet[RolePage]:
+    """Open roles across all calls, filtered and searched (one query when iterated).
+
+    Japanese has no spaces between words, so each term matches as a substring
+    (SQL ``LIKE``) of the role's and its category's and call's text; on
+    PostgreSQL trigram indexes serve these lookups. Terms are AND-ed.
+    """
+    now = now or timezone.now()
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    call_titles = CallPage.objects.filter(path=parent_path)
+    roles = (
+        RolePage.objects.open_at(now)
+        .select_related("category")
+        .annotate(call_title=Subquery(call_titles.values("title")[:1]))
+        .annotate(call_title_en=Subquery(call_titles.values("title_en")[:1]))
+    )
+    if category:
+        roles = roles.filter(category__slug=category)
+    if work_style:
+        roles = roles.filter(work_style=work_style)
+    if pay_basis:
+        roles = roles.filter(pay_basis=pay_basis)
+    for term in normalise_query(q):
+        roles = roles.filter(
+            Q(title__icontains=term)
+            | Q(title_en__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(duties__icontains=term)
+            | Q(requirements__icontains=term)
+            | Q(category__name__icontains=term)
+            | Q(category__name_en__icontains=term)
+            | Q(call_title__icontains=term)
+        )
+    ordering = {"closing": ["closes_at", "path"], "newest": ["-first_published_at", "path"]}
+    return roles.order_by(*ordering.get(order, ordering["closing"]))

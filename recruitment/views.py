@@ -1,0 +1,94 @@
+"""Context for the call index, call and role pages: thin, everything comes from selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .deadlines import RoleState
+from .models import RolePage, TaskCategory
+from .selectors import call_roles_by_category, search_open_roles
+
+PAGE_SIZE = 50
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    from portal.templatetags.kobo import localized_value
+
+    return [("", _("All categories"))] + [
+        (c.slug, str(localized_value(c, "name"))) for c in TaskCategory.objects.only("slug", "name", "name_en")
+    ]
+
+
+class RoleSearchForm(forms.Form):
+    """Filters of the open-roles listing (GET; every field optional)."""
+
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    work_style = forms.ChoiceField(
+        label=_("Work style"), required=False, choices=[("", _("Any")), *RolePage.WorkStyle.choices]
+    )
+    pay_basis = forms.ChoiceField(label=_("Paid"), required=False, choices=[("", _("Any")), *RolePage.PayBasis.choices])
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("closing", _("Deadline, soonest first")), ("newest", _("Newest first"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_choices()
+
+
+class CallFilterForm(forms.Form):
+    """Filters of a call page's roles."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("Accepting applications")), (RoleState.CLOSED.value, _("Closed"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_choices()
+
+
+def call_index_context(page: Any, request: HttpRequest) -> dict[str, Any]:
+    from .selectors import open_call_summaries
+
+    form = RoleSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    roles = list(search_open_roles(**{k: v for k, v in filters.items() if v})[:PAGE_SIZE])
+    now = timezone.now()
+    for role in roles:
+        role.current_state = role.state(now)
+    return {
+        "calls": open_call_summaries(now=now),
+        "form": form,
+        "roles": roles,
+        "searched": bool(request.GET),
+        "page_size": PAGE_SIZE,
+    }
+
+
+def call_page_context(page: Any, request: HttpRequest) -> dict[str, Any]:
+    form = CallFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    groups = call_roles_by_category(page, category=filters.get("category", ""), state=filters.get("state", ""))
+    return {
+        "form": form,
+        "groups": groups,
+        "role_count": sum(len(g.roles) for g in groups),
+        "headcount": sum(r.headcount for g in groups for r in g.roles),
+    }
+
+
+def role_page_context(page: RolePage, request: HttpRequest) -> dict[str, Any]:
+    call = page.get_parent().specific
+    return {"call": call, "role_state": page.state()}

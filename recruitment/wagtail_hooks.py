@@ -1,0 +1,76 @@
+"""Admin for recruitment: one "Recruitment" menu, deadline history, safe deletion of roles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models.deletion import Collector, ProtectedError
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.log_actions import log
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .history import deadline_change
+from .models import Organisation, RolePage, TaskCategory
+
+
+class TaskCategoryViewSet(SnippetViewSet):
+    model = TaskCategory
+    icon = "tag"
+    menu_label = "業務カテゴリ Task categories"
+    list_display = ["name", "name_en", "slug", "sort_order"]
+    search_fields = ["name", "name_en"]
+    ordering = ["sort_order", "name"]
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = "団体 Organisations"
+    list_display = ["name", "name_en", "reference_prefix"]
+    search_fields = ["name", "name_en"]
+
+
+class RecruitmentViewSetGroup(SnippetViewSetGroup):
+    items = (TaskCategoryViewSet, OrganisationViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = "募集 Recruitment"
+    menu_name = "recruitment"
+
+
+register_snippet(RecruitmentViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_deadline_log_action(actions):
+    actions.register_action("recruitment.deadline_change", "締切の変更 Deadline changed", "締切の変更 Deadline changed")
+
+
+@hooks.register("after_edit_page")
+def log_deadline_change(request, page):
+    """Write "deadline changed from X to Y" into the role's history when an edit moved it."""
+    if not isinstance(page.specific, RolePage):
+        return
+    change = deadline_change(page.specific)
+    if change:
+        log(instance=page.specific, action="recruitment.deadline_change", user=request.user, data=change)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_roles_with_applications(request, page):
+    """A role that applications point to (protected relations) cannot be deleted; say why."""
+    if request.method != "POST" or not isinstance(page.specific, RolePage):
+        return None
+    collector = Collector(using="default")
+    try:
+        collector.collect([page.specific])
+    except ProtectedError as exc:
+        messages.error(
+            request,
+            f"「{page.title}」には応募({len(exc.protected_objects)}件)があるため削除できません。"
+            "受付を終えるには締切を変更するか非公開にしてください。"
+            f" This role has {len(exc.protected_objects)} application(s) and cannot be deleted;"
+            " change its deadline or unpublish it instead.",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

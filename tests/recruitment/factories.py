@@ -1,0 +1,91 @@
+"""Builders for calls and roles in tests: real pages in the real tree, published."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from cms.content import ensure_home_page
+from recruitment.models import CallIndexPage, CallPage, Organisation, RolePage, TaskCategory
+
+_seq = count(1)
+
+
+def organisation(**kwargs) -> Organisation:
+    n = next(_seq)
+    defaults = {
+        "name": f"テスト市{n}",
+        "name_en": f"Test City {n}",
+        "slug": f"test-city-{n}",
+        "reference_prefix": "TEST",
+    }
+    return Organisation.objects.create(**{**defaults, **kwargs})
+
+
+def category(**kwargs) -> TaskCategory:
+    n = next(_seq)
+    defaults = {
+        "name": f"カテゴリ{n}",
+        "name_en": f"Category {n}",
+        "slug": f"category-{n}",
+        "rubric": [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})],
+    }
+    return TaskCategory.objects.create(**{**defaults, **kwargs})
+
+
+def call_index() -> CallIndexPage:
+    existing = CallIndexPage.objects.first()
+    if existing:
+        return existing
+    home = ensure_home_page()
+    index = home.add_child(instance=CallIndexPage(title="募集一覧", title_en="Calls", slug="calls"))
+    index.save_revision().publish()
+    return index
+
+
+def call(*, live: bool = True, **kwargs) -> CallPage:
+    n = next(_seq)
+    defaults = {
+        "title": f"テスト募集{n}",
+        "slug": f"call-{n}",
+        "summary": "テスト用の募集です。",
+        "personal_data_notice": "<p>選考のためにのみ使います。</p>",
+    }
+    fields = {**defaults, **kwargs}
+    fields.setdefault("organisation", organisation())
+    page = call_index().add_child(instance=CallPage(**fields))
+    if live:
+        page.save_revision().publish()
+    else:
+        page.live = False
+        page.save()
+    return page
+
+
+def role(
+    parent: CallPage,
+    *,
+    closes_at: datetime | None = None,
+    live: bool = True,
+    **kwargs,
+) -> RolePage:
+    n = next(_seq)
+    defaults = {
+        "title": f"テスト業務{n}",
+        "slug": f"role-{n}",
+        "headcount": 2,
+        "closes_at": closes_at or timezone.now() + timedelta(days=20),
+        "duties": "<p>記事を書きます。</p>",
+        "pay_text": "1記事6,000円",
+    }
+    fields = {**defaults, **kwargs}
+    fields.setdefault("category", category())
+    page = parent.add_child(instance=RolePage(**fields))
+    if live:
+        page.save_revision().publish()
+    else:
+        page.live = False
+        page.save()
+    return page
