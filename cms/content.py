@@ -96,8 +96,7 @@ PAGES: list[dict[str, Any]] = [
 def ensure_home_page() -> HomePage:
     """Return the site's HomePage, replacing Wagtail's placeholder welcome page on first run."""
     home = HomePage.objects.first()
-    # A flushed database (transactional tests) has no tree root; Wagtail's migration made one.
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    root = Page.get_first_root_node()
     if home is None:
         placeholder = Page.objects.filter(depth=2, slug="home").exclude(content_type__model="homepage").first()
         if placeholder:

@@ -17,3 +17,29 @@ def site_content(db):
 @pytest.fixture
 def demo_users(db):
     call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def restore_migration_data() -> None:
+    """Put back what migrations create and a transactional test's flush removes.
+
+    Live-server tests run in transactions that end with a flush of every table,
+    taking Wagtail's locale, root page and collection and our groups with them.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    from portal.groups import replace_default_workflow, sync_groups
+
+    ContentType.objects.clear_cache()  # the flush recreated content types under new ids
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    sync_groups(apps)
+    replace_default_workflow(apps)

@@ -62,3 +62,13 @@ def assert_accessible(axe):
         assert violations == [], results.generate_report()
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Browser tests are transactional: restore the data migrations made before each one."""
+    if request.node.get_closest_marker("django_db"):
+        from tests.conftest import restore_migration_data
+
+        request.getfixturevalue("transactional_db")
+        restore_migration_data()
