@@ -73,6 +73,7 @@ setup: debs-run $(VENV)/.run-installed var
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_site_content
+	$(MANAGE) load_kobe_demo
 	$(MANAGE) create_demo_users
 
 # Web server, Celery worker and beat as three processes; one Ctrl-C stops all three.
