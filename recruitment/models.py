@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -188,6 +189,12 @@ class CallPage(BasePage):
 
         return {**super().get_context(request, *args, **kwargs), **call_page_context(self, request)}
 
+    def route(self, request, path_components):
+        """An unpublished call hides its roles too: Wagtail checks only the last page's liveness."""
+        if not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
     def roles(self) -> RolePageQuerySet:
         """This call's published roles, with category and call liveness loaded (no per-role queries)."""
         return RolePage.objects.child_of(self).live().with_call().select_related("category")
@@ -327,6 +334,10 @@ class RolePage(BasePage):
     @property
     def call(self) -> CallPage:
         return CallPage.objects.get(path=self.path[: -self.steplen])
+
+    def get_sitemap_urls(self, request=None):
+        """Roles of an unpublished call are not public, so not in the sitemap."""
+        return super().get_sitemap_urls(request) if self.call.live else []
 
     def get_context(self, request, *args, **kwargs):
         from .views import role_page_context

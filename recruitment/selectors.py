@@ -67,6 +67,9 @@ def call_roles_by_category(
             continue
         role.current_state = role_state
         groups.setdefault(role.category_id, CategoryGroup(role.category)).roles.append(role)
+    for group in groups.values():
+        # Open roles first by deadline; closed ones stay readable at the end.
+        group.roles.sort(key=lambda r: r.current_state == RoleState.CLOSED)
     return list(groups.values())
 
 

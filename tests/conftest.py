@@ -8,6 +8,16 @@ from django.core.management import call_command
 from cms.content import ensure_site_content
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Japanese: a request to /en/ leaves English active in the thread."""
+    from django.utils import translation
+
+    translation.activate("ja")
+    yield
+    translation.activate("ja")
+
+
 @pytest.fixture
 def site_content(db):
     """The home page, settings and standard pages, as `make run` creates them."""

@@ -1,0 +1,152 @@
+"""Home, call page and the open-roles listing: filters, Japanese search and constant query counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from recruitment.models import RolePage
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(site_content):
+    video = f.category(name="イベント等記録動画撮影", name_en="Event video", slug="event-video")
+    photo = f.category(name="イベント等記録写真撮影", name_en="Event photos", slug="event-photos")
+    insta = f.category(name="Instagram掲載記事制作", name_en="Instagram articles", slug="instagram")
+    call = f.call(title="神戸市 広報分野の副業人材", title_en="Kobe PR side jobs")
+    now = timezone.now()
+    roles = {
+        "video": f.role(
+            call,
+            title="イベント動画の撮影",
+            category=video,
+            work_style="partly_on_site",
+            pay_min=30000,
+            pay_basis="project",
+            closes_at=now + timedelta(days=10),
+        ),
+        "planning": f.role(
+            call,
+            title="施策PR動画の構成企画",
+            category=video,
+            pay_min=100000,
+            pay_basis="month",
+            closes_at=now + timedelta(days=20),
+        ),
+        "photo": f.role(
+            call,
+            title="イベント写真の撮影",
+            category=photo,
+            work_style="partly_on_site",
+            closes_at=now + timedelta(days=5),
+        ),
+        "insta": f.role(
+            call,
+            title="Instagram記事の制作",
+            category=insta,
+            pay_min=6000,
+            pay_basis="piece",
+            closes_at=now + timedelta(days=2),
+        ),
+        "closed": f.role(call, title="終了した動画業務", category=video, closes_at=now - timedelta(days=1)),
+    }
+    return call, roles
+
+
+def _titles(response) -> list[str]:
+    return [role.title for role in response.context["roles"]]
+
+
+def test_home_lists_open_calls_with_counts_and_nearest_deadline(client, catalogue):
+    call, roles = catalogue
+    html = client.get("/").content.decode()
+    assert call.title in html
+    assert "4 件の業務を募集中(全 5 件)" in html
+    local = timezone.localtime(roles["insta"].closes_at)
+    assert f"{local.year}年{local.month}月{local.day}日" in html
+
+
+def test_search_in_japanese_finds_the_video_roles(client, catalogue):
+    response = client.get("/calls/", {"q": "動画"})
+    assert sorted(_titles(response)) == ["イベント動画の撮影", "施策PR動画の構成企画"]
+
+
+def test_search_matches_category_names_and_full_width_letters(client, catalogue):
+    assert _titles(client.get("/calls/", {"q": "ｉｎｓｔａｇｒａｍ"})) == ["Instagram記事の制作"]
+    assert _titles(client.get("/calls/", {"q": "記録写真"})) == ["イベント写真の撮影"]
+    assert _titles(client.get("/calls/", {"q": "動画 企画"})) == ["施策PR動画の構成企画"]
+
+
+def test_filters_by_category_work_style_and_pay_basis(client, catalogue):
+    assert sorted(_titles(client.get("/calls/", {"category": "event-video"}))) == [
+        "イベント動画の撮影",
+        "施策PR動画の構成企画",
+    ]
+    assert sorted(_titles(client.get("/calls/", {"work_style": "partly_on_site"}))) == [
+        "イベント写真の撮影",
+        "イベント動画の撮影",
+    ]
+    assert _titles(client.get("/calls/", {"pay_basis": "month"})) == ["施策PR動画の構成企画"]
+
+
+def test_listing_orders_by_deadline_or_newest_and_hides_closed_roles(client, catalogue):
+    closing = _titles(client.get("/calls/", {"order": "closing"}))
+    assert closing == ["Instagram記事の制作", "イベント写真の撮影", "イベント動画の撮影", "施策PR動画の構成企画"]
+    newest = _titles(client.get("/calls/", {"order": "newest"}))
+    assert newest[0] == "Instagram記事の制作"
+    assert "終了した動画業務" not in closing
+
+
+def test_unknown_filter_values_are_ignored_not_errors(client, catalogue):
+    response = client.get("/calls/", {"category": "<script>", "order": "x", "q": "a" * 500})
+    assert response.status_code == 200
+
+
+def test_call_page_groups_roles_by_category_and_filters_by_state(client, catalogue):
+    call, _ = catalogue
+    response = client.get(call.url)
+    groups = {g.category.slug: [r.title for r in g.roles] for g in response.context["groups"]}
+    assert groups["event-video"] == ["イベント動画の撮影", "施策PR動画の構成企画", "終了した動画業務"]
+    html = response.content.decode()
+    assert "受付終了" in html
+    assert "締切間近" in html  # the Instagram role closes within 72 hours
+    open_only = client.get(call.url, {"state": "open"}).context["groups"]
+    assert "終了した動画業務" not in [r.title for g in open_only for r in g.roles]
+    closed_only = client.get(call.url, {"state": "closed"}).context["groups"]
+    assert [r.title for g in closed_only for r in g.roles] == ["終了した動画業務"]
+    by_category = client.get(call.url, {"category": "instagram"}).context["groups"]
+    assert [g.category.slug for g in by_category] == ["instagram"]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["call", "role", "index"])
+def test_query_count_does_not_grow_with_roles(client, site_content, path):
+    counts = []
+    for n in (10, 100):
+        call = f.call()
+        roles = [f.role(call, category=f.category()) for _ in range(n)]
+        url = {"call": call.url, "role": roles[-1].url, "index": "/calls/"}[path]
+        client.get(url)  # warm per-process caches (site root paths, content types)
+        counts.append(_queries(client, url))
+        RolePage.objects.filter(pk__in=[r.pk for r in roles]).delete()
+    assert counts[0] == counts[1], counts
+
+
+def test_roles_of_an_unpublished_call_are_not_public(client, site_content):
+    hidden = f.call(live=False)
+    role = f.role(hidden, title="非公開の募集の業務")
+    assert client.get(role.url).status_code == 404
+    assert client.get(hidden.url).status_code == 404
+    assert role.url not in client.get("/sitemap.xml").content.decode()
