@@ -76,17 +76,13 @@ setup: debs-run $(VENV)/.run-installed var
 	$(MANAGE) load_kobe_demo
 	$(MANAGE) create_demo_users
 
-# Web server, Celery worker and beat as three processes; one Ctrl-C stops all three.
+# Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
 run: setup
 	@echo ""
 	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Demo logins (password for all: $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
 	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 & \
-	  $(VENV)/bin/celery -A portal beat --loglevel=INFO & \
-	  $(MANAGE) runserver $(HOST):$(PORT) & \
-	  wait
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 # --- Test and lint ----------------------------------------------------------------
 
