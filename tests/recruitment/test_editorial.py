@@ -158,3 +158,12 @@ def test_an_edit_that_keeps_the_deadline_is_not_logged_as_a_change(site_content,
     request.user = editor
     log_deadline_change(request, role)
     assert not PageLogEntry.objects.filter(page=role, action="recruitment.deadline_change").exists()
+
+
+def test_admin_explorer_shows_each_roles_state_and_deadline(site_content):
+    from zoneinfo import ZoneInfo
+
+    deadline = timezone.datetime(2031, 3, 31, 23, 59, tzinfo=ZoneInfo("Asia/Tokyo"))
+    role = f.role(f.call(), closes_at=deadline, title="動画編集")
+    with time_machine.travel(deadline + timedelta(minutes=1)):
+        assert role.get_admin_display_title() == "動画編集【受付終了・締切 2031年3月31日(月) 23:59】"
