@@ -65,7 +65,7 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt
 	@touch $@ $(VENV)/.run-installed
 
 var:
-	@mkdir -p var/broker/queue var/broker/processed var/results var/private var/media var/mail
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/results var/private var/media var/mail
 
 # --- Run ----------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
-	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: \
+	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 format: $(VENV)/.test-installed

@@ -253,6 +253,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
@@ -275,12 +276,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang when the broker is down: fail fast
+# (the outbox and beat make up for it).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in code (reviewed, versioned, the same on every
 # machine); see docs/adr/0002-beat-schedule-in-code.md.
 CELERY_BEAT_SCHEDULE = {
+    "send-outbox": {
+        "task": "applications.tasks.send_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "publish-scheduled-pages": {
         "task": "portal.tasks.publish_scheduled",
         "schedule": 60.0,
@@ -336,6 +346,8 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # Only the local and test settings may create the demo users with their known
 # password; production leaves this False.
 KOBO_DEMO_ALLOWED = False
+# The public address used in emailed links (no trailing slash).
+KOBO_PUBLIC_URL = os.environ.get("KOBO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 KOBO_DEMO_PASSWORD = "kobo-demo-2026"  # noqa: S105 - demo only, refused unless KOBO_DEMO_ALLOWED
 
 LOGGING = {

@@ -53,7 +53,7 @@ def test_a_separate_worker_process_runs_tasks_without_redis(tmp_path):
         "CELERY_BROKER_URL": "filesystem://",
         "CELERY_RESULT_BACKEND": "",
     }
-    for folder in ("broker/queue", "broker/processed", "results"):
+    for folder in ("broker/queue", "broker/processed", "broker/control", "results"):
         (tmp_path / folder).mkdir(parents=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO"],
