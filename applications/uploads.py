@@ -1,0 +1,480 @@
+"""Checks for the portfolio files that applicants upload.
+
+Every uploaded file is treated as hostile until it has passed all of these
+checks. `check_upload` reads the upload (never more than the size limit plus
+one byte), checks the original file name, decides the file type from the
+content, and then checks the content for its kind:
+
+* PDF files are parsed with pypdf and refused when they are damaged,
+  encrypted, carry scripts, attachments or automatic actions, or contain a
+  second file format (a ZIP archive or HTML) that another program could run.
+  A PDF that passes is returned byte for byte as it was sent.
+* JPEG and PNG images are refused when they are damaged or claim more pixels
+  than `MAX_IMAGE_PIXELS`; an image that passes is decoded and encoded again,
+  which drops EXIF (with GPS positions), ICC profiles, comments, text chunks
+  and anything appended after the end of the image.
+
+Each refusal is a `ValidationError` with a `code` and a message in Japanese
+followed by English, ready to show next to the form field. No exception from
+the parsers escapes: anything they cannot read is refused as damaged.
+
+The module stores nothing. The caller stores `CheckedUpload.content` under a
+name it generates itself, and keeps `original_name` only for display.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+__all__ = [
+    "ALLOWED_EXTENSIONS",
+    "MAX_IMAGE_PIXELS",
+    "MAX_NAME_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "CheckedUpload",
+    "check_upload",
+]
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_NAME_BYTES = 200
+
+# The file name extensions accepted for each kind (compared in lower case),
+# and the one extension that the checked file is given.
+ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "pdf": (".pdf",),
+    "jpeg": (".jpg", ".jpeg"),
+    "png": (".png",),
+}
+CANONICAL_EXTENSIONS: dict[str, str] = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+
+# MIME types reported by `filetype` for the kinds we accept. An animated PNG
+# is a PNG; re-encoding keeps its first frame.
+_KIND_BY_MIME: dict[str, str] = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpeg",
+    "image/png": "png",
+    "image/apng": "png",
+}
+
+# Pillow format names for each image kind. Phones write JPEGs with a depth map
+# or a preview as MPO (a JPEG with more pictures after the first); the first
+# picture is an ordinary JPEG, and only that one is kept.
+_PILLOW_FORMATS: dict[str, tuple[str, ...]] = {"jpeg": ("JPEG", "MPO"), "png": ("PNG",)}
+
+_JPEG_QUALITY = 90
+_READ_CHUNK = 64 * 1024
+
+# Unicode categories refused in file names: control (Cc), format (Cf: bidi
+# overrides such as U+202E, zero-width characters, BOM), lone surrogates (Cs),
+# and the line and paragraph separators (Zl, Zp).
+_REFUSED_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+# PDF names that run code, carry other files or act on their own. Matched as
+# whole names (after #xx escapes are decoded), both as dictionary keys and as
+# name values, e.g. `/S /JavaScript` or `/Type /EmbeddedFile`.
+_PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/ImportData",
+        "/GoToE",
+    }
+)
+# Open actions of these types are refused; an open action that is a
+# destination (show page 1, fit to window) is harmless and common.
+_PDF_CODE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/Rendition"})
+# A walk through more objects than this is refused rather than left to run.
+_PDF_MAX_OBJECTS = 1_000_000
+
+# A PDF name token: a slash and the regular characters after it (PDF 2.0,
+# 7.3.5). Delimiters and white space end it.
+_PDF_NAME_TOKEN = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# The start of a stream's data: the keyword `stream` (not the end of
+# `endstream`) and its end of line.
+_PDF_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# Signs of a second format inside a PDF: a ZIP local file header, or HTML and
+# SVG tags that a browser sniffing the content would run. The tag must be
+# followed by white space, `>` or `/`, so that four random bytes in
+# compressed image data are far less likely to look like a tag.
+_ZIP_LOCAL_HEADER = b"PK\x03\x04"
+_MARKUP_TAG = re.compile(rb"<(?:script|html|svg)[\s/>]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed every check.
+
+    `content` is what the caller should store: the PDF as sent, or the image
+    encoded again without metadata. `size` and `sha256` describe `content`.
+    `extension` is the canonical extension for `kind` (".pdf", ".jpg" or
+    ".png"), for the name the caller generates. `original_name` is the name
+    the applicant's browser sent (NFC-normalised), for display only.
+    """
+
+    content: bytes
+    kind: str
+    extension: str
+    original_name: str
+    size: int
+    sha256: str
+
+
+_MESSAGES: dict[str, str] = {
+    "empty": "空のファイルです。中身のあるファイルを選んでください。 The file is empty. Choose a file with content.",
+    "too_large": (
+        "ファイルが大きすぎます。1 つのファイルは 10 MB までです。"
+        " The file is too large. Each file may be at most 10 MB."
+    ),
+    "name_path": (
+        "ファイル名に「/」「\\」「..」は使えません。名前を付け直してから送ってください。"
+        " The file name must not contain “/”, “\\” or “..”. Rename the file and try again."
+    ),
+    "name_control": (
+        "ファイル名に使えない制御文字（文字の向きを変える記号など）が含まれています。名前を付け直してから送ってください。"
+        " The file name contains control characters (such as text direction marks). Rename the file and try again."
+    ),
+    "name_too_long": (
+        "ファイル名が長すぎます。短い名前に付け直してから送ってください。"
+        " The file name is too long. Give the file a shorter name and try again."
+    ),
+    "bad_extension": (
+        "PDF、JPEG、PNG のファイルだけを送れます。"
+        "ファイル名は .pdf、.jpg、.jpeg、.png のどれかで終わるようにしてください。"
+        " Only PDF, JPEG and PNG files can be sent; the name must end in .pdf, .jpg, .jpeg or .png."
+    ),
+    "unsupported_type": "PDF、JPEG、PNG のファイルだけを送れます。 Only PDF, JPEG and PNG files can be sent.",
+    "type_mismatch": (
+        "ファイルの中身と名前（拡張子）が一致しません。中身に合った拡張子で保存し直してから送ってください。"
+        " The file's content does not match its name (extension). Save it under a matching extension and try again."
+    ),
+    "pdf_damaged": (
+        "PDF が壊れているか、読み取れません。保存し直してから送ってください。"
+        " The PDF is damaged or cannot be read. Save it again and retry."
+    ),
+    "pdf_encrypted": (
+        "パスワードで保護された PDF は受け付けられません。保護を外してから送ってください。"
+        " Password-protected PDFs cannot be accepted. Remove the protection and try again."
+    ),
+    "pdf_active_content": (
+        "スクリプト、添付ファイル、自動で動く処理を含む PDF は受け付けられません。"
+        "「PDF として印刷」などで保存し直してから送ってください。"
+        " PDFs with scripts, attached files or automatic actions cannot be accepted."
+        " Save it again, e.g. with “Print to PDF”, and try again."
+    ),
+    "pdf_polyglot": (
+        "PDF の中に別の種類のデータ（ZIP や HTML など）が含まれているため受け付けられません。"
+        "「PDF として印刷」などで保存し直してから送ってください。"
+        " The PDF contains another kind of data (such as ZIP or HTML) and cannot be accepted."
+        " Save it again, e.g. with “Print to PDF”, and try again."
+    ),
+    "image_too_many_pixels": (
+        "画像の画素数が多すぎます（4,000 万画素まで）。縮小してから送ってください。"
+        " The image has too many pixels (at most 40 million). Make it smaller and try again."
+    ),
+    "image_damaged": (
+        "画像が壊れているか、読み取れません。保存し直してから送ってください。"
+        " The image is damaged or cannot be read. Save it again and retry."
+    ),
+}
+
+
+def _refuse(code: str) -> ValidationError:
+    return ValidationError(_MESSAGES[code], code=code)
+
+
+def check_upload(uploaded: UploadedFile) -> CheckedUpload:
+    """Check one uploaded portfolio file and return what may be stored.
+
+    The checks run in this order and the first failure is raised as a
+    `ValidationError` with a `code`: size, file name, content type (decided
+    from the bytes, and it must agree with the extension), then the checks
+    for the kind (PDF structure, or image decoding and re-encoding).
+    """
+    data = _read_limited(uploaded)
+    name = _check_name(uploaded.name)
+    name_kind = _kind_from_name(name)
+    kind = _kind_from_content(data)
+    if kind != name_kind:
+        raise _refuse("type_mismatch")
+    if kind == "pdf":
+        _check_pdf(data)
+        content = data
+    else:
+        content = _reencode_image(data, kind)
+    return CheckedUpload(
+        content=content,
+        kind=kind,
+        extension=CANONICAL_EXTENSIONS[kind],
+        original_name=name,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+# --- Size ---------------------------------------------------------------------
+
+
+def _read_limited(uploaded: UploadedFile) -> bytes:
+    """Read the upload, refusing it once it is known to exceed the limit.
+
+    A declared size over the limit is refused without reading. Otherwise at
+    most `MAX_UPLOAD_BYTES + 1` bytes are read, so a stream that is larger than
+    it claims is never read to its end.
+    """
+    declared = getattr(uploaded, "size", None)
+    if isinstance(declared, int) and declared > MAX_UPLOAD_BYTES:
+        raise _refuse("too_large")
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # Not seekable: read from where it stands.
+        uploaded.seek(0)
+    buffer = bytearray()
+    while len(buffer) <= MAX_UPLOAD_BYTES:
+        chunk = uploaded.read(min(_READ_CHUNK, MAX_UPLOAD_BYTES + 1 - len(buffer)))
+        if not chunk:
+            break
+        buffer += chunk
+    if not buffer:
+        raise _refuse("empty")
+    if len(buffer) > MAX_UPLOAD_BYTES:
+        raise _refuse("too_large")
+    return bytes(buffer)
+
+
+# --- Name ---------------------------------------------------------------------
+
+
+def _check_name(raw_name: str | None) -> str:
+    """Return the NFC-normalised original name, or refuse it.
+
+    Django's upload handling already keeps only the last path component, but
+    this check does not rely on it: names with `/` or `\\` (so no path parts
+    at all), names that are `.` or `..`, names with control, format (bidi,
+    zero-width) or separator characters, and names longer than
+    `MAX_NAME_BYTES` bytes of UTF-8 are refused, whoever built the upload.
+    """
+    name = unicodedata.normalize("NFC", raw_name or "")
+    if "/" in name or "\\" in name or name in {".", ".."}:
+        raise _refuse("name_path")
+    if any(unicodedata.category(char) in _REFUSED_NAME_CATEGORIES for char in name):
+        raise _refuse("name_control")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise _refuse("name_too_long")
+    return name
+
+
+def _kind_from_name(name: str) -> str:
+    """The kind the extension names; refuse a name without an allowed one.
+
+    Only the last extension counts, so "cv.pdf.exe" is refused here. The part
+    before the extension must contain something other than dots and spaces.
+    """
+    lowered = name.lower()
+    for kind, extensions in ALLOWED_EXTENSIONS.items():
+        for extension in extensions:
+            if lowered.endswith(extension) and name[: -len(extension)].strip(" ."):
+                return kind
+    raise _refuse("bad_extension")
+
+
+# --- Content type -------------------------------------------------------------
+
+
+def _kind_from_content(data: bytes) -> str:
+    """The kind decided from the bytes by `filetype`; refuse anything else."""
+    try:
+        guess = filetype.guess(data)
+    except Exception as error:  # A sniffer must not turn bad bytes into a 500.
+        raise _refuse("unsupported_type") from error
+    kind = _KIND_BY_MIME.get(guess.mime) if guess is not None else None
+    if kind is None:
+        raise _refuse("unsupported_type")
+    return kind
+
+
+# --- PDF ----------------------------------------------------------------------
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF that is damaged, encrypted, active or a polyglot.
+
+    Two independent looks: the raw bytes (outside stream data) are searched for
+    the dangerous names, including `#xx`-escaped spellings, and every object
+    pypdf can reach or finds in the cross-reference tables, including those in
+    compressed object streams, is walked for the same names.
+    """
+    if not data.startswith(b"%PDF-"):
+        raise _refuse("pdf_damaged")
+    if _ZIP_LOCAL_HEADER in data or _MARKUP_TAG.search(data):
+        raise _refuse("pdf_polyglot")
+    if _raw_pdf_has_active_names(data):
+        raise _refuse("pdf_active_content")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise _refuse("pdf_encrypted")
+            active = _parsed_pdf_is_active(reader)
+    except ValidationError:
+        raise
+    except Exception as error:  # Includes RecursionError from deeply nested objects.
+        raise _refuse("pdf_damaged") from error
+    if active:
+        raise _refuse("pdf_active_content")
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """The PDF bytes with the data of each stream left out.
+
+    Stream data is mostly compressed; leaving it out keeps three random bytes
+    of a photograph from reading as `/JS`. A stream without `endstream` is not
+    skipped. Object streams are compressed, so their contents are checked by
+    the parsed walk instead.
+    """
+    parts: list[bytes] = []
+    position = 0
+    for match in _PDF_STREAM_START.finditer(data):
+        if match.start() < position:
+            continue
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            break
+        parts.append(data[position : match.end()])
+        position = end
+    parts.append(data[position:])
+    return b"".join(parts)
+
+
+def _raw_pdf_has_active_names(data: bytes) -> bool:
+    for token in _PDF_NAME_TOKEN.findall(_outside_streams(data)):
+        decoded = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), token)
+        if decoded.decode("latin-1") in _PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
+def _parsed_pdf_is_active(reader: PdfReader) -> bool:
+    """Whether the parsed document has scripts, attachments or automatic actions."""
+    root = reader.root_object  # Falls back to a search for the catalog when the trailer is damaged.
+    if len(reader.pages) == 0:
+        raise ValueError("no pages")
+    if "/AA" in root:
+        return True
+    open_action = root.get("/OpenAction")
+    if isinstance(open_action, IndirectObject):
+        open_action = open_action.get_object()
+    if isinstance(open_action, DictionaryObject) and open_action.get("/S") in _PDF_CODE_ACTIONS:
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+
+    pending: list[Any] = [reader.trailer, root]
+    for generation, entries in reader.xref.items():
+        pending.extend(IndirectObject(number, generation, reader) for number in entries)
+    pending.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        visited += 1
+        if visited > _PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(item, DictionaryObject):  # Streams are dictionaries too.
+            for dict_key, value in item.items():
+                if dict_key in _PDF_ACTIVE_NAMES:
+                    return True
+                pending.append(value)
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+        elif isinstance(item, NameObject) and item in _PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
+# --- Images -------------------------------------------------------------------
+
+
+def _open_image(data: bytes, kind: str) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    if image.format not in _PILLOW_FORMATS[kind]:
+        raise ValueError(f"Pillow read {image.format}, expected {kind}")
+    return image
+
+
+def _reencode_image(data: bytes, kind: str) -> bytes:
+    """Decode the image and encode it again without metadata or trailing bytes."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns about, then refuses, decompression bombs; make both refusals.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            header = _open_image(data, kind)
+            width, height = header.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _refuse("image_too_many_pixels")
+            header.verify()  # Checks structure (PNG chunk CRCs); the object is then unusable.
+            image = _open_image(data, kind)
+            image.load()
+            return _encode(image, kind)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _refuse("image_too_many_pixels") from error
+    except Exception as error:  # Anything Pillow cannot decode is refused, not a 500.
+        raise _refuse("image_damaged") from error
+
+
+def _encode(image: Image.Image, kind: str) -> bytes:
+    """Encode the decoded pixels as a fresh file of the same kind.
+
+    The EXIF orientation is applied to the pixels first (the tag itself is
+    dropped with the rest of EXIF, and phone photos would otherwise turn on
+    their side). Then `info` is emptied, because Pillow's encoders copy some
+    of it (ICC profile, comments) into the new file. Only PNG transparency,
+    which belongs to the pixels, is kept.
+    """
+    try:
+        upright = ImageOps.exif_transpose(image)
+    except Exception:  # Unreadable EXIF: keep the pixels as they are.
+        upright = image.copy()
+    transparency = upright.info.get("transparency")
+    upright.info = {}
+    output = io.BytesIO()
+    if kind == "jpeg":
+        if upright.mode not in ("L", "RGB"):
+            upright = upright.convert("RGB")
+        upright.save(output, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
+    else:
+        options: dict[str, Any] = {}
+        if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+            upright = upright.convert("RGBA")
+        elif transparency is not None:
+            options["transparency"] = transparency
+        upright.save(output, format="PNG", **options)
+    return output.getvalue()
