@@ -25,6 +25,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("", include("recruitment.urls")),
+    path("", include("applications.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -21,6 +21,13 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production.")
 
+if not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must point at Redis in production: rate limits and locks must be shared by all web processes."
+    )
+# Behind a proxy the visitor's address is in a header the proxy sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+
 KOBO_DEMO_ALLOWED = False
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 

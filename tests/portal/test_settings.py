@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_production(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env_overrides})
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", "CACHE_URL": "redis://127.0.0.1:6379/1"})
+    env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=ROOT,
@@ -57,3 +58,9 @@ def test_private_storage_is_not_under_media(settings):
     assert not Path(private.location).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
     with pytest.raises(ValueError, match="no public URL"):
         private.url("cv.pdf")
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = _load_production({"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "kobo.example.jp", "CACHE_URL": ""})
+    assert result.returncode != 0
+    assert "CACHE_URL must point at Redis" in result.stderr

@@ -1,0 +1,422 @@
+"""One form per step of the application wizard. Each knows its fields and its own checks.
+
+Messages are written in English and translated (``locale/ja``); the Japanese site
+shows Japanese. Every form takes ``call`` and ``roles`` (the call's published
+roles) so deadlines and requirements are checked on the server at every step.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.models import CallPage, RolePage
+from recruitment.templatetags.recruitment_tags import format_japan_datetime
+
+from .text import digits, email_key, furigana, is_katakana
+from .uploads import check_upload
+
+MAX_ROLES = 3
+
+PREFECTURES = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+]
+
+
+class StepForm(forms.Form):
+    """Base of the step forms: knows the call, its roles and the roles chosen so far."""
+
+    title: Any = ""
+    hint: Any = ""
+    do_not_call_in_templates = True  # templates read ``title`` from the class
+
+    def __init__(self, *args: Any, call: CallPage, roles: list[RolePage], chosen: list[RolePage], **kwargs: Any):
+        self.call = call
+        self.roles = roles
+        self.chosen = chosen
+        super().__init__(*args, **kwargs)
+
+
+def role_label(role: RolePage) -> str:
+    return f"{role.title}({role.headcount}人・{format_japan_datetime(role.closes_at, 'ja')} 締切)"
+
+
+class RolesForm(StepForm):
+    """Step 1: one to three open roles of the call, in order of preference."""
+
+    title = _("Choose roles")
+    hint = _("Choose up to three roles of this call, in order of preference. Only roles still open can be chosen.")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        now = timezone.now()
+        open_roles = [r for r in self.roles if r.state(now).accepts_applications]
+        choices = [("", _("— none —"))] + [(str(r.pk), role_label(r)) for r in open_roles]
+        for rank in range(1, MAX_ROLES + 1):
+            self.fields[f"choice_{rank}"] = forms.ChoiceField(
+                label=_("Preference %(rank)s") % {"rank": rank},
+                choices=choices,
+                required=rank == 1,
+                error_messages={
+                    "required": _("Choose at least one role."),
+                    "invalid_choice": _("This role is not open."),
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        picked = [cleaned.get(f"choice_{rank}") for rank in range(1, MAX_ROLES + 1)]
+        seen: set[str] = set()
+        for rank, value in enumerate(picked, start=1):
+            if value and value in seen:
+                self.add_error(f"choice_{rank}", _("You chose this role already; choose a different one or none."))
+            if value:
+                seen.add(value)
+        if picked[2] and not picked[1]:
+            self.add_error("choice_2", _("Fill in preference 2 before preference 3."))
+        return cleaned
+
+    def chosen_role_ids(self) -> list[int]:
+        return [
+            int(self.cleaned_data[f"choice_{r}"])
+            for r in range(1, MAX_ROLES + 1)
+            if self.cleaned_data.get(f"choice_{r}")
+        ]
+
+
+class SelfCheckForm(StepForm):
+    """Step 2: does the work fit? Warnings ask for confirmation; only online work is a hard requirement."""
+
+    title = _("Check the conditions")
+    hint = _("These questions help you check that the work fits your situation.")
+
+    hours_per_week = forms.IntegerField(
+        label=_("Hours you can work per week"),
+        min_value=1,
+        max_value=80,
+        error_messages={
+            "required": _("Enter the hours per week you can work."),
+            "invalid": _("Enter a whole number of hours, for example 5."),
+        },
+    )
+    online_ok = forms.TypedChoiceField(
+        label=_("Can you work online (computer, internet, video calls)?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer whether you can work online.")},
+    )
+    pay_understood = forms.BooleanField(
+        label=_("I have read how each chosen role is paid (per month, per piece or per project)."),
+        error_messages={"required": _("Confirm that you have read how the roles are paid.")},
+    )
+    accept_warnings = forms.BooleanField(
+        label=_("I understand the points above and still want to apply."), required=False
+    )
+
+    def warnings(self) -> list[str]:
+        hours = self.cleaned_data.get("hours_per_week") if hasattr(self, "cleaned_data") else None
+        if not hours:
+            return []
+        return [
+            str(_("%(role)s expects at least %(min)s hours a week; you said %(hours)s."))
+            % {"role": r.title, "min": r.hours_min, "hours": hours}
+            for r in self.chosen
+            if r.hours_min and hours < r.hours_min
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("online_ok") is False and any(r.work_style == RolePage.WorkStyle.ONLINE for r in self.chosen):
+            self.add_error("online_ok", _("The roles you chose are done online, so working online is required."))
+        if self.warnings() and not cleaned.get("accept_warnings"):
+            self.add_error("accept_warnings", _("Some conditions do not fit; tick the box to apply anyway."))
+        return cleaned
+
+
+class AboutYouForm(StepForm):
+    """Step 3: name, furigana, contact and address. No date of birth."""
+
+    title = _("About you")
+    family_name = forms.CharField(label=_("Family name (姓)"), max_length=100)
+    given_name = forms.CharField(label=_("Given name (名)"), max_length=100)
+    family_name_kana = forms.CharField(
+        label=_("Family name in katakana (セイ)"), max_length=100, help_text=_("Hiragana is converted to katakana.")
+    )
+    given_name_kana = forms.CharField(
+        label=_("Given name in katakana (メイ)"), max_length=100, help_text=_("Hiragana is converted to katakana.")
+    )
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, help_text=_("We send your reference number and updates here.")
+    )
+    email_confirm = forms.EmailField(label=_("Email address again"), max_length=254)
+    phone = forms.CharField(
+        label=_("Phone number"), max_length=20, help_text=_("Digits; hyphens are optional. Example: 078-123-4567")
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=10, help_text=_("7 digits; the hyphen is optional. Example: 650-8570")
+    )
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose"))] + [(p, p) for p in PREFECTURES])
+    city = forms.CharField(label=_("City, ward, town or village"), max_length=100)
+    # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
+    website = forms.CharField(
+        required=False, label="Website", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def clean_family_name_kana(self) -> str:
+        return self._kana("family_name_kana")
+
+    def clean_given_name_kana(self) -> str:
+        return self._kana("given_name_kana")
+
+    def _kana(self, field: str) -> str:
+        value = furigana(self.cleaned_data[field])
+        if not is_katakana(value):
+            raise ValidationError(_("Write the reading in katakana (or hiragana), for example コウベ."), code="kana")
+        return value
+
+    def clean_phone(self) -> str:
+        number = digits(self.cleaned_data["phone"])
+        if not 10 <= len(number) <= 11 or not number.startswith("0"):
+            raise ValidationError(
+                _("Enter a Japanese phone number of 10 or 11 digits, for example 078-123-4567."), code="phone"
+            )
+        return self.cleaned_data["phone"].strip()
+
+    def clean_postal_code(self) -> str:
+        number = digits(self.cleaned_data["postal_code"])
+        if len(number) != 7:
+            raise ValidationError(_("Enter the 7-digit postal code, for example 650-8570."), code="postal_code")
+        return f"{number[:3]}-{number[3:]}"
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        email, again = cleaned.get("email"), cleaned.get("email_confirm")
+        if email and again and email_key(email) != email_key(again):
+            self.add_error("email_confirm", _("The two email addresses are different."))
+        return cleaned
+
+
+class ExperienceForm(StepForm):
+    """Step 4: occupation, experience, strengths and interests."""
+
+    title = _("Experience and interests")
+    hint = _(
+        "Strengths and interests help match people to work: a football fan may be the right person "
+        "to write about the city's football club."
+    )
+    OCCUPATIONS = [
+        ("employee", _("Company employee (会社員)")),
+        ("public_servant", _("Public servant (公務員)")),
+        ("freelance", _("Freelance (フリーランス)")),
+        ("student", _("Student (学生)")),
+        ("other", _("Other (その他)")),
+    ]
+    occupation = forms.ChoiceField(label=_("Current occupation"), choices=OCCUPATIONS, widget=forms.RadioSelect)
+    experience = forms.CharField(
+        label=_("Relevant experience"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Work you have done that relates to the roles, with years. Up to 2,000 characters."),
+    )
+    strengths = forms.CharField(label=_("Strengths (強み)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+    hobbies = forms.CharField(
+        label=_("Hobbies and interests (趣味)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PortfolioForm(StepForm):
+    """Step 5: up to five links and three files (PDF, JPEG, PNG; 10 MB each), checked by content."""
+
+    title = _("Portfolio")
+    hint = _("Links to your work and up to three files (PDF, JPEG or PNG, at most 10 MB each). Both are optional.")
+    LINKS = 5
+    FILES = 3
+
+    def __init__(self, *args: Any, stored_files: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.stored_files = stored_files or {}
+        for i in range(1, self.LINKS + 1):
+            self.fields[f"link_{i}"] = forms.URLField(
+                label=_("Link %(n)s") % {"n": i},
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                error_messages={"invalid": _("Enter a full web address starting with https://")},
+            )
+        for i in range(1, self.FILES + 1):
+            self.fields[f"file_{i}"] = forms.FileField(
+                label=_("File %(n)s") % {"n": i},
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+                ),
+            )
+        self.checked: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for i in range(1, self.LINKS + 1):
+            url = cleaned.get(f"link_{i}")
+            if url and not re.match(r"^https?://", url, re.IGNORECASE):
+                self.add_error(f"link_{i}", _("Only web addresses starting with http:// or https:// are accepted."))
+        for i in range(1, self.FILES + 1):
+            upload = cleaned.get(f"file_{i}")
+            if upload:
+                try:
+                    self.checked[f"file_{i}"] = check_upload(upload)
+                except ValidationError as exc:
+                    self.add_error(f"file_{i}", exc)
+        return cleaned
+
+
+class SideWorkForm(StepForm):
+    """Step 6: permission for side work, conflicts, the anti-social forces declaration, invoice number."""
+
+    title = _("Side work and declarations")
+    PERMISSION = [
+        ("obtained", _("Obtained")),
+        ("will_apply", _("I will apply for it")),
+        ("not_needed", _("Not needed (no employer, or side work is free)")),
+    ]
+    employer_permission = forms.ChoiceField(
+        label=_("Permission for side work from your main employer"), choices=PERMISSION, widget=forms.RadioSelect
+    )
+    public_servant = forms.TypedChoiceField(
+        label=_("Are you a public servant?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    public_servant_permission = forms.ChoiceField(
+        label=_("Permission of your appointing authority (地方公務員法第38条)"),
+        required=False,
+        choices=[("", _("Not applicable")), ("obtained", _("Obtained")), ("will_apply", _("I will apply for it"))],
+    )
+    conflicts = forms.CharField(
+        label=_("Contracts you or your employer have with the city"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty if there are none."),
+    )
+    no_antisocial_ties = forms.BooleanField(
+        label=_("I declare that I have no ties to anti-social forces (反社会的勢力)."),
+        error_messages={"required": _("This declaration is required to apply.")},
+    )
+    invoice_number = forms.CharField(
+        label=_("Invoice registration number (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("T followed by 13 digits, for example T1234567890123."),
+    )
+
+    def clean_invoice_number(self) -> str:
+        value = self.cleaned_data["invoice_number"].strip().upper().replace("-", "")
+        value = value.translate(str.maketrans("０１２３４５６７８９Ｔ", "0123456789T"))
+        if value and not re.fullmatch(r"T\d{13}", value):
+            raise ValidationError(
+                _("The number is T followed by 13 digits, for example T1234567890123."), code="invoice"
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("public_servant") and not cleaned.get("public_servant_permission"):
+            self.add_error(
+                "public_servant_permission",
+                _("Public servants need their appointing authority's permission: say whether you have it."),
+            )
+        return cleaned
+
+
+class ConsentForm(StepForm):
+    """Step 7: the call's personal-data notice and the applicant's consent."""
+
+    title = _("Personal data")
+    consent = forms.BooleanField(
+        label=_("I have read the notice above and agree to my personal data being used as it says."),
+        error_messages={"required": _("You must agree to the notice to apply.")},
+    )
+
+
+class ReviewForm(StepForm):
+    """Step 8: the answers once more, then submit."""
+
+    title = _("Check your answers")
+    hint = _("Check everything, then send. You can change any answer first.")
+
+
+class DraftEmailForm(forms.Form):
+    """Where to send the link that resumes a saved draft."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_(
+            "We send a link that opens your draft in any browser. It works for 30 days or until the roles close."
+        ),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
+    )

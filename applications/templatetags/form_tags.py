@@ -1,0 +1,51 @@
+"""Form fields in the Digital Agency pattern: label, hint and error tied to the control."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+AUTOCOMPLETE = {
+    "family_name": "family-name",
+    "given_name": "given-name",
+    "email": "email",
+    "email_confirm": "email",
+    "phone": "tel",
+    "postal_code": "postal-code",
+    "prefecture": "address-level1",
+    "city": "address-level2",
+}
+INPUTMODE = {"phone": "tel", "postal_code": "numeric", "hours_per_week": "numeric"}
+
+
+@register.inclusion_tag("applications/includes/field.html")
+def form_field(field: forms.BoundField) -> dict[str, Any]:
+    """Render one field: a fieldset and legend for choices, else a label; hint and errors by id."""
+    widget = field.field.widget
+    hint_id = f"{field.auto_id}-hint" if field.help_text else ""
+    error_id = f"{field.auto_id}-error" if field.errors else ""
+    described = " ".join(filter(None, [hint_id, error_id]))
+    attrs: dict[str, Any] = {}
+    if described:
+        attrs["aria-describedby"] = described
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required and not isinstance(widget, forms.RadioSelect):
+        attrs["required"] = True
+    if field.name in AUTOCOMPLETE:
+        attrs["autocomplete"] = AUTOCOMPLETE[field.name]
+    if field.name in INPUTMODE:
+        attrs["inputmode"] = INPUTMODE[field.name]
+    grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    return {
+        "field": field,
+        "widget_html": field.as_widget(attrs=attrs),
+        "grouped": grouped,
+        "checkbox": isinstance(widget, forms.CheckboxInput),
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "honeypot": field.name == "website",
+    }

@@ -1,0 +1,46 @@
+"""Normalising what people type: keys for finding duplicates, katakana for furigana.
+
+Stored values stay exactly as typed; these functions only make comparison keys
+or convert input the form asks for in a given script.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HIRAGANA = re.compile("[\u3041-\u3096]")
+KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f\s\u3000・ー－-]+$")
+
+
+def hiragana_to_katakana(text: str) -> str:
+    """ひらがな → カタカナ (other characters unchanged)."""
+    return _HIRAGANA.sub(lambda m: chr(ord(m.group(0)) + 0x60), text)
+
+
+def furigana(text: str) -> str:
+    """Furigana as the form stores it: hiragana and half-width kana become full-width katakana."""
+    converted = hiragana_to_katakana(text.strip())
+    # NFKC turns half-width katakana (ｶﾀｶﾅ) into full-width; applied only to kana input.
+    return unicodedata.normalize("NFKC", converted)
+
+
+def is_katakana(text: str) -> bool:
+    return bool(KATAKANA_RE.match(text))
+
+
+def email_key(email: str) -> str:
+    """The key under which one person's email is the same: NFKC, trimmed, lower-cased."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def name_key(*parts: str) -> str:
+    """A comparison key for names: NFKC, kana folded to katakana, spaces removed, lower-cased."""
+    joined = "".join(parts)
+    folded = hiragana_to_katakana(unicodedata.normalize("NFKC", joined))
+    return re.sub(r"\s+", "", folded).lower()
+
+
+def digits(text: str) -> str:
+    """Full-width digits to ASCII and everything but digits removed (０７８-１２３ → 078123)."""
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text))

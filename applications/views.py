@@ -1,0 +1,358 @@
+"""Public views of the application side: the wizard, saving and resuming drafts, receipt, manage.
+
+Thin: forms check input, ``services`` write, the wizard's steps live in ``wizard.STEPS``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
+
+from recruitment.models import CallPage, RolePage
+
+from . import forms
+from .models import Application, Candidacy, Draft
+from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
+from .wizard import DRAFT_LIFETIME, STEP_BY_NAME, STEPS, DraftFiles, DraftStorage, hash_token, session_key
+
+RECEIPTS_SESSION_KEY = "kobo_receipts"
+RATES = {"submit": "30/h", "draft_link": "10/h", "resume": "30/h", "manage": "30/h"}
+
+
+def rate_limited(request: HttpRequest, group: str) -> bool:
+    """Count this POST against the visitor's address; true when over the limit for ``group``."""
+    return is_ratelimited(request, group=f"kobo:{group}", key="ip", rate=RATES[group], method="POST", increment=True)
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/too_many.html", status=429)
+
+
+class ApplyWizard(NamedUrlWizardView):
+    """The multi-step application to one call (formtools, with drafts in the database)."""
+
+    form_list = [(step.name, step.form) for step in STEPS]
+    file_storage = DraftFiles()
+    url_name = "applications:apply_step"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.call = get_object_or_404(CallPage.objects.live().select_related("organisation"), pk=kwargs["call_id"])
+        self.roles = list(self.call.roles().order_by("category__sort_order", "path"))
+        self.prefix = f"apply-{self.call.pk}"
+        self.storage = DraftStorage(self.prefix, request, self.file_storage, call=self.call)
+        self.steps = StepsHelper(self)
+        draft = self.storage.draft
+        if draft is not None and draft.application_id:
+            self._remember_receipt(draft.application.reference)
+            return redirect("applications:receipt", reference=draft.application.reference)
+        if not any(r.state().accepts_applications for r in self.roles) and not self._chosen_ids():
+            return render(request, "applications/closed.html", {"call": self.call, "roles": self.roles})
+        # formtools' WizardView.dispatch builds its own storage; ours needs the call.
+        response = super(WizardView, self).dispatch(request, *args, **kwargs)
+        self.storage.update_response(response)
+        return response
+
+    # --- steps and forms -----------------------------------------------------------
+
+    def get_step_url(self, step: str) -> str:
+        return reverse(self.url_name, kwargs={"call_id": self.call.pk, "step": step})
+
+    def get_template_names(self) -> list[str]:
+        return [STEP_BY_NAME[self.steps.current].template]
+
+    def _chosen_ids(self) -> list[int]:
+        data = self.storage.get_step_data("roles") or {}
+        ids = []
+        for rank in range(1, forms.MAX_ROLES + 1):
+            value = data.get(f"roles-choice_{rank}")
+            if value and str(value).isdigit():
+                ids.append(int(value))
+        return ids
+
+    def chosen_roles(self) -> list[RolePage]:
+        by_id = {r.pk: r for r in self.roles}
+        return [by_id[pk] for pk in self._chosen_ids() if pk in by_id]
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        kwargs = {"call": self.call, "roles": self.roles, "chosen": self.chosen_roles()}
+        if step == "portfolio":
+            stored = self.storage.data[self.storage.step_files_key].get("portfolio", {})
+            kwargs["stored_files"] = {field: entry["name"] for field, entry in stored.items()}
+        return kwargs
+
+    def get_form_initial(self, step: str) -> dict[str, Any]:
+        if step == "roles":
+            wanted = self.request.GET.get("role", "")
+            if wanted.isdigit() and any(r.pk == int(wanted) for r in self.roles):
+                return {"choice_1": wanted}
+        return {}
+
+    def process_step_files(self, form: Any) -> dict[str, Any]:
+        """Keep the checked (and for images re-encoded) content, not the raw upload."""
+        if self.steps.current != "portfolio":
+            return {}
+        files = {}
+        for field, checked in form.checked.items():
+            files[field] = SimpleUploadedFile(
+                checked.original_name, checked.content, content_type=f"application/{checked.kind}"
+            )
+        return files
+
+    # --- requests --------------------------------------------------------------------
+
+    def closed_chosen_roles(self) -> list[RolePage]:
+        now = timezone.now()
+        return [r for r in self.chosen_roles() if not r.state(now).accepts_applications]
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = self.steps.current
+        closed = self.closed_chosen_roles()
+        if closed and step != "roles" and "wizard_goto_step" not in self.request.POST:
+            # Nothing is accepted for a role after its deadline; say so on the page.
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            return self.render(form, closed_roles=closed)
+        for i in range(1, forms.PortfolioForm.FILES + 1):
+            if step == "portfolio" and self.request.POST.get(f"portfolio-remove_file_{i}"):
+                self.storage.remove_step_file("portfolio", f"file_{i}")
+        if "save_draft" in self.request.POST:
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            self.storage.set_step_data(step, self.process_step(form))
+            if form.is_valid():
+                self.storage.set_step_files(step, self.process_step_files(form))
+            return redirect("applications:save_draft", call_id=self.call.pk)
+        if step == STEPS[-1].name and rate_limited(self.request, "submit"):
+            return too_many(self.request)
+        response = super().post(*args, **kwargs)
+        if step == "roles" and self.storage.draft is not None:
+            self._limit_draft_life()
+        return response
+
+    def _limit_draft_life(self) -> None:
+        chosen = self.chosen_roles()
+        if chosen:
+            limit = min(self.storage.draft.created_at + DRAFT_LIFETIME, max(r.closes_at for r in chosen))
+            Draft.objects.filter(pk=self.storage.draft.pk).update(expires_at=limit)
+
+    def render_done(self, form: Any, **kwargs: Any) -> HttpResponse:
+        """Re-validate every step, then submit. Only on the final POST: the "done" URL changes nothing.
+
+        Unlike formtools' own, the draft is kept when the submission is refused.
+        """
+        if self.request.method != "POST":
+            return redirect(self.get_step_url(STEPS[-1].name))
+        final_forms = OrderedDict()
+        for name in self.get_form_list():
+            step_form = self.get_form(
+                step=name, data=self.storage.get_step_data(name), files=self.storage.get_step_files(name)
+            )
+            if not step_form.is_valid():
+                return self.render_revalidation_failure(name, step_form, **kwargs)
+            final_forms[name] = step_form
+        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        if kwargs.get("step") == self.done_step_name:
+            return redirect(self.get_step_url(STEPS[-1].name))
+        return super().get(*args, **kwargs)
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        index = self.steps.index
+        context.update(
+            call=self.call,
+            chosen_roles=self.chosen_roles(),
+            step_info=STEP_BY_NAME[self.steps.current],
+            step_number=index + 1,
+            step_count=len(STEPS),
+            step_links=[(s.name, s.form.title, self.get_step_url(s.name)) for s in STEPS],
+            closed_roles=kwargs.get("closed_roles") or self.closed_chosen_roles(),
+        )
+        if self.steps.current == "review":
+            context["summary"] = self.review_summary()
+        return context
+
+    def review_summary(self) -> list[dict[str, Any]]:
+        """Every answer, step by step, with a link back to change it."""
+        sections = []
+        for step in STEPS[:-1]:
+            form = self.get_form(
+                step=step.name, data=self.storage.get_step_data(step.name), files=self.storage.get_step_files(step.name)
+            )
+            valid = form.is_valid()
+            rows = []
+            for name, field in form.fields.items():
+                if name in {"website", "email_confirm", "accept_warnings"} or name.startswith("remove_"):
+                    continue
+                value = form.cleaned_data.get(name) if valid else form[name].value()
+                if hasattr(field, "choices") and not isinstance(value, bool | type(None)):
+                    value = {str(k): v for k, v in field.choices}.get(str(value), value)
+                if hasattr(value, "name"):
+                    value = value.name
+                if value in (None, "", []):
+                    continue
+                rows.append({"label": field.label, "value": value})
+            sections.append(
+                {
+                    "name": step.name,
+                    "title": step.form.title,
+                    "rows": rows,
+                    "valid": valid,
+                    "url": self.get_step_url(step.name),
+                }
+            )
+        return sections
+
+    def done(self, form_list: Any, form_dict: OrderedDict, **kwargs: Any) -> HttpResponse:
+        data = {name: form.cleaned_data for name, form in form_dict.items()}
+        about = data["about"]
+        answers = {
+            "roles": [r.pk for r in self.chosen_roles()],
+            "check": dict(data["check"].items()),
+            "experience": data["experience"],
+            "portfolio_links": [
+                data["portfolio"][f"link_{i}"] for i in range(1, 6) if data["portfolio"].get(f"link_{i}")
+            ],
+            "sidework": data["sidework"],
+            "consent": True,
+        }
+        submission = Submission(
+            call=self.call,
+            role_ids=self._chosen_ids(),
+            about={k: v for k, v in about.items() if k not in {"website", "email_confirm"}},
+            answers=answers,
+            files=list(form_dict["portfolio"].checked.values()),
+            language=get_language() or "ja",
+            consent_notice_version=self.call.personal_data_notice_version,
+        )
+        try:
+            application, manage_token = application_submit(
+                draft=self.storage.draft,
+                submission=submission,
+                drop_closed=bool(self.request.POST.get("submit_remaining")),
+            )
+        except SubmissionRefused as refusal:
+            form = self.get_form(step="review", data=self.request.POST)
+            form.is_valid()
+            return self.render(form, refusal=refusal, closed_roles=refusal.closed_roles)
+        self.storage.reset()
+        self._remember_receipt(application.reference, manage_token)
+        return redirect("applications:receipt", reference=application.reference)
+
+    def _remember_receipt(self, reference: str, manage_token: str | None = None) -> None:
+        receipts = self.request.session.get(RECEIPTS_SESSION_KEY, {})
+        if manage_token or reference not in receipts:
+            receipts[reference] = manage_token or receipts.get(reference)
+        self.request.session[RECEIPTS_SESSION_KEY] = receipts
+
+
+apply_wizard = never_cache(ApplyWizard.as_view(url_name="applications:apply_step", done_step_name="done"))
+
+
+def apply_start(request: HttpRequest, call_id: int) -> HttpResponse:
+    """/apply/<call>/: go to the step the visitor's draft is at (the first for a new one)."""
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return redirect(reverse("applications:apply_step", kwargs={"call_id": call_id, "step": STEPS[0].name}) + query)
+
+
+@never_cache
+def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Ask for an email address and send the link that resumes the draft."""
+    call = get_object_or_404(CallPage.objects.live(), pk=call_id)
+    token = request.session.get(session_key(call.pk))
+    draft = Draft.objects.filter(token_hash=hash_token(token or ""), call=call, application__isnull=True).first()
+    if draft is None:
+        return redirect("applications:apply", call_id=call.pk)
+    about = (draft.data.get("step_data") or {}).get("about") or {}
+    email_value = (about.get("about-email") or [""])[0]
+    form = forms.DraftEmailForm(request.POST or None, initial={"email": email_value})
+    if request.method == "POST":
+        if rate_limited(request, "draft_link"):
+            return too_many(request)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            request.session[session_key(call.pk)] = draft_send_link(
+                draft=draft, email=email, language=get_language() or "ja"
+            )
+            return render(request, "applications/draft_sent.html", {"call": call, "email": email, "draft": draft})
+    return render(request, "applications/save_draft.html", {"call": call, "form": form, "draft": draft})
+
+
+@never_cache
+def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: restore the draft into this browser and continue at its last step."""
+    if request.method == "POST" and rate_limited(request, "resume"):
+        return too_many(request)
+    draft = Draft.objects.filter(token_hash=hash_token(token)).select_related("call").first()
+    if draft is None or draft.application_id or draft.expires_at <= timezone.now():
+        return render(request, "applications/draft_expired.html", {"draft": draft}, status=410 if draft else 404)
+    request.session[session_key(draft.call_id)] = token
+    step = (draft.data or {}).get("step") or STEPS[0].name
+    return redirect("applications:apply_step", call_id=draft.call_id, step=step)
+
+
+@never_cache
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receipt: only for the browser that submitted (the email has the manage link)."""
+    receipts = request.session.get(RECEIPTS_SESSION_KEY, {})
+    if reference not in receipts:
+        raise Http404
+    application = get_object_or_404(Application.objects.select_related("call", "applicant"), reference=reference)
+    candidacies = application.candidacies.select_related("role").order_by("rank")
+    manage_token = receipts.get(reference)
+    return render(
+        request,
+        "applications/receipt.html",
+        {
+            "application": application,
+            "candidacies": candidacies,
+            "call": application.call.specific,
+            "manage_url": reverse("applications:manage", kwargs={"token": manage_token}) if manage_token else None,
+        },
+    )
+
+
+class ManageView(TemplateView):
+    """The emailed link to see an application and withdraw candidacies before a decision."""
+
+    template_name = "applications/manage.html"
+
+    def get_application(self) -> Application:
+        return get_object_or_404(
+            Application.objects.select_related("call", "applicant"), manage_token_hash=hash_token(self.kwargs["token"])
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        application = self.get_application()
+        return {
+            **super().get_context_data(**kwargs),
+            "application": application,
+            "candidacies": application.candidacies.select_related("role").order_by("rank"),
+            "withdrawable": Candidacy.WITHDRAWABLE,
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if rate_limited(request, "manage"):
+            return too_many(request)
+        application = self.get_application()
+        ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
+        if request.POST.get("withdraw_all"):
+            ids = list(application.candidacies.values_list("pk", flat=True))
+        count = candidacy_withdraw(application=application, candidacy_ids=ids)
+        context = self.get_context_data(**kwargs)
+        context["withdrawn_count"] = count
+        context["nothing_chosen"] = not ids
+        return self.render_to_response(context)
+
+
+manage = never_cache(ManageView.as_view())

@@ -1,0 +1,128 @@
+"""Nothing lost, nothing twice: concurrent submits and a broker outage.
+
+These tests commit for real (transactional) because several connections or a
+real worker must see the data.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from applications.models import Application, Candidacy, OutboxEmail
+from applications.tasks import send_outbox
+from portal.celery import app
+from tests.applications.wizard_helpers import post_step, walk
+from tests.conftest import restore_migration_data
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def kobe_like(transactional_db):
+    from cms.content import ensure_site_content
+
+    restore_migration_data()
+    ensure_site_content()
+    call = f.call()
+    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
+    return call, role
+
+
+def _require_postgresql():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test on PostgreSQL")
+        pytest.skip("row locks need PostgreSQL (run with DATABASE_URL=postgres://…; CI does)")
+
+
+def test_two_simultaneous_final_submits_give_one_application(kobe_like):
+    _require_postgresql()
+    call, role = kobe_like
+    browser = Client()
+    walk(browser, call, [role.pk], until="review")
+    second_tab = Client()
+    second_tab.cookies = browser.cookies  # the same visitor, two tabs
+
+    results: list = []
+    barrier = threading.Barrier(2)
+
+    def submit(client):
+        barrier.wait()
+        try:
+            results.append(post_step(client, call, "review", {}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in (browser, second_tab)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert Application.objects.count() == 1
+    assert Candidacy.objects.count() == 1
+    reference = Application.objects.get().reference
+    assert [r.status_code for r in results] == [302, 302]
+    assert {r["Location"] for r in results} == {f"/apply/receipt/{reference}/"}
+    assert OutboxEmail.objects.filter(kind="confirmation").count() == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def broker(url: str | None):
+    """Point the Celery app at another broker (``None``: the configured one) with eager mode off."""
+    keys = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.task_always_eager = False
+    if url:
+        app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
+    # Connections are pooled per URL; forget the app's pools so the new URL is used.
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield app
+    finally:
+        for key, value in saved.items():
+            app.conf[key] = value
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_broker_outage_delays_the_email_but_loses_nothing(kobe_like, caplog):
+    call, role = kobe_like
+    with broker(f"redis://127.0.0.1:{_closed_port()}/0"):
+        response = walk(Client(), call, [role.pk])
+    # The applicant got a reference although the broker was down.
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert response["Location"] == f"/apply/receipt/{application.reference}/"
+    pending = OutboxEmail.objects.get()
+    assert pending.sent_at is None
+    assert mail.outbox == []
+    assert "could not queue the sender" in caplog.text
+
+    # The broker is back: beat's next run reaches a real worker, which sends the mail once.
+    with broker(None) as real, start_worker(real, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+        send_outbox.apply_async().get(timeout=30, disable_sync_subtasks=False)
+        send_outbox.apply_async().get(timeout=30, disable_sync_subtasks=False)
+    pending.refresh_from_db()
+    assert pending.sent_at is not None
+    assert [m.subject for m in mail.outbox].count(pending.subject) == 1
+    assert application.reference in mail.outbox[0].subject

@@ -1,0 +1,173 @@
+"""The whole wizard through the test client: steps, deadlines, idempotent submit, drafts, receipt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
+from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call_with_roles(site_content):
+    call = f.call()
+    now = timezone.now()
+    roles = [
+        f.role(call, title="Instagram記事制作", closes_at=now + timedelta(days=10), hours_min=3),
+        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
+        f.role(call, title="終了した業務", closes_at=now - timedelta(days=1)),
+    ]
+    return call, roles
+
+
+def test_citizen_applies_for_two_roles_and_gets_a_reference(
+    client, call_with_roles, django_capture_on_commit_callbacks
+):
+    call, roles = call_with_roles
+    with django_capture_on_commit_callbacks(execute=True):
+        response = walk(client, call, [roles[0].pk, roles[1].pk])
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = Application.objects.get()
+    assert response["Location"].endswith(f"/apply/receipt/{application.reference}/")
+    assert application.reference.startswith("TEST-")
+    assert [(c.role_id, c.rank) for c in application.candidacies.order_by("rank")] == [
+        (roles[0].pk, 1),
+        (roles[1].pk, 2),
+    ]
+    receipt = client.get(response["Location"]).content.decode()
+    assert application.reference in receipt
+    assert "Instagram記事制作" in receipt
+    assert len(mail.outbox) == 1
+    assert application.reference in mail.outbox[0].subject
+    assert "/apply/manage/" in mail.outbox[0].body
+    assert OutboxEmail.objects.get().sent_at is not None
+
+
+def test_names_are_stored_exactly_as_typed_and_kana_converted(client, call_with_roles):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk])
+    applicant = Applicant.objects.get()
+    assert applicant.family_name == "𠮷田"
+    assert applicant.given_name == "﨑子"  # a compatibility ideograph, not rewritten
+    assert applicant.family_name_kana == "ヨシダ"
+    assert applicant.given_name_kana == "サキコ"
+    assert applicant.email_key == "applicant@example.jp"
+    assert applicant.postal_code == "650-8570"
+
+
+def test_each_step_has_its_own_url_and_back_keeps_answers(client, call_with_roles):
+    call, roles = call_with_roles
+    post_step(client, call, "roles", {"choice_1": roles[0].pk})
+    response = post_step(client, call, "check", GOOD_ANSWERS["check"])
+    assert response["Location"] == step_url(call, "about")
+    page = client.get(step_url(call, "check")).content.decode()
+    assert 'value="10"' in page  # the answer is still there after going back
+
+
+def test_closed_role_cannot_be_chosen(client, call_with_roles):
+    call, roles = call_with_roles
+    response = post_step(client, call, "roles", {"choice_1": roles[2].pk})
+    assert response.status_code == 200
+    assert "受付終了" in response.content.decode()
+    assert response.context["form"].errors["choice_1"]
+
+
+def test_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, call_with_roles):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="about")
+    bad = {
+        **GOOD_ANSWERS["about"],
+        "email_confirm": "other@example.jp",
+        "postal_code": "12345",
+        "family_name_kana": "Yoshida",
+    }
+    response = post_step(client, call, "about", bad)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in html
+    assert 'aria-describedby="id_about-postal_code-hint id_about-postal_code-error"' in html
+    assert "𠮷田" in html  # what was typed is still in the form
+    errors = response.context["form"].errors
+    assert set(errors) == {"email_confirm", "postal_code", "family_name_kana"}
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(timedelta(seconds=-1), True), (timedelta(seconds=1), False)])
+def test_submit_at_the_deadline_edges(client, site_content, offset, accepted):
+    deadline = timezone.now() + timedelta(days=3)
+    call = f.call()
+    role = f.role(call, closes_at=deadline)
+    walk(client, call, [role.pk], until="review")
+    with time_machine.travel(deadline + offset, tick=False):
+        response = post_step(client, call, "review", {})
+    assert Application.objects.exists() is accepted
+    if not accepted:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "選んだ業務の受付が終了しました" in html
+        local = timezone.localtime(deadline)
+        assert f"{local.year}年{local.month}月{local.day}日" in html  # the deadline, in Japan time
+
+
+def test_double_submit_gives_one_application_and_the_same_receipt(client, call_with_roles):
+    call, roles = call_with_roles
+    first = walk(client, call, [roles[0].pk])
+    second = post_step(client, call, "review", {})
+    assert Application.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
+def test_one_live_candidacy_per_email_and_role(client, call_with_roles, django_capture_on_commit_callbacks):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk])
+    other = client.__class__()
+    response = walk(other, call, [roles[0].pk])
+    assert Application.objects.count() == 1
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert Application.objects.get().reference in html
+    assert Candidacy.objects.count() == 1
+
+
+def test_draft_survives_a_closed_browser_through_the_emailed_link(
+    client, call_with_roles, django_capture_on_commit_callbacks
+):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="experience")
+    response = post_step(client, call, "experience", {"occupation": "freelance"}, extra={"save_draft": "1"})
+    assert response["Location"].endswith(f"/apply/{call.pk}/save/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"email": "later@example.jp"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    path = link[link.index("/apply/resume/") :]
+
+    new_browser = client.__class__()
+    resumed = new_browser.get(path)
+    assert resumed["Location"] == step_url(call, "experience")
+    page = new_browser.get(resumed["Location"]).content.decode()
+    assert 'value="freelance" checked' in page or 'checked value="freelance"' in page or "freelance" in page
+    assert Draft.objects.count() == 1
+
+
+def test_manage_link_withdraws_one_role(client, call_with_roles, django_capture_on_commit_callbacks):
+    call, roles = call_with_roles
+    with django_capture_on_commit_callbacks(execute=True):
+        walk(client, call, [roles[0].pk, roles[1].pk])
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/apply/manage/" in line)
+    path = link[link.index("/apply/manage/") :]
+    first = Candidacy.objects.get(rank=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, {"candidacy": [first.pk]})
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.status == "withdrawn"
+    assert Candidacy.objects.get(rank=2).status == "submitted"
+    assert "取り下げ" in mail.outbox[-1].subject or "Withdrawal" in mail.outbox[-1].subject

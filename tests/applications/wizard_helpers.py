@@ -1,0 +1,64 @@
+"""Walk the application wizard through the Django test client, as a browser would post it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+GOOD_ANSWERS: dict[str, dict[str, Any]] = {
+    "check": {"hours_per_week": "10", "online_ok": "yes", "pay_understood": "on"},
+    "about": {
+        "family_name": "𠮷田",
+        "given_name": "﨑子",
+        "family_name_kana": "よしだ",
+        "given_name_kana": "ｻｷｺ",
+        "email": "Applicant@Example.JP",
+        "email_confirm": "applicant@example.jp",
+        "phone": "078-123-4567",
+        "postal_code": "６５０８５７０",
+        "prefecture": "兵庫県",
+        "city": "神戸市中央区",
+        "website": "",
+    },
+    "experience": {
+        "occupation": "employee",
+        "experience": "広報誌の編集を5年。",
+        "strengths": "取材と写真",
+        "hobbies": "サッカー観戦",
+    },
+    "portfolio": {"link_1": "https://example.jp/works"},
+    "sidework": {
+        "employer_permission": "obtained",
+        "public_servant": "no",
+        "public_servant_permission": "",
+        "conflicts": "",
+        "no_antisocial_ties": "on",
+        "invoice_number": "",
+    },
+    "consent": {"consent": "on"},
+    "review": {},
+}
+
+
+def step_url(call, step: str) -> str:
+    return reverse("applications:apply_step", kwargs={"call_id": call.pk, "step": step})
+
+
+def post_step(client, call, step: str, fields: dict[str, Any], *, extra: dict[str, Any] | None = None, files=None):
+    data = {f"apply-{call.pk}-current_step": step, **{f"{step}-{k}": v for k, v in fields.items()}, **(extra or {})}
+    if files:
+        data.update({f"{step}-{k}": v for k, v in files.items()})
+    return client.post(step_url(call, step), data)
+
+
+def walk(client, call, role_ids: list[int], *, until: str | None = None, answers: dict | None = None, files=None):
+    """Post every step with good answers (overridable); stop before ``until``; return the last response."""
+    answers = {**GOOD_ANSWERS, **(answers or {})}
+    roles = {f"choice_{i}": str(pk) for i, pk in enumerate(role_ids, start=1)}
+    response = post_step(client, call, "roles", roles)
+    for step in ["check", "about", "experience", "portfolio", "sidework", "consent", "review"]:
+        if step == until:
+            return response
+        response = post_step(client, call, step, answers[step], files=files if step == "portfolio" else None)
+    return response
