@@ -134,7 +134,7 @@ class ApplyWizard(NamedUrlWizardView):
         if step == STEPS[-1].name and rate_limited(self.request, "submit"):
             return too_many(self.request)
         response = super().post(*args, **kwargs)
-        if step == "roles" and self.storage.draft is not None:
+        if step == "roles" and self.storage.save() is not None:
             self._limit_draft_life()
         return response
 

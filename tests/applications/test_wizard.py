@@ -111,7 +111,7 @@ def test_submit_at_the_deadline_edges(client, site_content, offset, accepted):
     if not accepted:
         html = response.content.decode()
         assert response.status_code == 200
-        assert "選んだ業務の受付が終了しました" in html
+        assert "受付は終了しました" in html  # the call's only role closed: nothing is accepted
         local = timezone.localtime(deadline)
         assert f"{local.year}年{local.month}月{local.day}日" in html  # the deadline, in Japan time
 
@@ -171,3 +171,57 @@ def test_manage_link_withdraws_one_role(client, call_with_roles, django_capture_
     assert first.status == "withdrawn"
     assert Candidacy.objects.get(rank=2).status == "submitted"
     assert "取り下げ" in mail.outbox[-1].subject or "Withdrawal" in mail.outbox[-1].subject
+
+
+def test_difficult_names_round_trip_through_database_and_page(client, call_with_roles):
+    call, roles = call_with_roles
+    names = {"family_name": "髙橋", "given_name": "ｶﾞｸ\u0301✨"}  # half-width kana, a combining mark, an emoji
+    walk(client, call, [roles[0].pk], until="review", answers={"about": {**GOOD_ANSWERS["about"], **names}})
+    review = client.get(step_url(call, "review")).content.decode()
+    assert "髙橋" in review
+    assert "ｶﾞｸ\u0301✨" in review
+    post_step(client, call, "review", {})
+    applicant = Applicant.objects.get()
+    assert (applicant.family_name, applicant.given_name) == ("髙橋", "ｶﾞｸ\u0301✨")
+
+
+def test_english_applicant_gets_english_email(client, call_with_roles, django_capture_on_commit_callbacks):
+    from django.urls import translate_url
+
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="review")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            translate_url(step_url(call, "review"), "en"),
+            {f"apply-{call.pk}-current_step": "review"},
+        )
+    assert mail.outbox[0].subject.startswith("Application received")
+    assert "/en/apply/manage/" in mail.outbox[0].body
+
+
+def test_draft_link_stops_working_when_the_chosen_role_closes(
+    client, call_with_roles, django_capture_on_commit_callbacks
+):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="about")
+    post_step(client, call, "about", {}, extra={"save_draft": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    path = link[link.index("/apply/resume/") :]
+    with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
+        response = client.__class__().get(path)
+    assert response.status_code == 410
+    assert "このリンクは使えません" in response.content.decode()
+
+
+def test_a_step_after_one_chosen_role_closed_says_so_and_accepts_nothing(client, call_with_roles):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk, roles[1].pk], until="experience")
+    with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
+        response = post_step(client, call, "experience", GOOD_ANSWERS["experience"])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "選んだ業務の受付が終了しました" in html
+    assert "Instagram記事制作" in html
+    assert "広報誌の編集を5年。" not in client.get(step_url(call, "experience")).content.decode()  # not accepted
