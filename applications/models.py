@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,9 +86,6 @@ class Candidacy(models.Model):
         NOT_SELECTED = "not_selected", _("Not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    #: Statuses in which the applicant may still withdraw (no decision yet).
-    WITHDRAWABLE = (Status.SUBMITTED, Status.IN_REVIEW, Status.SHORTLISTED)
-
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="candidacies")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="candidacies")
     role = models.ForeignKey(RolePage, on_delete=models.PROTECT, related_name="candidacies")
@@ -95,6 +93,12 @@ class Candidacy(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Raised by every status change; a change based on an older version is refused (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+    #: Weighted mean of the submitted reviews (see ``screening.aggregate``), kept for sorting and filtering.
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, db_index=True)
+    review_count = models.PositiveSmallIntegerField(default=0)
+    disagreement = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         verbose_name = "候補 Candidacy"
@@ -112,6 +116,11 @@ class Candidacy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference} #{self.rank}"
+
+    @property
+    def applicant_code(self) -> str:
+        """What blind reviewers see instead of a name."""
+        return f"C-{self.pk:06d}"
 
 
 class Attachment(models.Model):
@@ -182,3 +191,109 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+class Assignment(models.Model):
+    """A screening user's access to one call: contractors see only the calls assigned to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screening_assignments")
+    call = models.ForeignKey(CallPage, on_delete=models.CASCADE, related_name="screening_assignments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "審査の担当 Assignment"
+        constraints = [models.UniqueConstraint(fields=["user", "call"], name="one_assignment_per_user_and_call")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.call}"
+
+
+class OrganisationMember(models.Model):
+    """A city approver or official belongs to an organisation and sees all of its calls."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    organisation = models.ForeignKey("recruitment.Organisation", on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        verbose_name = "団体の職員 Organisation member"
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+class Review(models.Model):
+    """One reviewer's scores on one candidacy, against the rubric as it was when they reviewed.
+
+    Reviews are never deleted when assignments change (PROTECT on both sides).
+    """
+
+    class Recommendation(models.TextChoices):
+        YES = "yes", _("Recommend")
+        MAYBE = "maybe", _("Undecided")
+        NO = "no", _("Do not recommend")
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="screening_reviews")
+    rubric = models.JSONField(help_text="The criteria (name, weight, max_score) as they were when reviewed.")
+    scores = models.JSONField(help_text="One whole number per criterion, in rubric order; null = not applicable.")
+    comment = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices)
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "審査 Review"
+        constraints = [models.UniqueConstraint(fields=["candidacy", "reviewer"], name="one_review_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.candidacy_id}"
+
+
+class Note(models.Model):
+    """A screener's note on a candidacy, visible to everyone who may see the candidacy."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.candidacy_id}"
+
+
+class Shortlist(models.Model):
+    """A call's shortlist as the contractor hands it to the city, and the city's answer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        SUBMITTED = "submitted", _("Submitted to the city")
+        RETURNED = "returned", _("Returned with comments")
+        APPROVED = "approved", _("Approved")
+
+    call = models.OneToOneField(CallPage, on_delete=models.CASCADE, related_name="shortlist")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    factor = models.DecimalField(
+        "候補の倍率 Factor",
+        max_digits=3,
+        decimal_places=1,
+        default=2,
+        help_text="Up to headcount × factor candidates per role may be shortlisted.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Shortlist of {self.call}"

@@ -16,6 +16,7 @@ from recruitment.models import CallPage, RolePage
 
 from .models import Applicant, Application, Attachment, Candidacy, Draft
 from .outbox import outbox_enqueue
+from .screening import WITHDRAWABLE, audit
 from .text import email_key, name_key
 from .uploads import CheckedUpload
 from .wizard import hash_token, new_token
@@ -195,13 +196,22 @@ def candidacy_withdraw(*, application: Application, candidacy_ids: list[int], no
     with transaction.atomic():
         candidacies = list(
             Candidacy.objects.select_for_update()
-            .filter(application=application, pk__in=candidacy_ids, status__in=Candidacy.WITHDRAWABLE)
+            .filter(application=application, pk__in=candidacy_ids, status__in=WITHDRAWABLE)
             .select_related("role")
         )
         for candidacy in candidacies:
             candidacy.status = Candidacy.Status.WITHDRAWN
             candidacy.withdrawn_at = now
-            candidacy.save(update_fields=["status", "withdrawn_at"])
+            candidacy.version += 1
+            candidacy.save(update_fields=["status", "withdrawn_at", "version"])
+            audit(
+                user=None,
+                action="kobo.candidacy.status",
+                call=application.call,
+                candidacy=candidacy,
+                to_status=Candidacy.Status.WITHDRAWN,
+                reason="withdrawn by the applicant",
+            )
         if candidacies:
             outbox_enqueue(
                 to=application.applicant.email,

@@ -22,7 +22,8 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 from recruitment.models import CallPage, RolePage
 
 from . import forms
-from .models import Application, Candidacy, Draft
+from .models import Application, Draft
+from .screening import WITHDRAWABLE
 from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
 from .wizard import DRAFT_LIFETIME, STEP_BY_NAME, STEPS, DraftFiles, DraftStorage, hash_token, session_key
 
@@ -338,7 +339,7 @@ class ManageView(TemplateView):
             **super().get_context_data(**kwargs),
             "application": application,
             "candidacies": application.candidacies.select_related("role").order_by("rank"),
-            "withdrawable": Candidacy.WITHDRAWABLE,
+            "withdrawable": WITHDRAWABLE,
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

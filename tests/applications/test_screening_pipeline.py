@@ -1,0 +1,236 @@
+"""The status table walked move by move, the rules around it, reviews and the shortlist approval."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from applications.models import Candidacy, Review, Shortlist
+from applications.screening import (
+    ALLOWED_TRANSITIONS,
+    APPLICANT,
+    APPROVER,
+    CONTRACTOR,
+    ScreeningError,
+    TransitionConflict,
+    candidacy_transition,
+    review_submit,
+    shortlist_decide,
+    shortlist_submit,
+)
+from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from tests.applications import factories as af
+from tests.recruitment import factories as f
+
+S = Candidacy.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(site_content):
+    call = f.call()
+    closed_role = f.role(call, closes_at=timezone.now() - timedelta(hours=1), headcount=1)
+    open_role = f.role(call, closes_at=timezone.now() + timedelta(days=3))
+    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
+    approver = af.staff("city-approver", CITY_APPROVERS, organisation=call.organisation)
+    official = af.staff("city-official", OFFICIALS, organisation=call.organisation)
+    return {
+        "call": call,
+        "role": closed_role,
+        "open_role": open_role,
+        "contractor": contractor,
+        "approver": approver,
+        "official": official,
+    }
+
+
+def _at(world, status):
+    candidacy = af.candidacy(world["role"], status=status)
+    if status in {S.SELECTED, S.NOT_SELECTED}:
+        Shortlist.objects.update_or_create(call=world["call"], defaults={"status": Shortlist.Status.APPROVED})
+    return candidacy
+
+
+EVERY_MOVE = list(itertools.product(S.values, S.values))
+
+
+@pytest.mark.parametrize(("frm", "to"), EVERY_MOVE)
+def test_the_table_decides_every_move(world, frm, to):
+    """Walk all 49 pairs: allowed ones succeed for the right actor, others are refused and change nothing."""
+    allowed_for = ALLOWED_TRANSITIONS.get((frm, to), set())
+    if to in {S.SELECTED, S.NOT_SELECTED}:
+        Shortlist.objects.update_or_create(call=world["call"], defaults={"status": Shortlist.Status.APPROVED})
+    candidacy = af.candidacy(world["role"], status=frm)
+    actor = world["approver"] if APPROVER in allowed_for else world["contractor"]
+    if allowed_for - {APPLICANT}:
+        moved = candidacy_transition(candidacy=candidacy, to=to, by=actor, reason="test")
+        assert moved.status == to
+        assert moved.version == candidacy.version + 1
+        entry = ModelLogEntry.objects.get(action="kobo.candidacy.status", object_id=str(candidacy.pk))
+        assert entry.data["to_status"] == to
+        assert entry.user == actor
+    else:
+        with pytest.raises(ScreeningError):
+            candidacy_transition(candidacy=candidacy, to=to, by=actor)
+        candidacy.refresh_from_db()
+        assert candidacy.status == frm
+
+
+@pytest.mark.parametrize(("frm", "to"), [m for m, who in ALLOWED_TRANSITIONS.items() if CONTRACTOR in who])
+def test_officials_cannot_move_candidacies(world, frm, to):
+    candidacy = af.candidacy(world["role"], status=frm)
+    with pytest.raises(ScreeningError):
+        candidacy_transition(candidacy=candidacy, to=to, by=world["official"])
+
+
+def test_no_shortlisting_while_the_role_is_open(world):
+    candidacy = af.candidacy(world["open_role"], status=S.IN_REVIEW)
+    with pytest.raises(ScreeningError, match="deadline"):
+        candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=world["contractor"])
+
+
+def test_shortlist_is_limited_to_headcount_times_factor(world):
+    # headcount 1 × factor 2 = at most two
+    first, second, third = (af.candidacy(world["role"], status=S.IN_REVIEW) for _ in range(3))
+    for c in (first, second):
+        candidacy_transition(candidacy=c, to=S.SHORTLISTED, by=world["contractor"])
+    with pytest.raises(ScreeningError, match="2"):
+        candidacy_transition(candidacy=third, to=S.SHORTLISTED, by=world["contractor"])
+
+
+def test_a_stale_change_gets_a_conflict_with_the_current_state(world):
+    candidacy = af.candidacy(world["role"], status=S.IN_REVIEW)
+    stale = Candidacy.objects.get(pk=candidacy.pk)
+    candidacy_transition(candidacy=candidacy, to=S.REJECTED, by=world["contractor"])
+    with pytest.raises(TransitionConflict) as conflict:
+        candidacy_transition(candidacy=stale, to=S.SHORTLISTED, by=world["contractor"])
+    assert conflict.value.current.status == S.REJECTED
+    stale.refresh_from_db()
+    assert stale.status == S.REJECTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional_db):
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test on PostgreSQL")
+        pytest.skip("needs PostgreSQL (CI runs it)")
+    from cms.content import ensure_site_content
+    from tests.conftest import restore_migration_data
+
+    restore_migration_data()
+    ensure_site_content()
+    call = f.call()
+    role = f.role(call, closes_at=timezone.now() - timedelta(hours=1))
+    contractor = af.staff("c1", SCREENING_CONTRACTORS, call=call)
+    colleague = af.staff("c2", SCREENING_CONTRACTORS, call=call)
+    candidacy = af.candidacy(role, status=S.IN_REVIEW)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def change(user, to):
+        mine = Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
+        barrier.wait()
+        try:
+            candidacy_transition(candidacy=mine, to=to, by=user)
+            outcomes.append(f"won:{to}")
+        except TransitionConflict as exc:
+            outcomes.append(f"conflict:{exc.current.status}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=change, args=a) for a in ((contractor, S.SHORTLISTED), (colleague, S.REJECTED))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    final = Candidacy.objects.get(pk=candidacy.pk)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["conflict", "won"]
+    winner = next(o for o in outcomes if o.startswith("won")).split(":")[1]
+    loser_saw = next(o for o in outcomes if o.startswith("conflict")).split(":")[1]
+    assert final.status == winner == loser_saw
+    assert final.version == 2
+    assert ModelLogEntry.objects.filter(action="kobo.candidacy.status", object_id=str(candidacy.pk)).count() == 1
+
+
+def test_review_pins_the_rubric_and_updates_the_aggregate(world):
+    role = world["role"]
+    candidacy = af.candidacy(role)
+    criteria = len(list(role.rubric))
+    review_submit(
+        candidacy=candidacy, reviewer=world["contractor"], scores=[5] * criteria, comment="良い", recommendation="yes"
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.status == S.IN_REVIEW
+    assert candidacy.score == 5
+    assert candidacy.review_count == 1
+
+    role.rubric = [("criterion", {"name": "新しい基準", "weight": "1", "max_score": 5})] * (criteria + 1)
+    role.save()
+    review_submit(
+        candidacy=candidacy, reviewer=world["contractor"], scores=[3] * criteria, comment="再考", recommendation="maybe"
+    )
+    review = Review.objects.get(candidacy=candidacy)
+    assert len(review.rubric) == criteria  # still the rubric it was written against
+    assert review.rubric[0]["name"] != "新しい基準"
+
+
+def test_disagreement_is_flagged(world):
+    other = af.staff("contractor2", SCREENING_CONTRACTORS, call=world["call"])
+    candidacy = af.candidacy(world["role"])
+    n = len(list(world["role"].rubric))
+    review_submit(candidacy=candidacy, reviewer=world["contractor"], scores=[5] * n, comment="", recommendation="yes")
+    review_submit(candidacy=candidacy, reviewer=other, scores=[3] * n, comment="", recommendation="no")
+    candidacy.refresh_from_db()
+    assert candidacy.disagreement is True
+    assert candidacy.score == 4
+
+
+def test_scores_out_of_range_are_refused(world):
+    candidacy = af.candidacy(world["role"])
+    n = len(list(world["role"].rubric))
+    with pytest.raises(ScreeningError):
+        review_submit(
+            candidacy=candidacy, reviewer=world["contractor"], scores=[6] * n, comment="", recommendation="yes"
+        )
+    with pytest.raises(ScreeningError):
+        review_submit(candidacy=candidacy, reviewer=world["official"], scores=[3] * n, comment="", recommendation="yes")
+
+
+def test_shortlist_submitted_approved_then_final_selection(world):
+    call, contractor, approver = world["call"], world["contractor"], world["approver"]
+    candidacy = af.candidacy(world["role"], status=S.IN_REVIEW)
+    with pytest.raises(ScreeningError):
+        shortlist_submit(call=call, by=contractor)  # nothing shortlisted yet
+    candidacy = candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=contractor)
+    with pytest.raises(ScreeningError):
+        candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)  # not approved yet
+    shortlist_submit(call=call, by=contractor)
+    with pytest.raises(ScreeningError, match="submitted"):
+        candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)  # frozen once submitted
+    with pytest.raises(ScreeningError):
+        shortlist_decide(call=call, by=approver, approve=False, comment="")  # a return needs a reason
+    shortlist_decide(call=call, by=approver, approve=True)
+    assert Shortlist.objects.get(call=call).status == Shortlist.Status.APPROVED
+    selected = candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)
+    assert selected.status == S.SELECTED
+
+
+def test_a_returned_shortlist_can_be_changed_and_resubmitted(world):
+    call, contractor, approver = world["call"], world["contractor"], world["approver"]
+    candidacy = candidacy_transition(
+        candidacy=af.candidacy(world["role"], status=S.IN_REVIEW), to=S.SHORTLISTED, by=contractor
+    )
+    shortlist_submit(call=call, by=contractor)
+    shortlist_decide(call=call, by=approver, approve=False, comment="経験の確認を")
+    candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)
+    with pytest.raises(ScreeningError):
+        shortlist_submit(call=call, by=contractor)  # nothing shortlisted any more
+    assert Shortlist.objects.get(call=call).comment == "経験の確認を"
