@@ -89,7 +89,7 @@ class ApplyWizard(NamedUrlWizardView):
         kwargs = {"call": self.call, "roles": self.roles, "chosen": self.chosen_roles()}
         if step == "portfolio":
             stored = self.storage.data[self.storage.step_files_key].get("portfolio", {})
-            kwargs["stored_files"] = {field: entry["name"] for field, entry in stored.items()}
+            kwargs["stored_files"] = {field.removeprefix("portfolio-"): entry["name"] for field, entry in stored.items()}
         return kwargs
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
@@ -105,7 +105,8 @@ class ApplyWizard(NamedUrlWizardView):
             return {}
         files = {}
         for field, checked in form.checked.items():
-            files[field] = SimpleUploadedFile(
+            # Keyed like the POST (with the step prefix), so formtools hands them back to the form.
+            files[form.add_prefix(field)] = SimpleUploadedFile(
                 checked.original_name, checked.content, content_type=f"application/{checked.kind}"
             )
         return files
@@ -125,7 +126,7 @@ class ApplyWizard(NamedUrlWizardView):
             return self.render(form, closed_roles=closed)
         for i in range(1, forms.PortfolioForm.FILES + 1):
             if step == "portfolio" and self.request.POST.get(f"portfolio-remove_file_{i}"):
-                self.storage.remove_step_file("portfolio", f"file_{i}")
+                self.storage.remove_step_file("portfolio", f"portfolio-file_{i}")
         if "save_draft" in self.request.POST:
             form = self.get_form(data=self.request.POST, files=self.request.FILES)
             self.storage.set_step_data(step, self.process_step(form))
@@ -196,7 +197,9 @@ class ApplyWizard(NamedUrlWizardView):
                 if name in {"website", "email_confirm", "accept_warnings"} or name.startswith("remove_"):
                     continue
                 value = form.cleaned_data.get(name) if valid else form[name].value()
-                if hasattr(field, "choices") and not isinstance(value, bool | type(None)):
+                if value in (None, "", []):
+                    continue
+                if hasattr(field, "choices") and not isinstance(value, bool):
                     value = {str(k): v for k, v in field.choices}.get(str(value), value)
                 if hasattr(value, "name"):
                     value = value.name

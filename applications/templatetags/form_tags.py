@@ -22,12 +22,15 @@ INPUTMODE = {"phone": "tel", "postal_code": "numeric", "hours_per_week": "numeri
 
 
 @register.inclusion_tag("applications/includes/field.html")
-def form_field(field: forms.BoundField) -> dict[str, Any]:
-    """Render one field: a fieldset and legend for choices, else a label; hint and errors by id."""
+def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]:
+    """Render one field: a fieldset and legend for choices, else a label; hint and errors by id.
+
+    ``describedby`` adds the id of more text about the control (such as a file already uploaded).
+    """
     widget = field.field.widget
     hint_id = f"{field.auto_id}-hint" if field.help_text else ""
     error_id = f"{field.auto_id}-error" if field.errors else ""
-    described = " ".join(filter(None, [hint_id, error_id]))
+    described = " ".join(filter(None, [hint_id, describedby, error_id]))
     attrs: dict[str, Any] = {}
     if described:
         attrs["aria-describedby"] = described
@@ -49,3 +52,9 @@ def form_field(field: forms.BoundField) -> dict[str, Any]:
         "error_id": error_id,
         "honeypot": field.name == "website",
     }
+
+
+@register.filter
+def stored_file(form: forms.Form, name: str) -> str:
+    """The original name of the file kept in the draft for field ``name`` of ``form``, or ""."""
+    return (getattr(form, "stored_files", None) or {}).get(name, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -225,3 +226,28 @@ def test_a_step_after_one_chosen_role_closed_says_so_and_accepts_nothing(client,
     assert "選んだ業務の受付が終了しました" in html
     assert "Instagram記事制作" in html
     assert "広報誌の編集を5年。" not in client.get(step_url(call, "experience")).content.decode()  # not accepted
+
+
+def test_uploaded_files_reach_the_application_under_generated_names(client, call_with_roles):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from applications.models import Attachment
+
+    call, roles = call_with_roles
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    pdf = SimpleUploadedFile("職務経歴書.pdf", buffer.getvalue(), content_type="application/pdf")
+    walk(client, call, [roles[0].pk], until="sidework", files={"file_1": pdf})
+    for step in ["sidework", "consent"]:
+        post_step(client, call, step, GOOD_ANSWERS[step])
+    assert "職務経歴書.pdf" in client.get(step_url(call, "review")).content.decode()
+    post_step(client, call, "review", {})
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "職務経歴書.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert "職務経歴書" not in attachment.file.name
+    assert attachment.file.name.startswith("attachments/")
+    assert attachment.file.read() == buffer.getvalue()
