@@ -89,7 +89,7 @@ class ApplyWizard(NamedUrlWizardView):
         kwargs = {"call": self.call, "roles": self.roles, "chosen": self.chosen_roles()}
         if step == "portfolio":
             stored = self.storage.data[self.storage.step_files_key].get("portfolio", {})
-            kwargs["stored_files"] = {field.removeprefix("portfolio-"): entry["name"] for field, entry in stored.items()}
+            kwargs["stored_files"] = {key.removeprefix("portfolio-"): entry["name"] for key, entry in stored.items()}
         return kwargs
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
