@@ -75,6 +75,7 @@ setup: debs-run $(VENV)/.run-installed var
 	$(MANAGE) load_site_content
 	$(MANAGE) load_kobe_demo
 	$(MANAGE) create_demo_users
+	$(MANAGE) load_demo_applications
 
 # Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
 run: setup

@@ -95,7 +95,7 @@ class Candidacy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     #: Raised by every status change; a change based on an older version is refused (optimistic locking).
     version = models.PositiveIntegerField(default=1)
-    #: Weighted mean of the submitted reviews (see ``screening.aggregate``), kept for sorting and filtering.
+    #: Weighted mean of the submitted reviews (``scoring.aggregate_reviews``), kept for sorting and filtering.
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, db_index=True)
     review_count = models.PositiveSmallIntegerField(default=0)
     disagreement = models.BooleanField(default=False, db_index=True)

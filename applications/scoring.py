@@ -79,10 +79,24 @@ def aggregate_scores(
 
     Raises ValueError when a review's scores do not match the rubric's length.
     """
-    per_review = [review_score(scores, rubric) for scores in reviews_scores]
+    return aggregate_reviews([(scores, rubric) for scores in reviews_scores])
+
+
+def aggregate_reviews(reviews: list[tuple[list[int | None], list[dict[str, Any]]]]) -> tuple[Decimal | None, bool]:
+    """The rule of :func:`aggregate_scores` for reviews pinned to their own rubric snapshots.
+
+    Each review is scored against the rubric it was written against; disagreement is
+    looked for only between reviews of the same rubric (the same criteria in order),
+    since a criterion's points mean nothing against another rubric's.
+    """
+    per_review = [review_score(scores, rubric) for scores, rubric in reviews]
     counted = [value for value in per_review if value is not None]
     score = (sum(counted) / len(counted)).quantize(_CENTS, rounding=ROUND_HALF_UP) if counted else None
-    disagreement = any(disagree(a, b) for a, b in combinations(reviews_scores, 2))
+    disagreement = any(
+        disagree(a, b)
+        for (a, rubric_a), (b, rubric_b) in combinations(reviews, 2)
+        if [c["name"] for c in rubric_a] == [c["name"] for c in rubric_b]
+    )
     return score, disagreement
 
 

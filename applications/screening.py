@@ -22,7 +22,7 @@ from recruitment.models import CallPage
 from . import access
 from .models import Candidacy, Review, Shortlist
 from .outbox import outbox_enqueue
-from .scoring import aggregate_scores
+from .scoring import aggregate_reviews, rubric_snapshot
 
 S = Candidacy.Status
 
@@ -177,15 +177,7 @@ def review_submit(
     """Save (or update) the reviewer's review against the role's rubric as it is now; refresh the aggregate."""
     if not access.can_review(reviewer):
         raise ScreeningError(_("You may not review candidacies."))
-    rubric = [
-        {
-            "name": c["name"],
-            "name_en": c.get("name_en", ""),
-            "weight": str(c["weight"]),
-            "max_score": int(c["max_score"]),
-        }
-        for c in (block.value for block in candidacy.role.rubric)
-    ]
+    rubric = rubric_snapshot(candidacy.role)
     existing = Review.objects.filter(candidacy=candidacy, reviewer=reviewer).first()
     if existing is not None:
         rubric = existing.rubric  # a review stays pinned to the rubric it was first written against
@@ -219,8 +211,7 @@ def review_submit(
 def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]:
     """Recompute the stored aggregate and disagreement flag from the candidacy's reviews."""
     reviews = list(candidacy.reviews.all())
-    rubric = reviews[0].rubric if reviews else []
-    score, disagreement = aggregate_scores([r.scores for r in reviews], rubric)
+    score, disagreement = aggregate_reviews([(r.scores, r.rubric) for r in reviews])
     Candidacy.objects.filter(pk=candidacy.pk).update(score=score, disagreement=disagreement, review_count=len(reviews))
     candidacy.score, candidacy.disagreement, candidacy.review_count = score, disagreement, len(reviews)
     return score, disagreement

@@ -234,3 +234,18 @@ def test_a_returned_shortlist_can_be_changed_and_resubmitted(world):
     with pytest.raises(ScreeningError):
         shortlist_submit(call=call, by=contractor)  # nothing shortlisted any more
     assert Shortlist.objects.get(call=call).comment == "経験の確認を"
+
+
+def test_reviews_against_different_rubrics_are_each_scored_by_their_own(world):
+    role = world["role"]
+    other = af.staff("contractor3", SCREENING_CONTRACTORS, call=world["call"])
+    candidacy = af.candidacy(role)
+    n = len(list(role.rubric))
+    review_submit(candidacy=candidacy, reviewer=world["contractor"], scores=[5] * n, comment="", recommendation="yes")
+    role.rubric = [("criterion", {"name": "追加", "weight": "1", "max_score": 5})] * (n + 1)
+    role.save()
+    candidacy.role.refresh_from_db()
+    review_submit(candidacy=candidacy, reviewer=other, scores=[1] * (n + 1), comment="", recommendation="no")
+    candidacy.refresh_from_db()
+    assert candidacy.score == 3  # mean of 5.00 and 1.00, each against its own rubric
+    assert candidacy.disagreement is False  # points on different rubrics are not compared
