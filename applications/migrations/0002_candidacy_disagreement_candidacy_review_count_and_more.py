@@ -6,102 +6,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('recruitment', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("recruitment", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidacy',
-            name='disagreement',
+            model_name="candidacy",
+            name="disagreement",
             field=models.BooleanField(db_index=True, default=False),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='review_count',
+            model_name="candidacy",
+            name="review_count",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='score',
+            model_name="candidacy",
+            name="score",
             field=models.DecimalField(blank=True, db_index=True, decimal_places=2, max_digits=5, null=True),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='version',
+            model_name="candidacy",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='applications.candidacy')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="applications.candidacy"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Shortlist',
+            name="Shortlist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Being prepared'), ('submitted', 'Submitted to the city'), ('returned', 'Returned with comments'), ('approved', 'Approved')], default='draft', max_length=20)),
-                ('factor', models.DecimalField(decimal_places=1, default=2, help_text='Up to headcount × factor candidates per role may be shortlisted.', max_digits=3, verbose_name='候補の倍率 Factor')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shortlist', to='recruitment.callpage')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Being prepared"),
+                            ("submitted", "Submitted to the city"),
+                            ("returned", "Returned with comments"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "factor",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=2,
+                        help_text="Up to headcount × factor candidates per role may be shortlisted.",
+                        max_digits=3,
+                        verbose_name="候補の倍率 Factor",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shortlist", to="recruitment.callpage"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screening_assignments', to='recruitment.callpage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screening_assignments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_assignments",
+                        to="recruitment.callpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '審査の担当 Assignment',
-                'constraints': [models.UniqueConstraint(fields=('user', 'call'), name='one_assignment_per_user_and_call')],
+                "verbose_name": "審査の担当 Assignment",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "call"), name="one_assignment_per_user_and_call")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationMember',
+            name="OrganisationMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='recruitment.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisation_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="recruitment.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisation_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '団体の職員 Organisation member',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='one_membership_per_org')],
+                "verbose_name": "団体の職員 Organisation member",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organisation"), name="one_membership_per_org")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rubric', models.JSONField(help_text='The criteria (name, weight, max_score) as they were when reviewed.')),
-                ('scores', models.JSONField(help_text='One whole number per criterion, in rubric order; null = not applicable.')),
-                ('comment', models.TextField(blank=True)),
-                ('recommendation', models.CharField(choices=[('yes', 'Recommend'), ('maybe', 'Undecided'), ('no', 'Do not recommend')], max_length=10)),
-                ('submitted_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='applications.candidacy')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screening_reviews', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rubric",
+                    models.JSONField(help_text="The criteria (name, weight, max_score) as they were when reviewed."),
+                ),
+                (
+                    "scores",
+                    models.JSONField(
+                        help_text="One whole number per criterion, in rubric order; null = not applicable."
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[("yes", "Recommend"), ("maybe", "Undecided"), ("no", "Do not recommend")],
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="applications.candidacy"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="screening_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '審査 Review',
-                'constraints': [models.UniqueConstraint(fields=('candidacy', 'reviewer'), name='one_review_per_reviewer')],
+                "verbose_name": "審査 Review",
+                "constraints": [
+                    models.UniqueConstraint(fields=("candidacy", "reviewer"), name="one_review_per_reviewer")
+                ],
             },
         ),
     ]
