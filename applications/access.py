@@ -88,11 +88,30 @@ def candidacy_or_404(user: Any, candidacy_id: int) -> Candidacy:
     return candidacy
 
 
+#: Blind review lifts for these statuses: a shortlisted candidate is a person the city will meet.
+NAMED_STATUSES = frozenset({Candidacy.Status.SHORTLISTED, Candidacy.Status.SELECTED, Candidacy.Status.NOT_SELECTED})
+
+
+def identity_visible_statuses(user: Any, call: CallPage) -> frozenset[str]:
+    """The candidacy statuses in which ``user`` sees names and contacts in ``call`` (for queries too)."""
+    if not call.blind_review or not is_contractor(user) or user.is_superuser:
+        return frozenset(Candidacy.Status.values)
+    return NAMED_STATUSES
+
+
 def identity_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
     """Blind review: contractors see names and contacts only once a candidacy is shortlisted."""
-    if not call.blind_review or not is_contractor(user) or user.is_superuser:
-        return True
-    return candidacy.status in {Candidacy.Status.SHORTLISTED, Candidacy.Status.SELECTED, Candidacy.Status.NOT_SELECTED}
+    return candidacy.status in identity_visible_statuses(user, call)
+
+
+def can_screen(user: Any) -> bool:
+    """May open the screening area at all (which calls: :func:`screenable_calls`)."""
+    return user.is_superuser or is_contractor(user) or is_approver(user) or is_official(user)
+
+
+def others_reviews_visible(user: Any, *, reviewed_by_me: bool) -> bool:
+    """Independent review: a reviewer sees others' scores only once their own review is in."""
+    return reviewed_by_me or not can_review(user)
 
 
 def can_review(user: Any) -> Decision:

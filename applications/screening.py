@@ -20,7 +20,7 @@ from recruitment.deadlines import RoleState
 from recruitment.models import CallPage
 
 from . import access
-from .models import Candidacy, Review, Shortlist
+from .models import Candidacy, Note, Review, Shortlist
 from .outbox import outbox_enqueue
 from .scoring import aggregate_reviews, rubric_snapshot
 
@@ -151,12 +151,17 @@ def candidacy_transition(
     return current
 
 
+def shortlist_limit(role: Any, factor: Decimal) -> int:
+    """How many candidates of ``role`` may be shortlisted: headcount × the call's factor."""
+    return int(role.headcount * Decimal(factor))
+
+
 def _check_can_shortlist(candidacy: Candidacy) -> None:
     role = candidacy.role
     if role.state() != RoleState.CLOSED:
         raise ScreeningError(_("Candidates can be shortlisted only after the role's deadline."))
     shortlist = _shortlist(candidacy.application.call)
-    limit = int(role.headcount * shortlist.factor)
+    limit = shortlist_limit(role, shortlist.factor)
     taken = Candidacy.objects.filter(role=role, status=S.SHORTLISTED).count()
     if taken >= limit:
         raise ScreeningError(
@@ -256,3 +261,15 @@ def shortlist_decide(
             user=by, action="kobo.shortlist.approve" if approve else "kobo.shortlist.return", call=call, comment=comment
         )
     return shortlist
+
+
+def note_add(*, candidacy: Candidacy, author: Any, text: str) -> Note:
+    """A screener's or approver's note on a candidacy (officials read only)."""
+    if not actor_kind(author):
+        raise ScreeningError(_("You may not add notes."))
+    if not text.strip():
+        raise ScreeningError(_("The note is empty."))
+    with transaction.atomic():
+        note = Note.objects.create(candidacy=candidacy, author=author, text=text.strip()[:5000])
+        audit(user=author, action="kobo.candidacy.note", call=candidacy.application.call, candidacy=candidacy)
+    return note
