@@ -92,7 +92,7 @@ def test_officials_cannot_move_candidacies(world, frm, to):
 
 def test_no_shortlisting_while_the_role_is_open(world):
     candidacy = af.candidacy(world["open_role"], status=S.IN_REVIEW)
-    with pytest.raises(ScreeningError, match="deadline"):
+    with pytest.raises(ScreeningError, match="締切後"):
         candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=world["contractor"])
 
 
@@ -101,7 +101,7 @@ def test_shortlist_is_limited_to_headcount_times_factor(world):
     first, second, third = (af.candidacy(world["role"], status=S.IN_REVIEW) for _ in range(3))
     for c in (first, second):
         candidacy_transition(candidacy=c, to=S.SHORTLISTED, by=world["contractor"])
-    with pytest.raises(ScreeningError, match="2"):
+    with pytest.raises(ScreeningError, match="2人"):
         candidacy_transition(candidacy=third, to=S.SHORTLISTED, by=world["contractor"])
 
 
@@ -213,7 +213,7 @@ def test_shortlist_submitted_approved_then_final_selection(world):
     with pytest.raises(ScreeningError):
         candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)  # not approved yet
     shortlist_submit(call=call, by=contractor)
-    with pytest.raises(ScreeningError, match="submitted"):
+    with pytest.raises(ScreeningError, match="提出済み"):
         candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)  # frozen once submitted
     with pytest.raises(ScreeningError):
         shortlist_decide(call=call, by=approver, approve=False, comment="")  # a return needs a reason
