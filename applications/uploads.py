@@ -421,6 +421,9 @@ def _parsed_pdf_is_active(reader: PdfReader) -> bool:
 # --- Images -------------------------------------------------------------------
 
 
+_END_MARKERS = {"jpeg": b"\xff\xd9", "png": b"IEND"}
+
+
 def _open_image(data: bytes, kind: str) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     if image.format not in _PILLOW_FORMATS[kind]:
@@ -439,6 +442,10 @@ def _reencode_image(data: bytes, kind: str) -> bytes:
             if width * height > MAX_IMAGE_PIXELS:
                 raise _refuse("image_too_many_pixels")
             header.verify()  # Checks structure (PNG chunk CRCs); the object is then unusable.
+            # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, after which a cut-off
+            # file decodes "successfully" with grey pixels; require the end marker ourselves.
+            if _END_MARKERS[kind] not in data:
+                raise ValueError("the image ends before its end marker: truncated")
             image = _open_image(data, kind)
             image.load()
             return _encode(image, kind)

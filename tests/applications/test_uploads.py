@@ -532,3 +532,14 @@ def test_limits():
     assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024
     assert MAX_IMAGE_PIXELS == 40_000_000
     assert MAX_NAME_BYTES == 200
+
+
+def test_truncated_images_are_refused_even_when_pillow_loads_truncated_images(monkeypatch):
+    """WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process when imported."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = real_jpeg()
+    assert refusal(upload("photo.jpg", data[: len(data) // 2])).code == "image_damaged"
+    png = make_image("PNG", size=(64, 64), noise=True)
+    assert refusal(upload("photo.png", png[: len(png) - 12])).code == "image_damaged"
