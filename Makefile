@@ -99,6 +99,10 @@ lint: $(VENV)/.test-installed
 	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
+# Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
+bench: $(VENV)/.test-installed var
+	$(PY) bench/exports_bench.py
+
 format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in code (reviewed, versioned, the same on every
 # machine); see docs/adr/0002-beat-schedule-in-code.md.
 CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-exports": {
+        "task": "exports.tasks.requeue_stalled_exports",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     "send-outbox": {
         "task": "applications.tasks.send_outbox",
         "schedule": 60.0,

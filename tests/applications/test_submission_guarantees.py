@@ -7,9 +7,7 @@ real worker must see the data.
 from __future__ import annotations
 
 import os
-import socket
 import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -21,8 +19,8 @@ from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from applications.tasks import send_outbox
-from portal.celery import app
 from tests.applications.wizard_helpers import post_step, walk
+from tests.celery_helpers import broker, closed_port
 from tests.conftest import restore_migration_data
 from tests.recruitment import factories as f
 
@@ -79,35 +77,9 @@ def test_two_simultaneous_final_submits_give_one_application(kobe_like):
     assert OutboxEmail.objects.filter(kind="confirmation").count() == 1
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def broker(url: str | None):
-    """Point the Celery app at another broker (``None``: the configured one) with eager mode off."""
-    keys = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.task_always_eager = False
-    if url:
-        app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
-    # Connections are pooled per URL; forget the app's pools so the new URL is used.
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield app
-    finally:
-        for key, value in saved.items():
-            app.conf[key] = value
-        app._pool = None
-        app.amqp._producer_pool = None
-
-
 def test_broker_outage_delays_the_email_but_loses_nothing(kobe_like, caplog):
     call, role = kobe_like
-    with broker(f"redis://127.0.0.1:{_closed_port()}/0"):
+    with broker(f"redis://127.0.0.1:{closed_port()}/0"):
         response = walk(Client(), call, [role.pk])
     # The applicant got a reference although the broker was down.
     assert response.status_code == 302

@@ -1,0 +1,458 @@
+"""Export services: request a document, render it (idempotently), give it out only to those who may see it.
+
+* :func:`export_request` checks the user's access to the call (``access.call_or_404``: 404
+  for a call not assigned), creates the :class:`~exports.models.ExportJob` and queues the
+  task on commit. A broker outage leaves the job ``queued``: asking again, or beat's
+  :func:`export_requeue_stalled`, queues it again.
+* :func:`export_render` does the work (called by the thin task in ``exports.tasks``). It is
+  idempotent: a done job with its file is returned as it is; otherwise the render claims
+  the job (a lease renewed with every progress step), writes the document to a local
+  temporary file, copies it to private storage under the job's one name
+  (``ExportJob.storage_name``, overwriting what an interrupted run left) and marks the job
+  done with the file's SHA-256 in the same transaction as the audit entry.
+  Progress is written in separate short transactions, so the status page reads it live.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from applications import access
+from applications.models import Candidacy
+from applications.screening import audit
+from recruitment.models import CallPage, RolePage
+
+from . import context as doc_context
+from .fetcher import StaticOnlyFetcher
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+Kind = ExportJob.Kind
+Status = ExportJob.Status
+
+#: A running render renews its lease at least this often (every progress step does); a job
+#: whose lease is older is taken over by the next delivery of its task (the worker died).
+LEASE = timedelta(seconds=120)
+#: A job still queued this long after it was last queued is queued again by beat.
+REQUEUE_AFTER = timedelta(minutes=3)
+#: Progress is written at most this often during layout (seconds); stage changes always are.
+PROGRESS_INTERVAL = 0.5
+#: WeasyPrint options. PDF/UA-1: tagged PDF with structure tree, language and title (kept
+#: because WeasyPrint 70 produces it without errors and the text extracts the same).
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+TITLES = {
+    Kind.DECISION_PACK: "選考結果報告書",
+    Kind.DOSSIERS: "候補者資料",
+    Kind.CSV: "候補一覧",
+}
+
+
+class ExportBusy(Exception):
+    """Another render holds the job's lease; try again after it expires."""
+
+
+class ExportLeaseLost(Exception):
+    """This render's lease was taken over (it stalled); it must not write the job any more."""
+
+
+# --- request -----------------------------------------------------------------------------------
+
+
+def export_request(*, call: CallPage, kind: str, by: Any, role: RolePage | None = None) -> ExportJob:
+    """Ask for a document of ``call``; the render runs in a worker after commit.
+
+    Raises ``Http404`` when ``by`` may not screen the call (as every screening view does)
+    or when ``role`` is not one of the call's roles. The same request made again while an
+    identical job is still queued or running returns that job (and nudges the queue).
+    """
+    call = access.call_or_404(by, call.pk)
+    kind = Kind(kind)
+    if role is not None and not RolePage.objects.child_of(call).filter(pk=role.pk).exists():
+        raise Http404
+    with transaction.atomic():
+        job = (
+            ExportJob.objects.filter(
+                call=call, kind=kind, role=role, requested_by=by, status__in=[Status.QUEUED, Status.RUNNING]
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if job is None:
+            job = ExportJob.objects.create(call=call, kind=kind, role=role, requested_by=by)
+            audit(user=by, action="kobo.export", call=call, event="requested", job_id=job.pk, kind=kind)
+        if job.status == Status.QUEUED:
+            ExportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now())
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> bool:
+    from .tasks import render_export
+
+    try:
+        render_export.delay(job_id)
+    except Exception:  # the broker is down: the job stays queued; beat or a new request queues it again
+        logger.warning("exports: could not queue job %s; it stays queued and will be queued again", job_id)
+        return False
+    return True
+
+
+def export_requeue_stalled(*, now: datetime | None = None) -> int:
+    """Queue again the jobs a broker outage or a lost worker left behind (run by beat); return how many."""
+    now = now or timezone.now()
+    stalled = ExportJob.objects.filter(
+        Q(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
+        | Q(status=Status.QUEUED, queued_at__isnull=True)
+        | Q(status=Status.RUNNING, heartbeat_at__lt=now - LEASE - REQUEUE_AFTER)
+    )
+    count = 0
+    for job_id in stalled.values_list("pk", flat=True):
+        ExportJob.objects.filter(pk=job_id).update(queued_at=now)
+        count += _enqueue(job_id)
+    return count
+
+
+# --- who may see a job ---------------------------------------------------------------------------
+
+
+def _blind_for(user: Any, call: CallPage) -> bool:
+    """Whether blind mode hides names from ``user`` in ``call`` (the rule of ``access.identity_visible``)."""
+    return not access.identity_visible(user, call, Candidacy(status=Candidacy.Status.SUBMITTED))
+
+
+def job_or_404(user: Any, job_id: int) -> ExportJob:
+    """A job of a call this user may screen (404 otherwise).
+
+    A user whom blind mode hides names from gets only jobs made under blind mode too
+    (their own or another contractor's), never an official's export with names.
+    """
+    job = ExportJob.objects.select_related("call", "role", "requested_by").filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    call = access.call_or_404(user, job.call_id)
+    if job.requested_by_id != user.pk and _blind_for(user, call) and not _blind_for(job.requested_by, call):
+        raise Http404
+    return job
+
+
+def export_download_logged(*, job: ExportJob, by: Any) -> None:
+    """Record a download (who, which job, the file's hash) in the call's audit log."""
+    audit(
+        user=by,
+        action="kobo.export",
+        call=job.call,
+        event="downloaded",
+        job_id=job.pk,
+        kind=job.kind,
+        sha256=job.sha256,
+    )
+
+
+# --- render ----------------------------------------------------------------------------------------
+
+
+def _storage():
+    return ExportJob._meta.get_field("file").storage
+
+
+def _file_exists(job: ExportJob) -> bool:
+    return bool(job.file) and _storage().exists(job.file.name)
+
+
+def export_render(*, job_id: int, now: datetime | None = None) -> ExportJob:
+    """Render the job's document once; safe to call again and again (see the module docstring).
+
+    Raises :class:`ExportBusy` while another live render holds the job. Any error leaves
+    the job queued with its error text (the task retries, then calls :func:`export_fail`).
+    """
+    job = ExportJob.objects.select_related("call__organisation", "role", "requested_by").get(pk=job_id)
+    if job.status == Status.DONE and _file_exists(job):
+        return job
+    attempt = _claim(job_id)
+    progress = _Progress(job_id, attempt)
+    workdir = Path(tempfile.gettempdir()) / "kobo-exports"
+    workdir.mkdir(mode=0o700, exist_ok=True)
+    stem = f"job-{job_id}-{job.key.hex}"  # the key keeps jobs of other databases (tests, checkouts) apart
+    for leftover in workdir.glob(f"{stem}.*.part"):  # what a killed worker on this machine left
+        leftover.unlink(missing_ok=True)
+    temporary = workdir / f"{stem}.{attempt}.part"
+    try:
+        with translation.override("ja"):
+            pages = RENDERERS[job.kind](job, temporary, progress, now or timezone.now())
+        progress(94, "保存しています Storing the file")
+        digest, size = _sha256(temporary)
+        name = _store(temporary, job.storage_name)
+        _finish(job, attempt, name=name, digest=digest, size=size, pages=pages)
+    except ExportLeaseLost:
+        logger.warning("exports: job %s attempt %s lost its lease to a newer attempt; stopped", job_id, attempt)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job_id, attempts=attempt).update(
+            status=Status.QUEUED,
+            stage="再試行を待っています Waiting to retry",
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            heartbeat_at=None,
+        )
+        raise
+    finally:
+        temporary.unlink(missing_ok=True)
+    return ExportJob.objects.get(pk=job_id)
+
+
+def export_fail(*, job_id: int, error: str) -> None:
+    """Give up on a job after its last retry; the status page shows ``error``."""
+    ExportJob.objects.filter(pk=job_id).exclude(status=Status.DONE).update(
+        status=Status.FAILED, error=error[:2000], stage="失敗しました Failed", finished_at=timezone.now()
+    )
+
+
+def _claim(job_id: int) -> int:
+    """Take the job for this render; return its attempt number. One conditional UPDATE: atomic on every database."""
+    now = timezone.now()
+    job = ExportJob.objects.get(pk=job_id)
+    claimable = Q(status__in=[Status.QUEUED, Status.FAILED, Status.DONE]) | Q(status=Status.RUNNING) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - LEASE)
+    )
+    updated = ExportJob.objects.filter(claimable, pk=job_id, attempts=job.attempts).update(
+        status=Status.RUNNING,
+        attempts=job.attempts + 1,
+        heartbeat_at=now,
+        started_at=now,
+        finished_at=None,
+        progress=1,
+        stage="開始しました Started",
+    )
+    if not updated:
+        raise ExportBusy(f"export job {job_id} is being rendered by another worker")
+    return job.attempts + 1
+
+
+class _Progress:
+    """Writes (percent, stage) to the job in its own short transaction, and renews the lease."""
+
+    def __init__(self, job_id: int, attempt: int) -> None:
+        self.job_id, self.attempt = job_id, attempt
+        self.last = 0.0
+        self.lost = False
+
+    def __call__(self, percent: int, stage: str, *, throttle: bool = False) -> None:
+        now = time.monotonic()
+        if throttle and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.last = now
+        updated = ExportJob.objects.filter(pk=self.job_id, attempts=self.attempt, status=Status.RUNNING).update(
+            progress=max(1, min(99, percent)), stage=stage[:200], heartbeat_at=timezone.now()
+        )
+        if not updated:
+            self.lost = True
+            raise ExportLeaseLost
+
+
+def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, pages: int | None) -> None:
+    with transaction.atomic():
+        updated = ExportJob.objects.filter(pk=job.pk, attempts=attempt, status=Status.RUNNING).update(
+            status=Status.DONE,
+            file=name,
+            sha256=digest,
+            size=size,
+            pages=pages,
+            progress=100,
+            stage="完了 Done",
+            error="",
+            finished_at=timezone.now(),
+        )
+        if not updated:
+            raise ExportLeaseLost
+        audit(
+            user=job.requested_by,
+            action="kobo.export",
+            call=job.call,
+            event="generated",
+            job_id=job.pk,
+            kind=job.kind,
+            sha256=digest,
+            size=size,
+            pages=pages,
+            attempt=attempt,
+        )
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _store(temporary: Path, name: str) -> str:
+    """Copy the rendered file to private storage under ``name``, replacing what an earlier attempt left."""
+    storage = _storage()
+    if storage.exists(name):
+        storage.delete(name)
+    with temporary.open("rb") as handle:
+        saved = storage.save(name, File(handle, name=Path(name).name))
+    if saved != name:  # the storage picked another name: something wrote ``name`` meanwhile
+        storage.delete(saved)
+        raise ExportLeaseLost
+    return saved
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+def stylesheet_uri() -> str:
+    path = finders.find("exports/print.css")
+    if not path:
+        raise FileNotFoundError("exports/print.css is missing from the static files")
+    return Path(path).resolve().as_uri()
+
+
+_progress_target = threading.local()
+
+
+class _WeasyPrintProgress(logging.Handler):
+    """Turns WeasyPrint's progress log ("Step 5 - Creating layout - Page 3") into job progress.
+
+    Installed once on ``weasyprint.progress`` (which then stops propagating to the root
+    logger: one line per page is noise in the worker log); it forwards to the callback of
+    the render running in the current thread, if any.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        callback = getattr(_progress_target, "callback", None)
+        if callback is not None:
+            callback(record.getMessage())
+
+
+def _install_progress_handler() -> None:
+    progress_logger = logging.getLogger("weasyprint.progress")
+    if not any(isinstance(h, _WeasyPrintProgress) for h in progress_logger.handlers):
+        progress_logger.addHandler(_WeasyPrintProgress())
+        progress_logger.setLevel(logging.INFO)
+        progress_logger.propagate = False
+
+
+_install_progress_handler()
+
+
+def _layout_reporter(progress: _Progress, estimated_pages: int) -> Callable[[str], None]:
+    """Map WeasyPrint's steps onto 20–90 %: layout (step 5) takes most of the time, per page."""
+
+    def report(message: str) -> None:
+        if progress.lost:
+            raise ExportLeaseLost  # raised inside WeasyPrint's logging call: stops the render
+        if message.startswith("Step 5") and "Page" in message:
+            page = int(message.rsplit(" ", 1)[-1]) if message.rsplit(" ", 1)[-1].isdigit() else 0
+            share = min(1.0, page / max(1, estimated_pages))
+            progress(35 + int(45 * share), f"レイアウト中({page}ページ目) Laying out page {page}", throttle=True)
+        elif message.startswith("Step 6"):
+            progress(85, "PDFを書き出しています Writing the PDF")
+        elif message.startswith(("Step 3", "Step 4")):
+            progress(30, "組版の準備 Preparing the layout", throttle=True)
+
+    return report
+
+
+def render_pdf(
+    html: str,
+    target: Path,
+    *,
+    progress: _Progress | None = None,
+    estimated_pages: int = 10,
+    options: dict[str, Any] | None = None,
+) -> int:
+    """Render ``html`` (from our templates) to a PDF file at ``target``; return its number of pages."""
+    from weasyprint import HTML
+
+    options = PDF_OPTIONS if options is None else options
+    _progress_target.callback = _layout_reporter(progress, estimated_pages) if progress else None
+    try:
+        document = HTML(string=html, base_url=stylesheet_uri(), url_fetcher=StaticOnlyFetcher()).render(**options)
+        document.write_pdf(target=str(target), **options)
+        pages = len(document.pages)
+        del document
+    finally:
+        _progress_target.callback = None
+        # WeasyPrint's boxes and font data sit in reference cycles: without a collection here a worker
+        # swings between 200 and 650 MB over consecutive renders (bench/exports_bench.py); with it, ~210 MB.
+        gc.collect()
+    return pages
+
+
+def _render_decision_pack(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> int:
+    progress(5, "データを集めています Collecting the data")
+    doc = doc_context.decision_pack_context(
+        call=job.call, requested_by=job.requested_by, role=job.role, job_number=job.pk, now=now
+    )
+    progress(20, "文書を組み立てています Building the document")
+    html = render_to_string("exports/decision_pack.html", {"doc": doc, "stylesheet": stylesheet_uri()})
+    estimated = 3 + len(doc.roles) + doc.shortlisted_count // 3
+    return render_pdf(html, target, progress=progress, estimated_pages=estimated)
+
+
+def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> int:
+    progress(5, "データを集めています Collecting the data")
+    doc = doc_context.dossiers_context(
+        call=job.call, requested_by=job.requested_by, role=job.role, job_number=job.pk, now=now
+    )
+    progress(20, "文書を組み立てています Building the document")
+    html = render_to_string("exports/dossiers.html", {"doc": doc, "stylesheet": stylesheet_uri()})
+    return render_pdf(html, target, progress=progress, estimated_pages=2 + 2 * len(doc.dossiers))
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text: one starting with = + - @ (or tab, CR) gets a leading '."""
+    return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def write_csv(rows: Iterable[list[str]], target: Path, header: list[str]) -> None:
+    """UTF-8 with a BOM (Excel in Japan reads it as UTF-8), CRLF line ends, formulas neutralised."""
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(str(cell)) for cell in row])
+
+
+def _render_csv(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> None:
+    progress(10, "データを集めています Collecting the data")
+    rows = doc_context.csv_rows(call=job.call, requested_by=job.requested_by, role=job.role)
+    progress(80, f"CSVを書き出しています({len(rows)}件) Writing {len(rows)} rows")
+    write_csv(rows, target, doc_context.CSV_HEADER)
+    return None
+
+
+RENDERERS: dict[str, Callable[[ExportJob, Path, _Progress, datetime], int | None]] = {
+    Kind.DECISION_PACK: _render_decision_pack,
+    Kind.DOSSIERS: _render_dossiers,
+    Kind.CSV: _render_csv,
+}
+
+
+def download_filename(job: ExportJob) -> str:
+    """The name the browser saves: ``選考結果報告書_KOBE-0012_job17.pdf``."""
+    return f"{TITLES[Kind(job.kind)]}_{doc_context.call_reference(job.call)}_job{job.pk}.{job.extension}"

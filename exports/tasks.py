@@ -1,0 +1,39 @@
+"""Celery tasks of exports. Thin: load the job by id, call the service, retry on failure."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .models import ExportJob
+from .services import LEASE, ExportBusy, export_fail, export_render, export_requeue_stalled
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 4
+#: Seconds before the first retry; each further retry waits twice as long (at most 10 minutes).
+RETRY_BASE_SECONDS = 15
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES, ignore_result=True)
+def render_export(self, job_id: int) -> None:
+    """Render one export job. A killed worker means the task is delivered again; rendering is idempotent."""
+    try:
+        export_render(job_id=job_id)
+    except ExportJob.DoesNotExist:
+        logger.warning("exports: job %s no longer exists", job_id)
+    except ExportBusy as exc:
+        # Another delivery is rendering it, or a dead worker's lease has not expired yet: look again later.
+        raise self.retry(exc=exc, countdown=LEASE.total_seconds(), max_retries=MAX_RETRIES + 10) from exc
+    except Exception as exc:
+        if self.request.retries >= MAX_RETRIES:
+            export_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(600, RETRY_BASE_SECONDS * 2**self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True)
+def requeue_stalled_exports() -> int:
+    """Queue again the jobs a broker outage or a lost worker left behind (beat, every few minutes)."""
+    return export_requeue_stalled()

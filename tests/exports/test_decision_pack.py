@@ -1,0 +1,135 @@
+"""The 選考結果報告書 of a Kobe-like call, and the candidate dossiers: what a city official receives."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from wagtail.models import PageLogEntry
+
+from exports.models import ExportJob
+from exports.services import export_render, export_request
+from tests.exports.conftest import make_small_call, pdffonts, pdftotext
+
+pytestmark = pytest.mark.django_db
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def has_name(text: str, family: str, given: str) -> bool:
+    return re.search(re.escape(family) + r"\s+" + re.escape(given), text) is not None
+
+
+def page_texts(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    count = len(PdfReader(str(path)).pages)
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"], capture_output=True, text=True
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def test_decision_pack_of_the_kobe_call_names_every_role_and_shortlisted_candidate(
+    kobe_approved, django_capture_on_commit_callbacks
+):
+    call, users, shortlisted = kobe_approved
+    assert len(shortlisted) >= 10
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs eagerly on commit
+        job = export_request(call=call, kind=ExportJob.Kind.DECISION_PACK, by=users["official"])
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    path = Path(job.file.path)
+
+    fonts = pdffonts(path).splitlines()[2:]
+    cjk = [line for line in fonts if "Noto-Sans-CJK-JP" in line or "NotoSansCJK" in line]
+    assert cjk, fonts
+    assert all(line.split()[-5] == "yes" for line in cjk), "the CJK font must be embedded"
+
+    text = pdftotext(path)
+    for role in call.roles():
+        assert flat(role.title) in flat(text)
+    for candidacy in shortlisted:
+        applicant = candidacy.application.applicant
+        assert has_name(text, applicant.family_name, applicant.given_name), applicant
+    assert "承認済み" in text
+    assert "承認 太郎" in text
+    assert "付録A 評価基準" in text
+    assert "付録B 選考スケジュール" in text
+
+    pages = page_texts(path)
+    assert len(pages) == job.pages > 1
+    for n, page in enumerate(pages, start=1):  # the margin boxes, on every page
+        assert f"page {n} / {len(pages)}" in page
+        assert "募集番号 KOBE-" in page
+        assert "(日本時間)" in page
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert job.sha256 == digest
+    logged = PageLogEntry.objects.filter(action="kobo.export", page=call, data__event="generated")
+    assert [entry.data["sha256"] for entry in logged] == [digest]
+
+
+def test_before_approval_the_pack_shows_applicant_codes_not_names(kobe_shortlisted):
+    call, users, shortlisted = kobe_shortlisted
+    job = ExportJob.objects.create(call=call, kind=ExportJob.Kind.DECISION_PACK, requested_by=users["approver"])
+    text = pdftotext(Path(export_render(job_id=job.pk).file.path))
+    assert "承認されていないため" in text
+    for candidacy in shortlisted:
+        applicant = candidacy.application.applicant
+        assert not has_name(text, applicant.family_name, applicant.given_name)
+        assert candidacy.applicant_code in text
+
+
+def test_hostile_names_and_comments_print_literally(site_content):
+    world = make_small_call(names=[("<script>alert(1)</script>", "&amp; 𠮷"), ("=cmd|' /C calc'!A0", "@SUM(1)")])
+    world.approve()
+    job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DECISION_PACK, requested_by=world.official)
+    text = pdftotext(Path(export_render(job_id=job.pk).file.path))
+    assert "<script>alert(1)</script> &amp; 𠮷" in text
+    assert "=cmd|' /C calc'!A0 @SUM(1)" in text
+    assert "<b>太字</b> & 候補0" in text  # a reviewer's comment, escaped too
+    assert "&lt;" not in text  # escaped once, by the template, not twice
+
+
+def test_dossiers_give_each_shortlisted_candidate_their_own_pages(site_content):
+    world = make_small_call()
+    world.approve()
+    answers = world.shortlisted[0].application
+    answers.answers = {
+        "experience": {"experience": "<img src=x onerror=alert(1)>\n・広報誌の編集8年", "strengths": "取材"},
+        "portfolio_links": ["javascript:alert(1)", "https://portfolio.example.jp/me"],
+    }
+    answers.save()
+    job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.official)
+    job = export_render(job_id=job.pk)
+    assert job.status == ExportJob.Status.DONE
+    pages = page_texts(Path(job.file.path))
+    assert len(pages) == job.pages >= 1 + len(world.shortlisted)
+    codes = [c.applicant_code for c in world.shortlisted]
+    first_pages = []
+    for code in codes:
+        first = next(n for n, page in enumerate(pages) if f"({code})" in page)
+        assert [other for other in codes if f"({other})" in pages[first]] == [code], "two dossiers share a page"
+        first_pages.append(first)
+    assert len(set(first_pages)) == len(codes)
+    text = "\n".join(pages)
+    assert "<img src=x onerror=alert(1)>" in text
+    assert "javascript:alert(1)" in text  # shown as text, never as a link
+    assert has_name(text, "𠮷田", "花子")
+
+
+def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(site_content):
+    world = make_small_call(blind=True)
+    job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.contractor)
+    text = pdftotext(Path(export_render(job_id=job.pk).file.path))
+    # Shortlisted candidacies are identified to contractors on screen too (access.identity_visible).
+    assert has_name(text, "山田", "太郎")
+    assert "佐藤" not in text  # not shortlisted: not in the dossiers at all

@@ -1,0 +1,144 @@
+"""Requesting, watching and downloading an export in the admin: only for those who may screen the call."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import PageLogEntry
+
+from exports.models import ExportJob
+from exports.services import export_render
+from tests.recruitment import factories as rf
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def done_job(small_call):
+    small_call.approve()
+    job = ExportJob.objects.create(
+        call=small_call.call, kind=ExportJob.Kind.DECISION_PACK, requested_by=small_call.official
+    )
+    return export_render(job_id=job.pk)
+
+
+def urls(job: ExportJob) -> list[str]:
+    return [
+        reverse("exports_status", args=[job.pk]),
+        reverse("exports_status_json", args=[job.pk]),
+        reverse("exports_download", args=[job.pk]),
+    ]
+
+
+def test_the_official_downloads_the_pack_uncached_and_it_is_logged(done_job, small_call):
+    response = client_for(small_call.official).get(reverse("exports_download", args=[done_job.pk]))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF-")
+    assert hashlib.sha256(body).hexdigest() == done_job.sha256 == response["X-Content-SHA256"]
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]  # Wagtail's admin adds its never-cache headers too
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".pdf" in response["Content-Disposition"]
+    entry = PageLogEntry.objects.get(action="kobo.export", data__event="downloaded")
+    assert entry.user == small_call.official
+    assert entry.data["sha256"] == done_job.sha256
+    assert entry.data["job_id"] == done_job.pk
+
+
+def test_an_unassigned_contractor_gets_404_everywhere(done_job, small_call):
+    client = client_for(small_call.stranger)
+    for url in urls(done_job):
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("exports_request", args=[small_call.call.pk]), {"kind": "csv"})
+    assert response.status_code == 404
+    assert not ExportJob.objects.filter(requested_by=small_call.stranger).exists()
+    assert not PageLogEntry.objects.filter(action="kobo.export", data__event="downloaded").exists()
+
+
+def test_anonymous_users_are_sent_to_the_login(done_job):
+    for url in urls(done_job):
+        response = Client().get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_a_contractor_of_a_blind_call_cannot_download_an_officials_export_with_names(done_job, small_call):
+    client = client_for(small_call.contractor)
+    assert client.get(reverse("exports_download", args=[done_job.pk])).status_code == 404
+    own = export_render(
+        job_id=ExportJob.objects.create(
+            call=small_call.call, kind=ExportJob.Kind.CSV, requested_by=small_call.contractor
+        ).pk
+    )
+    assert client.get(reverse("exports_download", args=[own.pk])).status_code == 200
+    # An official may read the contractor's export: it shows less than they may see.
+    assert client_for(small_call.official).get(reverse("exports_download", args=[own.pk])).status_code == 200
+
+
+def test_requesting_from_the_dashboard_renders_and_the_status_page_shows_the_link(
+    small_call, django_capture_on_commit_callbacks
+):
+    client = client_for(small_call.contractor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports_request", args=[small_call.call.pk]), {"kind": "csv"})
+    job = ExportJob.objects.get(requested_by=small_call.contractor)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("exports_status", args=[job.pk])
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' not in html  # done: no more reloading
+    assert reverse("exports_download", args=[job.pk]) in html
+    assert job.sha256 in html
+    assert "no-cache" in page["Cache-Control"]
+
+    data = client.get(reverse("exports_status_json", args=[job.pk])).json()
+    assert data["status"] == "done"
+    assert data["progress"] == 100
+    assert data["download_url"] == reverse("exports_download", args=[job.pk])
+    assert data["sha256"] == hashlib.sha256(Path(job.file.path).read_bytes()).hexdigest()
+
+
+def test_a_queued_job_page_refreshes_itself_and_has_no_link(small_call):
+    job = ExportJob.objects.create(call=small_call.call, kind=ExportJob.Kind.CSV, requested_by=small_call.official)
+    html = client_for(small_call.official).get(reverse("exports_status", args=[job.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert reverse("exports_download", args=[job.pk]) not in html
+    assert client_for(small_call.official).get(reverse("exports_download", args=[job.pk])).status_code == 404
+
+
+def test_a_failed_job_shows_its_reason(small_call):
+    job = ExportJob.objects.create(
+        call=small_call.call,
+        kind=ExportJob.Kind.CSV,
+        requested_by=small_call.official,
+        status=ExportJob.Status.FAILED,
+        error="OSError: disk full",
+    )
+    html = client_for(small_call.official).get(reverse("exports_status", args=[job.pk])).content.decode()
+    assert "OSError: disk full" in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_unknown_kinds_and_foreign_roles_are_refused(small_call):
+    client = client_for(small_call.official)
+    url = reverse("exports_request", args=[small_call.call.pk])
+    assert client.post(url, {"kind": "everything"}).status_code == 400
+    other_role = rf.role(rf.call())
+    assert client.post(url, {"kind": "csv", "role": other_role.pk}).status_code == 404
+    assert client.post(url, {"kind": "csv", "role": "x"}).status_code == 404
+    assert client.get(url).status_code == 405
+    assert not ExportJob.objects.exists()
