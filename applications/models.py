@@ -99,6 +99,10 @@ class Candidacy(models.Model):
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, db_index=True)
     review_count = models.PositiveSmallIntegerField(default=0)
     disagreement = models.BooleanField(default=False, db_index=True)
+    #: The contractor staff member asked to review it (work is split among reviewers); others may still review.
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "候補 Candidacy"

@@ -20,7 +20,7 @@ from recruitment.deadlines import RoleState
 from recruitment.models import CallPage
 
 from . import access
-from .models import Candidacy, Note, Review, Shortlist
+from .models import Assignment, Candidacy, Note, Review, Shortlist
 from .outbox import outbox_enqueue
 from .scoring import aggregate_reviews, rubric_snapshot
 
@@ -273,3 +273,22 @@ def note_add(*, candidacy: Candidacy, author: Any, text: str) -> Note:
         note = Note.objects.create(candidacy=candidacy, author=author, text=text.strip()[:5000])
         audit(user=author, action="kobo.candidacy.note", call=candidacy.application.call, candidacy=candidacy)
     return note
+
+
+def candidacies_assign_reviewer(*, candidacies: list[Candidacy], reviewer: Any, by: Any) -> int:
+    """Ask ``reviewer`` (a contractor assigned to the call) to review these candidacies; one audit entry each.
+
+    Reviews already written stay where they are: assignment only says whose turn it is.
+    """
+    if CONTRACTOR not in actor_kind(by):
+        raise ScreeningError(_("Only the screening contractor assigns reviewers."))
+    calls = {c.application.call_id for c in candidacies}
+    eligible = Assignment.objects.filter(user=reviewer, call_id__in=calls).count() == len(calls)
+    if not (eligible and access.is_contractor(reviewer)):
+        raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
+    with transaction.atomic():
+        for candidacy in candidacies:
+            Candidacy.objects.filter(pk=candidacy.pk).update(assigned_reviewer=reviewer)
+            audit(user=by, action="kobo.candidacy.assign", call=candidacy.application.call, candidacy=candidacy,
+                  reviewer=reviewer.get_username())  # fmt: skip
+    return len(candidacies)

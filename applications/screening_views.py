@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -27,6 +28,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallPage, RolePage
 
 from . import access
@@ -40,6 +42,7 @@ from .screening import (
     TransitionConflict,
     actor_kind,
     audit,
+    candidacies_assign_reviewer,
     candidacy_transition,
     note_add,
     review_submit,
@@ -254,6 +257,10 @@ class CandidacyFilterForm(forms.Form):
     )
     mine = forms.ChoiceField(label="自分の審査 Reviewed by me", required=False, choices=YES_NO)
     reviewed = forms.ChoiceField(label="審査あり Has reviews", required=False, choices=YES_NO)
+    assigned = forms.ChoiceField(
+        label="審査担当 Assigned to", required=False,
+        choices=[("", "すべて All"), ("me", "自分 Me"), ("nobody", "未割り当て Nobody")],
+    )  # fmt: skip
     disagreement = forms.ChoiceField(label="評価の不一致 Reviewers disagree", required=False, choices=YES_NO)
     sort = forms.ChoiceField(
         label="並び順 Sort", required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()]
@@ -307,6 +314,10 @@ def _filtered(
     qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
     if not form.value("status"):
         qs = qs.exclude(status=S.WITHDRAWN)
+    if form.value("assigned") == "me":
+        qs = qs.filter(assigned_reviewer=user)
+    elif form.value("assigned") == "nobody":
+        qs = qs.filter(assigned_reviewer__isnull=True)
     for name, lookup in [("mine", "reviewed_by_me"), ("disagreement", "disagreement")]:
         if form.value(name):
             qs = qs.filter(**{lookup: form.value(name) == "yes"})
@@ -341,6 +352,8 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
     """The candidacies of a call: filters, search, sort, 50 a page, and status changes on checked rows."""
     call = access.call_or_404(request.user, call_id)
     if request.method == "POST":
+        if request.POST.get("action") == "assign":
+            return _bulk_assign(request, call)
         return _bulk_status(request, call)
     roles = _call_roles(call)
     form, qs = _filtered(request.user, call, request.GET, roles)
@@ -356,10 +369,41 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
         "page": page,
         "rows": [_row(request.user, call, c) for c in page],
         "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user)],
+        "reviewers": _call_reviewers(call) if CONTRACTOR in actor_kind(request.user) else [],
         "list_query": list_query.urlencode(),
         "detail_query": detail_query.urlencode() if list_query else "",
     }
     return TemplateResponse(request, TEMPLATES + "candidacy_list.html", context)
+
+
+def _call_reviewers(call: CallPage) -> list[Any]:
+    """Screening staff assigned to the call, who can be asked to review."""
+    users = get_user_model().objects.filter(screening_assignments__call=call, groups__name=SCREENING_CONTRACTORS)
+    return list(users.order_by("username").distinct())
+
+
+def _list_url(request: HttpRequest, call: CallPage) -> str:
+    back = reverse("screening_candidacies", args=[call.pk])
+    query = QueryDict(request.POST.get("list_query", "")).urlencode()
+    return f"{back}?{query}" if query else back
+
+
+def _bulk_assign(request: HttpRequest, call: CallPage) -> HttpResponse:
+    """Assign the checked candidacies to one reviewer (each audited)."""
+    back = _list_url(request, call)
+    ids = {int(v) for v in request.POST.getlist("candidacy") if v.isdigit()}
+    reviewer = next((u for u in _call_reviewers(call) if str(u.pk) == request.POST.get("reviewer")), None)
+    if not ids or reviewer is None:
+        messages.error(request, "候補と審査担当を選んでください。 Choose candidacies and a reviewer.")
+        return redirect(back)
+    candidacies = list(access.candidacies_for(request.user, call).filter(pk__in=ids).select_related("application"))
+    try:
+        count = candidacies_assign_reviewer(candidacies=candidacies, reviewer=reviewer, by=request.user)
+    except ScreeningError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{count}件を{reviewer.get_username()}に割り当てました。 {count} assigned.")
+    return redirect(back)
 
 
 def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:

@@ -11,6 +11,7 @@ def register_screening_log_actions(actions):
         ("kobo.candidacy.status", "選考状況の変更 Status changed"),
         ("kobo.candidacy.review", "審査の記録 Review saved"),
         ("kobo.candidacy.note", "メモの追加 Note added"),
+        ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
         ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
         ("kobo.export", "出力 Export"),
         ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
