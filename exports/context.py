@@ -567,13 +567,16 @@ CSV_HEADER = [
 ]
 
 
-def csv_rows(*, call: CallPage, requested_by: Any, role: RolePage | None = None) -> list[list[str]]:
-    """Every candidacy of the call (or role) with its scores, as text cells (formulas not yet neutralised)."""
+def csv_rows(
+    *, call: CallPage, requested_by: Any, role: RolePage | None = None, candidacy_ids: list[int] | None = None
+) -> list[list[str]]:
+    """Every candidacy of the call (or role, or the chosen ones) with scores, as text (formulas not yet neutralised)."""
     roles = _roles(call, role)
     order = {r.pk: i for i, r in enumerate(roles)}
     base = {r.pk: criteria_of(r) for r in roles}
     qs = (
         Candidacy.objects.filter(application__call=call, role__in=roles)
+        .filter(**({"pk__in": candidacy_ids} if candidacy_ids else {}))
         .select_related("application__applicant", "role")
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.order_by("submitted_at", "pk")))
     )

@@ -67,6 +67,9 @@ class ExportJob(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    #: For a CSV of chosen rows ("add to an export" in the candidacy list); empty means every candidacy.
+    candidacy_ids = models.JSONField(default=list, blank=True)
+
     class Meta:
         verbose_name = "出力 Export job"
         verbose_name_plural = "出力 Export jobs"

@@ -80,7 +80,9 @@ class ExportLeaseLost(Exception):
 # --- request -----------------------------------------------------------------------------------
 
 
-def export_request(*, call: CallPage, kind: str, by: Any, role: RolePage | None = None) -> ExportJob:
+def export_request(
+    *, call: CallPage, kind: str, by: Any, role: RolePage | None = None, candidacy_ids: list[int] | None = None
+) -> ExportJob:
     """Ask for a document of ``call``; the render runs in a worker after commit.
 
     Raises ``Http404`` when ``by`` may not screen the call (as every screening view does)
@@ -91,16 +93,29 @@ def export_request(*, call: CallPage, kind: str, by: Any, role: RolePage | None 
     kind = Kind(kind)
     if role is not None and not RolePage.objects.child_of(call).filter(pk=role.pk).exists():
         raise Http404
+    if candidacy_ids:
+        # Only this call's candidacies; anything else is silently not exported.
+        candidacy_ids = sorted(
+            Candidacy.objects.filter(application__call=call, pk__in=candidacy_ids).values_list("pk", flat=True)
+        )
+    candidacy_ids = candidacy_ids or []
     with transaction.atomic():
         job = (
             ExportJob.objects.filter(
-                call=call, kind=kind, role=role, requested_by=by, status__in=[Status.QUEUED, Status.RUNNING]
+                call=call,
+                kind=kind,
+                role=role,
+                requested_by=by,
+                candidacy_ids=candidacy_ids,
+                status__in=[Status.QUEUED, Status.RUNNING],
             )
             .order_by("-created_at")
             .first()
         )
         if job is None:
-            job = ExportJob.objects.create(call=call, kind=kind, role=role, requested_by=by)
+            job = ExportJob.objects.create(
+                call=call, kind=kind, role=role, requested_by=by, candidacy_ids=candidacy_ids
+            )
             audit(user=by, action="kobo.export", call=call, event="requested", job_id=job.pk, kind=kind)
         if job.status == Status.QUEUED:
             ExportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now())
@@ -440,7 +455,9 @@ def write_csv(rows: Iterable[list[str]], target: Path, header: list[str]) -> Non
 
 def _render_csv(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> None:
     progress(10, "データを集めています Collecting the data")
-    rows = doc_context.csv_rows(call=job.call, requested_by=job.requested_by, role=job.role)
+    rows = doc_context.csv_rows(
+        call=job.call, requested_by=job.requested_by, role=job.role, candidacy_ids=job.candidacy_ids
+    )
     progress(80, f"CSVを書き出しています({len(rows)}件) Writing {len(rows)} rows")
     write_csv(rows, target, doc_context.CSV_HEADER)
     return None

@@ -61,7 +61,8 @@ def request_export(request: HttpRequest, call_id: int) -> HttpResponse:
             role = get_object_or_404(RolePage.objects.child_of(call), pk=int(request.POST["role"]))
         except ValueError as exc:
             raise Http404 from exc
-    job = export_request(call=call, kind=kind, by=request.user, role=role)
+    chosen = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
+    job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
     return redirect("exports_status", job.pk)
 
 

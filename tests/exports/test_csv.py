@@ -65,3 +65,23 @@ def test_a_contractors_csv_of_a_blind_call_hides_names_the_screens_hide(site_con
             assert row[2] == f"{candidacy.applicant.family_name} {candidacy.applicant.given_name}"
         else:
             assert row[2] == row[3] == ""
+
+
+def test_checked_candidacies_from_the_list_go_into_their_own_csv(
+    client, site_content, django_capture_on_commit_callbacks
+):
+    world = make_small_call(blind=False)
+    other_call = make_small_call(blind=False)
+    chosen = world.candidacies[:2]
+    client.force_login(world.contractor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/screening/exports/call/{world.call.pk}/request/",
+            {"kind": "csv", "candidacy": [c.pk for c in chosen] + [other_call.candidacies[0].pk]},
+        )
+    assert response.status_code == 302
+    job = ExportJob.objects.get(call=world.call)
+    assert job.candidacy_ids == sorted(c.pk for c in chosen)  # another call's candidacy is not taken
+    job.refresh_from_db()
+    _, *rows = rows_of(job)
+    assert sorted(row[0] for row in rows) == sorted(c.application.reference for c in chosen)
