@@ -50,6 +50,7 @@ from .screening import (
     shortlist_limit,
     shortlist_submit,
 )
+from .selectors import answer_sections
 from .text import furigana, name_key
 
 S = Candidacy.Status
@@ -58,13 +59,6 @@ TEMPLATES = "applications/screening/"
 #: Score bands of the dashboard chart, on the 0–5 scale of ``scoring.aggregate_scores``.
 SCORE_BANDS = [(Decimal(n), Decimal(n + 1)) for n in range(5)]
 #: Answers that identify the applicant as surely as a name (a registered invoice number is public with it).
-IDENTIFYING_ANSWERS = {"invoice_number"}
-#: Sections of ``Application.answers`` shown on a candidacy, with the wizard form that asked them.
-ANSWER_SECTIONS = [
-    ("check", step_forms.SelfCheckForm),
-    ("experience", step_forms.ExperienceForm),
-    ("sidework", step_forms.SideWorkForm),
-]
 SAFE_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
@@ -501,25 +495,10 @@ def _criteria(candidacy: Candidacy, my_review: Review | None) -> list[dict[str, 
 
 
 def _answer_sections(answers: dict[str, Any], identity_visible: bool) -> list[dict[str, Any]]:
-    """The application's answers with the questions the wizard asked, minus identifying ones when blind."""
-    sections = []
-    for name, form_class in ANSWER_SECTIONS:
-        data = answers.get(name) or {}
-        rows = []
-        for field_name, field in form_class.base_fields.items():
-            if field_name not in data or (not identity_visible and field_name in IDENTIFYING_ANSWERS):
-                continue
-            value = data[field_name]
-            if isinstance(value, bool):
-                value = "はい Yes" if value else "いいえ No"
-            elif getattr(field, "choices", None):
-                value = {str(k): v for k, v in field.choices}.get(str(value), value)
-            if value in (None, ""):
-                value = "—"
-            rows.append({"label": field.label, "value": value})
-        if rows:
-            sections.append({"title": form_class.title, "rows": rows})
-    return sections
+    return [
+        {"title": title, "rows": [{"label": label, "value": value} for label, value in rows]}
+        for title, rows in answer_sections(answers, identity_visible=identity_visible)
+    ]
 
 
 def _portfolio_links(answers: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,8 +23,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications import access
-from applications import forms as step_forms
 from applications.models import Candidacy, Review, Shortlist
+from applications.selectors import answer_sections
 from recruitment.models import CallPage, RolePage
 from recruitment.templatetags.recruitment_tags import format_japan_date, format_japan_datetime
 
@@ -32,14 +32,6 @@ S = Candidacy.Status
 #: Candidacies that made the shortlist (and stay on it after the final decision).
 SHORTLIST_STATUSES = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
 RECOMMENDATION_LABELS = {"yes": "推薦", "maybe": "保留", "no": "非推薦"}
-#: Sections of ``Application.answers`` printed in a dossier, with the wizard form that asked them.
-ANSWER_SECTIONS = [
-    ("check", step_forms.SelfCheckForm),
-    ("experience", step_forms.ExperienceForm),
-    ("sidework", step_forms.SideWorkForm),
-]
-#: Answers that identify the applicant as surely as a name (a registered invoice number is public with it).
-IDENTIFYING_ANSWERS = {"invoice_number"}
 DASH = "—"
 
 
@@ -463,23 +455,10 @@ def decision_pack_context(
 
 
 def _answers(answers: dict[str, Any], identity_visible: bool) -> list[AnswerSection]:
-    """The application's answers with the questions the wizard asked, minus identifying ones when blind."""
-    sections = []
-    for name, form_class in ANSWER_SECTIONS:
-        data = answers.get(name) or {}
-        rows = []
-        for field_name, form_field in form_class.base_fields.items():
-            if field_name not in data or (not identity_visible and field_name in IDENTIFYING_ANSWERS):
-                continue
-            value = data[field_name]
-            if isinstance(value, bool):
-                value = "はい" if value else "いいえ"
-            elif getattr(form_field, "choices", None):
-                value = {str(k): v for k, v in form_field.choices}.get(str(value), value)
-            rows.append((str(form_field.label), DASH if value in (None, "") else str(value)))
-        if rows:
-            sections.append(AnswerSection(title=str(form_class.title), rows=rows))
-    return sections
+    return [
+        AnswerSection(title=title, rows=rows)
+        for title, rows in answer_sections(answers, identity_visible=identity_visible)
+    ]
 
 
 def _identity(candidacy: Candidacy, visible: bool) -> list[tuple[str, str]]:

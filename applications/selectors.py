@@ -1,0 +1,40 @@
+"""Reads of applications shared by screening and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import forms as step_forms
+
+#: Answers that identify the person (an invoice number is public with the name): hidden in blind review.
+IDENTIFYING_ANSWERS = frozenset({"invoice_number"})
+#: Sections of ``Application.answers`` shown to screeners, with the wizard form that asked them.
+ANSWER_SECTIONS = [
+    ("check", step_forms.SelfCheckForm),
+    ("experience", step_forms.ExperienceForm),
+    ("sidework", step_forms.SideWorkForm),
+]
+
+
+def answer_sections(answers: dict[str, Any], *, identity_visible: bool) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The application's answers as (section title, [(question, answer)]) with the wizard's wording.
+
+    Choices show their labels, yes/no questions はい/いいえ, empty answers "—"; answers
+    that identify the person are left out when ``identity_visible`` is false.
+    """
+    sections = []
+    for name, form_class in ANSWER_SECTIONS:
+        data = answers.get(name) or {}
+        rows = []
+        for field_name, field in form_class.base_fields.items():
+            if field_name not in data or (not identity_visible and field_name in IDENTIFYING_ANSWERS):
+                continue
+            value = data[field_name]
+            if isinstance(value, bool):
+                value = "はい" if value else "いいえ"
+            elif getattr(field, "choices", None):
+                value = {str(k): v for k, v in field.choices}.get(str(value), value)
+            rows.append((str(field.label), "—" if value in (None, "") else str(value)))
+        if rows:
+            sections.append((str(form_class.title), rows))
+    return sections
