@@ -1,9 +1,10 @@
-"""Applicants, applications and candidacies made directly (fast), for screening tests."""
+"""Applicants, applications and candidacies made directly (fast), for screening and export tests."""
 
 from __future__ import annotations
 
 import uuid
 from itertools import count
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -14,37 +15,61 @@ from applications.models import Applicant, Application, Assignment, Candidacy, O
 _seq = count(1)
 
 
-def candidacy(role, *, family_name: str = "神戸", email: str | None = None, rank: int = 1, **fields) -> Candidacy:
+def make_applicant(**kwargs: Any) -> Applicant:
+    """An unsaved applicant (save it, or bulk_create many)."""
     n = next(_seq)
-    email = email or f"applicant{n}@example.jp"
-    applicant, _ = Applicant.objects.get_or_create(
-        email_key=email.lower(),
-        defaults={
-            "email": email,
-            "family_name": family_name,
-            "given_name": f"花子{n}",
-            "family_name_kana": "コウベ",
-            "given_name_kana": "ハナコ",
-            "phone": f"078{n:07d}",
-            "postal_code": "650-8570",
-            "prefecture": "兵庫県",
-            "city": "神戸市中央区",
-        },
-    )
-    call = role.get_parent().specific
+    fields = {
+        "email": f"applicant{n}@example.jp",
+        "family_name": f"応募{n}",
+        "given_name": "太郎",
+        "family_name_kana": "オウボ",
+        "given_name_kana": "タロウ",
+        "phone": "0781234567",
+        "postal_code": "650-8570",
+        "prefecture": "兵庫県",
+        "city": "神戸市",
+        **kwargs,
+    }
+    fields["email_key"] = fields["email"].lower()
+    fields["name_key"] = fields["family_name"] + fields["given_name"]
+    return Applicant(**fields)
+
+
+def make_application(call, applicant: Applicant, **kwargs: Any) -> Application:
+    """An unsaved application with the answers the wizard stores."""
     now = timezone.now()
-    application = Application.objects.create(
-        reference=f"TEST-{n:06d}",
-        submission_token=uuid.uuid4(),
-        call=call,
-        applicant=applicant,
-        answers={"experience": {"strengths": "取材"}},
-        consent_notice_version=1,
-        consented_at=now,
-        manage_token_hash=uuid.uuid4().hex * 2,
-        submitted_at=now,
-    )
+    fields = {
+        "reference": f"TEST-{uuid.uuid4().hex[:8].upper()}",
+        "submission_token": uuid.uuid4(),
+        "call": call,
+        "applicant": applicant,
+        "consent_notice_version": 1,
+        "consented_at": now,
+        "manage_token_hash": uuid.uuid4().hex + uuid.uuid4().hex,
+        "submitted_at": now,
+        "answers": {
+            "experience": {"occupation": "freelance", "experience": "広報誌の編集を5年。", "strengths": "取材",
+                           "hobbies": "サッカー観戦"},
+            "sidework": {"employer_permission": "not_needed", "public_servant": False, "conflicts": "",
+                         "no_antisocial_ties": True, "invoice_number": "T1234567890123"},
+            "portfolio_links": ["https://portfolio.example.jp/works"],
+        },
+        **kwargs,
+    }  # fmt: skip
+    return Application(**fields)
+
+
+def candidacy(role, *, family_name: str = "神戸", email: str | None = None, rank: int = 1, **fields) -> Candidacy:
+    """A saved candidacy of ``role`` with its own application (and applicant, reused by email)."""
+    applicant = make_applicant(family_name=family_name, **({"email": email} if email else {}))
+    applicant = Applicant.objects.filter(email_key=applicant.email_key).first() or _saved(applicant)
+    application = _saved(make_application(role.get_parent().specific, applicant))
     return Candidacy.objects.create(application=application, applicant=applicant, role=role, rank=rank, **fields)
+
+
+def _saved(obj):
+    obj.save()
+    return obj
 
 
 def staff(username: str, group: str, *, call=None, organisation=None):

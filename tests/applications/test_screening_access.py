@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +27,7 @@ from applications.models import (
     Review,
 )
 from portal.groups import SCREENING_CONTRACTORS
+from tests.applications.factories import make_applicant, make_application, staff
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -52,56 +52,6 @@ SECRET = {
     "postal_code": "656-0987",
 }
 ATTACHMENT_NAME = "鷲羽山琥珀丸 作品集.pdf"
-
-_seq = iter(range(1, 10**6))
-
-
-def make_applicant(**kwargs: Any) -> Applicant:
-    n = next(_seq)
-    fields = {
-        "email": f"applicant{n}@example.jp",
-        "family_name": f"応募{n}",
-        "given_name": "太郎",
-        "family_name_kana": "オウボ",
-        "given_name_kana": "タロウ",
-        "phone": "0781234567",
-        "postal_code": "650-8570",
-        "prefecture": "兵庫県",
-        "city": "神戸市",
-        **kwargs,
-    }
-    fields["email_key"] = fields["email"].lower()
-    fields["name_key"] = fields["family_name"] + fields["given_name"]
-    return Applicant(**fields)
-
-
-def make_application(call, applicant: Applicant, **kwargs: Any) -> Application:
-    now = timezone.now()
-    fields = {
-        "reference": f"TEST-{uuid.uuid4().hex[:8].upper()}",
-        "submission_token": uuid.uuid4(),
-        "call": call,
-        "applicant": applicant,
-        "consent_notice_version": 1,
-        "consented_at": now,
-        "manage_token_hash": uuid.uuid4().hex + uuid.uuid4().hex,
-        "submitted_at": now,
-        "answers": {
-            "experience": {"occupation": "freelance", "experience": "広報誌の編集を5年。", "strengths": "取材",
-                           "hobbies": "サッカー観戦"},
-            "sidework": {"employer_permission": "not_needed", "public_servant": False, "conflicts": "",
-                         "no_antisocial_ties": True, "invoice_number": "T1234567890123"},
-            "portfolio_links": ["https://portfolio.example.jp/works"],
-        },
-        **kwargs,
-    }  # fmt: skip
-    return Application(**fields)
-
-
-def staff(username: str, group: str):
-    user = get_user_model().objects.create_user(username=username, email=f"{username}@example.jp")
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @dataclass
