@@ -85,12 +85,16 @@ def application_submit(
             locked.data = {}
             locked.save(update_fields=["application", "data", "updated_at"])
             return application, manage_token
-    except IntegrityError:
+    except IntegrityError as exc:
         # A concurrent request with the same token won the race on a database without
         # row locks: its application is the one.
         application = Application.objects.filter(submission_token=draft.submission_token).first()
         if application is None:
-            raise
+            # Another draft of the same person took the same role at the same moment
+            # (the one-live-candidacy constraint): say so rather than fail.
+            raise SubmissionRefused(
+                _("You have already applied for one of these roles. Check the confirmation email of that application.")
+            ) from exc
         return application, None
 
 

@@ -28,7 +28,7 @@ from .services import Submission, SubmissionRefused, application_submit, candida
 from .wizard import DRAFT_LIFETIME, STEP_BY_NAME, STEPS, DraftFiles, DraftStorage, hash_token, session_key
 
 RECEIPTS_SESSION_KEY = "kobo_receipts"
-RATES = {"submit": "30/h", "draft_link": "10/h", "resume": "30/h", "manage": "30/h"}
+RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h"}
 
 
 def rate_limited(request: HttpRequest, group: str) -> bool:
@@ -294,9 +294,10 @@ def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @never_cache
 def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: restore the draft into this browser and continue at its last step."""
-    if request.method == "POST" and rate_limited(request, "resume"):
-        return too_many(request)
+    """The emailed link: restore the draft into this browser and continue at its last step.
+
+    Not rate-limited: it only reads, and its token has 256 bits.
+    """
     draft = Draft.objects.filter(token_hash=hash_token(token)).select_related("call").first()
     if draft is None or draft.application_id or draft.expires_at <= timezone.now():
         return render(request, "applications/draft_expired.html", {"draft": draft}, status=410 if draft else 404)

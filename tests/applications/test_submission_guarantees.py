@@ -98,3 +98,32 @@ def test_broker_outage_delays_the_email_but_loses_nothing(kobe_like, caplog):
     assert pending.sent_at is not None
     assert [m.subject for m in mail.outbox].count(pending.subject) == 1
     assert application.reference in mail.outbox[0].subject
+
+
+def test_two_people_submitting_the_same_email_and_role_at_once_get_one_candidacy(kobe_like):
+    """Two drafts (two browsers) of one person race for one role: one application, a message for the other."""
+    _require_postgresql()
+    call, role = kobe_like
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        walk(browser, call, [role.pk], until="review")
+    results: list = []
+    barrier = threading.Barrier(2)
+
+    def submit(client):
+        barrier.wait()
+        try:
+            results.append(post_step(client, call, "review", {}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(b,)) for b in browsers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert Application.objects.count() == 1
+    assert Candidacy.objects.count() == 1
+    assert sorted(r.status_code for r in results) == [200, 302]
+    refused = next(r for r in results if r.status_code == 200).content.decode()
+    assert "すでに" in refused
