@@ -11,6 +11,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
+# manage.py, wsgi and Celery default to the production settings (docs/adr/0005): development
+# commands name the local or test settings explicitly.
+LOCAL := DJANGO_SETTINGS_MODULE=portal.settings.local
+TESTING := DJANGO_SETTINGS_MODULE=portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -70,33 +74,33 @@ var:
 # --- Run ----------------------------------------------------------------------------
 
 setup: debs-run $(VENV)/.run-installed var
-	$(MANAGE) compilemessages --ignore=.venv -v 0
-	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) load_site_content
-	$(MANAGE) load_kobe_demo
-	$(MANAGE) create_demo_users
-	$(MANAGE) load_demo_applications
+	$(LOCAL) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(LOCAL) $(MANAGE) migrate --no-input -v 0
+	$(LOCAL) $(MANAGE) load_site_content
+	$(LOCAL) $(MANAGE) load_kobe_demo
+	$(LOCAL) $(MANAGE) create_demo_users
+	$(LOCAL) $(MANAGE) load_demo_applications
 
 # Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
 run: setup
 	@echo ""
 	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Demo logins (password for all: $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
+	@echo "Demo logins (password for all: $$($(LOCAL) $(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
 	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 # --- Test and lint ----------------------------------------------------------------
 
 test: debs-test $(VENV)/.test-installed var
-	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(TESTING) $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
-	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
+	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.

@@ -22,6 +22,7 @@ import logging
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -440,8 +441,12 @@ def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: dat
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text: one starting with = + - @ (or tab, CR) gets a leading '."""
-    return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
+    """A cell a spreadsheet will show as text: one starting with = + - @ (or tab, CR) gets a leading '.
+
+    The first character is compared after NFKC folding, so the full-width ＝＋－＠ (and the small
+    ﹦﹢﹣﹫) that a Japanese spreadsheet also reads as a formula are caught too.
+    """
+    return f"'{cell}" if unicodedata.normalize("NFKC", cell[:1]).startswith(FORMULA_PREFIXES) else cell
 
 
 def write_csv(rows: Iterable[list[str]], target: Path, header: list[str]) -> None:

@@ -1,4 +1,8 @@
-"""WSGI entry point for gunicorn: ``gunicorn portal.wsgi``."""
+"""WSGI entry point for gunicorn: ``gunicorn portal.wsgi``.
+
+Production settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise, like ``manage.py`` and
+the Celery app (docs/adr/0005-production-is-the-default-settings.md).
+"""
 
 import os
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,7 +165,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
-# django-axes: five failures lock the username from that address for an hour.
+# The visitor's address: behind this many reverse proxies (each appending to X-Forwarded-For)
+# it is taken from the header, else it is the socket's peer. One rule for the rate limits
+# and the login lockout (portal/clientip.py).
+KOBO_TRUSTED_PROXY_COUNT = env_int("KOBO_TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+# django-axes: five failures lock that username from that address (both together, so
+# nobody elsewhere can lock staff out) for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -312,6 +320,32 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the portal uses are switched off for it and for anything it
+# might frame (portal/middleware.py); fullscreen stays for our own video embeds.
+KOBO_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Sessions: citizens keep Django's default (their draft and receipts ride on it); a signed-in
+# member of staff gets a session that ends when the browser closes and after a working day
+# without activity (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
+KOBO_STAFF_SESSION_AGE = 9 * 3600
 
 # Content Security Policy for the public site: our own scripts, styles and
 # images only, no inline code. The Wagtail admin ships its own inline code and

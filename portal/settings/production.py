@@ -1,7 +1,8 @@
 """Production settings: everything secret or site-specific comes from the environment.
 
-Refuses to start without SECRET_KEY and ALLOWED_HOSTS. Runs behind a TLS
-terminating proxy that sets X-Forwarded-Proto.
+Refuses to start without SECRET_KEY, ALLOWED_HOSTS, a Redis CACHE_URL and
+KOBO_TRUSTED_PROXY_COUNT. Runs behind a TLS terminating proxy that sets
+X-Forwarded-Proto and appends to X-Forwarded-For.
 """
 
 import os
@@ -16,7 +17,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production "
-        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))'). "
+        "For development, set DJANGO_SETTINGS_MODULE=portal.settings.local (make run does)."
     )
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production.")
@@ -25,8 +27,15 @@ if not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(
         "CACHE_URL must point at Redis in production: rate limits and locks must be shared by all web processes."
     )
-# Behind a proxy the visitor's address is in a header the proxy sets (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The visitor's address comes from X-Forwarded-For behind this many proxies (portal/clientip.py).
+# Production must say how many: 0 behind none would let anyone forge the header, and a
+# forgotten proxy would put every visitor behind it at one address for rate limits and lockout.
+if not os.environ.get("KOBO_TRUSTED_PROXY_COUNT", "").strip().isdigit():
+    raise ImproperlyConfigured(
+        "KOBO_TRUSTED_PROXY_COUNT must be set in production: the number of reverse proxies in front of "
+        "the web processes that append to X-Forwarded-For (1 behind one nginx or load balancer, 0 with none)."
+    )
+KOBO_TRUSTED_PROXY_COUNT = env_int("KOBO_TRUSTED_PROXY_COUNT", 0)
 
 KOBO_DEMO_ALLOWED = False
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -53,7 +54,22 @@ def language_switch(context: dict[str, Any]) -> dict[str, Any]:
     current = get_language()
     return {
         "languages": [
-            {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+            {"code": code, "name": name, "url": same_site_url(path, code), "current": code == current}
             for code, name in settings.LANGUAGES
         ]
     }
+
+
+def same_site_url(path: str, language: str) -> str:
+    """``path`` in ``language``, always a path on this site.
+
+    A request for ``//evil.example/`` has that as its path; ``translate_url`` would read the
+    host in it and answer ``//evil.example/en/``, a link off the site. Leading slashes (and
+    backslashes, which browsers read as slashes) are folded to one first, and anything that
+    still names a host or scheme falls back to the language's home page.
+    """
+    local = "/" + path.lstrip("/\\")
+    url = translate_url(local, language)
+    if url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/") and not url.startswith("//"):
+        return url
+    return translate_url("/", language)

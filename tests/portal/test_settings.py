@@ -11,8 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_production(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", "CACHE_URL": "redis://127.0.0.1:6379/1"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "KOBO_TRUSTED_PROXY_COUNT"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "KOBO_TRUSTED_PROXY_COUNT": "1",
+        }
+    )
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -64,3 +74,11 @@ def test_production_refuses_to_start_without_a_shared_cache():
     result = _load_production({"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "kobo.example.jp", "CACHE_URL": ""})
     assert result.returncode != 0
     assert "CACHE_URL must point at Redis" in result.stderr
+
+
+def test_production_refuses_to_guess_how_many_proxies_stand_in_front():
+    result = _load_production(
+        {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "kobo.example.jp", "KOBO_TRUSTED_PROXY_COUNT": ""}
+    )
+    assert result.returncode != 0
+    assert "KOBO_TRUSTED_PROXY_COUNT must be set" in result.stderr
