@@ -22,14 +22,18 @@ PORT ?= 8000
 # PDFs back, gettext for translations; Chromium for the browser tests.
 DEBS_RUN := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
 DEBS_TEST := $(DEBS_RUN) chromium
+# make scan: sqlmap (wapiti comes from PyPI into its own venv: Debian's is too old), TLS and HTTP tools.
+DEBS_SCAN := sqlmap openssl curl redis-tools
+SCAN_VENV := var/scan-venv
 
-.PHONY: help run setup test lint format bench debs-run debs-test clean
+.PHONY: help run setup test lint format bench scan debs-run debs-test debs-scan clean
 
 help:
 	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make scan   bandit, check --deploy, wapiti and sqlmap against a throwaway production server"
 
 # --- Debian packages ----------------------------------------------------------
 
@@ -55,6 +59,9 @@ debs-run:
 
 debs-test:
 	$(call ensure_debs,$(DEBS_TEST))
+
+debs-scan:
+	$(call ensure_debs,$(DEBS_SCAN))
 
 # --- Virtualenv -----------------------------------------------------------------
 
@@ -106,6 +113,15 @@ lint: $(VENV)/.test-installed
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
 bench: $(VENV)/.test-installed var
 	$(PY) bench/exports_bench.py
+
+# Security scans (security/scan.sh): bounded in time, gated on the tools' reports; reports in var/scan/.
+$(SCAN_VENV)/.installed: security/requirements-wapiti.txt
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install -q --disable-pip-version-check -r security/requirements-wapiti.txt
+	@touch $@
+
+scan: debs-scan $(VENV)/.test-installed $(SCAN_VENV)/.installed
+	security/scan.sh
 
 format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check --fix .

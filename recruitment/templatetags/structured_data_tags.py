@@ -43,7 +43,7 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
     ``\\u003C``-style escapes, which JSON parsers read back as the same characters.
     """
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    escaped = mark_safe(text)  # noqa: S308 # nosec B308 B703 - JSON with < > & and U+2028/9 escaped above
+    escaped = mark_safe(text)  # noqa: S308 # nosec B308 B703 # - JSON, < > & U+2028/9 escaped above
     return format_html('<script type="application/ld+json">{}</script>', escaped)
 
 
