@@ -54,8 +54,11 @@ def staff_user(db):
     return user
 
 
-def test_a_staff_session_ends_with_the_browser_and_after_a_working_day(client, staff_user):
-    response = client.post("/admin/login/", {"username": "editor1", "password": "a-long-test-password-1"})
+@pytest.mark.parametrize("remember", ["", "on"])
+def test_a_staff_session_ends_with_the_browser_and_after_a_working_day(client, staff_user, remember):
+    response = client.post(
+        "/admin/login/", {"username": "editor1", "password": "a-long-test-password-1", "remember": remember}
+    )
     assert response.status_code == 302
 
     cookie = response.cookies["sessionid"]

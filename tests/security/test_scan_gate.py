@@ -46,7 +46,7 @@ def test_clean_reports_pass(tmp_path, capsys):
         ({"vulnerabilities": {"Open Redirect": [{"path": "/x", "parameter": "next"}]}}, "Open Redirect"),
         ({"access": ["500 GET /calls/?q=%27 HTTP/1.1"]}, "/calls/?q=%27 answered 5xx"),
         ({"sqlmap": CLEAN_SQLMAP + "[INFO] GET parameter 'q' is vulnerable.\n"}, "injectable parameters ['q']"),
-        ({"sqlmap": "[CRITICAL] connection refused\n"}, "0 of 3 URLs reported clean"),
+        ({"sqlmap": "[CRITICAL] connection refused\n"}, f"0 of {gate.SQLMAP_URLS} URLs reported clean"),
     ],
 )
 def test_a_finding_fails_the_scan(tmp_path, capsys, change, message):
