@@ -167,7 +167,7 @@ def _create_application(
         attachment = Attachment(
             application=application,
             original_name=upload.original_name,
-            content_type="application/pdf" if upload.kind == "pdf" else f"image/{upload.kind}",
+            content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,
         )

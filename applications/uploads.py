@@ -45,6 +45,7 @@ __all__ = [
     "MAX_IMAGE_PIXELS",
     "MAX_NAME_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MIME_TYPES",
     "CheckedUpload",
     "check_upload",
 ]
@@ -61,15 +62,13 @@ ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "png": (".png",),
 }
 CANONICAL_EXTENSIONS: dict[str, str] = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+# The MIME type of each kind: the one place that maps a kind to a type, for
+# storing, serving and downloading a checked file.
+MIME_TYPES: dict[str, str] = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 # MIME types reported by `filetype` for the kinds we accept. An animated PNG
 # is a PNG; re-encoding keeps its first frame.
-_KIND_BY_MIME: dict[str, str] = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpeg",
-    "image/png": "png",
-    "image/apng": "png",
-}
+_KIND_BY_MIME: dict[str, str] = {**{mime: kind for kind, mime in MIME_TYPES.items()}, "image/apng": "png"}
 
 # Pillow format names for each image kind. Phones write JPEGs with a depth map
 # or a preview as MPO (a JPEG with more pictures after the first); the first
@@ -138,6 +137,11 @@ class CheckedUpload:
     original_name: str
     size: int
     sha256: str
+
+    @property
+    def content_type(self) -> str:
+        """The MIME type of `content`."""
+        return MIME_TYPES[self.kind]
 
 
 _MESSAGES: dict[str, str] = {

@@ -107,7 +107,7 @@ class ApplyWizard(NamedUrlWizardView):
         for field, checked in form.checked.items():
             # Keyed like the POST (with the step prefix), so formtools hands them back to the form.
             files[form.add_prefix(field)] = SimpleUploadedFile(
-                checked.original_name, checked.content, content_type=f"application/{checked.kind}"
+                checked.original_name, checked.content, content_type=checked.content_type
             )
         return files
 
