@@ -40,6 +40,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from .text import has_invisible_characters
+
 __all__ = [
     "ALLOWED_EXTENSIONS",
     "MAX_IMAGE_PIXELS",
@@ -78,10 +80,6 @@ _PILLOW_FORMATS: dict[str, tuple[str, ...]] = {"jpeg": ("JPEG", "MPO"), "png": (
 _JPEG_QUALITY = 90
 _READ_CHUNK = 64 * 1024
 
-# Unicode categories refused in file names: control (Cc), format (Cf: bidi
-# overrides such as U+202E, zero-width characters, BOM), lone surrogates (Cs),
-# and the line and paragraph separators (Zl, Zp).
-_REFUSED_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 # PDF names that run code, carry other files or act on their own. Matched as
 # whole names (after #xx escapes are decoded), both as dictionary keys and as
@@ -279,7 +277,7 @@ def _check_name(raw_name: str | None) -> str:
     name = unicodedata.normalize("NFC", raw_name or "")
     if "/" in name or "\\" in name or name in {".", ".."}:
         raise _refuse("name_path")
-    if any(unicodedata.category(char) in _REFUSED_NAME_CATEGORIES for char in name):
+    if has_invisible_characters(name):
         raise _refuse("name_control")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         raise _refuse("name_too_long")
