@@ -10,9 +10,10 @@ content, and then checks the content for its kind:
   second file format (a ZIP archive or HTML) that another program could run.
   A PDF that passes is returned byte for byte as it was sent.
 * JPEG and PNG images are refused when they are damaged or claim more pixels
-  than `MAX_IMAGE_PIXELS`; an image that passes is decoded and encoded again,
-  which drops EXIF (with GPS positions), ICC profiles, comments, text chunks
-  and anything appended after the end of the image.
+  than `MAX_IMAGE_PIXELS` (read from the header, before decoding); an image
+  that passes is decoded once and encoded again, which drops EXIF (with GPS
+  positions), ICC profiles, comments, text chunks and anything appended after
+  the end of the image.
 
 Each refusal is a `ValidationError` with a `code` and a message in Japanese
 followed by English, ready to show next to the form field. No exception from
@@ -53,7 +54,10 @@ __all__ = [
 ]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+# A portfolio is looked at on a screen and printed in a dossier: 25 megapixels
+# (a 6,000 x 4,000 camera photo) is more than enough, and decoding one as RGBA
+# takes 100 MB. The size is read from the header before any pixel is decoded.
+MAX_IMAGE_PIXELS = 25_000_000
 MAX_NAME_BYTES = 200
 
 # The file name extensions accepted for each kind (compared in lower case),
@@ -191,8 +195,8 @@ _MESSAGES: dict[str, str] = {
         " Save it again, e.g. with “Print to PDF”, and try again."
     ),
     "image_too_many_pixels": (
-        "画像の画素数が多すぎます（4,000 万画素まで）。縮小してから送ってください。"
-        " The image has too many pixels (at most 40 million). Make it smaller and try again."
+        "画像の画素数が多すぎます（2,500 万画素まで）。縮小してから送ってください。"
+        " The image has too many pixels (at most 25 million). Make it smaller and try again."
     ),
     "image_damaged": (
         "画像が壊れているか、読み取れません。保存し直してから送ってください。"
@@ -466,12 +470,12 @@ def _encode(image: Image.Image, kind: str) -> bytes:
     dropped with the rest of EXIF, and phone photos would otherwise turn on
     their side). Then `info` is emptied, because Pillow's encoders copy some
     of it (ICC profile, comments) into the new file. Only PNG transparency,
-    which belongs to the pixels, is kept.
+    which belongs to the pixels, is kept. The orientation is applied in
+    place, so one decoded image (at most `MAX_IMAGE_PIXELS`) is the peak.
     """
-    try:
-        upright = ImageOps.exif_transpose(image)
-    except Exception:  # Unreadable EXIF: keep the pixels as they are.
-        upright = image.copy()
+    upright = image
+    with contextlib.suppress(Exception):  # Unreadable EXIF: keep the pixels as they are.
+        ImageOps.exif_transpose(upright, in_place=True)  # no copy of the pixels
     transparency = upright.info.get("transparency")
     upright.info = {}
     output = io.BytesIO()
