@@ -102,6 +102,7 @@ lint: $(VENV)/.test-installed
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
 bench: $(VENV)/.test-installed var
 	$(PY) bench/exports_bench.py
+	$(PY) bench/wizard_abuse_bench.py
 
 format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check --fix .
