@@ -101,9 +101,11 @@ _PDF_ACTIVE_NAMES = frozenset(
         "/GoToE",
     }
 )
-# Open actions of these types are refused; an open action that is a
-# destination (show page 1, fit to window) is harmless and common.
-_PDF_CODE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/Rendition"})
+# The only open action accepted: go to a page of the document itself. An open
+# action that is a destination (show page 1, fit to window) is harmless and
+# common too; any other action runs on opening (a script, a web address, a
+# form sent somewhere, another file) and is refused, as is a chain (/Next).
+_PDF_HARMLESS_OPEN_ACTIONS = frozenset({"/GoTo"})
 # A walk through more objects than this is refused rather than left to run.
 _PDF_MAX_OBJECTS = 1_000_000
 
@@ -389,7 +391,9 @@ def _parsed_pdf_is_active(reader: PdfReader) -> bool:
     open_action = root.get("/OpenAction")
     if isinstance(open_action, IndirectObject):
         open_action = open_action.get_object()
-    if isinstance(open_action, DictionaryObject) and open_action.get("/S") in _PDF_CODE_ACTIONS:
+    if isinstance(open_action, DictionaryObject) and (
+        open_action.get("/S") not in _PDF_HARMLESS_OPEN_ACTIONS or "/Next" in open_action
+    ):
         return True
     for page in reader.pages:
         if "/AA" in page:
