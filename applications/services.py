@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from recruitment.models import CallPage, RolePage
 
-from .models import Applicant, Application, Attachment, Candidacy, Draft
+from .models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
 from .outbox import outbox_enqueue
 from .screening import WITHDRAWABLE, audit
 from .selectors import MANAGE_LINK_SALT
@@ -23,6 +23,8 @@ from .text import email_key, name_key
 from .uploads import CheckedUpload
 from .wizard import hash_token, new_token
 
+#: At most one "someone applied again with your address" email per address in this time.
+DUPLICATE_NOTICE_INTERVAL = timedelta(hours=1)
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -213,6 +215,11 @@ def _tell_owner_of_attempt(*, taken: list[Candidacy], now: datetime) -> None:
         entry["roles"].append(candidacy.role)
     for entry in by_application.values():
         application = entry["application"]
+        recent = OutboxEmail.objects.filter(
+            to=application.applicant.email, kind="duplicate", created_at__gte=now - DUPLICATE_NOTICE_INTERVAL
+        )
+        if recent.exists():
+            continue  # the owner was told recently: repeated attempts must not flood their inbox
         outbox_enqueue(
             to=application.applicant.email,
             kind="duplicate",

@@ -128,6 +128,12 @@ def test_a_duplicate_for_the_same_role_is_refused_without_disclosing_the_first(
     assert owner_application.reference in page.content.decode()
     assert OutboxEmail.objects.filter(kind="duplicate", to="t1@example.jp").count() == 1
 
+    # Trying again at once changes nothing and does not flood the owner's inbox.
+    again = walk(Client(), call, [roles[0].pk], answers={"about": IMPOSTOR})
+    assert "受け付けられませんでした" in again.content.decode()
+    assert OutboxEmail.objects.filter(kind="duplicate", to="t1@example.jp").count() == 1
+    assert snapshot(owner_application) == before
+
 
 def test_one_live_candidacy_per_email_and_role_is_a_database_rule(call_with_roles, owner_application):
     _call, roles = call_with_roles
