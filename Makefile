@@ -113,6 +113,7 @@ lint: $(VENV)/.test-installed
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
 bench: $(VENV)/.test-installed var
 	$(PY) bench/exports_bench.py
+	$(PY) bench/wizard_abuse_bench.py
 
 # Security scans (security/scan.sh): bounded in time, gated on the tools' reports; reports in var/scan/.
 $(SCAN_VENV)/.installed: security/requirements-wapiti.txt

@@ -319,6 +319,12 @@ def _new_applicant(rng: random.Random, number: int) -> Applicant:
     )
 
 
+def _applicant_as_given(person: Applicant) -> Applicant:
+    """A new row with the person's identity, for one of their applications."""
+    fields = [f.attname for f in Applicant._meta.concrete_fields if not f.primary_key]
+    return Applicant(**{name: getattr(person, name) for name in fields})
+
+
 def _answers(rng: random.Random, roles: list[_Role], number: int) -> dict[str, Any]:
     occupation = rng.choices([o for o, _ in OCCUPATIONS], [w for _, w in OCCUPATIONS])[0]
     themes = [theme for role in roles for theme in CATEGORY_THEMES.get(role.slug, tuple(EXPERIENCE))]
@@ -540,16 +546,18 @@ def generate_demo_applications(
             person.last = submitted_at
             planned.append((person, submitted_at, chosen))
 
-        Applicant.objects.bulk_create([person.applicant for person in people])
+        # Each application keeps its own applicant row: the identity as given in it (docs/adr/0006).
+        applicants = [_applicant_as_given(person.applicant) for person, _when, _chosen in planned]
+        Applicant.objects.bulk_create(applicants)
         applications = []
-        for (person, submitted_at, chosen), reference in zip(planned, references, strict=True):
+        for (person, submitted_at, chosen), reference, applicant in zip(planned, references, applicants, strict=True):
             language = person.applicant.language
             applications.append(
                 Application(
                     reference=reference,
                     submission_token=uuid.uuid4(),
                     call=call,
-                    applicant=person.applicant,
+                    applicant=applicant,
                     answers=_answers(rng, chosen, person.number),
                     consent_notice_version=call.personal_data_notice_version,
                     consented_at=submitted_at - timedelta(minutes=rng.randint(1, 40)),
@@ -563,9 +571,15 @@ def generate_demo_applications(
         candidacies: list[Candidacy] = []
         created: list[datetime] = []
         reviews: list[Review] = []
-        for application, (person, submitted_at, chosen) in zip(applications, planned, strict=True):
+        for application, (_person, submitted_at, chosen) in zip(applications, planned, strict=True):
             for rank, role in enumerate(chosen, start=1):
-                candidacy = Candidacy(application=application, applicant=person.applicant, role=role.page, rank=rank)
+                candidacy = Candidacy(
+                    application=application,
+                    applicant=application.applicant,
+                    email_key=application.applicant.email_key,
+                    role=role.page,
+                    rank=rank,
+                )
                 candidacies.append(candidacy)
                 created.append(submitted_at)
                 if rng.random() < WITHDRAWN_SHARE:
@@ -580,9 +594,9 @@ def generate_demo_applications(
         Review.objects.bulk_create(reviews)
 
         # auto_now(_add) stamped everything "now"; put back the times of the story.
-        for person in people:
-            person.applicant.created_at, person.applicant.updated_at = person.first, person.last
-        Applicant.objects.bulk_update([p.applicant for p in people], ["created_at", "updated_at"], batch_size=500)
+        for applicant, (_person, submitted_at, _chosen) in zip(applicants, planned, strict=True):
+            applicant.created_at = applicant.updated_at = submitted_at
+        Applicant.objects.bulk_update(applicants, ["created_at", "updated_at"], batch_size=500)
         for candidacy, submitted_at in zip(candidacies, created, strict=True):
             candidacy.created_at = submitted_at
         Candidacy.objects.bulk_update(candidacies, ["created_at"], batch_size=500)

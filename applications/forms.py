@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from recruitment.models import CallPage, RolePage
 from recruitment.templatetags.recruitment_tags import format_japan_datetime
 
-from .text import digits, email_key, furigana, is_katakana
+from .text import digits, email_key, furigana, has_invisible_characters, is_katakana
 from .uploads import check_upload
 
 MAX_ROLES = 3
@@ -250,6 +250,12 @@ class AboutYouForm(StepForm):
         email, again = cleaned.get("email"), cleaned.get("email_confirm")
         if email and again and email_key(email) != email_key(again):
             self.add_error("email_confirm", _("The two email addresses are different."))
+        # Names reach emails and documents: one line of visible characters only.
+        for name in ("family_name", "given_name", "family_name_kana", "given_name_kana", "city"):
+            if has_invisible_characters(cleaned.get(name) or ""):
+                self.add_error(
+                    name, _("Line breaks and invisible control characters cannot be used. Type it on one line.")
+                )
         return cleaned
 
 

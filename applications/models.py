@@ -22,14 +22,17 @@ def private_storage():
 
 
 class Applicant(models.Model):
-    """A person who applied, identified by their email; no account, no password.
+    """Who applied, exactly as given in one application; no account, no password.
 
-    Names are stored exactly as typed (CJK compatibility ideographs such as 﨑 kept);
-    ``email_key`` and ``name_key`` are normalised copies used only to find duplicates.
+    One row per application, never shared and never overwritten by a later
+    submission: an anonymous visitor who types someone's email changes nothing of
+    theirs (docs/adr/0006-applicant-identity-per-application.md). Names are stored
+    exactly as typed (CJK compatibility ideographs such as 﨑 kept); ``email_key``
+    and ``name_key`` are normalised copies used only to find duplicates.
     """
 
     email = models.EmailField("メール Email", max_length=254)
-    email_key = models.CharField(max_length=254, unique=True, editable=False)
+    email_key = models.CharField(max_length=254, db_index=True, editable=False)
     family_name = models.CharField("姓 Family name", max_length=100)
     given_name = models.CharField("名 Given name", max_length=100)
     family_name_kana = models.CharField("セイ Family name (kana)", max_length=100)
@@ -89,6 +92,10 @@ class Candidacy(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="candidacies")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="candidacies")
     role = models.ForeignKey(RolePage, on_delete=models.PROTECT, related_name="candidacies")
+    #: The applicant's normalised email (``text.email_key``), copied here by ``application_submit`` so the
+    #: database holds the rule "one live candidacy per email and role" although each application has its
+    #: own applicant. Null only for rows made without an address (tests); nulls never collide.
+    email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001 - see above
     rank = models.PositiveSmallIntegerField("希望順位 Preference")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -110,9 +117,9 @@ class Candidacy(models.Model):
         ordering = ["application", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["applicant", "role"],
+                fields=["email_key", "role"],
                 condition=~Q(status="withdrawn"),
-                name="one_live_candidacy_per_applicant_and_role",
+                name="one_live_candidacy_per_email_and_role",
             ),
             models.UniqueConstraint(fields=["application", "rank"], name="one_rank_per_application"),
         ]

@@ -52,6 +52,7 @@ from .screening import (
 )
 from .selectors import answer_sections
 from .text import furigana, name_key
+from .uploads import CANONICAL_EXTENSIONS, MIME_TYPES
 
 S = Candidacy.Status
 PER_PAGE = 50
@@ -59,7 +60,8 @@ TEMPLATES = "applications/screening/"
 #: Score bands of the dashboard chart, on the 0–5 scale of ``scoring.aggregate_scores``.
 SCORE_BANDS = [(Decimal(n), Decimal(n + 1)) for n in range(5)]
 #: Answers that identify the applicant as surely as a name (a registered invoice number is public with it).
-SAFE_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+#: The types a checked upload can have, with the extension a download gets (``uploads`` maps kinds to both).
+SAFE_CONTENT_TYPES = {MIME_TYPES[kind]: CANONICAL_EXTENSIONS[kind] for kind in MIME_TYPES}
 
 
 def screening_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,10 +1,39 @@
-"""Reads of applications shared by screening and exports."""
+"""Reads of applications shared by screening and exports, and the manage link's lookup."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.core import signing
+
 from . import forms as step_forms
+from .models import Application
+from .wizard import hash_token
+
+#: Manage links issued after submission (to the address that applied, when someone applies again
+#: with it) are signed, not stored: they name the application and expire.
+MANAGE_LINK_SALT = "kobo.applications.manage-link"
+MANAGE_LINK_MAX_AGE = timedelta(days=30)
+
+
+def application_by_manage_token(token: str) -> Application | None:
+    """The application a manage link opens, or None.
+
+    Either the secret token of the confirmation email (only its hash is stored) or a
+    signed link from :func:`applications.services.manage_link_token` younger than
+    ``MANAGE_LINK_MAX_AGE``.
+    """
+    applications = Application.objects.select_related("call", "applicant")
+    application = applications.filter(manage_token_hash=hash_token(token)).first()
+    if application is not None:
+        return application
+    try:
+        pk = signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return applications.filter(pk=pk).first() if isinstance(pk, int) else None
+
 
 #: Answers that identify the person (an invoice number is public with the name): hidden in blind review.
 IDENTIFYING_ANSWERS = frozenset({"invoice_number"})

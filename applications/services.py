@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,13 +15,16 @@ from django.utils.translation import gettext as _
 
 from recruitment.models import CallPage, RolePage
 
-from .models import Applicant, Application, Attachment, Candidacy, Draft
+from .models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
 from .outbox import outbox_enqueue
 from .screening import WITHDRAWABLE, audit
+from .selectors import MANAGE_LINK_SALT
 from .text import email_key, name_key
 from .uploads import CheckedUpload
 from .wizard import hash_token, new_token
 
+#: At most one "someone applied again with your address" email per address in this time.
+DUPLICATE_NOTICE_INTERVAL = timedelta(hours=1)
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -32,6 +36,24 @@ class SubmissionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.closed_roles = closed_roles or []
+
+
+class _AlreadyApplied(Exception):
+    """The address already has a live candidacy for a chosen role (raised inside the transaction)."""
+
+    def __init__(self, taken: list[Candidacy]) -> None:
+        super().__init__("already applied")
+        self.taken = taken
+
+
+def _neutral_refusal() -> SubmissionRefused:
+    """The same words whether or not the address applied before: the screen discloses nothing."""
+    return SubmissionRefused(
+        _(
+            "We could not accept this application with this email address. We have sent an email to that "
+            "address explaining why and what can be done."
+        )
+    )
 
 
 @dataclass
@@ -85,16 +107,18 @@ def application_submit(
             locked.data = {}
             locked.save(update_fields=["application", "data", "updated_at"])
             return application, manage_token
+    except _AlreadyApplied as duplicate:
+        with transaction.atomic():
+            _tell_owner_of_attempt(taken=duplicate.taken, now=now)
+        raise _neutral_refusal() from duplicate
     except IntegrityError as exc:
         # A concurrent request with the same token won the race on a database without
         # row locks: its application is the one.
         application = Application.objects.filter(submission_token=draft.submission_token).first()
         if application is None:
-            # Another draft of the same person took the same role at the same moment
-            # (the one-live-candidacy constraint): say so rather than fail.
-            raise SubmissionRefused(
-                _("You have already applied for one of these roles. Check the confirmation email of that application.")
-            ) from exc
+            # Another draft with the same email took the same role at the same moment
+            # (the one-live-candidacy constraint); its confirmation email went to the address.
+            raise _neutral_refusal() from exc
         return application, None
 
 
@@ -110,36 +134,28 @@ def _create_application(
         )
     about = submission.about
     key = email_key(about["email"])
-    applicant, _created = Applicant.objects.select_for_update().get_or_create(
-        email_key=key, defaults={"email": about["email"]}
+    taken = list(
+        Candidacy.objects.filter(email_key=key, role__in=open_roles)
+        .exclude(status=Candidacy.Status.WITHDRAWN)
+        .select_related("application__applicant", "role")
     )
-    duplicates = Candidacy.objects.filter(applicant=applicant, role__in=open_roles).exclude(
-        status=Candidacy.Status.WITHDRAWN
+    if taken:
+        raise _AlreadyApplied(taken)
+    # The identity exactly as given in this application: a row of its own, never shared or overwritten.
+    applicant = Applicant.objects.create(
+        email=about["email"],
+        email_key=key,
+        family_name=about["family_name"],
+        given_name=about["given_name"],
+        family_name_kana=about["family_name_kana"],
+        given_name_kana=about["given_name_kana"],
+        name_key=name_key(about["family_name"], about["given_name"]),
+        phone=about["phone"],
+        postal_code=about["postal_code"],
+        prefecture=about["prefecture"],
+        city=about["city"],
+        language=submission.language,
     )
-    if duplicates.exists():
-        taken = duplicates.select_related("application").first()
-        raise SubmissionRefused(
-            _(
-                "You have already applied for %(role)s (reference %(reference)s). To change or withdraw it, "
-                "use the link in the confirmation email of that application."
-            )
-            % {"role": taken.role.title, "reference": taken.application.reference}
-        )
-    for name in (
-        "email",
-        "family_name",
-        "given_name",
-        "family_name_kana",
-        "given_name_kana",
-        "phone",
-        "postal_code",
-        "prefecture",
-        "city",
-    ):
-        setattr(applicant, name, about[name])
-    applicant.name_key = name_key(about["family_name"], about["given_name"])
-    applicant.language = submission.language
-    applicant.save()
 
     manage_token = new_token()
     prefix = submission.call.organisation.reference_prefix
@@ -160,14 +176,14 @@ def _create_application(
         submitted_at=now,
     )
     Candidacy.objects.bulk_create(
-        Candidacy(application=application, applicant=applicant, role=role, rank=rank)
+        Candidacy(application=application, applicant=applicant, email_key=key, role=role, rank=rank)
         for rank, role in enumerate(open_roles, start=1)
     )
     for upload in submission.files:
         attachment = Attachment(
             application=application,
             original_name=upload.original_name,
-            content_type="application/pdf" if upload.kind == "pdf" else f"image/{upload.kind}",
+            content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,
         )
@@ -180,6 +196,36 @@ def _create_application(
         context={"application": application, "applicant": applicant, "roles": open_roles, "manage_token": manage_token},
     )
     return application, manage_token
+
+
+def manage_link_token(application: Application) -> str:
+    """A signed token for the manage link of ``application``, for its owner's address only.
+
+    The confirmation email's token is stored only as a hash and cannot be sent again;
+    this one is checked by :func:`applications.selectors.application_by_manage_token`.
+    """
+    return signing.dumps(application.pk, salt=MANAGE_LINK_SALT)
+
+
+def _tell_owner_of_attempt(*, taken: list[Candidacy], now: datetime) -> None:
+    """Email the address that applied: someone applied again with it; here are your references and links."""
+    by_application: dict[int, dict[str, Any]] = {}
+    for candidacy in taken:
+        entry = by_application.setdefault(candidacy.application_id, {"application": candidacy.application, "roles": []})
+        entry["roles"].append(candidacy.role)
+    for entry in by_application.values():
+        application = entry["application"]
+        recent = OutboxEmail.objects.filter(
+            to=application.applicant.email, kind="duplicate", created_at__gte=now - DUPLICATE_NOTICE_INTERVAL
+        )
+        if recent.exists():
+            continue  # the owner was told recently: repeated attempts must not flood their inbox
+        outbox_enqueue(
+            to=application.applicant.email,
+            kind="duplicate",
+            language=application.language,
+            context={**entry, "manage_token": manage_link_token(application), "attempted_at": now},
+        )
 
 
 def draft_send_link(*, draft: Draft, email: str, language: str) -> str:

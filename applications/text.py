@@ -10,6 +10,10 @@ import re
 import unicodedata
 
 _HIRAGANA = re.compile("[\u3041-\u3096]")
+# Unicode categories that are not visible text: control (Cc: line breaks, NUL), format
+# (Cf: bidi overrides such as U+202E, zero-width characters), lone surrogates (Cs), and
+# the line and paragraph separators (Zl, Zp). Refused in names and in file names.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f\s\u3000・ー－-]+$")
 
 
@@ -27,6 +31,11 @@ def furigana(text: str) -> str:
 
 def is_katakana(text: str) -> bool:
     return bool(KATAKANA_RE.match(text))
+
+
+def has_invisible_characters(text: str) -> bool:
+    """Whether ``text`` holds a line break, a control or a text-direction character (see above)."""
+    return any(unicodedata.category(char) in INVISIBLE_CATEGORIES for char in text)
 
 
 def email_key(email: str) -> str:

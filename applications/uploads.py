@@ -10,9 +10,10 @@ content, and then checks the content for its kind:
   second file format (a ZIP archive or HTML) that another program could run.
   A PDF that passes is returned byte for byte as it was sent.
 * JPEG and PNG images are refused when they are damaged or claim more pixels
-  than `MAX_IMAGE_PIXELS`; an image that passes is decoded and encoded again,
-  which drops EXIF (with GPS positions), ICC profiles, comments, text chunks
-  and anything appended after the end of the image.
+  than `MAX_IMAGE_PIXELS` (read from the header, before decoding); an image
+  that passes is decoded once and encoded again, which drops EXIF (with GPS
+  positions), ICC profiles, comments, text chunks and anything appended after
+  the end of the image.
 
 Each refusal is a `ValidationError` with a `code` and a message in Japanese
 followed by English, ready to show next to the form field. No exception from
@@ -40,17 +41,23 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from .text import has_invisible_characters
+
 __all__ = [
     "ALLOWED_EXTENSIONS",
     "MAX_IMAGE_PIXELS",
     "MAX_NAME_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MIME_TYPES",
     "CheckedUpload",
     "check_upload",
 ]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+# A portfolio is looked at on a screen and printed in a dossier: 25 megapixels
+# (a 6,000 x 4,000 camera photo) is more than enough, and decoding one as RGBA
+# takes 100 MB. The size is read from the header before any pixel is decoded.
+MAX_IMAGE_PIXELS = 25_000_000
 MAX_NAME_BYTES = 200
 
 # The file name extensions accepted for each kind (compared in lower case),
@@ -61,15 +68,13 @@ ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "png": (".png",),
 }
 CANONICAL_EXTENSIONS: dict[str, str] = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+# The MIME type of each kind: the one place that maps a kind to a type, for
+# storing, serving and downloading a checked file.
+MIME_TYPES: dict[str, str] = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 # MIME types reported by `filetype` for the kinds we accept. An animated PNG
 # is a PNG; re-encoding keeps its first frame.
-_KIND_BY_MIME: dict[str, str] = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpeg",
-    "image/png": "png",
-    "image/apng": "png",
-}
+_KIND_BY_MIME: dict[str, str] = {**{mime: kind for kind, mime in MIME_TYPES.items()}, "image/apng": "png"}
 
 # Pillow format names for each image kind. Phones write JPEGs with a depth map
 # or a preview as MPO (a JPEG with more pictures after the first); the first
@@ -79,10 +84,6 @@ _PILLOW_FORMATS: dict[str, tuple[str, ...]] = {"jpeg": ("JPEG", "MPO"), "png": (
 _JPEG_QUALITY = 90
 _READ_CHUNK = 64 * 1024
 
-# Unicode categories refused in file names: control (Cc), format (Cf: bidi
-# overrides such as U+202E, zero-width characters, BOM), lone surrogates (Cs),
-# and the line and paragraph separators (Zl, Zp).
-_REFUSED_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 # PDF names that run code, carry other files or act on their own. Matched as
 # whole names (after #xx escapes are decoded), both as dictionary keys and as
@@ -100,9 +101,11 @@ _PDF_ACTIVE_NAMES = frozenset(
         "/GoToE",
     }
 )
-# Open actions of these types are refused; an open action that is a
-# destination (show page 1, fit to window) is harmless and common.
-_PDF_CODE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/Rendition"})
+# The only open action accepted: go to a page of the document itself. An open
+# action that is a destination (show page 1, fit to window) is harmless and
+# common too; any other action runs on opening (a script, a web address, a
+# form sent somewhere, another file) and is refused, as is a chain (/Next).
+_PDF_HARMLESS_OPEN_ACTIONS = frozenset({"/GoTo"})
 # A walk through more objects than this is refused rather than left to run.
 _PDF_MAX_OBJECTS = 1_000_000
 
@@ -138,6 +141,11 @@ class CheckedUpload:
     original_name: str
     size: int
     sha256: str
+
+    @property
+    def content_type(self) -> str:
+        """The MIME type of `content`."""
+        return MIME_TYPES[self.kind]
 
 
 _MESSAGES: dict[str, str] = {
@@ -189,8 +197,8 @@ _MESSAGES: dict[str, str] = {
         " Save it again, e.g. with “Print to PDF”, and try again."
     ),
     "image_too_many_pixels": (
-        "画像の画素数が多すぎます（4,000 万画素まで）。縮小してから送ってください。"
-        " The image has too many pixels (at most 40 million). Make it smaller and try again."
+        "画像の画素数が多すぎます（2,500 万画素まで）。縮小してから送ってください。"
+        " The image has too many pixels (at most 25 million). Make it smaller and try again."
     ),
     "image_damaged": (
         "画像が壊れているか、読み取れません。保存し直してから送ってください。"
@@ -275,7 +283,7 @@ def _check_name(raw_name: str | None) -> str:
     name = unicodedata.normalize("NFC", raw_name or "")
     if "/" in name or "\\" in name or name in {".", ".."}:
         raise _refuse("name_path")
-    if any(unicodedata.category(char) in _REFUSED_NAME_CATEGORIES for char in name):
+    if has_invisible_characters(name):
         raise _refuse("name_control")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         raise _refuse("name_too_long")
@@ -383,7 +391,9 @@ def _parsed_pdf_is_active(reader: PdfReader) -> bool:
     open_action = root.get("/OpenAction")
     if isinstance(open_action, IndirectObject):
         open_action = open_action.get_object()
-    if isinstance(open_action, DictionaryObject) and open_action.get("/S") in _PDF_CODE_ACTIONS:
+    if isinstance(open_action, DictionaryObject) and (
+        open_action.get("/S") not in _PDF_HARMLESS_OPEN_ACTIONS or "/Next" in open_action
+    ):
         return True
     for page in reader.pages:
         if "/AA" in page:
@@ -464,12 +474,12 @@ def _encode(image: Image.Image, kind: str) -> bytes:
     dropped with the rest of EXIF, and phone photos would otherwise turn on
     their side). Then `info` is emptied, because Pillow's encoders copy some
     of it (ICC profile, comments) into the new file. Only PNG transparency,
-    which belongs to the pixels, is kept.
+    which belongs to the pixels, is kept. The orientation is applied in
+    place, so one decoded image (at most `MAX_IMAGE_PIXELS`) is the peak.
     """
-    try:
-        upright = ImageOps.exif_transpose(image)
-    except Exception:  # Unreadable EXIF: keep the pixels as they are.
-        upright = image.copy()
+    upright = image
+    with contextlib.suppress(Exception):  # Unreadable EXIF: keep the pixels as they are.
+        ImageOps.exif_transpose(upright, in_place=True)  # no copy of the pixels
     transparency = upright.info.get("transparency")
     upright.info = {}
     output = io.BytesIO()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +25,23 @@ from recruitment.models import CallPage, RolePage
 from . import forms
 from .models import Application, Draft
 from .screening import WITHDRAWABLE
+from .selectors import application_by_manage_token
 from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
-from .wizard import DRAFT_LIFETIME, STEP_BY_NAME, STEPS, DraftFiles, DraftStorage, hash_token, session_key
+from .wizard import (
+    DRAFT_LIFETIME,
+    STEP_BY_NAME,
+    STEPS,
+    DraftFiles,
+    DraftStorage,
+    DraftTooLarge,
+    hash_token,
+    session_key,
+)
 
 RECEIPTS_SESSION_KEY = "kobo_receipts"
-RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h"}
+#: Per client. "wizard" counts every POST to the wizard, "upload" those carrying files,
+#: "submit" the act of submitting, wherever the final step is reached from.
+RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h", "wizard": "300/h", "upload": "20/h"}
 
 
 def rate_limited(request: HttpRequest, group: str) -> bool:
@@ -107,7 +120,7 @@ class ApplyWizard(NamedUrlWizardView):
         for field, checked in form.checked.items():
             # Keyed like the POST (with the step prefix), so formtools hands them back to the form.
             files[form.add_prefix(field)] = SimpleUploadedFile(
-                checked.original_name, checked.content, content_type=f"application/{checked.kind}"
+                checked.original_name, checked.content, content_type=checked.content_type
             )
         return files
 
@@ -118,6 +131,22 @@ class ApplyWizard(NamedUrlWizardView):
         return [r for r in self.chosen_roles() if not r.state(now).accepts_applications]
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        if rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload")):
+            return too_many(self.request)
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted_step is not None and posted_step not in self.get_form_list():
+            raise SuspiciousOperation("The wizard's current step was tampered with.")  # a 400
+        if posted_step and posted_step != self.steps.current and self.storage.current_step is not None:
+            self.storage.current_step = posted_step  # as formtools would, before anything reads the step
+        try:
+            return self._post(*args, **kwargs)
+        except DraftTooLarge as refusal:
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            form.is_valid()
+            form.add_error(None, refusal.message)
+            return self.render(form)
+
+    def _post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = self.steps.current
         closed = self.closed_chosen_roles()
         if closed and step != "roles" and "wizard_goto_step" not in self.request.POST:
@@ -133,8 +162,6 @@ class ApplyWizard(NamedUrlWizardView):
             if form.is_valid():
                 self.storage.set_step_files(step, self.process_step_files(form))
             return redirect("applications:save_draft", call_id=self.call.pk)
-        if step == STEPS[-1].name and rate_limited(self.request, "submit"):
-            return too_many(self.request)
         response = super().post(*args, **kwargs)
         if step == "roles" and self.storage.save() is not None:
             self._limit_draft_life()
@@ -218,6 +245,8 @@ class ApplyWizard(NamedUrlWizardView):
         return sections
 
     def done(self, form_list: Any, form_dict: OrderedDict, **kwargs: Any) -> HttpResponse:
+        if rate_limited(self.request, "submit"):  # the act of submitting, however the final step was reached
+            return too_many(self.request)
         data = {name: form.cleaned_data for name, form in form_dict.items()}
         about = data["about"]
         answers = {
@@ -333,9 +362,10 @@ class ManageView(TemplateView):
     template_name = "applications/manage.html"
 
     def get_application(self) -> Application:
-        return get_object_or_404(
-            Application.objects.select_related("call", "applicant"), manage_token_hash=hash_token(self.kwargs["token"])
-        )
+        application = application_by_manage_token(self.kwargs["token"])
+        if application is None:
+            raise Http404
+        return application
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = self.get_application()

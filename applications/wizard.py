@@ -8,6 +8,7 @@ closed browser and any number of web processes.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -15,15 +16,50 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from formtools.wizard.storage.base import BaseStorage
 
 from recruitment.models import CallPage
 
 from . import forms
 from .models import Draft
+from .uploads import MAX_UPLOAD_BYTES
 
 DRAFT_LIFETIME = timedelta(days=30)
+
+# Bounds of what a draft keeps, whatever is posted ("save and finish later" keeps input
+# that did not validate). Only the step's own fields are kept; no answer is longer than
+# the longest field of any step (experience, 2,000 characters).
+MAX_STEP_FIELDS = 24
+MAX_VALUES_PER_FIELD = 5
+MAX_FIELD_CHARS = 2_000
+#: The draft's answers as UTF-8 JSON; every step filled to its limits takes about a third.
+MAX_DRAFT_DATA_BYTES = 64 * 1024
+#: Bytes of files a draft may keep: three files of the largest size (replaced files are deleted).
+MAX_DRAFT_FILE_BYTES = forms.PortfolioForm.FILES * MAX_UPLOAD_BYTES
+
+
+class DraftTooLarge(Exception):
+    """What was posted would make the draft larger than it may be; nothing of it was kept."""
+
+    message = _("Your draft has reached the most it can keep. Remove a file or shorten an answer, then try again.")
+
+
+def bounded_step_data(step: str, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """The posted values of ``step``'s own fields, each cut to the bounds above."""
+    prefix = f"{step}-"
+    kept: dict[str, list[Any]] = {}
+    for key, values in data.items():
+        if not isinstance(key, str) or not key.startswith(prefix) or len(key) > 100:
+            continue
+        if len(kept) == MAX_STEP_FIELDS:
+            break
+        values = values if isinstance(values, list) else [values]
+        kept[key] = [v[:MAX_FIELD_CHARS] if isinstance(v, str) else v for v in values[:MAX_VALUES_PER_FIELD]]
+    return kept
 
 
 @dataclass(frozen=True)
@@ -98,12 +134,40 @@ class DraftStorage(BaseStorage):
 
     # formtools reads and writes ``self.data`` in place; every write path marks it dirty.
     def set_step_data(self, step: str, cleaned_data: Any) -> None:
-        super().set_step_data(step, cleaned_data)
+        """Keep the step's own fields, bounded; refuse (``DraftTooLarge``) what would overfill the draft."""
+        if isinstance(cleaned_data, MultiValueDict):
+            cleaned_data = dict(cleaned_data.lists())
+        steps = self.data[self.step_data_key]
+        had, previous = step in steps, steps.get(step)
+        super().set_step_data(step, bounded_step_data(step, cleaned_data or {}))
+        if self.data_bytes() > MAX_DRAFT_DATA_BYTES:
+            if had:
+                steps[step] = previous
+            else:
+                steps.pop(step)
+            raise DraftTooLarge
         self._dirty = True
 
     def set_step_files(self, step: str, files: Any) -> None:
+        """Store the step's files, deleting the ones they replace; refuse more than the draft may keep."""
+        files = files or {}
+        stored = self.data[self.step_files_key].get(step, {})
+        kept = sum(
+            entry["size"]
+            for name, step_files in self.data[self.step_files_key].items()
+            for field, entry in step_files.items()
+            if not (name == step and field in files)
+        )
+        if kept + sum(upload.size for upload in files.values()) > MAX_DRAFT_FILE_BYTES:
+            raise DraftTooLarge
+        replaced = [stored[field]["tmp_name"] for field in files if field in stored]
         super().set_step_files(step, files)
+        self._tmp_files.extend(replaced)  # deleted at the end of the response
         self._dirty = True
+
+    def data_bytes(self) -> int:
+        """The size of the draft's state as stored (UTF-8 JSON)."""
+        return len(json.dumps(self.data, ensure_ascii=False, cls=DjangoJSONEncoder).encode())
 
     def _set_current_step(self, step: str) -> None:
         if self.data.get(self.step_key) != step:

@@ -18,6 +18,14 @@ def _default_language():
     translation.activate("ja")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no requests counted: rate limits live in the (local-memory) cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def site_content(db):
     """The home page, settings and standard pages, as `make run` creates them."""

@@ -60,11 +60,12 @@ def make_application(call, applicant: Applicant, **kwargs: Any) -> Application:
 
 
 def candidacy(role, *, family_name: str = "神戸", email: str | None = None, rank: int = 1, **fields) -> Candidacy:
-    """A saved candidacy of ``role`` with its own application (and applicant, reused by email)."""
-    applicant = make_applicant(family_name=family_name, **({"email": email} if email else {}))
-    applicant = Applicant.objects.filter(email_key=applicant.email_key).first() or _saved(applicant)
+    """A saved candidacy of ``role`` with its own application and applicant (one per application)."""
+    applicant = _saved(make_applicant(family_name=family_name, **({"email": email} if email else {})))
     application = _saved(make_application(role.get_parent().specific, applicant))
-    return Candidacy.objects.create(application=application, applicant=applicant, role=role, rank=rank, **fields)
+    return Candidacy.objects.create(
+        application=application, applicant=applicant, email_key=applicant.email_key, role=role, rank=rank, **fields
+    )
 
 
 def _saved(obj):

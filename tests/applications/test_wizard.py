@@ -134,7 +134,8 @@ def test_one_live_candidacy_per_email_and_role(client, call_with_roles, django_c
     assert Application.objects.count() == 1
     assert response.status_code == 200
     html = response.content.decode()
-    assert Application.objects.get().reference in html
+    assert Application.objects.get().reference not in html  # the screen tells a stranger nothing
+    assert "受け付けられませんでした" in html
     assert Candidacy.objects.count() == 1
 
 
