@@ -180,6 +180,8 @@ class CallPage(BasePage):
     parent_page_types = ["recruitment.CallIndexPage"]
     subpage_types = ["recruitment.RolePage"]
     is_creatable = True
+    route_select_related = ("organisation",)
+    route_checks_only_liveness = True
 
     class Meta:
         verbose_name = "募集 Call"
@@ -301,6 +303,7 @@ class RolePage(BasePage):
     parent_page_types = ["recruitment.CallPage"]
     subpage_types: list[str] = []
     is_creatable = True
+    route_select_related = ("category",)
 
     class Meta:
         verbose_name = "業務 Role"
@@ -333,7 +336,8 @@ class RolePage(BasePage):
 
     @property
     def call(self) -> CallPage:
-        return CallPage.objects.get(path=self.path[: -self.steplen])
+        """The call this role belongs to, with its organisation (one query)."""
+        return CallPage.objects.select_related("organisation").get(path=self.path[: -self.steplen])
 
     def get_admin_display_title(self) -> str:
         """Editors see each role's state and deadline in the page explorer, from the same rule."""

@@ -50,16 +50,26 @@ def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
     return sorted(found, key=lambda s: s.next_deadline)
 
 
+@dataclass
+class CallRoles:
+    """A call page's roles: the groups to show and every category the call has (for its filter)."""
+
+    groups: list[CategoryGroup]
+    categories: list[TaskCategory]
+
+
 def call_roles_by_category(
     call: CallPage, *, now: datetime | None = None, category: str = "", state: str = ""
-) -> list[CategoryGroup]:
+) -> CallRoles:
     """The call's published roles grouped by category, filtered by category slug and state (1 query)."""
     now = now or timezone.now()
     roles = call.roles().order_by("category__sort_order", "closes_at", "path")
-    if category:
-        roles = roles.filter(category__slug=category)
+    categories: dict[int, TaskCategory] = {}
     groups: dict[int, CategoryGroup] = {}
     for role in roles:
+        categories.setdefault(role.category_id, role.category)
+        if category and role.category.slug != category:
+            continue
         role_state = role.state(now)
         if state == "open" and not role_state.accepts_applications:
             continue
@@ -70,7 +80,7 @@ def call_roles_by_category(
     for group in groups.values():
         # Open roles first by deadline; closed ones stay readable at the end.
         group.roles.sort(key=lambda r: r.current_state == RoleState.CLOSED)
-    return list(groups.values())
+    return CallRoles(groups=list(groups.values()), categories=list(categories.values()))
 
 
 def normalise_query(text: str) -> list[str]:
