@@ -16,6 +16,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from portal.page_cache import PublicCacheMixin
+
 from .blocks import BodyBlock
 
 
@@ -98,7 +100,7 @@ class BasePage(Page):
         return PageViewRestriction.objects.filter(page__path__in=prefixes)
 
 
-class HomePage(BasePage):
+class HomePage(PublicCacheMixin, BasePage):
     """The site's front page: a welcome text, then the open calls (added by recruitment)."""
 
     intro = models.TextField("導入文 Introduction", blank=True)

@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.models import BasePage
+from portal.page_cache import PublicCacheMixin
 
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
 from .deadlines import RoleState, open_roles_filter, role_state
@@ -102,7 +103,7 @@ class TaskCategory(index.Indexed, models.Model):
         return self.name
 
 
-class CallIndexPage(BasePage):
+class CallIndexPage(PublicCacheMixin, BasePage):
     """The list of calls (募集一覧) and the search across their open roles. One per site."""
 
     intro = models.TextField("導入文 Introduction", blank=True)
@@ -113,6 +114,8 @@ class CallIndexPage(BasePage):
     subpage_types = ["recruitment.CallPage"]
     max_count = 1
     is_creatable = True
+    # Filters with a fixed set of values are cached; a free-text search (q) is not.
+    public_cache_params = frozenset({"category", "work_style", "pay_basis", "order"})
 
     class Meta:
         verbose_name = "募集一覧 Call index"
@@ -123,7 +126,7 @@ class CallIndexPage(BasePage):
         return {**super().get_context(request, *args, **kwargs), **call_index_context(self, request)}
 
 
-class CallPage(BasePage):
+class CallPage(PublicCacheMixin, BasePage):
     """A municipal call (公募) for side-job professionals; its roles are its child pages."""
 
     organisation = models.ForeignKey(
@@ -182,6 +185,7 @@ class CallPage(BasePage):
     is_creatable = True
     route_select_related = ("organisation",)
     route_checks_only_liveness = True
+    public_cache_params = frozenset({"category", "state"})
 
     class Meta:
         verbose_name = "募集 Call"
@@ -218,7 +222,7 @@ class RolePageQuerySet(PageQuerySet):
 RolePageManager = PageManager.from_queryset(RolePageQuerySet)
 
 
-class RolePage(BasePage):
+class RolePage(PublicCacheMixin, BasePage):
     """One role (業務) of a call: its own category, headcount, deadline, pay and rubric."""
 
     class WorkStyle(models.TextChoices):

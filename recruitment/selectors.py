@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from .deadlines import RoleState
+from .deadlines import RoleState, next_state_change
 from .models import CallPage, RolePage, TaskCategory
 
 
@@ -131,3 +131,16 @@ def search_open_roles(
         )
     ordering = {"closing": ["closes_at", "path"], "newest": ["-first_published_at", "path"]}
     return roles.order_by(*ordering.get(order, ordering["closing"]))
+
+
+def next_role_state_change(*, now: datetime | None = None) -> datetime | None:
+    """When the state of any role (live or not) next changes by the clock alone (1 query).
+
+    ``None`` when every role has closed. The public page cache keeps no page past this instant.
+    """
+    now = now or timezone.now()
+    changes = (
+        next_state_change(opens_at=opens_at, closes_at=closes_at, now=now)
+        for opens_at, closes_at in RolePage.objects.filter(closes_at__gt=now).values_list("opens_at", "closes_at")
+    )
+    return min((t for t in changes if t is not None), default=None)
