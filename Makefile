@@ -18,14 +18,17 @@ PORT ?= 8000
 # PDFs back, gettext for translations; Chromium for the browser tests.
 DEBS_RUN := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
 DEBS_TEST := $(DEBS_RUN) chromium
+# The pages benchmark: wrk for the load, perf for the CPU time of the gunicorn workers.
+DEBS_BENCH := $(DEBS_TEST) wrk linux-perf
 
-.PHONY: help run setup test lint format bench debs-run debs-test clean
+.PHONY: help run setup test lint format bench bench-smoke debs-run debs-test debs-bench clean
 
 help:
 	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make bench-smoke  a tiny run of each benchmark, to check they still work"
 
 # --- Debian packages ----------------------------------------------------------
 
@@ -51,6 +54,9 @@ debs-run:
 
 debs-test:
 	$(call ensure_debs,$(DEBS_TEST))
+
+debs-bench:
+	$(call ensure_debs,$(DEBS_BENCH))
 
 # --- Virtualenv -----------------------------------------------------------------
 
@@ -100,8 +106,15 @@ lint: $(VENV)/.test-installed
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
-bench: $(VENV)/.test-installed var
+bench: debs-bench $(VENV)/.test-installed var
+	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(PY) bench/exports_bench.py
+	$(PY) bench/pages_bench.py
+
+# A tiny run of each benchmark, so that none of them rots (the pages one needs PostgreSQL and Redis).
+bench-smoke: debs-bench $(VENV)/.test-installed var
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(PY) bench/pages_bench.py --smoke
 
 format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check --fix .

@@ -19,7 +19,7 @@ A stored page is dropped
 
 - when any page is published, unpublished, moved or deleted, or a category, organisation,
   site or site setting is saved (the signal handlers below bump a generation number
-  that is part of every key; where a proxy is configured, ``wagtail.contrib.frontend_cache``
+  that every stored page is checked against; where a proxy is configured, ``wagtail.contrib.frontend_cache``
   purges the affected addresses too);
 - at the next instant a role changes state by the clock (opens, 72 hours before its
   deadline, at its deadline: ``recruitment.deadlines.state_changes``), because no page is
@@ -102,22 +102,41 @@ class PublicCacheMixin:
         return mark_public(response)
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+def _key(request: HttpRequest) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _lookup(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the stored entry for ``key``, in one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         # A fresh (or evicted) counter starts from the clock, so it never repeats an old one.
         cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, None)
         generation = cache.get(GENERATION_KEY, 0)
-    return generation
+    return generation, found.get(key)
 
 
-def _key(request: HttpRequest, generation: int) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+def _never_cached_prefixes() -> tuple[str, ...]:
+    """Addresses that are never public pages (admin, application form, files): no cache lookup at all."""
+    own = ("/apply/",)
+    languages = [f"/{code}" for code, _name in settings.LANGUAGES]
+    return (
+        "/admin/",
+        "/documents/",
+        "/healthz",
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        *own,
+        *(lang + path for lang in languages for path in own),
+    )
 
 
 def _may_serve_from_cache(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or getattr(request, "page_cache_skip", False):
+        return False
+    if request.path.startswith(_never_cached_prefixes()):
         return False
     cookies = request.COOKIES
     return (
@@ -138,7 +157,7 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def _public_headers(response: HttpResponse, expires_at: float) -> None:
+def _without_vary_on_language_or_cookies(response: HttpResponse) -> None:
     # The language is in the address and cookies only decide whether the cache is used at
     # all, so the Vary that the locale and session middleware add would only split a CDN's copies.
     vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
@@ -147,10 +166,12 @@ def _public_headers(response: HttpResponse, expires_at: float) -> None:
         response.headers["Vary"] = ", ".join(vary)
     elif "Vary" in response.headers:
         del response.headers["Vary"]
+
+
+def _cache_control(expires_at: float) -> str:
+    """Browsers keep a page a minute at most, proxies until it expires here; neither past a state change."""
     remaining = max(0, math.floor(expires_at - time.time()))
-    patch_cache_control(
-        response, public=True, max_age=min(BROWSER_SECONDS, remaining), s_maxage=remaining, must_revalidate=True
-    )
+    return f"public, max-age={min(BROWSER_SECONDS, remaining)}, s-maxage={remaining}, must-revalidate"
 
 
 def _next_change(now: datetime) -> datetime | None:
@@ -163,7 +184,7 @@ class PageCacheMiddleware:
     """Serve opted-in public pages from the shared cache; store them until the next change.
 
     Sits after the security and static-file middleware and before the session: a hit
-    costs two cache reads and no database query.
+    costs one round trip to the cache (the generation and the page together) and no query.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -175,44 +196,49 @@ class PageCacheMiddleware:
             if getattr(response, "kobo_public", False) and not _may_store(request, response):
                 patch_cache_control(response, private=True, no_cache=True)  # e.g. a logged-in editor's copy
             return response
-        key = _key(request, _generation())
-        entry = cache.get(key)
-        if entry is not None and entry[0] > time.time():
+        key = _key(request)
+        generation, entry = _lookup(key)
+        if entry is not None and entry[0] == generation and entry[1] > time.time():
             return self._replay(entry)
+        started = timezone.now()
         response = self.get_response(request)
         if _may_store(request, response):
-            self._store(key, response)
+            self._store(key, generation, started, response)
         elif getattr(response, "kobo_public", False):
             patch_cache_control(response, private=True, no_cache=True)
         return response
 
     @staticmethod
-    def _replay(entry: tuple[float, int, list[tuple[str, str]], bytes]) -> HttpResponse:
-        expires_at, status, headers, content = entry
+    def _replay(entry: tuple) -> HttpResponse:
+        _generation, expires_at, status, headers, content = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response.headers[name] = value
-        _public_headers(response, expires_at)
+        response.headers["Cache-Control"] = _cache_control(expires_at)
         response.headers["X-Page-Cache"] = "hit"
         return response
 
     @staticmethod
-    def _store(key: str, response: HttpResponse) -> None:
+    def _store(key: str, generation: int, started: datetime, response: HttpResponse) -> None:
+        """Keep the page under the generation read before it was rendered, until the next state change.
+
+        A publish during rendering bumps the generation, so this copy is never served; a state
+        change during rendering leaves no time to keep it at all.
+        """
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        now = timezone.now()
         seconds = cache_seconds()
-        change = _next_change(now)
+        change = _next_change(started)
         if change is not None:
-            # Measured after rendering: the page must be gone by the instant the state changes.
             seconds = min(seconds, math.floor((change - timezone.now()).total_seconds()))
         if seconds < 1:
             patch_cache_control(response, private=True, no_cache=True)
             return
         expires_at = time.time() + seconds
+        _without_vary_on_language_or_cookies(response)
         headers = [(n, v) for n, v in response.headers.items() if n.lower() not in _NOT_STORED_HEADERS]
-        cache.set(key, (expires_at, response.status_code, headers, response.content), seconds)
-        _public_headers(response, expires_at)
+        cache.set(key, (generation, expires_at, response.status_code, headers, response.content), seconds)
+        response.headers["Cache-Control"] = _cache_control(expires_at)
         response.headers["X-Page-Cache"] = "miss"
 
 

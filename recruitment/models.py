@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -203,14 +203,20 @@ class CallPage(PublicCacheMixin, BasePage):
 
     def roles(self) -> RolePageQuerySet:
         """This call's published roles, with category and call liveness loaded (no per-role queries)."""
-        return RolePage.objects.child_of(self).live().with_call().select_related("category")
+        return RolePage.objects.child_of(self).live().with_call(live=self.live).select_related("category")
 
 
 class RolePageQuerySet(PageQuerySet):
     """Role queries that carry what the deadline rule needs, in one query."""
 
-    def with_call(self) -> RolePageQuerySet:
-        """Annotate ``call_live`` (is the parent call published?) without a query per role."""
+    def with_call(self, *, live: bool | None = None) -> RolePageQuerySet:
+        """Annotate ``call_live`` (is the parent call published?) without a query per role.
+
+        ``live`` is for roles of one call whose liveness is already known: the annotation is
+        then a constant instead of a subquery per row.
+        """
+        if live is not None:
+            return self.annotate(call_live=Value(live))
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
         return self.annotate(call_live=Exists(Page.objects.filter(path=parent_path, live=True)))
 
