@@ -357,8 +357,17 @@ class RolePage(PublicCacheMixin, BasePage):
         return f"{super().get_admin_display_title()}【{self.state().label}・締切 {deadline}】"
 
     def get_sitemap_urls(self, request=None):
-        """Roles of an unpublished call are not public, so not in the sitemap."""
-        return super().get_sitemap_urls(request) if self.call.live else []
+        """Roles of an unpublished call are not public, so not in the sitemap.
+
+        The live calls are read once per sitemap request, not once per role.
+        """
+        if request is None:
+            call_live = self.call.live
+        else:
+            if not hasattr(request, "_kobo_live_call_paths"):
+                request._kobo_live_call_paths = set(CallPage.objects.live().values_list("path", flat=True))
+            call_live = self.path[: -self.steplen] in request._kobo_live_call_paths
+        return super().get_sitemap_urls(request) if call_live else []
 
     def get_context(self, request, *args, **kwargs):
         from .views import role_page_context
