@@ -25,8 +25,10 @@ DEBS_TEST := $(DEBS_RUN) chromium
 # make scan: sqlmap (wapiti comes from PyPI into its own venv: Debian's is too old), TLS and HTTP tools.
 DEBS_SCAN := sqlmap openssl curl redis-tools
 SCAN_VENV := var/scan-venv
+# The pages benchmark: wrk for the load, perf for the CPU time of the gunicorn workers.
+DEBS_BENCH := $(DEBS_TEST) wrk linux-perf
 
-.PHONY: help run setup test lint format bench scan debs-run debs-test debs-scan clean
+.PHONY: help run setup test lint format bench bench-smoke scan debs-run debs-test debs-bench debs-scan clean
 
 help:
 	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
@@ -34,6 +36,7 @@ help:
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make scan   bandit, check --deploy, wapiti and sqlmap against a throwaway production server"
+	@echo "make bench-smoke  a tiny run of each benchmark, to check they still work"
 
 # --- Debian packages ----------------------------------------------------------
 
@@ -62,6 +65,8 @@ debs-test:
 
 debs-scan:
 	$(call ensure_debs,$(DEBS_SCAN))
+debs-bench:
+	$(call ensure_debs,$(DEBS_BENCH))
 
 # --- Virtualenv -----------------------------------------------------------------
 
@@ -111,9 +116,16 @@ lint: $(VENV)/.test-installed
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
-bench: $(VENV)/.test-installed var
+bench: debs-bench $(VENV)/.test-installed var
+	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
 	$(PY) bench/exports_bench.py
 	$(PY) bench/wizard_abuse_bench.py
+	$(PY) bench/pages_bench.py
+
+# A tiny run of each benchmark, so that none of them rots (the pages one needs PostgreSQL and Redis).
+bench-smoke: debs-bench $(VENV)/.test-installed var
+	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(PY) bench/pages_bench.py --smoke
 
 # Security scans (security/scan.sh): bounded in time, gated on the tools' reports; reports in var/scan/.
 $(SCAN_VENV)/.installed: security/requirements-wapiti.txt

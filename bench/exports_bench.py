@@ -139,7 +139,7 @@ def in_child(name: str, workdir: Path, call_id: int, requester_id: int) -> dict[
     Celery worker process needs for that document, Django and WeasyPrint included.
     """
     command = [sys.executable, __file__, "--child", name, str(workdir), str(call_id), str(requester_id)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())  # noqa: S603
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     output = process.stdout.read() if process.stdout else ""
     process.wait()
     lines = [line for line in output.splitlines() if line.startswith("{")]

@@ -8,12 +8,15 @@ English field is empty, the English site shows the Japanese text marked
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+
+from portal.page_cache import PublicCacheMixin
 
 from .blocks import BodyBlock
 
@@ -33,11 +36,71 @@ class BasePage(Page):
 
     is_creatable = False
 
+    #: Related objects the page's own template always reads, loaded with the page when it is routed to.
+    route_select_related: tuple[str, ...] = ()
+    #: True when this type's ``route`` only refuses an unpublished page (the one-query routing honours that).
+    route_checks_only_liveness = False
+
     class Meta:
         abstract = True
 
+    def route(self, request, path_components):
+        """Find the page at ``path_components`` below this one in two queries, whatever its depth.
 
-class HomePage(BasePage):
+        Wagtail's own routing costs two queries per level (the child, then its specific
+        type). The site's root page looks up every page on the path in one query and the
+        target's specific type (with ``route_select_related``) in a second. When a page on
+        the way is unpublished, is missing, or is a type with its own routing, it hands
+        over to Wagtail's routing, so the answer is always the one Wagtail would give.
+        """
+        if path_components:
+            target = self._route_in_one_query(path_components)
+            if target is not None:
+                return target.route(request, [])
+        elif self.depth <= 2 and not hasattr(self, "_route_ancestors"):
+            self._route_ancestors = []  # a site's root page: only the tree's root is above it
+        return super().route(request, path_components)
+
+    def _route_in_one_query(self, path_components: list[str]) -> Page | None:
+        depth = self.depth
+        candidates = Page.objects.filter(
+            Q(path__startswith=self.path),
+            Q(depth__gt=depth, depth__lte=depth + len(path_components)),
+            Q(slug__in=path_components),
+        ).only("id", "path", "depth", "slug", "live", "alias_of", "content_type")
+        by_parent = {(page.path[: -self.steplen], page.depth, page.slug): page for page in candidates}
+        chain: list[Page] = []
+        parent: Page = self
+        for slug in path_components:
+            page = by_parent.get((parent.path, parent.depth + 1, slug))
+            if page is None:
+                return None
+            chain.append(page)
+            parent = page
+        for page in chain[:-1]:
+            cls = page.specific_class
+            if cls is None or not page.live:
+                return None
+            if cls.route is not BasePage.route and not getattr(cls, "route_checks_only_liveness", False):
+                return None
+        cls = chain[-1].specific_class
+        if cls is None:
+            return None
+        target = cls.objects.select_related(*getattr(cls, "route_select_related", ())).get(pk=chain[-1].pk)
+        target._cached_parent_obj = chain[-2] if len(chain) > 1 else self
+        target._route_ancestors = [self, *chain[:-1]]
+        return target
+
+    def get_view_restrictions(self):
+        """As Wagtail's, in one query when the page was routed here and no ancestor is an alias."""
+        ancestors = getattr(self, "_route_ancestors", None)
+        if ancestors is None or self.alias_of_id or any(page.alias_of_id for page in ancestors):
+            return super().get_view_restrictions()
+        prefixes = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=prefixes)
+
+
+class HomePage(PublicCacheMixin, BasePage):
     """The site's front page: a welcome text, then the open calls (added by recruitment)."""
 
     intro = models.TextField("導入文 Introduction", blank=True)

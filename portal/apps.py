@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Kōbo"
+
+    def ready(self) -> None:
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -66,6 +66,25 @@ def role_state(
     return RoleState.OPEN
 
 
+def state_changes(*, opens_at: datetime | None, closes_at: datetime) -> tuple[datetime, ...]:
+    """The instants at which :func:`role_state` changes by the clock alone.
+
+    Opening, the start of "closing soon" (``CLOSING_SOON`` before the deadline) and the
+    deadline itself. Anything that keeps a copy of a role's state (the public page cache)
+    must let it go at the next of these; publishing and unpublishing change it too, and
+    are signalled separately.
+    """
+    changes = [closes_at - CLOSING_SOON, closes_at]
+    if opens_at is not None:
+        changes.append(opens_at)
+    return tuple(sorted(changes))
+
+
+def next_state_change(*, opens_at: datetime | None, closes_at: datetime, now: datetime) -> datetime | None:
+    """The first of :func:`state_changes` strictly after ``now``, or ``None`` when the role has closed."""
+    return next((t for t in state_changes(opens_at=opens_at, closes_at=closes_at) if t > now), None)
+
+
 def open_roles_filter(now: datetime | None = None, *, call_live_field: str = "call_live") -> Q:
     """The rule of :func:`role_state` as a filter: roles that accept applications at ``now``.
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.models import BasePage
+from portal.page_cache import PublicCacheMixin
 
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
 from .deadlines import RoleState, open_roles_filter, role_state
@@ -102,7 +103,7 @@ class TaskCategory(index.Indexed, models.Model):
         return self.name
 
 
-class CallIndexPage(BasePage):
+class CallIndexPage(PublicCacheMixin, BasePage):
     """The list of calls (募集一覧) and the search across their open roles. One per site."""
 
     intro = models.TextField("導入文 Introduction", blank=True)
@@ -113,6 +114,8 @@ class CallIndexPage(BasePage):
     subpage_types = ["recruitment.CallPage"]
     max_count = 1
     is_creatable = True
+    # Filters with a fixed set of values are cached; a free-text search (q) is not.
+    public_cache_params = frozenset({"category", "work_style", "pay_basis", "order"})
 
     class Meta:
         verbose_name = "募集一覧 Call index"
@@ -123,7 +126,7 @@ class CallIndexPage(BasePage):
         return {**super().get_context(request, *args, **kwargs), **call_index_context(self, request)}
 
 
-class CallPage(BasePage):
+class CallPage(PublicCacheMixin, BasePage):
     """A municipal call (公募) for side-job professionals; its roles are its child pages."""
 
     organisation = models.ForeignKey(
@@ -180,6 +183,9 @@ class CallPage(BasePage):
     parent_page_types = ["recruitment.CallIndexPage"]
     subpage_types = ["recruitment.RolePage"]
     is_creatable = True
+    route_select_related = ("organisation",)
+    route_checks_only_liveness = True
+    public_cache_params = frozenset({"category", "state"})
 
     class Meta:
         verbose_name = "募集 Call"
@@ -197,14 +203,20 @@ class CallPage(BasePage):
 
     def roles(self) -> RolePageQuerySet:
         """This call's published roles, with category and call liveness loaded (no per-role queries)."""
-        return RolePage.objects.child_of(self).live().with_call().select_related("category")
+        return RolePage.objects.child_of(self).live().with_call(live=self.live).select_related("category")
 
 
 class RolePageQuerySet(PageQuerySet):
     """Role queries that carry what the deadline rule needs, in one query."""
 
-    def with_call(self) -> RolePageQuerySet:
-        """Annotate ``call_live`` (is the parent call published?) without a query per role."""
+    def with_call(self, *, live: bool | None = None) -> RolePageQuerySet:
+        """Annotate ``call_live`` (is the parent call published?) without a query per role.
+
+        ``live`` is for roles of one call whose liveness is already known: the annotation is
+        then a constant instead of a subquery per row.
+        """
+        if live is not None:
+            return self.annotate(call_live=Value(live))
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
         return self.annotate(call_live=Exists(Page.objects.filter(path=parent_path, live=True)))
 
@@ -216,7 +228,7 @@ class RolePageQuerySet(PageQuerySet):
 RolePageManager = PageManager.from_queryset(RolePageQuerySet)
 
 
-class RolePage(BasePage):
+class RolePage(PublicCacheMixin, BasePage):
     """One role (業務) of a call: its own category, headcount, deadline, pay and rubric."""
 
     class WorkStyle(models.TextChoices):
@@ -301,6 +313,7 @@ class RolePage(BasePage):
     parent_page_types = ["recruitment.CallPage"]
     subpage_types: list[str] = []
     is_creatable = True
+    route_select_related = ("category",)
 
     class Meta:
         verbose_name = "業務 Role"
@@ -333,7 +346,8 @@ class RolePage(BasePage):
 
     @property
     def call(self) -> CallPage:
-        return CallPage.objects.get(path=self.path[: -self.steplen])
+        """The call this role belongs to, with its organisation (one query)."""
+        return CallPage.objects.select_related("organisation").get(path=self.path[: -self.steplen])
 
     def get_admin_display_title(self) -> str:
         """Editors see each role's state and deadline in the page explorer, from the same rule."""
@@ -343,8 +357,17 @@ class RolePage(BasePage):
         return f"{super().get_admin_display_title()}【{self.state().label}・締切 {deadline}】"
 
     def get_sitemap_urls(self, request=None):
-        """Roles of an unpublished call are not public, so not in the sitemap."""
-        return super().get_sitemap_urls(request) if self.call.live else []
+        """Roles of an unpublished call are not public, so not in the sitemap.
+
+        The live calls are read once per sitemap request, not once per role.
+        """
+        if request is None:
+            call_live = self.call.live
+        else:
+            if not hasattr(request, "_kobo_live_call_paths"):
+                request._kobo_live_call_paths = set(CallPage.objects.live().values_list("path", flat=True))
+            call_live = self.path[: -self.steplen] in request._kobo_live_call_paths
+        return super().get_sitemap_urls(request) if call_live else []
 
     def get_context(self, request, *args, **kwargs):
         from .views import role_page_context

@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from .deadlines import RoleState
+from .deadlines import RoleState, next_state_change
 from .models import CallPage, RolePage, TaskCategory
 
 
@@ -50,16 +50,26 @@ def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
     return sorted(found, key=lambda s: s.next_deadline)
 
 
+@dataclass
+class CallRoles:
+    """A call page's roles: the groups to show and every category the call has (for its filter)."""
+
+    groups: list[CategoryGroup]
+    categories: list[TaskCategory]
+
+
 def call_roles_by_category(
     call: CallPage, *, now: datetime | None = None, category: str = "", state: str = ""
-) -> list[CategoryGroup]:
+) -> CallRoles:
     """The call's published roles grouped by category, filtered by category slug and state (1 query)."""
     now = now or timezone.now()
     roles = call.roles().order_by("category__sort_order", "closes_at", "path")
-    if category:
-        roles = roles.filter(category__slug=category)
+    categories: dict[int, TaskCategory] = {}
     groups: dict[int, CategoryGroup] = {}
     for role in roles:
+        categories.setdefault(role.category_id, role.category)
+        if category and role.category.slug != category:
+            continue
         role_state = role.state(now)
         if state == "open" and not role_state.accepts_applications:
             continue
@@ -70,7 +80,7 @@ def call_roles_by_category(
     for group in groups.values():
         # Open roles first by deadline; closed ones stay readable at the end.
         group.roles.sort(key=lambda r: r.current_state == RoleState.CLOSED)
-    return list(groups.values())
+    return CallRoles(groups=list(groups.values()), categories=list(categories.values()))
 
 
 def normalise_query(text: str) -> list[str]:
@@ -121,3 +131,16 @@ def search_open_roles(
         )
     ordering = {"closing": ["closes_at", "path"], "newest": ["-first_published_at", "path"]}
     return roles.order_by(*ordering.get(order, ordering["closing"]))
+
+
+def next_role_state_change(*, now: datetime | None = None) -> datetime | None:
+    """When the state of any role (live or not) next changes by the clock alone (1 query).
+
+    ``None`` when every role has closed. The public page cache keeps no page past this instant.
+    """
+    now = now or timezone.now()
+    changes = (
+        next_state_change(opens_at=opens_at, closes_at=closes_at, now=now)
+        for opens_at, closes_at in RolePage.objects.filter(closes_at__gt=now).values_list("opens_at", "closes_at")
+    )
+    return min((t for t in changes if t is not None), default=None)

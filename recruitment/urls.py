@@ -1,6 +1,8 @@
 from django.urls import path
 
+from portal.page_cache import public_cache
+
 from .feeds import NewRolesFeed
 
 app_name = "recruitment"
-urlpatterns = [path("roles/feed.atom", NewRolesFeed(), name="roles_feed")]
+urlpatterns = [path("roles/feed.atom", public_cache(NewRolesFeed()), name="roles_feed")]

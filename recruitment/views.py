@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -16,12 +17,12 @@ from .selectors import call_roles_by_category, search_open_roles
 PAGE_SIZE = 50
 
 
-def _category_choices() -> list[tuple[str, str]]:
+def _category_choices(categories: Iterable[TaskCategory] | None = None) -> list[tuple[str, str]]:
     from portal.templatetags.kobo import localized_value
 
-    return [("", _("All categories"))] + [
-        (c.slug, str(localized_value(c, "name"))) for c in TaskCategory.objects.only("slug", "name", "name_en")
-    ]
+    if categories is None:
+        categories = TaskCategory.objects.only("slug", "name", "name_en")
+    return [("", _("All categories"))] + [(c.slug, str(localized_value(c, "name"))) for c in categories]
 
 
 class RoleSearchForm(forms.Form):
@@ -45,7 +46,7 @@ class RoleSearchForm(forms.Form):
 
 
 class CallFilterForm(forms.Form):
-    """Filters of a call page's roles."""
+    """Filters of a call page's roles; the categories offered are the call's own."""
 
     category = forms.ChoiceField(label=_("Category"), required=False)
     state = forms.ChoiceField(
@@ -54,9 +55,9 @@ class CallFilterForm(forms.Form):
         choices=[("", _("All")), ("open", _("Accepting applications")), (RoleState.CLOSED.value, _("Closed"))],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Iterable[TaskCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
+        self.fields["category"].choices = _category_choices(categories)
 
 
 def call_index_context(page: Any, request: HttpRequest) -> dict[str, Any]:
@@ -78,9 +79,14 @@ def call_index_context(page: Any, request: HttpRequest) -> dict[str, Any]:
 
 
 def call_page_context(page: Any, request: HttpRequest) -> dict[str, Any]:
-    form = CallFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    groups = call_roles_by_category(page, category=filters.get("category", ""), state=filters.get("state", ""))
+    # One query for the roles; the filter's choices come from them, so the GET is read first
+    # and checked by the form afterwards (a value the form refuses filters nothing).
+    wanted = {"category": request.GET.get("category", ""), "state": request.GET.get("state", "")}
+    listing = call_roles_by_category(page, **wanted)
+    form = CallFilterForm(request.GET or None, categories=listing.categories)
+    if request.GET and not form.is_valid() and any(wanted.values()):
+        listing = call_roles_by_category(page)
+    groups = listing.groups
     return {
         "form": form,
         "groups": groups,
@@ -90,5 +96,6 @@ def call_page_context(page: Any, request: HttpRequest) -> dict[str, Any]:
 
 
 def role_page_context(page: RolePage, request: HttpRequest) -> dict[str, Any]:
-    call = page.get_parent().specific
+    call = page.call
+    page.call_live = call.live
     return {"call": call, "role_state": page.state()}

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache, before anything that reads the session (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +153,19 @@ if _cache_url.startswith(("redis://", "rediss://")):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages (call, role, listing, home, feed, sitemap) are kept this long in the cache
+# above, or less when a role changes state sooner; 0 turns the page cache off.
+KOBO_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A caching proxy or CDN in front of the site: Wagtail's frontend cache purges the pages a
+# publish changes (HTTP PURGE to this address, e.g. Varnish or nginx's cache purge).
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
 
 # Authentication --------------------------------------------------------------
 

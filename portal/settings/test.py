@@ -13,6 +13,8 @@ SECRET_KEY = "test-only-not-secret-kobo-test-key-0123456789abcdefghijklmnop"  # 
 KOBO_DEMO_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests read pages straight from the database; tests/portal/test_page_cache.py turns the page cache on.
+KOBO_PAGE_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

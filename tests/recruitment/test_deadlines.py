@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from recruitment.deadlines import RoleState, role_state
+from recruitment.deadlines import RoleState, next_state_change, role_state, state_changes
 from recruitment.models import RolePage
 from tests.recruitment import factories as f
 
@@ -63,6 +63,24 @@ def test_upcoming_before_opening_and_closed_when_unpublished():
     assert _state(opens, opens_at=opens) == RoleState.OPEN
     assert _state(opens, role_live=False) == RoleState.CLOSED
     assert _state(opens, call_live=False) == RoleState.CLOSED
+
+
+def test_state_changes_are_exactly_where_the_rule_changes():
+    """The page cache expires at these instants, so they must be the rule's own edges, no more, no fewer."""
+    opens = DEADLINE - timedelta(days=20)
+    changes = state_changes(opens_at=opens, closes_at=DEADLINE)
+    assert changes == (opens, DEADLINE - timedelta(hours=72), DEADLINE)
+
+    def state(at):
+        return role_state(role_live=True, call_live=True, opens_at=opens, closes_at=DEADLINE, now=at)
+
+    tick = timedelta(microseconds=1)
+    for change in changes:
+        assert state(change - tick) != state(change), change
+    edges, at = [], opens - timedelta(days=1)
+    while (at := next_state_change(opens_at=opens, closes_at=DEADLINE, now=at)) is not None:
+        edges.append(at)
+    assert tuple(edges) == changes
 
 
 @pytest.mark.django_db
