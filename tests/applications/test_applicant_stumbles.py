@@ -178,3 +178,38 @@ def test_withdrawing_asks_for_confirmation_first(client, call_with_roles, django
     after = done.content.decode()
     assert "withdraw_all" not in after  # nothing left to withdraw: no buttons
     assert 'name="candidacy"' not in after
+
+
+# The finish: specific messages, the required marker, the postcode.
+def test_every_required_field_says_what_is_missing(client, call_with_roles):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="about")
+    for step in ["about", "experience", "sidework"]:
+        html = post_step(client, call, step, {}).content.decode()
+        assert 'id="error-summary"' in html, step
+        assert "この項目は必須です" not in html, step
+    about = post_step(client, call, "about", {}).content.decode()
+    for message in ("姓を入力してください。", "名を入力してください。", "郵便番号を入力してください。"):
+        assert message in about
+    experience = post_step(client, call, "experience", {}).content.decode()
+    assert "強みを入力してください。" in experience
+    # A radio group's error links to its first radio, which the link can focus.
+    assert 'href="#id_experience-occupation_0"' in experience
+    assert 'id="id_experience-occupation_0"' in experience
+
+
+def test_the_required_marker_is_not_read_as_part_of_the_name(client, call_with_roles):
+    call, roles = call_with_roles
+    walk(client, call, [roles[0].pk], until="about")
+    html = client.get(step_url(call, "about")).content.decode()
+    assert '<span class="required">' not in html
+    assert '<span class="required" aria-hidden="true">※必須</span>' in html
+    assert re.search(r'<input type="text" name="about-family_name"[^>]*required', html)
+
+
+def test_a_postcode_gives_prefecture_and_city_offline(client):
+    found = client.get("/apply/postcode/", {"code": "６５０-８５７０"})
+    assert found.json() == {"prefecture": "兵庫県", "city": "神戸市中央区"}
+    assert client.get("/apply/postcode/", {"code": "1000001"}).json() == {"prefecture": "東京都", "city": "千代田区"}
+    assert client.get("/apply/postcode/", {"code": "0000000"}).status_code == 404
+    assert client.get("/apply/postcode/", {"code": "12"}).status_code == 404
