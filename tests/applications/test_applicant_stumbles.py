@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,9 @@ from django.urls import translate_url
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from applications.forms import PREFECTURES
 from applications.models import Application, Candidacy
+from applications.postcodes import postcode_address
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
 from tests.recruitment import factories as f
 
@@ -213,3 +216,10 @@ def test_a_postcode_gives_prefecture_and_city_offline(client):
     assert client.get("/apply/postcode/", {"code": "1000001"}).json() == {"prefecture": "東京都", "city": "千代田区"}
     assert client.get("/apply/postcode/", {"code": "0000000"}).status_code == 404
     assert client.get("/apply/postcode/", {"code": "12"}).status_code == 404
+    # Web servers answer from several threads.
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append(postcode_address("650-8570")))
+    worker.start()
+    worker.join()
+    assert answers == [postcode_address("6508570")]
+    assert answers[0].prefecture in PREFECTURES

@@ -1,4 +1,4 @@
-/* Kōbo's only script: small progressive enhancements. Everything works without it. */
+/* Kobo's only script: small progressive enhancements. Everything works without it. */
 (function () {
   "use strict";
 
