@@ -98,6 +98,9 @@ def test_english_wizard_names_roles_in_english_and_marks_japanese_fallbacks(clie
     review = client.get(en(step_url(call, "review"))).content.decode()
     assert "Instagram articles" in review
     assert '<span lang="ja">動画撮影</span>' in review
+    check = client.get(en(step_url(call, "check"))).content.decode()
+    assert "<span>Instagram articles</span>" in check
+    assert '<span lang="ja">動画撮影</span>' in check
 
 
 # 5. Back throws away what was typed on the current step.
