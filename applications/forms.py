@@ -8,13 +8,18 @@ roles) so deadlines and requirements are checked on the server at every step.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.templatetags.kobo import localized_value
 from recruitment.models import CallPage, RolePage
 from recruitment.templatetags.recruitment_tags import format_japan_datetime
 
@@ -74,6 +79,18 @@ PREFECTURES = [
 ]
 
 
+class NormalisedEmailField(forms.EmailField):
+    """An email field that reads full-width input (ＨＡＮＡＫＯ＠ｅｘａｍｐｌｅ．ｊｐ) as the ASCII it means."""
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(unicodedata.normalize("NFKC", value) if isinstance(value, str) else value)
+
+
+def required(message: Any) -> dict[str, Any]:
+    """``error_messages`` that name what is missing (「姓を入力してください」), not 「この項目は必須です」."""
+    return {"required": message}
+
+
 class StepForm(forms.Form):
     """Base of the step forms: knows the call, its roles and the roles chosen so far."""
 
@@ -88,51 +105,86 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def role_title(role: RolePage) -> str:
+    """The role's title in the visitor's language; a Japanese fallback on the English site is marked ``lang="ja"``."""
+    title = localized_value(role, "title")
+    return format_html('<span lang="ja">{}</span>', title.value) if title.fallback else title.value
+
+
 def role_label(role: RolePage) -> str:
-    return f"{role.title}({role.headcount}人・{format_japan_datetime(role.closes_at, 'ja')} 締切)"
+    """A role as a choice: its title, then its deadline (Japan time) and headcount on one line."""
+    details = ngettext(
+        "Deadline %(deadline)s · %(count)s person", "Deadline %(deadline)s · %(count)s people", role.headcount
+    ) % {"deadline": format_japan_datetime(role.closes_at), "count": role.headcount}
+    return format_html('{} <span class="choice__meta">{}</span>', role_title(role), details)
 
 
 class RolesForm(StepForm):
-    """Step 1: one to three open roles of the call, in order of preference."""
+    """Step 1: one to three open roles of the call, as a compact list of checkboxes (ranked on the next step)."""
 
     title = _("Choose roles")
-    hint = _("Choose up to three roles of this call, in order of preference. Only roles still open can be chosen.")
+    hint = _(
+        "Choose up to three roles of this call. Only roles still open can be chosen. "
+        "If you choose more than one, you put them in order of preference next."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         now = timezone.now()
         open_roles = [r for r in self.roles if r.state(now).accepts_applications]
-        choices = [("", _("— none —"))] + [(str(r.pk), role_label(r)) for r in open_roles]
-        for rank in range(1, MAX_ROLES + 1):
-            self.fields[f"choice_{rank}"] = forms.ChoiceField(
-                label=_("Preference %(rank)s") % {"rank": rank},
-                choices=choices,
-                required=rank == 1,
-                error_messages={
-                    "required": _("Choose at least one role."),
-                    "invalid_choice": _("This role is not open."),
-                },
+        self.fields["roles"] = forms.MultipleChoiceField(
+            label=_("Roles you want to apply for"),
+            help_text=_("Up to three."),
+            choices=[(str(r.pk), role_label(r)) for r in open_roles],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": _("Choose at least one role."),
+                "invalid_choice": _("This role is not open."),
+            },
+        )
+
+    def unavailable_roles(self) -> list[RolePage]:
+        """The call's roles that cannot be chosen now (closed or not yet open), listed for information."""
+        now = timezone.now()
+        return [r for r in self.roles if not r.state(now).accepts_applications]
+
+    def clean_roles(self) -> list[str]:
+        chosen = self.cleaned_data["roles"]
+        if len(chosen) > MAX_ROLES:
+            raise ValidationError(_("Choose at most three roles."), code="too_many")
+        return chosen
+
+    def chosen_role_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["roles"]]
+
+
+class RankForm(StepForm):
+    """Step 1b, only when more than one role was chosen: the order of preference, one radio group per role."""
+
+    title = _("Order of preference")
+    hint = _("Give each role you chose a different number: 1 is the one you want most.")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        ranks = [(str(n), str(n)) for n in range(1, len(self.chosen) + 1)]
+        for role in sorted(self.chosen, key=lambda r: r.pk):
+            self.fields[f"role_{role.pk}"] = forms.ChoiceField(
+                label=format_html(str(_("Preference for {}")), role_title(role)),
+                choices=ranks,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a preference for this role.")},
             )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        picked = [cleaned.get(f"choice_{rank}") for rank in range(1, MAX_ROLES + 1)]
         seen: set[str] = set()
-        for rank, value in enumerate(picked, start=1):
+        for name in self.fields:
+            value = cleaned.get(name)
             if value and value in seen:
-                self.add_error(f"choice_{rank}", _("You chose this role already; choose a different one or none."))
+                self.add_error(name, _("Another role already has this preference; give each role a different one."))
             if value:
                 seen.add(value)
-        if picked[2] and not picked[1]:
-            self.add_error("choice_2", _("Fill in preference 2 before preference 3."))
         return cleaned
-
-    def chosen_role_ids(self) -> list[int]:
-        return [
-            int(self.cleaned_data[f"choice_{r}"])
-            for r in range(1, MAX_ROLES + 1)
-            if self.cleaned_data.get(f"choice_{r}")
-        ]
 
 
 class SelfCheckForm(StepForm):
@@ -189,26 +241,72 @@ class AboutYouForm(StepForm):
     """Step 3: name, furigana, contact and address. No date of birth."""
 
     title = _("About you")
-    family_name = forms.CharField(label=_("Family name (姓)"), max_length=100)
-    given_name = forms.CharField(label=_("Given name (名)"), max_length=100)
+    family_name = forms.CharField(
+        label=_("Family name (姓)"), max_length=100, error_messages=required(_("Enter your family name."))
+    )
+    given_name = forms.CharField(
+        label=_("Given name (名)"), max_length=100, error_messages=required(_("Enter your given name."))
+    )
     family_name_kana = forms.CharField(
-        label=_("Family name in katakana (セイ)"), max_length=100, help_text=_("Hiragana is converted to katakana.")
+        label=_("Family name in katakana (セイ)"),
+        max_length=100,
+        help_text=_("Hiragana is converted to katakana."),
+        error_messages=required(_("Enter the reading of your family name in katakana.")),
     )
     given_name_kana = forms.CharField(
-        label=_("Given name in katakana (メイ)"), max_length=100, help_text=_("Hiragana is converted to katakana.")
+        label=_("Given name in katakana (メイ)"),
+        max_length=100,
+        help_text=_("Hiragana is converted to katakana."),
+        error_messages=required(_("Enter the reading of your given name in katakana.")),
     )
-    email = forms.EmailField(
-        label=_("Email address"), max_length=254, help_text=_("We send your reference number and updates here.")
+    email = NormalisedEmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send your reference number and updates here."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
     )
-    email_confirm = forms.EmailField(label=_("Email address again"), max_length=254)
+    email_confirm = NormalisedEmailField(
+        label=_("Email address again"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address again, to check it."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
+    )
     phone = forms.CharField(
-        label=_("Phone number"), max_length=20, help_text=_("Digits; hyphens are optional. Example: 078-123-4567")
+        label=_("Phone number"),
+        max_length=20,
+        help_text=_("Digits; hyphens are optional. Example: 078-123-4567"),
+        error_messages=required(_("Enter your phone number.")),
     )
     postal_code = forms.CharField(
-        label=_("Postal code"), max_length=10, help_text=_("7 digits; the hyphen is optional. Example: 650-8570")
+        label=_("Postal code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "data-postcode-lookup": reverse_lazy("applications:postcode"),
+                "data-postcode-filled": _("Filled in from the postal code:"),
+            }
+        ),
+        help_text=_(
+            "7 digits; the hyphen is optional. Example: 650-8570. "
+            "The prefecture and city are filled in from it; you can change them."
+        ),
+        error_messages=required(_("Enter your postal code.")),
     )
-    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose"))] + [(p, p) for p in PREFECTURES])
-    city = forms.CharField(label=_("City, ward, town or village"), max_length=100)
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"),
+        choices=[("", _("Choose"))] + [(p, p) for p in PREFECTURES],
+        error_messages=required(_("Choose your prefecture.")),
+    )
+    city = forms.CharField(
+        label=_("City, ward, town or village"),
+        max_length=100,
+        error_messages=required(_("Enter your city, ward, town or village.")),
+    )
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
     website = forms.CharField(
         required=False, label="Website", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
@@ -274,14 +372,25 @@ class ExperienceForm(StepForm):
         ("student", _("Student (学生)")),
         ("other", _("Other (その他)")),
     ]
-    occupation = forms.ChoiceField(label=_("Current occupation"), choices=OCCUPATIONS, widget=forms.RadioSelect)
+    occupation = forms.ChoiceField(
+        label=_("Current occupation"),
+        choices=OCCUPATIONS,
+        widget=forms.RadioSelect,
+        error_messages=required(_("Choose your current occupation.")),
+    )
     experience = forms.CharField(
         label=_("Relevant experience"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Work you have done that relates to the roles, with years. Up to 2,000 characters."),
+        error_messages=required(_("Describe your relevant experience.")),
     )
-    strengths = forms.CharField(label=_("Strengths (強み)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+    strengths = forms.CharField(
+        label=_("Strengths (強み)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=required(_("Enter your strengths.")),
+    )
     hobbies = forms.CharField(
         label=_("Hobbies and interests (趣味)"),
         max_length=1000,
@@ -345,13 +454,17 @@ class SideWorkForm(StepForm):
         ("not_needed", _("Not needed (no employer, or side work is free)")),
     ]
     employer_permission = forms.ChoiceField(
-        label=_("Permission for side work from your main employer"), choices=PERMISSION, widget=forms.RadioSelect
+        label=_("Permission for side work from your main employer"),
+        choices=PERMISSION,
+        widget=forms.RadioSelect,
+        error_messages=required(_("Say whether you have permission for side work from your main employer.")),
     )
     public_servant = forms.TypedChoiceField(
         label=_("Are you a public servant?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages=required(_("Say whether you are a public servant.")),
     )
     public_servant_permission = forms.ChoiceField(
         label=_("Permission of your appointing authority (地方公務員法第38条)"),
@@ -409,13 +522,13 @@ class ReviewForm(StepForm):
     """Step 8: the answers once more, then submit."""
 
     title = _("Check your answers")
-    hint = _("Check everything, then send. You can change any answer first.")
+    hint = _("Check everything, then send your application. You can change any answer until then.")
 
 
 class DraftEmailForm(forms.Form):
     """Where to send the link that resumes a saved draft."""
 
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_(

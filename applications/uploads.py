@@ -15,8 +15,8 @@ content, and then checks the content for its kind:
   positions), ICC profiles, comments, text chunks and anything appended after
   the end of the image.
 
-Each refusal is a `ValidationError` with a `code` and a message in Japanese
-followed by English, ready to show next to the form field. No exception from
+Each refusal is a `ValidationError` with a `code` and a message written in
+English and translated (``locale/ja``), ready to show next to the form field. No exception from
 the parsers escapes: anything they cannot read is refused as damaged.
 
 The module stores nothing. The caller stores `CheckedUpload.content` under a
@@ -37,6 +37,7 @@ from typing import Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -148,62 +149,31 @@ class CheckedUpload:
         return MIME_TYPES[self.kind]
 
 
-_MESSAGES: dict[str, str] = {
-    "empty": "空のファイルです。中身のあるファイルを選んでください。 The file is empty. Choose a file with content.",
-    "too_large": (
-        "ファイルが大きすぎます。1 つのファイルは 10 MB までです。"
-        " The file is too large. Each file may be at most 10 MB."
+_MESSAGES: dict[str, Any] = {
+    "empty": _("The file is empty. Choose a file with content."),
+    "too_large": _("The file is too large. Each file may be at most 10 MB."),
+    "name_path": _("The file name must not contain “/”, “\\” or “..”. Rename the file and try again."),
+    "name_control": _(
+        "The file name contains control characters (such as text direction marks). Rename the file and try again."
     ),
-    "name_path": (
-        "ファイル名に「/」「\\」「..」は使えません。名前を付け直してから送ってください。"
-        " The file name must not contain “/”, “\\” or “..”. Rename the file and try again."
+    "name_too_long": _("The file name is too long. Give the file a shorter name and try again."),
+    "bad_extension": _("Only PDF, JPEG and PNG files can be sent; the name must end in .pdf, .jpg, .jpeg or .png."),
+    "unsupported_type": _("Only PDF, JPEG and PNG files can be sent."),
+    "type_mismatch": _(
+        "The file’s content does not match its name (extension). Save it under a matching extension and try again."
     ),
-    "name_control": (
-        "ファイル名に使えない制御文字（文字の向きを変える記号など）が含まれています。名前を付け直してから送ってください。"
-        " The file name contains control characters (such as text direction marks). Rename the file and try again."
-    ),
-    "name_too_long": (
-        "ファイル名が長すぎます。短い名前に付け直してから送ってください。"
-        " The file name is too long. Give the file a shorter name and try again."
-    ),
-    "bad_extension": (
-        "PDF、JPEG、PNG のファイルだけを送れます。"
-        "ファイル名は .pdf、.jpg、.jpeg、.png のどれかで終わるようにしてください。"
-        " Only PDF, JPEG and PNG files can be sent; the name must end in .pdf, .jpg, .jpeg or .png."
-    ),
-    "unsupported_type": "PDF、JPEG、PNG のファイルだけを送れます。 Only PDF, JPEG and PNG files can be sent.",
-    "type_mismatch": (
-        "ファイルの中身と名前（拡張子）が一致しません。中身に合った拡張子で保存し直してから送ってください。"
-        " The file's content does not match its name (extension). Save it under a matching extension and try again."
-    ),
-    "pdf_damaged": (
-        "PDF が壊れているか、読み取れません。保存し直してから送ってください。"
-        " The PDF is damaged or cannot be read. Save it again and retry."
-    ),
-    "pdf_encrypted": (
-        "パスワードで保護された PDF は受け付けられません。保護を外してから送ってください。"
-        " Password-protected PDFs cannot be accepted. Remove the protection and try again."
-    ),
-    "pdf_active_content": (
-        "スクリプト、添付ファイル、自動で動く処理を含む PDF は受け付けられません。"
-        "「PDF として印刷」などで保存し直してから送ってください。"
-        " PDFs with scripts, attached files or automatic actions cannot be accepted."
+    "pdf_damaged": _("The PDF is damaged or cannot be read. Save it again and retry."),
+    "pdf_encrypted": _("Password-protected PDFs cannot be accepted. Remove the protection and try again."),
+    "pdf_active_content": _(
+        "PDFs with scripts, attached files or automatic actions cannot be accepted."
         " Save it again, e.g. with “Print to PDF”, and try again."
     ),
-    "pdf_polyglot": (
-        "PDF の中に別の種類のデータ（ZIP や HTML など）が含まれているため受け付けられません。"
-        "「PDF として印刷」などで保存し直してから送ってください。"
-        " The PDF contains another kind of data (such as ZIP or HTML) and cannot be accepted."
+    "pdf_polyglot": _(
+        "The PDF contains another kind of data (such as ZIP or HTML) and cannot be accepted."
         " Save it again, e.g. with “Print to PDF”, and try again."
     ),
-    "image_too_many_pixels": (
-        "画像の画素数が多すぎます（2,500 万画素まで）。縮小してから送ってください。"
-        " The image has too many pixels (at most 25 million). Make it smaller and try again."
-    ),
-    "image_damaged": (
-        "画像が壊れているか、読み取れません。保存し直してから送ってください。"
-        " The image is damaged or cannot be read. Save it again and retry."
-    ),
+    "image_too_many_pixels": _("The image has too many pixels (at most 25 million). Make it smaller and try again."),
+    "image_damaged": _("The image is damaged or cannot be read. Save it again and retry."),
 }
 
 

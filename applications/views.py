@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django import forms as django_forms
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
@@ -24,6 +28,7 @@ from recruitment.models import CallPage, RolePage
 
 from . import forms
 from .models import Application, Draft
+from .postcodes import postcode_address
 from .screening import WITHDRAWABLE
 from .selectors import application_by_manage_token
 from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
@@ -57,6 +62,7 @@ class ApplyWizard(NamedUrlWizardView):
     """The multi-step application to one call (formtools, with drafts in the database)."""
 
     form_list = [(step.name, step.form) for step in STEPS]
+    condition_dict = {step.name: step.when for step in STEPS if step.when}
     file_storage = DraftFiles()
     url_name = "applications:apply_step"
 
@@ -85,14 +91,27 @@ class ApplyWizard(NamedUrlWizardView):
     def get_template_names(self) -> list[str]:
         return [STEP_BY_NAME[self.steps.current].template]
 
+    def get_form_list(self) -> OrderedDict:
+        # formtools caches the list per request, but choosing roles changes whether "rank" is shown.
+        self.__dict__.pop("_resolved_form_list", None)
+        return super().get_form_list()
+
+    def selected_role_ids(self) -> list[int]:
+        """The roles ticked on the first step, in the order of the call (not yet ranked)."""
+        data = self.storage.get_step_data("roles")
+        values = data.getlist("roles-roles") if data else []
+        return [int(v) for v in values if str(v).isdigit()][: forms.MAX_ROLES]
+
     def _chosen_ids(self) -> list[int]:
-        data = self.storage.get_step_data("roles") or {}
-        ids = []
-        for rank in range(1, forms.MAX_ROLES + 1):
-            value = data.get(f"roles-choice_{rank}")
-            if value and str(value).isdigit():
-                ids.append(int(value))
-        return ids
+        """The chosen roles in order of preference (the "rank" step), else in the order they were ticked."""
+        ids = self.selected_role_ids()
+        ranks = self.storage.get_step_data("rank") or {}
+
+        def rank(pk: int) -> int:
+            value = str(ranks.get(f"rank-role_{pk}", ""))
+            return int(value) if value.isdigit() else forms.MAX_ROLES + 1
+
+        return sorted(ids, key=lambda pk: (rank(pk), ids.index(pk))) if len(ids) > 1 else ids
 
     def chosen_roles(self) -> list[RolePage]:
         by_id = {r.pk: r for r in self.roles}
@@ -109,8 +128,34 @@ class ApplyWizard(NamedUrlWizardView):
         if step == "roles":
             wanted = self.request.GET.get("role", "")
             if wanted.isdigit() and any(r.pk == int(wanted) for r in self.roles):
-                return {"choice_1": wanted}
+                return {"roles": [wanted]}
         return {}
+
+    def get_quiet_form(self, step: str) -> Any:
+        """The step as the person left it, without errors: its saved answers as initial values.
+
+        Errors appear after the person sends the step (or when the final check sends them back
+        to it, with ``?check``), never on arrival: not after Back, not when a draft is resumed.
+        """
+        data = self.storage.get_step_data(step)
+        if data is None or "check" in self.request.GET:
+            return self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
+        saved = self.get_form(step=step, data=data)
+        initial = {}
+        for name, field in saved.fields.items():
+            if not isinstance(field, django_forms.FileField):
+                initial[name] = saved[name].value()
+        form = self.get_form(step=step)
+        form.initial = {**form.initial, **initial}
+        return form
+
+    def keep_step_unchecked(self, step: str) -> Any:
+        """Keep what was typed on ``step`` in the draft, valid or not (save for later, Back)."""
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(step, self.process_step(form))
+        if form.is_valid():
+            self.storage.set_step_files(step, self.process_step_files(form))
+        return form
 
     def process_step_files(self, form: Any) -> dict[str, Any]:
         """Keep the checked (and for images re-encoded) content, not the raw upload."""
@@ -149,6 +194,8 @@ class ApplyWizard(NamedUrlWizardView):
     def _post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = self.steps.current
         closed = self.closed_chosen_roles()
+        if closed and step == STEPS[-1].name and self.request.POST.get("submit_remaining") and self._drop_roles(closed):
+            closed = []
         if closed and step != "roles" and "wizard_goto_step" not in self.request.POST:
             # Nothing is accepted for a role after its deadline; say so on the page.
             form = self.get_form(data=self.request.POST, files=self.request.FILES)
@@ -157,15 +204,38 @@ class ApplyWizard(NamedUrlWizardView):
             if step == "portfolio" and self.request.POST.get(f"portfolio-remove_file_{i}"):
                 self.storage.remove_step_file("portfolio", f"portfolio-file_{i}")
         if "save_draft" in self.request.POST:
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            self.storage.set_step_data(step, self.process_step(form))
-            if form.is_valid():
-                self.storage.set_step_files(step, self.process_step_files(form))
+            self.keep_step_unchecked(step)
             return redirect("applications:save_draft", call_id=self.call.pk)
+        if self.request.POST.get("wizard_goto_step") in self.get_form_list():
+            self.keep_step_unchecked(step)  # Back keeps what was typed here, not yet checked
         response = super().post(*args, **kwargs)
         if step == "roles" and self.storage.save() is not None:
             self._limit_draft_life()
         return response
+
+    def _drop_roles(self, closed: list[RolePage]) -> bool:
+        """The applicant agreed to send only the roles still open: take the closed ones out of the draft."""
+        remaining = [pk for pk in self._chosen_ids() if pk not in {r.pk for r in closed}]
+        if not remaining:
+            return False
+        roles = self.storage.get_step_data("roles")
+        roles.setlist("roles-roles", [str(pk) for pk in remaining])
+        self.storage.set_step_data("roles", roles)
+        ranks = MultiValueDict({f"rank-role_{pk}": [str(n)] for n, pk in enumerate(remaining, start=1)})
+        self.storage.set_step_data("rank", ranks)
+        return True
+
+    def render(self, form: Any = None, **kwargs: Any) -> HttpResponse:
+        if self.request.method == "POST" and getattr(form, "checked", None) and form.errors:
+            # Files that passed their checks are kept even when another answer of the step failed.
+            kept = self.process_step_files(form)
+            self.storage.set_step_files(self.steps.current, kept)
+            form.stored_files.update({name.removeprefix(form.prefix + "-"): f.name for name, f in kept.items()})
+        return super().render(form, **kwargs)
+
+    def render_revalidation_failure(self, failed_step: str, form: Any, **kwargs: Any) -> HttpResponse:
+        self.storage.current_step = failed_step
+        return redirect(self.get_step_url(failed_step) + "?check")
 
     def _limit_draft_life(self) -> None:
         chosen = self.chosen_roles()
@@ -191,21 +261,28 @@ class ApplyWizard(NamedUrlWizardView):
         return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
     def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
-        if kwargs.get("step") == self.done_step_name:
+        step = kwargs.get("step")
+        if step == self.done_step_name:
             return redirect(self.get_step_url(STEPS[-1].name))
+        if step in self.get_form_list():
+            self.storage.current_step = step
+            return self.render(self.get_quiet_form(step))
         return super().get(*args, **kwargs)
 
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
         index = self.steps.index
+        closed = kwargs.get("closed_roles") or self.closed_chosen_roles()
+        shown = self.get_form_list()
         context.update(
             call=self.call,
             chosen_roles=self.chosen_roles(),
             step_info=STEP_BY_NAME[self.steps.current],
             step_number=index + 1,
-            step_count=len(STEPS),
-            step_links=[(s.name, s.form.title, self.get_step_url(s.name)) for s in STEPS],
-            closed_roles=kwargs.get("closed_roles") or self.closed_chosen_roles(),
+            step_count=len(shown),
+            step_links=[(s.name, s.form.title, self.get_step_url(s.name)) for s in STEPS if s.name in shown],
+            closed_roles=closed,
+            remaining_roles=[r for r in self.chosen_roles() if r not in closed],
         )
         if self.steps.current == "review":
             context["summary"] = self.review_summary()
@@ -215,6 +292,22 @@ class ApplyWizard(NamedUrlWizardView):
         """Every answer, step by step, with a link back to change it."""
         sections = []
         for step in STEPS[:-1]:
+            if step.name == "rank":
+                continue  # shown as the order of the roles
+            if step.name == "roles":
+                rows = [
+                    {"label": _("Preference %(rank)s") % {"rank": rank}, "value": forms.role_title(role), "html": True}
+                    for rank, role in enumerate(self.chosen_roles(), start=1)
+                ]
+                shown = self.get_form_list()
+                valid = all(
+                    self.get_form(step=name, data=self.storage.get_step_data(name)).is_valid()
+                    for name in ("roles", "rank")
+                    if name in shown
+                )
+                url = self.get_step_url("roles")
+                sections.append({"name": "roles", "title": step.form.title, "rows": rows, "valid": valid, "url": url})
+                continue
             form = self.get_form(
                 step=step.name, data=self.storage.get_step_data(step.name), files=self.storage.get_step_files(step.name)
             )
@@ -321,6 +414,16 @@ def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
     return render(request, "applications/save_draft.html", {"call": call, "form": form, "draft": draft})
 
 
+@require_GET
+@cache_control(max_age=86400, public=True)
+def postcode_lookup(request: HttpRequest) -> JsonResponse:
+    """``?code=6508570`` → prefecture and city, for the "about you" step to fill in (JavaScript; still editable)."""
+    address = postcode_address(request.GET.get("code", "")[:20])
+    if address is None:
+        return JsonResponse({}, status=404)
+    return JsonResponse({"prefecture": address.prefecture, "city": address.city})
+
+
 @never_cache
 def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: restore the draft into this browser and continue at its last step.
@@ -374,6 +477,7 @@ class ManageView(TemplateView):
             "application": application,
             "candidacies": application.candidacies.select_related("role").order_by("rank"),
             "withdrawable": WITHDRAWABLE,
+            "can_withdraw": application.candidacies.filter(status__in=WITHDRAWABLE).exists(),
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -381,12 +485,19 @@ class ManageView(TemplateView):
             return too_many(request)
         application = self.get_application()
         ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
-        if request.POST.get("withdraw_all"):
+        withdraw_all = bool(request.POST.get("withdraw_all"))
+        if withdraw_all:
             ids = list(application.candidacies.values_list("pk", flat=True))
-        count = candidacy_withdraw(application=application, candidacy_ids=ids)
+        context = self.get_context_data(**kwargs)
+        chosen = [c for c in context["candidacies"] if c.pk in ids and c.status in WITHDRAWABLE]
+        if chosen and not request.POST.get("confirm"):
+            # Withdrawing cannot be undone: say what will be withdrawn and ask once more.
+            context.update(to_withdraw=chosen, withdraw_all=withdraw_all)
+            return render(request, "applications/manage_confirm.html", context)
+        count = candidacy_withdraw(application=application, candidacy_ids=ids) if chosen else 0
         context = self.get_context_data(**kwargs)
         context["withdrawn_count"] = count
-        context["nothing_chosen"] = not ids
+        context["nothing_chosen"] = not chosen
         return self.render_to_response(context)
 
 

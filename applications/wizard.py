@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -67,11 +68,18 @@ class Step:
     name: str
     form: type[forms.StepForm]
     template: str
+    #: Shown only when this says so (given the wizard); always when None.
+    when: Callable[[Any], bool] | None = None
+
+
+def more_than_one_role(wizard: Any) -> bool:
+    return len(wizard.selected_role_ids()) > 1
 
 
 #: The order of the wizard. Each step has its own URL: /apply/<call>/<name>/.
 STEPS: list[Step] = [
     Step("roles", forms.RolesForm, "applications/steps/roles.html"),
+    Step("rank", forms.RankForm, "applications/steps/fields.html", when=more_than_one_role),
     Step("check", forms.SelfCheckForm, "applications/steps/check.html"),
     Step("about", forms.AboutYouForm, "applications/steps/fields.html"),
     Step("experience", forms.ExperienceForm, "applications/steps/fields.html"),

@@ -36,7 +36,8 @@ def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]
         attrs["aria-describedby"] = described
     if field.errors:
         attrs["aria-invalid"] = "true"
-    if field.field.required and not isinstance(widget, forms.RadioSelect):
+    if field.field.required and not isinstance(widget, forms.CheckboxSelectMultiple):
+        # A radio marked required says "one of these is required"; the visible 「※必須」 is aria-hidden.
         attrs["required"] = True
     if field.name in AUTOCOMPLETE:
         attrs["autocomplete"] = AUTOCOMPLETE[field.name]
@@ -58,3 +59,11 @@ def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]
 def stored_file(form: forms.Form, name: str) -> str:
     """The original name of the file kept in the draft for field ``name`` of ``form``, or ""."""
     return (getattr(form, "stored_files", None) or {}).get(name, "")
+
+
+@register.filter
+def error_target(field: forms.BoundField) -> str:
+    """The id an error summary links to: the control itself, or the first choice of a group."""
+    if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.auto_id

@@ -22,3 +22,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = VAR_DIR / "test-media"
 AXES_ENABLED = False
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as `make run` uses: an in-memory test database shares one cache between
+    # threads and locks differently, so concurrency tests would not test what runs.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kobo.sqlite3")}  # noqa: F405

@@ -33,18 +33,27 @@ def make(form_class, setting, data, chosen=(), files=None):
     return form_class(data, files, call=call, roles=roles, chosen=[by_id[r.pk] for r in chosen])
 
 
-def test_roles_form_ranks_up_to_three_distinct_open_roles(setting):
-    _, _, r = setting
-    ok = make(forms.RolesForm, setting, {"choice_1": r["online"].pk, "choice_2": r["on_site"].pk})
+def test_roles_form_takes_one_to_three_open_roles_and_rank_form_distinct_preferences(setting):
+    call, _, r = setting
+    ok = make(forms.RolesForm, setting, {"roles": [r["online"].pk, r["on_site"].pk]})
     assert ok.is_valid(), ok.errors
     assert ok.chosen_role_ids() == [r["online"].pk, r["on_site"].pk]
-    twice = make(forms.RolesForm, setting, {"choice_1": r["online"].pk, "choice_2": r["online"].pk})
-    assert "choice_2" in twice.errors
-    gap = make(forms.RolesForm, setting, {"choice_1": r["online"].pk, "choice_3": r["on_site"].pk})
-    assert "choice_2" in gap.errors
-    closed = make(forms.RolesForm, setting, {"choice_1": r["closed"].pk})
-    assert "choice_1" in closed.errors
-    assert not make(forms.RolesForm, setting, {}).is_valid()
+    closed = make(forms.RolesForm, setting, {"roles": [r["closed"].pk]})
+    assert "roles" in closed.errors
+    empty = make(forms.RolesForm, setting, {})
+    assert empty.errors["roles"] == ["業務を1つ以上選んでください。"]
+    extra = [f.role(call, closes_at=timezone.now() + timedelta(days=5)) for _ in range(2)]
+    roles = list(call.roles())
+    four = forms.RolesForm(
+        {"roles": [r["online"].pk, r["on_site"].pk, *(e.pk for e in extra)]}, call=call, roles=roles, chosen=[]
+    )
+    assert "roles" in four.errors
+
+    chosen = (r["online"], r["on_site"])
+    ranked = make(forms.RankForm, setting, {f"role_{r['online'].pk}": "2", f"role_{r['on_site'].pk}": "1"}, chosen)
+    assert ranked.is_valid(), ranked.errors
+    same = make(forms.RankForm, setting, {f"role_{r['online'].pk}": "1", f"role_{r['on_site'].pk}": "1"}, chosen)
+    assert not same.is_valid()
 
 
 def test_self_check_warns_on_hours_and_blocks_only_online_work(setting):
@@ -146,7 +155,7 @@ def test_honeypot_stops_a_bot_without_an_application(client, setting):
     response = walk(client, call, [r["online"].pk], answers={"about": {**GOOD_ANSWERS["about"], "website": "http://x"}})
     assert not Application.objects.exists()
     assert response.status_code == 302  # the bot is sent back to the failing step
-    assert response["Location"].endswith("/about/")
+    assert response["Location"].endswith("/about/?check")  # with its errors shown
 
 
 def test_final_submit_is_rate_limited_per_address(client, setting, settings):

@@ -66,7 +66,7 @@ def test_names_are_stored_exactly_as_typed_and_kana_converted(client, call_with_
 
 def test_each_step_has_its_own_url_and_back_keeps_answers(client, call_with_roles):
     call, roles = call_with_roles
-    post_step(client, call, "roles", {"choice_1": roles[0].pk})
+    post_step(client, call, "roles", {"roles": [roles[0].pk]})
     response = post_step(client, call, "check", GOOD_ANSWERS["check"])
     assert response["Location"] == step_url(call, "about")
     page = client.get(step_url(call, "check")).content.decode()
@@ -75,10 +75,10 @@ def test_each_step_has_its_own_url_and_back_keeps_answers(client, call_with_role
 
 def test_closed_role_cannot_be_chosen(client, call_with_roles):
     call, roles = call_with_roles
-    response = post_step(client, call, "roles", {"choice_1": roles[2].pk})
+    response = post_step(client, call, "roles", {"roles": [roles[2].pk]})
     assert response.status_code == 200
     assert "受付終了" in response.content.decode()
-    assert response.context["form"].errors["choice_1"]
+    assert response.context["form"].errors["roles"]
 
 
 def test_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, call_with_roles):
@@ -167,7 +167,7 @@ def test_manage_link_withdraws_one_role(client, call_with_roles, django_capture_
     path = link[link.index("/apply/manage/") :]
     first = Candidacy.objects.get(rank=1)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(path, {"candidacy": [first.pk]})
+        response = client.post(path, {"candidacy": [first.pk], "confirm": "1"})
     assert response.status_code == 200
     first.refresh_from_db()
     assert first.status == "withdrawn"

@@ -52,11 +52,19 @@ def post_step(client, call, step: str, fields: dict[str, Any], *, extra: dict[st
     return client.post(step_url(call, step), data)
 
 
+def choose_roles(client, call, role_ids: list[int]):
+    """Tick the roles, then (for more than one) give them their order of preference as listed."""
+    response = post_step(client, call, "roles", {"roles": [str(pk) for pk in role_ids]})
+    if len(role_ids) > 1:
+        ranks = {f"role_{pk}": str(n) for n, pk in enumerate(role_ids, start=1)}
+        response = post_step(client, call, "rank", ranks)
+    return response
+
+
 def walk(client, call, role_ids: list[int], *, until: str | None = None, answers: dict | None = None, files=None):
     """Post every step with good answers (overridable); stop before ``until``; return the last response."""
     answers = {**GOOD_ANSWERS, **(answers or {})}
-    roles = {f"choice_{i}": str(pk) for i, pk in enumerate(role_ids, start=1)}
-    response = post_step(client, call, "roles", roles)
+    response = choose_roles(client, call, role_ids)
     for step in ["check", "about", "experience", "portfolio", "sidework", "consent", "review"]:
         if step == until:
             return response

@@ -82,14 +82,19 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     expect(page.locator("h1")).to_contain_text("Instagram")
     page.locator("#apply").click()
 
-    # 1. Roles: the role we came from is preference 1; add a second one.
+    # 1. Roles: a compact list of checkboxes; the role we came from is ticked; add a second one.
     check_step(page, assert_accessible, "roles")
-    first = page.get_by_label("第1希望")
-    second = page.get_by_label("第2希望")
-    expect(first).to_have_value(str(instagram.pk))
+    expect(page.get_by_role("checkbox", name=re.compile(INSTAGRAM))).to_be_checked()
     # The closed role is listed but cannot be chosen.
-    expect(first.locator("option", has_text="神戸市広報紙連載記事制作業務")).to_have_count(0)
-    second.select_option(str(line.pk))
+    expect(page.locator("main")).to_contain_text("神戸市広報紙連載記事制作業務")
+    expect(page.get_by_role("checkbox", name=re.compile("神戸市広報紙連載記事制作業務"))).to_have_count(0)
+    page.get_by_role("checkbox", name=re.compile(LINE)).check()
+    next_step(page)
+
+    # 1b. Order of preference, only because two roles were chosen.
+    check_step(page, assert_accessible, "rank")
+    page.get_by_role("group", name=re.compile(INSTAGRAM)).get_by_role("radio", name="1", exact=True).check()
+    page.get_by_role("group", name=re.compile(LINE)).get_by_role("radio", name="2", exact=True).check()
     next_step(page)
 
     # 2. Self-check: hours, online work, pay read.

@@ -113,7 +113,8 @@ def test_role_page_shows_the_deadline_the_japanese_way(client, site_content):
     with time_machine.travel(DEADLINE - timedelta(days=10), tick=False):
         html = client.get(role.url).content.decode()
         english = client.get("/en" + role.url).content.decode()
-    assert "2026年12月10日(木) 23:59 締切" in html
+    assert "締切: 2026年12月10日(木) 23:59</strong>" in html  # 締切 said once, before the date
+    assert "23:59 締切" not in html
     assert "Thu 10 Dec 2026, 23:59 JST" in english
     assert 'id="apply"' in html
 
@@ -129,4 +130,5 @@ def test_closed_role_is_readable_but_offers_no_apply_button(client, site_content
     assert response.status_code == 200
     assert "受付終了" in html
     assert 'id="apply"' not in html
+    assert "締切までに" not in html  # no advice to finish before a deadline that has passed
     assert "受付終了" in call_html

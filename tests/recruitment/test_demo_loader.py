@@ -158,7 +158,7 @@ def test_call_page_shows_every_category_and_the_closed_role(client, kobe):
         assert spec["name"] in html
     # 受付終了 is also a choice of the status filter, so look inside the role cards.
     closed_url = RolePage.objects.child_of(kobe).get(slug="newsletter-serial").url
-    cards = html.split('<li class="card role-card">')[1:]
+    cards = html.split('<li class="role-card role-card--compact">')[1:]
     assert len(cards) == 10
     assert [closed_url in card for card in cards if "受付終了" in card] == [True]
     assert "企画調整局 広報戦略部" in html

@@ -1,0 +1,107 @@
+"""A double tap, twenty times over: concurrent final submits on SQLite (`make run`) and on PostgreSQL.
+
+Whatever the database, one application is recorded and every response is the
+receipt or a redirect to it; nobody sees an error page. The test runs in this
+process on the configured database and in a child pytest on the other one
+(SQLite always; PostgreSQL when this run is on SQLite and CI asks for it).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from applications.models import Application, Candidacy, OutboxEmail
+from tests.applications.wizard_helpers import post_step, walk
+from tests.conftest import restore_migration_data
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SUBMITS = 20
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def open_role(transactional_db):
+    from cms.content import ensure_site_content
+
+    restore_migration_data()
+    ensure_site_content()
+    call = f.call()
+    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
+    return call, role
+
+
+def twenty_final_submits_at_once(call, role) -> list:
+    first = Client(raise_request_exception=False)
+    walk(first, call, [role.pk], until="review")
+    tabs = []
+    for _ in range(SUBMITS):
+        tab = Client(raise_request_exception=False)
+        tab.cookies = first.cookies  # one visitor: a double tap, a refresh, several tabs
+        tabs.append(tab)
+    results: list = []
+    barrier = threading.Barrier(SUBMITS)
+
+    def submit(client: Client) -> None:
+        barrier.wait()
+        try:
+            results.append(post_step(client, call, "review", {}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def child_run_on_sqlite() -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER"}}
+    test = f"{Path(__file__).relative_to(ROOT)}::test_twenty_final_submits_give_one_application_and_no_error[sqlite]"
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", test, "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env={**env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_twenty_final_submits_give_one_application_and_no_error(open_role, vendor):
+    if connection.vendor != vendor:
+        if vendor == "sqlite":
+            child = child_run_on_sqlite()
+            assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-4000:]
+            assert "1 passed" in child.stdout, child.stdout[-4000:]
+            return
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test on PostgreSQL")
+        pytest.skip("run with DATABASE_URL=postgres://… for PostgreSQL (CI does)")
+
+    call, role = open_role
+    results = twenty_final_submits_at_once(call, role)
+
+    assert len(results) == SUBMITS
+    assert Application.objects.count() == 1
+    assert Candidacy.objects.count() == 1
+    receipt = f"/apply/receipt/{Application.objects.get().reference}/"
+    statuses = sorted({r.status_code for r in results})
+    assert statuses == [302], [r.content.decode()[:300] for r in results if r.status_code != 302]
+    assert {r["Location"] for r in results} == {receipt}
+    assert OutboxEmail.objects.filter(kind="confirmation").count() == 1
