@@ -231,6 +231,17 @@ def test_the_dashboard_shows_draft_and_scheduled_roles_as_such_not_closed(client
     assert "下書き" in draft.get_admin_display_title()
 
 
+def test_a_scheduled_role_is_labelled_scheduled_in_the_explorer_and_moderation_mail(kobe):
+    """Wagtail's explorer and its moderation mail print ``get_admin_display_title``."""
+    role = rf.role(kobe.call, live=False, title="公開予定の業務")
+    role.go_live_at = kobe.start + timedelta(days=5)
+    role.save_revision().publish()
+    role.refresh_from_db()
+    assert not role.live
+    assert role.publication_state() == "scheduled"
+    assert role.get_admin_display_title().startswith("公開予定の業務【公開予定・締切 ")
+
+
 # --- blind means blind ----------------------------------------------------------------------
 
 
