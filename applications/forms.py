@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.templatetags.kobo import localized_value
+from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
-from recruitment.templatetags.recruitment_tags import format_japan_datetime
 
 from .text import digits, email_key, furigana, has_invisible_characters, is_katakana
 from .uploads import check_upload
@@ -518,7 +518,7 @@ class ConsentForm(StepForm):
     )
 
 
-class ReviewForm(StepForm):
+class ReviewStepForm(StepForm):
     """Step 8: the answers once more, then submit."""
 
     title = _("Check your answers")
