@@ -178,10 +178,10 @@ def test_every_wizard_post_counts_against_the_client(call_with_roles, monkeypatc
     call, roles = call_with_roles
     monkeypatch.setitem(views.RATES, "wizard", "5/h")
     browser = Client()
-    statuses = [post_step(browser, call, "roles", {"choice_1": roles[0].pk}).status_code for _ in range(6)]
+    statuses = [post_step(browser, call, "roles", {"roles": [roles[0].pk]}).status_code for _ in range(6)]
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
-    assert "しばらく" in post_step(Client(), call, "roles", {"choice_1": roles[0].pk}).content.decode()
+    assert "しばらく" in post_step(Client(), call, "roles", {"roles": [roles[0].pk]}).content.decode()
 
 
 def test_uploads_have_their_own_tighter_limit(call_with_roles, monkeypatch):
@@ -387,8 +387,8 @@ def _hostile_requests(call, roles):
         ("step-unknown-url", lambda b: _post_raw(b, call, "nosuchstep", {p: "about"})),
         ("review-to-first-url", lambda b: _post_raw(b, call, "roles", {p: "review"})),
         ("goto-unknown", lambda b: _post_raw(b, call, "about", {p: "about", "wizard_goto_step": "../x"})),
-        ("role-of-another-call", lambda b: post_step(b, call, "roles", {"choice_1": "999999"})),
-        ("role-not-a-number", lambda b: post_step(b, call, "roles", {"choice_1": "1 OR 1=1"})),
+        ("role-of-another-call", lambda b: post_step(b, call, "roles", {"roles": ["999999"]})),
+        ("role-not-a-number", lambda b: post_step(b, call, "roles", {"roles": ["1 OR 1=1"]})),
         ("huge-name", lambda b: post_step(b, call, "about", {**GOOD_ANSWERS["about"], "family_name": "長" * 50_000})),
         ("newline-name", lambda b: post_step(b, call, "about", {**OWNER, "family_name": "a\nBcc: x@example.jp"})),
         ("nul-in-field", lambda b: post_step(b, call, "about", {**GOOD_ANSWERS["about"], "city": "神戸\x00"})),

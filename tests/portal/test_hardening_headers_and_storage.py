@@ -76,7 +76,7 @@ def test_a_citizens_draft_session_still_outlives_a_browser_restart(client, site_
     call = f.call()
     role = f.role(call, title="記事", closes_at=timezone.now() + timedelta(days=9))
 
-    response = post_step(client, call, "roles", {"choice_1": str(role.pk)})
+    response = post_step(client, call, "roles", {"roles": [str(role.pk)]})
 
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
