@@ -13,6 +13,10 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one public address: links in every email, and Wagtail's default Site (synced by `sync_site`).
+# Exported so the web server, the worker and beat agree (honcho gives each process its own PORT).
+KOBO_PUBLIC_URL ?= http://$(HOST):$(PORT)
+export KOBO_PUBLIC_URL
 
 # Debian packages: HarfBuzz subsetting and a Japanese font for WeasyPrint, poppler for reading
 # PDFs back, gettext for translations; Chromium for the browser tests.
@@ -73,6 +77,7 @@ setup: debs-run $(VENV)/.run-installed var
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_site_content
+	$(MANAGE) sync_site
 	$(MANAGE) load_kobe_demo
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_applications
@@ -80,7 +85,7 @@ setup: debs-run $(VENV)/.run-installed var
 # Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
 run: setup
 	@echo ""
-	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Kōbo is starting on $(KOBO_PUBLIC_URL)/  (English: $(KOBO_PUBLIC_URL)/en/, admin: $(KOBO_PUBLIC_URL)/admin/)"
 	@echo "Demo logins (password for all: $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
 	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
@@ -96,7 +101,7 @@ lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
-	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
+	  ALLOWED_HOSTS=kobo.example.jp KOBO_PUBLIC_URL=https://kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.

@@ -19,9 +19,8 @@ from wagtail.log_actions import log
 from recruitment.deadlines import RoleState
 from recruitment.models import CallPage
 
-from . import access
+from . import access, notifications
 from .models import Assignment, Candidacy, Note, Review, Shortlist
-from .outbox import outbox_enqueue
 from .scoring import aggregate_reviews, rubric_snapshot
 
 S = Candidacy.Status
@@ -50,8 +49,8 @@ WITHDRAWABLE = frozenset(
     frm for (frm, to), who in ALLOWED_TRANSITIONS.items() if to == S.WITHDRAWN and APPLICANT in who
 )
 
-#: Moves that tell the applicant the outcome (sent on commit, through the outbox).
-NOTIFY = {S.SELECTED: "decision_selected", S.NOT_SELECTED: "decision_not_selected"}
+#: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
+DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
 
 
 class ScreeningError(Exception):
@@ -120,7 +119,7 @@ def candidacy_transition(
 
     with transaction.atomic():
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=version, status=candidacy.status).update(
-            status=to, version=F("version") + 1
+            status=to, version=F("version") + 1, decided_at=timezone.now() if to in DECISIONS else None
         )
         current = Candidacy.objects.select_related("application__applicant", "application__call", "role").get(
             pk=candidacy.pk
@@ -140,14 +139,8 @@ def candidacy_transition(
             to_status=to,
             reason=reason,
         )
-        if to in NOTIFY:
-            applicant = current.application.applicant
-            outbox_enqueue(
-                to=applicant.email,
-                kind=NOTIFY[to],
-                language=current.application.language,
-                context={"application": current.application, "role": current.role},
-            )
+        if to in DECISIONS:
+            notifications.decision_send(candidacy=current)
     return current
 
 
@@ -237,6 +230,7 @@ def shortlist_submit(*, call: CallPage, by: Any, now: datetime | None = None) ->
         shortlist.submitted_at = now or timezone.now()
         shortlist.save()
         audit(user=by, action="kobo.shortlist.submit", call=call)
+        notifications.shortlist_notify(shortlist=shortlist, event="submitted", by=by)
     return shortlist
 
 
@@ -260,6 +254,7 @@ def shortlist_decide(
         audit(
             user=by, action="kobo.shortlist.approve" if approve else "kobo.shortlist.return", call=call, comment=comment
         )
+        notifications.shortlist_notify(shortlist=shortlist, event="approved" if approve else "returned", by=by)
     return shortlist
 
 

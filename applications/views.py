@@ -23,6 +23,7 @@ from recruitment.models import CallPage, RolePage
 
 from . import forms
 from .models import Application, Draft
+from .retention import application_erase
 from .screening import WITHDRAWABLE
 from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
 from .wizard import DRAFT_LIFETIME, STEP_BY_NAME, STEPS, DraftFiles, DraftStorage, hash_token, session_key
@@ -344,12 +345,15 @@ class ManageView(TemplateView):
             "application": application,
             "candidacies": application.candidacies.select_related("role").order_by("rank"),
             "withdrawable": WITHDRAWABLE,
+            "erased": application.anonymised_at is not None,
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if rate_limited(request, "manage"):
             return too_many(request)
         application = self.get_application()
+        if "erase" in request.POST:
+            return self.erase(application, **kwargs)
         ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
         if request.POST.get("withdraw_all"):
             ids = list(application.candidacies.values_list("pk", flat=True))
@@ -357,6 +361,17 @@ class ManageView(TemplateView):
         context = self.get_context_data(**kwargs)
         context["withdrawn_count"] = count
         context["nothing_chosen"] = not ids
+        return self.render_to_response(context)
+
+    def erase(self, application: Application, **kwargs: Any) -> HttpResponse:
+        """Erase the application (before a decision) or pass the request to the city (after one)."""
+        if not self.request.POST.get("erase_confirm"):
+            context = self.get_context_data(**kwargs)
+            context["erase_error"] = True
+            return self.render_to_response(context)
+        outcome = application_erase(application=application)
+        context = self.get_context_data(**kwargs)
+        context["erase_outcome"] = outcome
         return self.render_to_response(context)
 
 

@@ -1,6 +1,10 @@
 """Admin for screening: the audit log actions (and, with the screening views, the Screening menu)."""
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import MessageTemplate
 
 
 @hooks.register("register_log_actions")
@@ -17,6 +21,8 @@ def register_screening_log_actions(actions):
         ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
         ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
         ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
+        ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
+        ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
     ]:
         actions.register_action(action, label, label)
 
@@ -56,3 +62,20 @@ def register_screening_menu_item():
     return ScreeningMenuItem(
         "審査 Screening", reverse_lazy("screening_calls"), name="screening", icon_name="clipboard-list", order=250
     )
+
+
+# --- The wording of applicant emails, edited by city editors -------------------------------------
+
+
+class MessageTemplateViewSet(SnippetViewSet):
+    """メールの文面: a city editor overrides the default wording of an applicant email, per language."""
+
+    model = MessageTemplate
+    icon = "mail"
+    menu_label = "メールの文面 Emails"
+    add_to_settings_menu = True
+    list_display = ["kind", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+
+
+register_snippet(MessageTemplateViewSet)

@@ -153,6 +153,18 @@ class CallPage(BasePage):
     blind_review = models.BooleanField(
         "匿名審査 Blind review", default=True, help_text="審査者に氏名・連絡先を見せない(候補に残るまで)。"
     )
+    still_reviewing_days = models.PositiveSmallIntegerField(
+        "選考中のお知らせ(日) Still-reviewing notice (days)",
+        default=21,
+        validators=[MinValueValidator(1)],
+        help_text="締切からこの日数が過ぎても書類選考の結果が出ていない業務の応募者に、選考中であることを知らせます。",
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        "個人情報の保存期間(日) Retention (days)",
+        default=365,
+        validators=[MinValueValidator(30)],
+        help_text="最後の業務の採否決定からこの日数が過ぎると、応募者の氏名・連絡先・自由記述を匿名化し、添付ファイルを削除します。",
+    )
 
     content_panels = [
         *BasePage.content_panels,
@@ -175,6 +187,10 @@ class CallPage(BasePage):
         MultiFieldPanel([FieldPanel("contact"), FieldPanel("contact_email")], heading="問い合わせ Contact"),
         FieldPanel("personal_data_notice"),
         FieldPanel("blind_review"),
+        MultiFieldPanel(
+            [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
+            heading="連絡と保存期間 Notices and retention",
+        ),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["recruitment.CallIndexPage"]
