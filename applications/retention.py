@@ -200,8 +200,8 @@ def application_anonymise(*, application: Application, now: datetime) -> None:
     )
     storage = private_storage()
     for attachment in Attachment.objects.filter(application=application):
-        if attachment.file and storage.exists(attachment.file.name):
-            storage.delete(attachment.file.name)
+        if attachment.file:
+            attachment.file.delete(save=False)
         attachment.delete()
     for draft in Draft.objects.filter(application=application):
         for name in _draft_files(draft):
