@@ -229,6 +229,9 @@ def call_anonymise(*, call: CallPage, now: datetime) -> int:
     with transaction.atomic():
         for application in applications:
             application_anonymise(application=application, now=now)
+        for shortlist in Shortlist.objects.filter(call=call):
+            # Staff notices quote the city's comment, which may name a candidate.
+            OutboxEmail.objects.filter(key__contains=f":shortlist:{shortlist.pk}@").update(body=ERASED, html_body="")
         Shortlist.objects.filter(call=call).exclude(comment="").update(comment="")
         _scrub_log_entries(ModelLogEntry.objects.filter(data__call_id=call.pk))
         _scrub_log_entries(PageLogEntry.objects.filter(data__call_id=call.pk))
