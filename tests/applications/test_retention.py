@@ -265,3 +265,23 @@ def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, 
     assert f"/admin/screening/candidacy/{person.pk}/" in requests[0].body
     assert Applicant.objects.filter(family_name=NAME[0]).exists()  # nothing erased without the city
     assert OutboxEmail.objects.filter(kind="erasure_request").count() == 1
+
+
+def test_the_privacy_page_states_the_periods_the_code_uses(site_content):
+    from applications.notifications import REMINDER_WINDOWS
+    from applications.wizard import DRAFT_LIFETIME
+    from exports.services import EXPORT_FILE_DAYS
+    from recruitment.models import CallPage
+
+    page = Client().get("/privacy/").content.decode()
+    english = Client().get("/en/privacy/").content.decode()
+    retention = CallPage._meta.get_field("retention_days").default
+    still = CallPage._meta.get_field("still_reviewing_days").default
+    assert f"最長{DRAFT_LIFETIME.days}日" in page
+    assert f"作成から{EXPORT_FILE_DAYS}日で削除" in page
+    assert f"定めがなければ{retention}日" in page
+    assert f"定めがなければ{still}日" in page
+    hours = sorted(int(before.total_seconds() // 3600) for _name, before in REMINDER_WINDOWS)
+    assert f"締切の{hours[1]}時間前と{hours[0]}時間前" in page
+    assert f"{retention} days unless the call states otherwise" in english
+    assert "都道府県" in page  # what is kept is said too
