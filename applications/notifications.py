@@ -282,6 +282,8 @@ def shortlist_notify(
     moment = {"submitted": shortlist.submitted_at, "approved": shortlist.decided_at, "returned": shortlist.decided_at}
     when = moment.get(event) or now
     scope = roles[0].title if getattr(shortlist, "role", None) is not None else call.title
+    if by is None:  # the shortlist records who acted
+        by = getattr(shortlist, {"submitted": "submitted_by"}.get(event, "decided_by"), None)
     values = {
         "scope": scope,
         "actor": (by.get_full_name() or by.get_username()) if by is not None else "",
