@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage
 
-from .models import Candidacy
+from .models import Candidacy, ConflictOfInterest
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,23 @@ def call_or_404(user: Any, call_id: int) -> CallPage:
         raise Http404 from exc
 
 
+def _without_conflicts(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidacy]:
+    """Conflict of interest: a screener who declared they know the person never sees the candidacy."""
+    if user is None or not user.is_authenticated:
+        return qs
+    return qs.exclude(Exists(ConflictOfInterest.objects.filter(candidacy=OuterRef("pk"), user=user)))
+
+
 def candidacies_for(user: Any, call: CallPage) -> QuerySet[Candidacy]:
-    """Candidacies of ``call`` (already checked with :func:`call_or_404`)."""
-    return Candidacy.objects.filter(application__call=call)
+    """Candidacies of ``call`` (already checked with :func:`call_or_404`) that ``user`` may see."""
+    return _without_conflicts(Candidacy.objects.filter(application__call=call), user)
 
 
 def candidacy_or_404(user: Any, candidacy_id: int) -> Candidacy:
     candidacy = (
-        Candidacy.objects.filter(pk=candidacy_id, application__call__in=screenable_calls(user))
+        _without_conflicts(
+            Candidacy.objects.filter(pk=candidacy_id, application__call__in=screenable_calls(user)), user
+        )
         .select_related("application__applicant", "application__call", "role__category")
         .first()
     )
@@ -93,14 +102,19 @@ NAMED_STATUSES = frozenset({Candidacy.Status.SHORTLISTED, Candidacy.Status.SELEC
 
 
 def identity_visible_statuses(user: Any, call: CallPage) -> frozenset[str]:
-    """The candidacy statuses in which ``user`` sees names and contacts in ``call`` (for queries too)."""
-    if not call.blind_review or not is_contractor(user) or user.is_superuser:
+    """The candidacy statuses in which ``user`` sees names and contacts in ``call`` (for queries too).
+
+    Need-to-know: everyone (approvers, officials, superusers too) sees a person only once
+    they are shortlisted; before that, a code. Only when the call turns blind review off do
+    its screeners (contractors, superusers) see every applicant's name.
+    """
+    if not call.blind_review and (is_contractor(user) or user.is_superuser):
         return frozenset(Candidacy.Status.values)
     return NAMED_STATUSES
 
 
 def identity_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
-    """Blind review: contractors see names and contacts only once a candidacy is shortlisted."""
+    """Names and contacts only for shortlisted-and-later candidacies (see :func:`identity_visible_statuses`)."""
     return candidacy.status in identity_visible_statuses(user, call)
 
 

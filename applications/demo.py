@@ -1,7 +1,7 @@
 """Generated applications for the Kobe demo, so screening has something to screen and benchmarks have volume.
 
 Run by ``load_demo_applications`` (``make run``) and by tests. The shape follows
-Kobe's 2020 response (``/work/shared/reference/kobe-2020.md``): most applications
+Kobe's 2020 response (``shared/reference/kobe-2020.md``, beside the checkout): most applications
 in the first eight days, about 11 % of applications from people who had applied
 before (1,026 applications from 912 people), about 45 % from Hyogo, one to three
 roles per application with the newsletter serial the most wanted. Names,

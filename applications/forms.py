@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
-from recruitment.templatetags.recruitment_tags import format_japan_datetime
 
 from .text import digits, email_key, furigana, is_katakana
 from .uploads import check_upload
@@ -399,7 +399,7 @@ class ConsentForm(StepForm):
     )
 
 
-class ReviewForm(StepForm):
+class ReviewStepForm(StepForm):
     """Step 8: the answers once more, then submit."""
 
     title = _("Check your answers")

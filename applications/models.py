@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.models import PreviewableMixin
@@ -286,7 +287,12 @@ class Note(models.Model):
 
 
 class Shortlist(models.Model):
-    """A call's shortlist as the contractor hands it to the city, and the city's answer."""
+    """One role's shortlist as the contractor hands it to the city, and the city's answer.
+
+    Roles of one call close on different days, so each role is shortlisted, submitted
+    and approved on its own (``applications.screening.services``); the limit is the
+    role's headcount × the call's ``shortlist_factor``.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
@@ -294,15 +300,8 @@ class Shortlist(models.Model):
         RETURNED = "returned", _("Returned with comments")
         APPROVED = "approved", _("Approved")
 
-    call = models.OneToOneField(CallPage, on_delete=models.CASCADE, related_name="shortlist")
+    role = models.OneToOneField(RolePage, on_delete=models.CASCADE, related_name="shortlist")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    factor = models.DecimalField(
-        "候補の倍率 Factor",
-        max_digits=3,
-        decimal_places=1,
-        default=2,
-        help_text="Up to headcount × factor candidates per role may be shortlisted.",
-    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -311,10 +310,82 @@ class Shortlist(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: The approver's comment on a return, or the reason an approved shortlist was reopened.
     comment = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = "候補者リスト Shortlist"
+
     def __str__(self) -> str:
-        return f"Shortlist of {self.call}"
+        return f"Shortlist of {self.role}"
+
+    @property
+    def editable(self) -> bool:
+        """The contractor may change who is on it (not while the city holds it or after approval)."""
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+#: The screening audit log's actions and how the audit page names them.
+AUDIT_ACTIONS = [
+    ("kobo.candidacy.view", "応募内容の閲覧 Candidacy viewed"),
+    ("kobo.candidacy.list", "候補の一覧の閲覧 Candidacy list viewed"),
+    ("kobo.candidacy.status", "選考状況の変更 Status changed"),
+    ("kobo.candidacy.review", "審査の記録 Review saved"),
+    ("kobo.candidacy.note", "メモの追加 Note added"),
+    ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
+    ("kobo.candidacy.conflict", "利益相反の申告 Conflict of interest declared"),
+    ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
+    ("kobo.export", "出力 Export"),
+    ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
+    ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
+    ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
+    ("kobo.shortlist.reopen", "承認済み候補者リストの再開 Approved shortlist reopened"),
+    ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
+    ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
+]
+
+
+class AuditEntry(models.Model):
+    """Who saw or changed applicants' personal data in screening: one row per view, list, export or change.
+
+    Kept apart from Wagtail's page and site history on purpose: only a city approver
+    reads it, on the call's screening audit page (``screening_audit``).
+    """
+
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=50, db_index=True)
+    call = models.ForeignKey(CallPage, null=True, on_delete=models.SET_NULL, related_name="+")
+    candidacy = models.ForeignKey(Candidacy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: How many people's records a list, CSV or document showed.
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "審査の記録 Screening audit entry"
+        verbose_name_plural = "審査の記録 Screening audit entries"
+        ordering = ["-timestamp", "-pk"]
+        indexes = [models.Index(fields=["call", "-timestamp"], name="audit_call_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.user_id} at {self.timestamp:%Y-%m-%d %H:%M}"
+
+
+class ConflictOfInterest(models.Model):
+    """A screener declared "I know this person": they no longer see, review or get assigned the candidacy."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="conflicts")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "利益相反 Conflict of interest"
+        constraints = [models.UniqueConstraint(fields=["user", "candidacy"], name="one_conflict_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} knows candidacy {self.candidacy_id}"
 
 
 class MessageTemplate(PreviewableMixin, models.Model):

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
+from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
-from recruitment.templatetags.recruitment_tags import format_japan_datetime
 
 from .messages import admin_url, public_url
 from .models import Application, Candidacy, Draft, OutboxEmail, Shortlist
@@ -259,35 +259,22 @@ SHORTLIST_EVENTS = {
 }
 
 
-def shortlist_roles(shortlist: Shortlist) -> list[RolePage]:
-    """The roles a shortlist decides: its role, or every role of its call (one shortlist per call)."""
-    role = getattr(shortlist, "role", None)
-    if role is not None:
-        return [role]
-    return list(RolePage.objects.child_of(shortlist.call).order_by("path"))
-
-
-def shortlist_notify(
-    *, shortlist: Shortlist, event: str, by: Any = None, comment: str = "", now: datetime | None = None
-) -> int:
+def shortlist_notify(*, shortlist: Shortlist, event: str, now: datetime | None = None) -> int:
     """Staff notice of a shortlist event; on approval, also every candidate's result of document screening.
 
     ``event`` is "submitted" (to the city's approvers) or "approved", "returned", "reopened"
-    (to the call's contractors).
+    (to the call's contractors). Run on commit by ``screening.services._after_shortlist_change``.
     """
     now = now or timezone.now()
     kind, recipients = SHORTLIST_EVENTS[event]
-    call = shortlist.call
-    roles = shortlist_roles(shortlist)
-    moment = {"submitted": shortlist.submitted_at, "approved": shortlist.decided_at, "returned": shortlist.decided_at}
-    when = moment.get(event) or now
-    scope = roles[0].title if getattr(shortlist, "role", None) is not None else call.title
-    if by is None:  # the shortlist records who acted
-        by = getattr(shortlist, {"submitted": "submitted_by"}.get(event, "decided_by"), None)
+    role = shortlist.role
+    call = role.call
+    when = (shortlist.submitted_at if event == "submitted" else shortlist.decided_at) or now
+    by = shortlist.submitted_by if event == "submitted" else shortlist.decided_by
     values = {
-        "scope": scope,
+        "scope": f"{role.title}({call.title})",
         "actor": (by.get_full_name() or by.get_username()) if by is not None else "",
-        "comment": comment or shortlist.comment,
+        "comment": shortlist.comment,
         "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk])),
     }
     with transaction.atomic():
@@ -295,8 +282,7 @@ def shortlist_notify(
             recipients(call), kind=kind, key=f"{kind}:shortlist:{shortlist.pk}@{_ts(when)}", values=values
         )
         if event == "approved":
-            for role in roles:
-                written += screening_results_send(role=role)
+            written += screening_results_send(role=role)
     return written
 
 
@@ -304,11 +290,8 @@ def shortlist_notify(
 
 
 def role_has_result(role: RolePage) -> bool:
-    """Has the city approved the shortlist that decides ``role``'s document screening?"""
-    approved = Shortlist.objects.filter(status=Shortlist.Status.APPROVED)
-    if hasattr(Shortlist, "role"):
-        return approved.filter(role=role).exists()
-    return approved.filter(call__path=role.path[: -role.steplen]).exists()
+    """Has the city approved the role's shortlist (the result of its document screening)?"""
+    return Shortlist.objects.filter(role=role, status=Shortlist.Status.APPROVED).exists()
 
 
 def _unsent(keys: list[str]) -> set[str]:
@@ -347,7 +330,7 @@ def screening_results_due(*, now: datetime | None = None) -> int:
     """Catch up result notices of recently approved shortlists (beat; a crash after the approval loses none)."""
     now = now or timezone.now()
     approved = Shortlist.objects.filter(status=Shortlist.Status.APPROVED, decided_at__gt=now - RESULTS_LOOKBACK)
-    return sum(screening_results_send(role=role) for shortlist in approved for role in shortlist_roles(shortlist))
+    return sum(screening_results_send(role=shortlist.role) for shortlist in approved.select_related("role"))
 
 
 def still_reviewing_send(*, now: datetime | None = None) -> int:
@@ -362,7 +345,7 @@ def still_reviewing_send(*, now: datetime | None = None) -> int:
     written = 0
     for group in by_role.values():
         role, call = group[0].role, group[0].application.call
-        days = call.specific.still_reviewing_days if hasattr(call, "specific") else 21
+        days = call.still_reviewing_days
         if role.closes_at + timedelta(days=days) > now or role_has_result(role):
             continue
         todo = _unsent([f"still_reviewing:candidacy:{c.pk}" for c in group])

@@ -27,7 +27,6 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry, PageLogEntry
 
 from recruitment.models import CallPage, RolePage
 
@@ -36,6 +35,7 @@ from .models import (
     Applicant,
     Application,
     Attachment,
+    AuditEntry,
     Candidacy,
     Draft,
     Note,
@@ -209,7 +209,7 @@ def application_anonymise(*, application: Application, now: datetime) -> None:
         draft.delete()
     Review.objects.filter(candidacy_id__in=candidacy_ids).exclude(comment="").update(comment="")
     Note.objects.filter(candidacy_id__in=candidacy_ids).update(text=ERASED)
-    _scrub_log_entries(ModelLogEntry.objects.filter(content_type__model="candidacy", object_id__in=candidacy_ids))
+    _scrub_log_entries(AuditEntry.objects.filter(candidacy_id__in=candidacy_ids))
 
     _anonymise_columns(application, KEEP[Application])
     application.answers = {"roles": (application.answers or {}).get("roles", []), "anonymised": True}
@@ -229,12 +229,12 @@ def call_anonymise(*, call: CallPage, now: datetime) -> int:
     with transaction.atomic():
         for application in applications:
             application_anonymise(application=application, now=now)
-        for shortlist in Shortlist.objects.filter(call=call):
+        shortlists = Shortlist.objects.filter(role__in=RolePage.objects.child_of(call))
+        for shortlist in shortlists:
             # Staff notices quote the city's comment, which may name a candidate.
             OutboxEmail.objects.filter(key__contains=f":shortlist:{shortlist.pk}@").update(body=ERASED, html_body="")
-        Shortlist.objects.filter(call=call).exclude(comment="").update(comment="")
-        _scrub_log_entries(ModelLogEntry.objects.filter(data__call_id=call.pk))
-        _scrub_log_entries(PageLogEntry.objects.filter(data__call_id=call.pk))
+        shortlists.exclude(comment="").update(comment="")
+        _scrub_log_entries(AuditEntry.objects.filter(call=call))
         for draft in Draft.objects.filter(call=call):
             for name in _draft_files(draft):
                 private_storage().delete(name)

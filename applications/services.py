@@ -16,7 +16,7 @@ from recruitment.models import CallPage, RolePage
 
 from .models import Applicant, Application, Attachment, Candidacy, Draft
 from .notifications import confirmation_send, draft_link_send, withdrawal_send
-from .screening import WITHDRAWABLE, audit
+from .screening import WITHDRAWABLE, candidacy_transition
 from .text import email_key, name_key
 from .uploads import CheckedUpload
 from .wizard import hash_token, new_token
@@ -194,22 +194,18 @@ def candidacy_withdraw(*, application: Application, candidacy_ids: list[int], no
     now = now or timezone.now()
     with transaction.atomic():
         candidacies = list(
-            Candidacy.objects.select_for_update()
+            Candidacy.objects.select_for_update(of=("self",))
             .filter(application=application, pk__in=candidacy_ids, status__in=WITHDRAWABLE)
-            .select_related("role")
+            .select_related("role", "application__call")
         )
         for candidacy in candidacies:
-            candidacy.status = Candidacy.Status.WITHDRAWN
-            candidacy.withdrawn_at = now
-            candidacy.version += 1
-            candidacy.save(update_fields=["status", "withdrawn_at", "version"])
-            audit(
-                user=None,
-                action="kobo.candidacy.status",
-                call=application.call,
+            # by=None: the applicant, through their own withdrawal link (see ``screening.services``).
+            candidacy_transition(
                 candidacy=candidacy,
-                to_status=Candidacy.Status.WITHDRAWN,
+                to=Candidacy.Status.WITHDRAWN,
+                by=None,
                 reason="withdrawn by the applicant",
+                now=now,
             )
         if candidacies:
             withdrawal_send(application=application, roles=[c.role for c in candidacies])

@@ -1,4 +1,4 @@
-"""Admin for screening: the audit log actions (and, with the screening views, the Screening menu)."""
+"""Admin for screening: the screening views under /admin/screening/ and the Screening menu."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -6,35 +6,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import MessageTemplate
 
-
-@hooks.register("register_log_actions")
-def register_screening_log_actions(actions):
-    """Every read and change of applicants' personal data is logged under these actions."""
-    for action, label in [
-        ("kobo.candidacy.view", "応募内容の閲覧 Candidacy viewed"),
-        ("kobo.candidacy.status", "選考状況の変更 Status changed"),
-        ("kobo.candidacy.review", "審査の記録 Review saved"),
-        ("kobo.candidacy.note", "メモの追加 Note added"),
-        ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
-        ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
-        ("kobo.export", "出力 Export"),
-        ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
-        ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
-        ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
-        ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
-        ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
-    ]:
-        actions.register_action(action, label, label)
-
-
-# --- The screening workspace (views in ``screening_views``) ---------------------------------
+# --- The screening workspace (views in ``screening.views``) ---------------------------------
 
 
 @hooks.register("register_admin_urls")
 def register_screening_urls():
     from django.urls import path
 
-    from . import screening_views as views
+    from .screening import views
 
     return [
         path("screening/", views.calls, name="screening_calls"),

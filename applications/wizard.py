@@ -42,7 +42,7 @@ STEPS: list[Step] = [
     Step("portfolio", forms.PortfolioForm, "applications/steps/portfolio.html"),
     Step("sidework", forms.SideWorkForm, "applications/steps/fields.html"),
     Step("consent", forms.ConsentForm, "applications/steps/consent.html"),
-    Step("review", forms.ReviewForm, "applications/steps/review.html"),
+    Step("review", forms.ReviewStepForm, "applications/steps/review.html"),
 ]
 STEP_BY_NAME = {step.name: step for step in STEPS}
 

@@ -2,8 +2,8 @@
 
 Who sees names is decided here, once, and nowhere in the templates:
 
-* decision pack: names only when the call's shortlist is approved (and ``access.identity_visible``
-  allows them to the requester); otherwise applicant codes (``C-000123``);
+* decision pack: only roles whose shortlist the city approved list their candidates, with names
+  when ``access.identity_visible`` allows them to the requester; every other role says it is pending;
 * dossiers and CSV: ``access.identity_visible`` for the requester, the rule of the screening
   screens, so a contractor's export of a blind call shows codes where the screens do.
 
@@ -24,15 +24,18 @@ from django.utils import timezone
 
 from applications import access
 from applications.models import Candidacy, Review, Shortlist
+from applications.screening.selectors import candidacy_list
 from applications.selectors import answer_sections
+from recruitment.formatting import format_japan_date, format_japan_datetime
 from recruitment.models import CallPage, RolePage
-from recruitment.templatetags.recruitment_tags import format_japan_date, format_japan_datetime
 
 S = Candidacy.Status
 #: Candidacies that made the shortlist (and stay on it after the final decision).
 SHORTLIST_STATUSES = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
 RECOMMENDATION_LABELS = {"yes": "推薦", "maybe": "保留", "no": "非推薦"}
 DASH = "—"
+#: In place of a score the requester may not see (they have not reviewed that candidacy).
+HIDDEN = "非表示"
 
 
 # --- building blocks ------------------------------------------------------------------------
@@ -83,16 +86,6 @@ class RoleCount:
 
 
 @dataclass
-class RoleSection:
-    title: str
-    category: str
-    headcount: int
-    closes_at: str
-    criteria: list[Criterion]
-    candidates: list[Candidate]
-
-
-@dataclass
 class Approval:
     status: str
     approved: bool
@@ -101,6 +94,22 @@ class Approval:
     decided_by: str
     decided_at: str
     comment: str
+
+
+@dataclass
+class RoleSection:
+    title: str
+    category: str
+    headcount: int
+    closes_at: str
+    criteria: list[Criterion]
+    candidates: list[Candidate]
+    approval: Approval | None = None
+
+    @property
+    def pending(self) -> bool:
+        """The role's shortlist is not approved (yet): the pack lists none of its candidates."""
+        return self.approval is not None and not self.approval.approved
 
 
 @dataclass
@@ -132,13 +141,16 @@ class DecisionPack:
     counts: list[RoleCount]
     totals: RoleCount
     roles: list[RoleSection]
-    approval: Approval
     timeline: list[TimelineStep]
     rubrics: list[RoleSection]
 
     @property
     def shortlisted_count(self) -> int:
         return sum(len(role.candidates) for role in self.roles)
+
+    @property
+    def pending_roles(self) -> list[RoleSection]:
+        return [role for role in self.roles if role.pending]
 
 
 @dataclass
@@ -292,9 +304,32 @@ def _ranked(candidacies: list[Candidacy]) -> list[Candidacy]:
     )
 
 
-def _candidate(rank: int, candidacy: Candidacy, criteria: list[Criterion], name_shown: bool) -> Candidate:
+def scores_visible(user: Any, candidacy: Candidacy) -> bool:
+    """Blind means blind in documents too: a screener sees scores only of candidacies they reviewed."""
+    reviewed = any(r.reviewer_id == getattr(user, "pk", None) for r in candidacy.reviews.all())
+    return access.others_reviews_visible(user, reviewed_by_me=reviewed)
+
+
+def _candidate(
+    rank: int, candidacy: Candidacy, criteria: list[Criterion], name_shown: bool, scores_shown: bool = True
+) -> Candidate:
     reviews = list(candidacy.reviews.all())
     applicant = candidacy.application.applicant
+    if not scores_shown:
+        return Candidate(
+            rank=rank,
+            code=candidacy.applicant_code,
+            label=f"{applicant.family_name} {applicant.given_name}" if name_shown else candidacy.applicant_code,
+            name_shown=name_shown,
+            reference=candidacy.application.reference,
+            score=HIDDEN,
+            criterion_means=[HIDDEN for _criterion in criteria],
+            review_count=len(reviews),
+            disagreement=False,
+            status=str(S(candidacy.status).label),
+            reviewers=[],
+            reviews=[],
+        )
     return Candidate(
         rank=rank,
         code=candidacy.applicant_code,
@@ -334,19 +369,27 @@ def _period(call: CallPage, roles: list[RolePage]) -> str:
     return f"{start} 〜 {end}"
 
 
-def _approval(call: CallPage) -> Approval:
-    shortlist = Shortlist.objects.filter(call=call).select_related("submitted_by", "decided_by").first()
-    if shortlist is None:
-        return Approval(str(Shortlist.Status.DRAFT.label), False, DASH, DASH, DASH, DASH, "")
-    return Approval(
-        status=str(Shortlist.Status(shortlist.status).label),
-        approved=shortlist.status == Shortlist.Status.APPROVED,
-        submitted_by=person_name(shortlist.submitted_by) if shortlist.submitted_by_id else DASH,
-        submitted_at=_jst(shortlist.submitted_at),
-        decided_by=person_name(shortlist.decided_by) if shortlist.decided_by_id else DASH,
-        decided_at=_jst(shortlist.decided_at),
-        comment=shortlist.comment,
-    )
+def _approvals(roles: list[RolePage]) -> dict[int, Approval]:
+    """Each role's shortlist approval (a role nobody shortlisted yet is "being prepared")."""
+    shortlists = {
+        s.role_id: s for s in Shortlist.objects.filter(role__in=roles).select_related("submitted_by", "decided_by")
+    }
+    result = {}
+    for role in roles:
+        shortlist = shortlists.get(role.pk)
+        if shortlist is None:
+            result[role.pk] = Approval(str(Shortlist.Status.DRAFT.label), False, DASH, DASH, DASH, DASH, "")
+            continue
+        result[role.pk] = Approval(
+            status=str(Shortlist.Status(shortlist.status).label),
+            approved=shortlist.status == Shortlist.Status.APPROVED,
+            submitted_by=person_name(shortlist.submitted_by) if shortlist.submitted_by_id else DASH,
+            submitted_at=_jst(shortlist.submitted_at),
+            decided_by=person_name(shortlist.decided_by) if shortlist.decided_by_id else DASH,
+            decided_at=_jst(shortlist.decided_at),
+            comment=shortlist.comment,
+        )
+    return result
 
 
 def _timeline(call: CallPage) -> list[TimelineStep]:
@@ -399,8 +442,11 @@ def _counts(call: CallPage, roles: list[RolePage]) -> tuple[list[RoleCount], Rol
     return counts, totals
 
 
-def _role_section(role: RolePage, criteria: list[Criterion], candidates: list[Candidate]) -> RoleSection:
+def _role_section(
+    role: RolePage, criteria: list[Criterion], candidates: list[Candidate], approval: Approval | None = None
+) -> RoleSection:
     return RoleSection(
+        approval=approval,
         title=role.title,
         category=role.category.name if role.category_id else "",
         headcount=role.headcount,
@@ -421,34 +467,40 @@ def decision_pack_context(
     job_number: int | None = None,
     now: datetime | None = None,
 ) -> DecisionPack:
-    """選考結果報告書: cover counts, ranked shortlist per role with reviews, approval, rubric and timeline."""
+    """選考結果報告書: cover counts, each approved role's ranked shortlist with reviews, the pending roles, rubric."""
     roles = _roles(call, role)
-    approval = _approval(call)
+    approvals = _approvals(roles)
     by_role: dict[int, list[Candidacy]] = defaultdict(list)
     for candidacy in _shortlisted(call, role):
         by_role[candidacy.role_id].append(candidacy)
 
     sections = []
     for r in roles:
-        candidacies = _ranked(by_role.get(r.pk, []))
+        approval = approvals[r.pk]
+        candidacies = _ranked(by_role.get(r.pk, [])) if approval.approved else []
         reviews = [review for c in candidacies for review in c.reviews.all()]
         criteria = _criteria_with_reviews(criteria_of(r), reviews)
         candidates = [
-            _candidate(rank, c, criteria, approval.approved and access.identity_visible(requested_by, call, c))
+            _candidate(
+                rank,
+                c,
+                criteria,
+                access.identity_visible(requested_by, call, c),
+                scores_visible(requested_by, c),
+            )
             for rank, c in enumerate(candidacies, start=1)
         ]
-        sections.append(_role_section(r, criteria, candidates))
+        sections.append(_role_section(r, criteria, candidates, approval))
     counts, totals = _counts(call, roles)
     return DecisionPack(
         header=header(
             call=call, title="選考結果報告書", job_number=job_number, requested_by=requested_by, role=role, now=now
         ),
         period=_period(call, roles),
-        names_shown=approval.approved,
+        names_shown=any(c.name_shown for section in sections for c in section.candidates),
         counts=counts,
         totals=totals,
         roles=sections,
-        approval=approval,
         timeline=_timeline(call),
         rubrics=[_role_section(r, criteria_of(r), []) for r in roles],
     )
@@ -515,7 +567,7 @@ def dossiers_context(
             application = candidacy.application
             result.dossiers.append(
                 Dossier(
-                    candidate=_candidate(rank, candidacy, criteria, visible),
+                    candidate=_candidate(rank, candidacy, criteria, visible, scores_visible(requested_by, candidacy)),
                     role_title=r.title,
                     identity=_identity(candidacy, visible),
                     submitted_at=_jst(application.submitted_at),
@@ -553,19 +605,24 @@ def csv_rows(
     roles = _roles(call, role)
     order = {r.pk: i for i, r in enumerate(roles)}
     base = {r.pk: criteria_of(r) for r in roles}
+    filters = {"role": role.pk if role else None, "ids": candidacy_ids, "with_withdrawn": True}
     qs = (
-        Candidacy.objects.filter(application__call=call, role__in=roles)
-        .filter(**({"pk__in": candidacy_ids} if candidacy_ids else {}))
+        candidacy_list(fetched_by=requested_by, call=call, filters=filters)
+        .filter(role__in=roles)
         .select_related("application__applicant", "role")
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.order_by("submitted_at", "pk")))
     )
     rows = []
-    for candidacy in sorted(qs, key=lambda c: (order[c.role_id], c.score is None, -(c.score or 0), c.pk)):
+    key = lambda c: (order[c.role_id], c.visible_score is None, -(c.visible_score or 0), c.pk)  # noqa: E731
+    for candidacy in sorted(qs, key=key):
         visible = access.identity_visible(requested_by, call, candidacy)
         applicant = candidacy.application.applicant
         reviews = list(candidacy.reviews.all())
+        shown = candidacy.visible_score is not None or access.others_reviews_visible(
+            requested_by, reviewed_by_me=candidacy.reviewed_by_me
+        )
         criteria = _criteria_with_reviews(base[candidacy.role_id], reviews)
-        means = _criterion_means(reviews, criteria)
+        means = _criterion_means(reviews, criteria) if shown else []
         rows.append(
             [
                 candidacy.application.reference,
@@ -576,10 +633,10 @@ def csv_rows(
                 candidacy.role.title,
                 str(candidacy.rank),
                 str(S(candidacy.status).label),
-                _decimal(candidacy.score) if candidacy.score is not None else "",
+                _decimal(candidacy.visible_score) if candidacy.visible_score is not None else "",
                 str(len(reviews)),
-                "あり" if candidacy.disagreement else "",
-                "; ".join(f"{c.name}={m}" for c, m in zip(criteria, means, strict=True) if m != DASH),
+                "あり" if candidacy.visible_disagreement else "",
+                "; ".join(f"{c.name}={m}" for c, m in zip(criteria, means, strict=False) if m != DASH),
                 _jst(candidacy.application.submitted_at),
             ]
         )

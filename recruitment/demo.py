@@ -5,7 +5,7 @@ and task categories are found by slug, pages by slug under their parent, and
 updated in place; a page gets a new published revision only when its content
 changed.
 
-The facts come from public news reports (``/work/shared/reference/kobe-2020.md``):
+The facts come from public news reports (``shared/reference/kobe-2020.md``, beside the checkout):
 the ten task categories, about 40 people with 1 to 7 per task, the pay examples,
 the terms and the selection. What the reports do not give (the per-task
 deadlines, most pay figures, the split of the headcount inside each group) is

@@ -8,6 +8,7 @@ lives only under a call. Whether a role takes applications is decided by
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -153,6 +154,14 @@ class CallPage(BasePage):
     blind_review = models.BooleanField(
         "匿名審査 Blind review", default=True, help_text="審査者に氏名・連絡先を見せない(候補に残るまで)。"
     )
+    shortlist_factor = models.DecimalField(
+        "候補の倍率 Shortlist factor",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(2),
+        validators=[MinValueValidator(Decimal(1), "倍率は1以上にしてください。 The factor must be at least 1.")],
+        help_text="業務ごとに「募集人数 × 倍率」人まで候補に残せます。 Up to headcount × factor per role.",
+    )
     still_reviewing_days = models.PositiveSmallIntegerField(
         "選考中のお知らせ(日) Still-reviewing notice (days)",
         default=21,
@@ -186,7 +195,7 @@ class CallPage(BasePage):
         FieldPanel("timeline"),
         MultiFieldPanel([FieldPanel("contact"), FieldPanel("contact_email")], heading="問い合わせ Contact"),
         FieldPanel("personal_data_notice"),
-        FieldPanel("blind_review"),
+        MultiFieldPanel([FieldPanel("shortlist_factor"), FieldPanel("blind_review")], heading="選考 Screening"),
         MultiFieldPanel(
             [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
             heading="連絡と保存期間 Notices and retention",
@@ -214,6 +223,10 @@ class CallPage(BasePage):
     def roles(self) -> RolePageQuerySet:
         """This call's published roles, with category and call liveness loaded (no per-role queries)."""
         return RolePage.objects.child_of(self).live().with_call().select_related("category")
+
+
+#: How an unpublished role is labelled in the admin (a live one shows its deadline state).
+PUBLICATION_LABELS = {"live": _("Published"), "scheduled": _("Scheduled"), "draft": _("Draft")}
 
 
 class RolePageQuerySet(PageQuerySet):
@@ -351,12 +364,25 @@ class RolePage(BasePage):
     def call(self) -> CallPage:
         return CallPage.objects.get(path=self.path[: -self.steplen])
 
+    def publication_state(self) -> str:
+        """``live``, ``scheduled`` (approved to go live later) or ``draft``: Wagtail's own page state."""
+        if self.live:
+            return "live"
+        return "scheduled" if self.approved_schedule else "draft"
+
+    def admin_state_label(self) -> str:
+        """A published role's deadline state; an unpublished one says draft or scheduled, never "closed"."""
+        publication = self.publication_state()
+        if publication == "live":
+            return self.state().label
+        return str(PUBLICATION_LABELS[publication])
+
     def get_admin_display_title(self) -> str:
-        """Editors see each role's state and deadline in the page explorer, from the same rule."""
-        from .templatetags.recruitment_tags import format_japan_datetime
+        """Editors see each role's state and deadline in the page explorer and the moderation mail."""
+        from .formatting import format_japan_datetime
 
         deadline = format_japan_datetime(self.closes_at, "ja") if self.closes_at else "—"
-        return f"{super().get_admin_display_title()}【{self.state().label}・締切 {deadline}】"
+        return f"{super().get_admin_display_title()}【{self.admin_state_label()}・締切 {deadline}】"
 
     def get_sitemap_urls(self, request=None):
         """Roles of an unpublished call are not public, so not in the sitemap."""

@@ -19,7 +19,13 @@ from applications.messages import placeholder_errors
 from applications.models import Candidacy, Draft, MessageTemplate, OutboxEmail
 from applications.notifications import reminders_send
 from applications.outbox import outbox_enqueue, outbox_send_pending
-from applications.screening import candidacy_transition, shortlist_decide, shortlist_submit
+from applications.screening import (
+    candidacy_transition,
+    shortlist_decide,
+    shortlist_for,
+    shortlist_reopen,
+    shortlist_submit,
+)
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
 from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
@@ -85,7 +91,7 @@ def world(site_content):
     }  # fmt: skip
 
 
-def test_across_a_deadline_and_an_approval_everyone_hears_exactly_once(world, settings):
+def test_across_a_deadline_and_an_approval_everyone_hears_exactly_once(world, settings, committed):
     settings.KOBO_PUBLIC_URL = "https://kobo.example.jp"
     deadline = world["deadline"]
     mail.outbox.clear()
@@ -131,11 +137,11 @@ def test_across_a_deadline_and_an_approval_everyone_hears_exactly_once(world, se
     # Screening, then the city approves the role's shortlist two days later.
     with time_machine.travel(deadline + timedelta(days=2), tick=False):
         candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
-        shortlist_submit(call=world["call"], by=world["contractor"])
+        committed(shortlist_submit, role=world["role"], by=world["contractor"])
         run_beat_twice()
         assert len(sent_to("approver-1@example.jp")) == 2  # the digest and "submitted for approval"
         assert "候補者リストの承認依頼" in sent_to("approver-1@example.jp")[-1].subject
-        shortlist_decide(call=world["call"], by=world["approver"], approve=True)
+        committed(shortlist_decide, shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
         run_beat_twice()
     with time_machine.travel(deadline + timedelta(days=30), tick=False):
         run_beat_twice()  # long after: the catch-up and "still reviewing" add nothing for a decided role
@@ -175,11 +181,17 @@ def test_still_reviewing_after_the_calls_number_of_days_once(world):
     assert "10日前に締め切りました" in sent_to("other-ja@example.jp")[0].body
 
 
-def test_a_returned_shortlist_tells_the_contractors_with_the_comment(world):
+def test_a_returned_shortlist_tells_the_contractors_with_the_comment(world, committed):
     with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
         candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
-        shortlist_submit(call=world["call"], by=world["contractor"])
-        shortlist_decide(call=world["call"], by=world["approver"], approve=False, comment="経験年数を確認してください")
+        committed(shortlist_submit, role=world["role"], by=world["contractor"])
+        committed(
+            shortlist_decide,
+            shortlist=shortlist_for(world["role"]),
+            by=world["approver"],
+            approve=False,
+            comment="経験年数を確認してください",
+        )
         send_outbox.delay()
     returned = [m for m in sent_to("contractor@example.jp") if "差し戻されました" in m.subject]
     assert len(returned) == 1
@@ -187,11 +199,11 @@ def test_a_returned_shortlist_tells_the_contractors_with_the_comment(world):
     assert sent_to("chosen@example.jp") == []  # nothing for applicants until approval
 
 
-def test_the_final_decision_is_told_once(world):
+def test_the_final_decision_is_told_once(world, committed):
     with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
         chosen = candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
-        shortlist_submit(call=world["call"], by=world["contractor"])
-        shortlist_decide(call=world["call"], by=world["approver"], approve=True)
+        committed(shortlist_submit, role=world["role"], by=world["contractor"])
+        committed(shortlist_decide, shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
         selected = candidacy_transition(candidacy=chosen, to=S.SELECTED, by=world["approver"])
         run_beat_twice()
     assert selected.decided_at is not None
@@ -224,7 +236,7 @@ def test_reminders_send_is_idempotent_and_skips_drafts_without_a_window(world):
 # --- the editors' wording ----------------------------------------------------------------------
 
 
-def test_editors_wording_is_checked_and_used(world):
+def test_editors_wording_is_checked_and_used(world, committed):
     bad = MessageTemplate(kind="screening_result", language="ja", subject="結果 {reference}", body="{name} 様 {score}")
     with pytest.raises(ValidationError) as error:
         bad.full_clean()
@@ -239,8 +251,8 @@ def test_editors_wording_is_checked_and_used(world):
     )
     with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
         candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
-        shortlist_submit(call=world["call"], by=world["contractor"])
-        shortlist_decide(call=world["call"], by=world["approver"], approve=True)
+        committed(shortlist_submit, role=world["role"], by=world["contractor"])
+        committed(shortlist_decide, shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
         send_outbox.delay()
     told = sent_to("other-ja@example.jp")[0]
     assert told.subject.startswith("【神戸市】選考結果 ")
@@ -306,3 +318,30 @@ def test_two_relays_racing_send_each_message_once(settings):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.jp" for n in range(150))
     assert min(counts) > 0, counts  # both relays worked, on different rows
     assert OutboxEmail.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_reopened_shortlist_tells_the_contractors_why(world, committed):
+    with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
+        candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
+        committed(shortlist_submit, role=world["role"], by=world["contractor"])
+        committed(shortlist_decide, shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
+    with time_machine.travel(world["deadline"] + timedelta(hours=3), tick=False):
+        committed(shortlist_reopen, shortlist=shortlist_for(world["role"]), by=world["approver"], reason="人数を再検討")
+        run_beat_twice()
+    reopened = [m for m in sent_to("contractor@example.jp") if "再開" in m.subject]
+    assert len(reopened) == 1
+    assert "人数を再検討" in reopened[0].body
+    assert "approver-1" in reopened[0].body
+
+
+def test_results_lost_after_the_approval_are_written_by_beat_once(world):
+    """The approval committed but its on-commit work never ran (a crash): beat's catch-up tells everyone."""
+    with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
+        candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
+        shortlist_submit(role=world["role"], by=world["contractor"])
+        shortlist_decide(shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
+        assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 0
+        run_beat_twice()
+    assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 4
+    for address in ("chosen@example.jp", "other-ja@example.jp", "other-en@example.jp", "rejected@example.jp"):
+        assert len([m for m in sent_to(address) if "選考" in m.subject or "screening" in m.subject]) == 1

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Attachment, Candidacy, Draft, Note, OutboxEmail, Review
-from applications.screening import candidacy_transition, note_add, shortlist_decide, shortlist_submit
+from applications.screening import candidacy_transition, note_add, shortlist_decide, shortlist_for, shortlist_submit
 from applications.tasks import send_outbox
 from applications.wizard import hash_token
 from exports.models import ExportJob
@@ -73,7 +73,7 @@ def text_columns_containing(needle: str) -> list[str]:
 
 
 @pytest.fixture
-def finished_call(site_content, private_root):
+def finished_call(site_content, private_root, committed):
     """A call whose only role was decided: a named applicant with a file, notes, reviews, mail and an export."""
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1)
@@ -108,10 +108,16 @@ def finished_call(site_content, private_root):
     with time_machine.travel(role.closes_at + timedelta(hours=1), tick=False):
         note_add(candidacy=person, author=contractor, text=f"{NAME[0]}さんに電話済み")
         person = candidacy_transition(candidacy=Candidacy.objects.get(pk=person.pk), to=S.SHORTLISTED, by=contractor)
-        shortlist_submit(call=call, by=contractor)
-        shortlist_decide(call=call, by=approver, approve=False, comment=f"{NAME[0]}さんの実績を確認して")
-        shortlist_submit(call=call, by=contractor)
-        shortlist_decide(call=call, by=approver, approve=True)
+        committed(shortlist_submit, role=role, by=contractor)
+        committed(
+            shortlist_decide,
+            shortlist=shortlist_for(role),
+            by=approver,
+            approve=False,
+            comment=f"{NAME[0]}さんの実績を確認して",
+        )
+        committed(shortlist_submit, role=role, by=contractor)
+        committed(shortlist_decide, shortlist=shortlist_for(role), by=approver, approve=True)
         candidacy_transition(candidacy=person, to=S.SELECTED, by=approver)
         send_outbox.delay()
     draft.refresh_from_db()
@@ -243,7 +249,7 @@ def test_the_applicant_erases_their_data_before_a_decision(site_content, private
     assert "氏名・連絡先・回答・添付ファイルを削除しました" in again.content.decode()
 
 
-def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, private_root):
+def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, private_root, committed):
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1)
     contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
@@ -251,8 +257,8 @@ def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, 
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
     with time_machine.travel(role.closes_at + timedelta(hours=1), tick=False):
         person = candidacy_transition(candidacy=person, to=S.SHORTLISTED, by=contractor)
-        shortlist_submit(call=call, by=contractor)
-        shortlist_decide(call=call, by=approver, approve=True)
+        committed(shortlist_submit, role=role, by=contractor)
+        committed(shortlist_decide, shortlist=shortlist_for(role), by=approver, approve=True)
     mail.outbox.clear()
     client, link = Client(), _manage_link(person)
     response = client.post(link, {"erase": "1", "erase_confirm": "1"})

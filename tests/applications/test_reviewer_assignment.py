@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
-from applications.models import Candidacy
+from applications.models import AuditEntry, Candidacy
 from applications.screening import ScreeningError, candidacies_assign_reviewer
 from portal.groups import OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
@@ -39,7 +38,7 @@ def test_bulk_assign_from_the_list_then_filter_assigned_to_me(client, team):
     )
     assert response.status_code == 302
     assert set(Candidacy.objects.filter(assigned_reviewer=helper).values_list("pk", flat=True)) == set(ids)
-    assert ModelLogEntry.objects.filter(action="kobo.candidacy.assign").count() == 2
+    assert AuditEntry.objects.filter(action="kobo.candidacy.assign").count() == 2
 
     client.force_login(helper)
     listed = client.get(f"/admin/screening/call/{call.pk}/candidacies/", {"assigned": "me"})

@@ -15,13 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry, PageLogEntry
 
 from applications.models import (
     Applicant,
     Application,
     Assignment,
     Attachment,
+    AuditEntry,
     Candidacy,
     OrganisationMember,
     Review,
@@ -214,6 +214,7 @@ def test_contractor_of_another_call_gets_404_for_candidacy_of_other_call_with_bu
 
 
 def test_attachment_download_headers_and_audit(client, world):
+    Candidacy.objects.filter(pk=world.candidacy_a.pk).update(status=S.SHORTLISTED)  # need-to-know: named now
     login(client, world.users["approver"])
     response = client.get(url_of(world, "attachment"))
     assert response.status_code == 200
@@ -224,7 +225,7 @@ def test_attachment_download_headers_and_audit(client, world):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"].split(", ")
     assert response["Content-Type"] == "application/pdf"
-    assert PageLogEntry.objects.filter(action="kobo.attachment.download", page=world.call_a).count() == 1
+    assert AuditEntry.objects.filter(action="kobo.attachment.download", call=world.call_a).count() == 1
 
 
 def test_blind_contractor_downloads_under_a_neutral_name_and_is_audited(client, world):
@@ -235,7 +236,7 @@ def test_blind_contractor_downloads_under_a_neutral_name_and_is_audited(client, 
     assert disposition.startswith("attachment;")
     assert world.candidacy_a.application.reference in disposition
     assert "%E9%B7%B2" not in disposition.upper()  # 鷲, the start of the applicant's name
-    entry = PageLogEntry.objects.get(action="kobo.attachment.download")
+    entry = AuditEntry.objects.get(action="kobo.attachment.download")
     assert entry.user == world.users["contractor_a"]
     assert entry.data["call_id"] == world.call_a.pk
 
@@ -270,8 +271,29 @@ def test_blind_search_by_name_finds_nothing_but_the_code_does(client, world):
     assert world.candidacy_a.application.reference in found
 
 
-def test_the_approver_sees_the_name(client, world):
-    login(client, world.users["approver"])
+@pytest.mark.parametrize("kind", ["approver", "official"])
+def test_city_staff_see_a_code_until_the_candidacy_is_shortlisted(client, world, kind):
+    """Need-to-know: approvers and officials meet a person only once the contractor shortlists them."""
+    login(client, world.users[kind])
+    for html in (
+        client.get(url_of(world, "list")).content.decode(),
+        client.get(url_of(world, "detail")).content.decode(),
+    ):
+        assert_no_identity(html)
+        assert ATTACHMENT_NAME not in html
+        assert world.candidacy_a.applicant_code in html
+    assert (
+        world.candidacy_a.application.reference
+        not in client.get(url_of(world, "list"), {"q": "鷲羽山"}).content.decode()
+    )
+    disposition = client.get(url_of(world, "attachment"))["Content-Disposition"]
+    assert "%E9%B7%B2" not in disposition.upper()
+
+
+@pytest.mark.parametrize("kind", ["approver", "official"])
+def test_city_staff_see_the_name_once_shortlisted(client, world, kind):
+    Candidacy.objects.filter(pk=world.candidacy_a.pk).update(status=S.SHORTLISTED)
+    login(client, world.users[kind])
     assert "鷲羽山 琥珀丸" in client.get(url_of(world, "list")).content.decode()
     detail = client.get(url_of(world, "detail")).content.decode()
     assert "鷲羽山 琥珀丸" in detail
@@ -355,17 +377,21 @@ def test_bulk_status_change_goes_one_by_one_and_reports(client, world):
     assert any("1件が見つかりませんでした" in m for m in messages), messages
     assert response.redirect_chain[-1][0].endswith("?sort=score")
     assert [Candidacy.objects.get(pk=c.pk).status for c in others] == [S.IN_REVIEW, S.IN_REVIEW, S.SELECTED]
-    assert ModelLogEntry.objects.filter(action="kobo.candidacy.status").count() == 2
+    assert AuditEntry.objects.filter(action="kobo.candidacy.status").count() == 2
     assert Candidacy.objects.get(pk=world.candidacy_b.pk).status == S.SUBMITTED
 
 
 def test_shortlist_actions_show_refusals_as_messages(client, world):
     login(client, world.users["contractor_a"])
     response = client.post(url_of(world, "dashboard"), {"action": "submit"}, follow=True)
-    assert any("Shortlist at least one" in str(m) or "候補" in str(m) for m in response.context["messages"])
+    assert any("提出する業務を選んでください" in str(m) for m in response.context["messages"])
+    response = client.post(url_of(world, "dashboard"), {"action": "submit", "role": world.role_a.pk}, follow=True)
+    assert any(str(m).startswith(world.role_a.title) for m in response.context["messages"])
     client.force_login(world.users["approver"])
-    response = client.post(url_of(world, "dashboard"), {"action": "return", "comment": ""}, follow=True)
-    assert list(response.context["messages"])
+    response = client.post(
+        url_of(world, "dashboard"), {"action": "return", "role": world.role_a.pk, "comment": ""}, follow=True
+    )
+    assert any(str(m).startswith(world.role_a.title) for m in response.context["messages"])
 
 
 # --- audit and queries -----------------------------------------------------------------------
@@ -373,7 +399,7 @@ def test_shortlist_actions_show_refusals_as_messages(client, world):
 
 def test_every_detail_view_writes_one_audit_entry(client, world):
     login(client, world.users["contractor_a"])
-    views = ModelLogEntry.objects.filter(action="kobo.candidacy.view", object_id=str(world.candidacy_a.pk))
+    views = AuditEntry.objects.filter(action="kobo.candidacy.view", candidacy=world.candidacy_a)
     for n in (1, 2, 3):
         client.get(url_of(world, "detail"))
         assert views.count() == n

@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
-from applications.models import Candidacy, Review, Shortlist
+from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening import (
     ALLOWED_TRANSITIONS,
     APPLICANT,
@@ -23,6 +22,7 @@ from applications.screening import (
     candidacy_transition,
     review_submit,
     shortlist_decide,
+    shortlist_for,
     shortlist_submit,
 )
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
@@ -54,7 +54,7 @@ def world(site_content):
 def _at(world, status):
     candidacy = af.candidacy(world["role"], status=status)
     if status in {S.SELECTED, S.NOT_SELECTED}:
-        Shortlist.objects.update_or_create(call=world["call"], defaults={"status": Shortlist.Status.APPROVED})
+        Shortlist.objects.update_or_create(role=world["role"], defaults={"status": Shortlist.Status.APPROVED})
     return candidacy
 
 
@@ -66,14 +66,14 @@ def test_the_table_decides_every_move(world, frm, to):
     """Walk all 49 pairs: allowed ones succeed for the right actor, others are refused and change nothing."""
     allowed_for = ALLOWED_TRANSITIONS.get((frm, to), set())
     if to in {S.SELECTED, S.NOT_SELECTED}:
-        Shortlist.objects.update_or_create(call=world["call"], defaults={"status": Shortlist.Status.APPROVED})
+        Shortlist.objects.update_or_create(role=world["role"], defaults={"status": Shortlist.Status.APPROVED})
     candidacy = af.candidacy(world["role"], status=frm)
     actor = world["approver"] if APPROVER in allowed_for else world["contractor"]
     if allowed_for - {APPLICANT}:
         moved = candidacy_transition(candidacy=candidacy, to=to, by=actor, reason="test")
         assert moved.status == to
         assert moved.version == candidacy.version + 1
-        entry = ModelLogEntry.objects.get(action="kobo.candidacy.status", object_id=str(candidacy.pk))
+        entry = AuditEntry.objects.get(action="kobo.candidacy.status", candidacy=candidacy)
         assert entry.data["to_status"] == to
         assert entry.user == actor
     else:
@@ -157,7 +157,7 @@ def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional
     loser_saw = next(o for o in outcomes if o.startswith("conflict")).split(":")[1]
     assert final.status == winner == loser_saw
     assert final.version == 2
-    assert ModelLogEntry.objects.filter(action="kobo.candidacy.status", object_id=str(candidacy.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="kobo.candidacy.status", candidacy=candidacy).count() == 1
 
 
 def test_review_pins_the_rubric_and_updates_the_aggregate(world):
@@ -205,35 +205,36 @@ def test_scores_out_of_range_are_refused(world):
 
 
 def test_shortlist_submitted_approved_then_final_selection(world):
-    call, contractor, approver = world["call"], world["contractor"], world["approver"]
+    contractor, approver = world["contractor"], world["approver"]
     candidacy = af.candidacy(world["role"], status=S.IN_REVIEW)
     with pytest.raises(ScreeningError):
-        shortlist_submit(call=call, by=contractor)  # nothing shortlisted yet
+        shortlist_submit(role=world["role"], by=contractor)  # nothing shortlisted yet
     candidacy = candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=contractor)
     with pytest.raises(ScreeningError):
         candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)  # not approved yet
-    shortlist_submit(call=call, by=contractor)
+    shortlist_submit(role=world["role"], by=contractor)
     with pytest.raises(ScreeningError, match="提出済み"):
         candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)  # frozen once submitted
     with pytest.raises(ScreeningError):
-        shortlist_decide(call=call, by=approver, approve=False, comment="")  # a return needs a reason
-    shortlist_decide(call=call, by=approver, approve=True)
-    assert Shortlist.objects.get(call=call).status == Shortlist.Status.APPROVED
+        # a return needs a reason
+        shortlist_decide(shortlist=shortlist_for(world["role"]), by=approver, approve=False, comment="")
+    shortlist_decide(shortlist=shortlist_for(world["role"]), by=approver, approve=True)
+    assert Shortlist.objects.get(role=world["role"]).status == Shortlist.Status.APPROVED
     selected = candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)
     assert selected.status == S.SELECTED
 
 
 def test_a_returned_shortlist_can_be_changed_and_resubmitted(world):
-    call, contractor, approver = world["call"], world["contractor"], world["approver"]
+    contractor, approver = world["contractor"], world["approver"]
     candidacy = candidacy_transition(
         candidacy=af.candidacy(world["role"], status=S.IN_REVIEW), to=S.SHORTLISTED, by=contractor
     )
-    shortlist_submit(call=call, by=contractor)
-    shortlist_decide(call=call, by=approver, approve=False, comment="経験の確認を")
+    shortlist_submit(role=world["role"], by=contractor)
+    shortlist_decide(shortlist=shortlist_for(world["role"]), by=approver, approve=False, comment="経験の確認を")
     candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)
     with pytest.raises(ScreeningError):
-        shortlist_submit(call=call, by=contractor)  # nothing shortlisted any more
-    assert Shortlist.objects.get(call=call).comment == "経験の確認を"
+        shortlist_submit(role=world["role"], by=contractor)  # nothing shortlisted any more
+    assert Shortlist.objects.get(role=world["role"]).comment == "経験の確認を"
 
 
 def test_reviews_against_different_rubrics_are_each_scored_by_their_own(world):

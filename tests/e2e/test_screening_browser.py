@@ -1,4 +1,4 @@
-"""A contractor screens the Kobe demo in the admin and the city approves the shortlist, in a real browser."""
+"""A contractor screens the Kobe demo in the admin and the city approves a role's shortlist, in a real browser."""
 
 from __future__ import annotations
 
@@ -92,16 +92,18 @@ def test_contractor_scores_shortlists_and_submits_then_the_city_approves(
     assert targets[0].applicant.family_name in page.content()
 
     page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/")
-    page.get_by_role("button", name="市に提出する Submit to the city").click()
     settled(page, assert_accessible)
-    assert Shortlist.objects.get(call=call).status == "submitted"
+    page.locator(f"#submit-role-{role.pk}").check()
+    page.get_by_role("button", name="選んだ業務の候補者リストを市に提出する").click()
+    settled(page, assert_accessible)
+    assert Shortlist.objects.get(role=role).status == "submitted"
 
     log_in(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD)
     page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/")
     settled(page, assert_accessible)
     page.get_by_role("button", name="承認する Approve").click()
     settled(page, assert_accessible)
-    shortlist = Shortlist.objects.get(call=call)
+    shortlist = Shortlist.objects.get(role=role)
     assert shortlist.status == "approved"
     assert shortlist.decided_by.username == "approver"
     page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/audit/")

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy
-from applications.screening import candidacy_transition, review_submit, shortlist_decide, shortlist_submit
+from applications.screening import (
+    candidacy_transition,
+    review_submit,
+    shortlist_decide,
+    shortlist_for,
+    shortlist_submit,
+)
 from exports.models import ExportJob
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from portal.storage import PrivateFileSystemStorage
@@ -36,6 +42,21 @@ def private_root(tmp_path, monkeypatch) -> Path:
 def export_files(root: Path) -> list[Path]:
     folder = root / "exports"
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def submit_all(call, by) -> None:
+    """Submit the shortlist of every role of ``call`` that has someone shortlisted."""
+    for role in call.roles():
+        if Candidacy.objects.filter(role=role, status=S.SHORTLISTED).exists():
+            shortlist_submit(role=role, by=by)
+
+
+def approve_all(call, by) -> None:
+    """Approve every submitted shortlist of ``call``."""
+    for role in call.roles():
+        shortlist = shortlist_for(role)
+        if shortlist.status == shortlist.Status.SUBMITTED:
+            shortlist_decide(shortlist=shortlist, by=by, approve=True)
 
 
 def shortlist_top(call, by, per_role: int) -> list[Candidacy]:
@@ -66,14 +87,14 @@ def kobe_shortlisted(kobe):
     """The Kobe call with up to two candidates per role shortlisted and the shortlist submitted (not approved)."""
     call, users = kobe
     shortlisted = shortlist_top(call, users["screener"], per_role=2)
-    shortlist_submit(call=call, by=users["screener"])
+    submit_all(call, users["screener"])
     return call, users, shortlisted
 
 
 @pytest.fixture
 def kobe_approved(kobe_shortlisted):
     call, users, shortlisted = kobe_shortlisted
-    shortlist_decide(call=call, by=users["approver"], approve=True)
+    approve_all(call, users["approver"])
     return call, users, shortlisted
 
 
@@ -105,8 +126,8 @@ class SmallCall:
     official: Any
 
     def approve(self) -> None:
-        shortlist_submit(call=self.call, by=self.contractor)
-        shortlist_decide(call=self.call, by=self.approver, approve=True)
+        submit_all(self.call, self.contractor)
+        approve_all(self.call, self.approver)
 
 
 def make_small_call(*, names: list[tuple[str, str]] | None = None, blind: bool = True) -> SmallCall:

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from wagtail.models import PageLogEntry
 
+from applications.models import AuditEntry
 from exports.models import ExportJob
 from exports.services import export_render, export_request
 from tests.exports.conftest import make_small_call, pdffonts, pdftotext
@@ -73,7 +73,7 @@ def test_decision_pack_of_the_kobe_call_names_every_role_and_shortlisted_candida
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert job.sha256 == digest
-    logged = PageLogEntry.objects.filter(action="kobo.export", page=call, data__event="generated")
+    logged = AuditEntry.objects.filter(action="kobo.export", call=call, data__event="generated")
     assert [entry.data["sha256"] for entry in logged] == [digest]
 
 

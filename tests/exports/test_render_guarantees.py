@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.http import Http404
 from django.utils import timezone
-from wagtail.models import PageLogEntry
 
+from applications.models import AuditEntry
 from exports import services
 from exports.models import ExportJob
 from exports.services import ExportBusy, export_render, export_request, export_requeue_stalled
@@ -40,7 +40,7 @@ def fail_once(monkeypatch, name: str, exc: BaseException):
 
 
 def generated_entries(job: ExportJob) -> list:
-    return list(PageLogEntry.objects.filter(action="kobo.export", data__event="generated", data__job_id=job.pk))
+    return list(AuditEntry.objects.filter(action="kobo.export", data__event="generated", data__job_id=job.pk))
 
 
 @pytest.fixture

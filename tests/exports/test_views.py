@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import PageLogEntry
 
+from applications.models import AuditEntry
 from exports.models import ExportJob
 from exports.services import export_render
 from tests.recruitment import factories as rf
@@ -51,7 +51,7 @@ def test_the_official_downloads_the_pack_uncached_and_it_is_logged(done_job, sma
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
     assert ".pdf" in response["Content-Disposition"]
-    entry = PageLogEntry.objects.get(action="kobo.export", data__event="downloaded")
+    entry = AuditEntry.objects.get(action="kobo.export", data__event="downloaded")
     assert entry.user == small_call.official
     assert entry.data["sha256"] == done_job.sha256
     assert entry.data["job_id"] == done_job.pk
@@ -64,7 +64,7 @@ def test_an_unassigned_contractor_gets_404_everywhere(done_job, small_call):
     response = client.post(reverse("exports_request", args=[small_call.call.pk]), {"kind": "csv"})
     assert response.status_code == 404
     assert not ExportJob.objects.filter(requested_by=small_call.stranger).exists()
-    assert not PageLogEntry.objects.filter(action="kobo.export", data__event="downloaded").exists()
+    assert not AuditEntry.objects.filter(action="kobo.export", data__event="downloaded").exists()
 
 
 def test_anonymous_users_are_sent_to_the_login(done_job):

@@ -1,11 +1,17 @@
-"""Writes of screening: status moves, reviews, the shortlist and its approval, the audit log.
+"""Writes of screening: status moves, reviews, each role's shortlist and its approval, the audit log.
 
 The allowed status moves are one table, :data:`ALLOWED_TRANSITIONS`, enforced by
-:func:`candidacy_transition` alone.
+:func:`candidacy_transition` alone (reviews, bulk moves and the applicant's withdrawal
+included), so every change has its audit entry.
+
+Actors: a user, or ``by=None`` for the applicant acting through their own signed
+withdrawal link (anonymous, see ``applications.views``). ``None`` may make only the
+moves marked :data:`APPLICANT`; it is recorded as "the applicant" in the audit log.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,20 +20,23 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from recruitment.deadlines import RoleState
-from recruitment.models import CallPage
+from recruitment.models import CallPage, RolePage
 
-from . import access, notifications
-from .models import Assignment, Candidacy, Note, Review, Shortlist
-from .scoring import aggregate_reviews, rubric_snapshot
+from .. import access, notifications
+from ..models import Assignment, AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
+from ..scoring import aggregate_reviews, rubric_snapshot
+
+logger = logging.getLogger(__name__)
 
 S = Candidacy.Status
 
 CONTRACTOR = "contractor"
 APPROVER = "approver"
 APPLICANT = "applicant"
+#: Actors whose moves a conflict-of-interest declaration blocks.
+CONFLICT_CHECKED = {CONTRACTOR}
 
 #: (from, to) → who may make the move. Plain data: read it as the pipeline.
 ALLOWED_TRANSITIONS: dict[tuple[str, str], set[str]] = {
@@ -70,6 +79,9 @@ class TransitionConflict(ScreeningError):
 
 
 def actor_kind(user: Any) -> set[str]:
+    """What roles ``user`` acts in; ``None`` is the applicant (anonymous, through their withdrawal link)."""
+    if user is None:
+        return {APPLICANT}
     kinds = set()
     if user.is_superuser or access.is_contractor(user):
         kinds.add(CONTRACTOR)
@@ -78,19 +90,53 @@ def actor_kind(user: Any) -> set[str]:
     return kinds
 
 
-def audit(*, user: Any, action: str, call: CallPage, candidacy: Candidacy | None = None, **detail: Any) -> None:
-    """Record who saw or changed personal data, in Wagtail's log (shown in the admin's history)."""
-    instance = candidacy or call
-    log(instance=instance, action=action, user=user, data={"call_id": call.pk, **detail})
+def audit(
+    *,
+    user: Any,
+    action: str,
+    call: CallPage,
+    candidacy: Candidacy | None = None,
+    rows: int | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Record who saw or changed personal data, in the screening audit log (not Wagtail's page history)."""
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        call=call,
+        candidacy=candidacy,
+        rows=rows,
+        data={"call_id": call.pk, **detail},
+    )
 
 
-def _shortlist(call: CallPage) -> Shortlist:
-    shortlist, _ = Shortlist.objects.get_or_create(call=call)
+def shortlist_for(role: RolePage) -> Shortlist:
+    """The role's shortlist (made, as a draft, the first time it is asked for)."""
+    shortlist, _created = Shortlist.objects.get_or_create(role=role)
     return shortlist
 
 
+def role_is_closed(role: RolePage, now: datetime | None = None) -> bool:
+    """Screening starts when the role no longer takes applications (``recruitment.deadlines``)."""
+    return role.state(now) == RoleState.CLOSED
+
+
+def _is_call_contractor(user: Any, call: CallPage) -> bool:
+    return CONTRACTOR in actor_kind(user) and access.screenable_calls(user).filter(pk=call.pk).exists()
+
+
+def _is_call_approver(user: Any, call: CallPage) -> bool:
+    return APPROVER in actor_kind(user) and access.screenable_calls(user).filter(pk=call.pk).exists()
+
+
 def candidacy_transition(
-    *, candidacy: Candidacy, to: str, by: Any, reason: str = "", expected_version: int | None = None
+    *,
+    candidacy: Candidacy,
+    to: str,
+    by: Any,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Candidacy:
     """Move a candidacy to ``to`` if the table, the user's right and the role's state allow it.
 
@@ -110,17 +156,21 @@ def candidacy_transition(
         raise ScreeningError(_("You may not make this change."))
     if to == S.SHORTLISTED:
         _check_can_shortlist(candidacy)
-    shortlist = _shortlist(call)
-    frozen = shortlist.status in {Shortlist.Status.SUBMITTED, Shortlist.Status.APPROVED}
-    if CONTRACTOR in allowed_for and frozen and S.SHORTLISTED in (candidacy.status, to):
+    if CONFLICT_CHECKED & allowed_for and by is not None and has_conflict(by, candidacy):
+        raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
+    shortlist = Shortlist.objects.filter(role_id=candidacy.role_id).first() or Shortlist(role_id=candidacy.role_id)
+    if CONTRACTOR in allowed_for and not shortlist.editable and S.SHORTLISTED in (candidacy.status, to):
         raise ScreeningError(_("The shortlist has been submitted to the city; it can no longer be changed."))
     if to in {S.SELECTED, S.NOT_SELECTED} and shortlist.status != Shortlist.Status.APPROVED:
         raise ScreeningError(_("The final selection is recorded after the city approves the shortlist."))
 
     with transaction.atomic():
-        updated = Candidacy.objects.filter(pk=candidacy.pk, version=version, status=candidacy.status).update(
-            status=to, version=F("version") + 1, decided_at=timezone.now() if to in DECISIONS else None
-        )
+        changes: dict[str, Any] = {"status": to, "version": F("version") + 1}
+        if to == S.WITHDRAWN:
+            changes["withdrawn_at"] = now or timezone.now()
+        if to in DECISIONS:
+            changes["decided_at"] = now or timezone.now()
+        updated = Candidacy.objects.filter(pk=candidacy.pk, version=version, status=candidacy.status).update(**changes)
         current = Candidacy.objects.select_related("application__applicant", "application__call", "role").get(
             pk=candidacy.pk
         )
@@ -138,6 +188,7 @@ def candidacy_transition(
             from_status=candidacy.status,
             to_status=to,
             reason=reason,
+            by="applicant" if by is None else "staff",
         )
         if to in DECISIONS:
             notifications.decision_send(candidacy=current)
@@ -149,17 +200,21 @@ def shortlist_limit(role: Any, factor: Decimal) -> int:
     return int(role.headcount * Decimal(factor))
 
 
+def has_conflict(user: Any, candidacy: Candidacy) -> bool:
+    return ConflictOfInterest.objects.filter(user=user, candidacy=candidacy).exists()
+
+
 def _check_can_shortlist(candidacy: Candidacy) -> None:
     role = candidacy.role
-    if role.state() != RoleState.CLOSED:
+    if not role_is_closed(role):
         raise ScreeningError(_("Candidates can be shortlisted only after the role's deadline."))
-    shortlist = _shortlist(candidacy.application.call)
-    limit = shortlist_limit(role, shortlist.factor)
+    factor = candidacy.application.call.shortlist_factor
+    limit = shortlist_limit(role, factor)
     taken = Candidacy.objects.filter(role=role, status=S.SHORTLISTED).count()
     if taken >= limit:
         raise ScreeningError(
             _("This role already has %(n)s shortlisted candidates, the most allowed (headcount × %(f)s).")
-            % {"n": taken, "f": shortlist.factor}
+            % {"n": taken, "f": factor}
         )
 
 
@@ -175,6 +230,8 @@ def review_submit(
     """Save (or update) the reviewer's review against the role's rubric as it is now; refresh the aggregate."""
     if not access.can_review(reviewer):
         raise ScreeningError(_("You may not review candidacies."))
+    if has_conflict(reviewer, candidacy):
+        raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
     rubric = rubric_snapshot(candidacy.role)
     existing = Review.objects.filter(candidacy=candidacy, reviewer=reviewer).first()
     if existing is not None:
@@ -198,10 +255,10 @@ def review_submit(
             },
         )
         candidacy_refresh_score(candidacy)
-        if candidacy.status == S.SUBMITTED:
-            Candidacy.objects.filter(pk=candidacy.pk, status=S.SUBMITTED).update(
-                status=S.IN_REVIEW, version=F("version") + 1
-            )
+        current = Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
+        if current.status == S.SUBMITTED:
+            moved = candidacy_transition(candidacy=current, to=S.IN_REVIEW, by=reviewer, reason="first review saved")
+            candidacy.status, candidacy.version = moved.status, moved.version
         audit(user=reviewer, action="kobo.candidacy.review", call=candidacy.application.call, candidacy=candidacy)
     return review
 
@@ -215,47 +272,118 @@ def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]
     return score, disagreement
 
 
-def shortlist_submit(*, call: CallPage, by: Any, now: datetime | None = None) -> Shortlist:
-    """The contractor hands the shortlist to the city for approval."""
-    if CONTRACTOR not in actor_kind(by):
-        raise ScreeningError(_("Only the screening contractor submits the shortlist."))
+def _after_shortlist_change(shortlist: Shortlist, event: str) -> None:
+    """The one place that reacts to a shortlist event ("submitted", "approved", "returned", "reopened").
+
+    Runs after the transaction commits (``transaction.on_commit``): the staff notice of the
+    event and, on approval, every candidate's result of document screening, through the
+    outbox (keyed, so written once; beat re-checks recent approvals should this be lost).
+    """
+
+    def hook() -> None:
+        logger.info("shortlist %s of role %s: %s", shortlist.pk, shortlist.role_id, event)
+        notifications.shortlist_notify(shortlist=shortlist, event=event)
+
+    transaction.on_commit(hook)
+
+
+def _locked_shortlist(role: RolePage) -> Shortlist:
+    return Shortlist.objects.select_for_update().select_related("role").get(pk=shortlist_for(role).pk)
+
+
+def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) -> Shortlist:
+    """The call's contractor hands one closed role's shortlist to the city for approval."""
+    call = role.call
+    if not _is_call_contractor(by, call):
+        raise ScreeningError(_("Only the screening contractor of this call submits the shortlist."))
+    if not role_is_closed(role, now):
+        raise ScreeningError(
+            _("“%(role)s” still takes applications: submit its shortlist after the deadline.") % {"role": role.title}
+        )
     with transaction.atomic():
-        shortlist = Shortlist.objects.select_for_update().get(pk=_shortlist(call).pk)
-        if shortlist.status not in {Shortlist.Status.DRAFT, Shortlist.Status.RETURNED}:
-            raise ScreeningError(_("The shortlist has already been submitted."))
-        if not Candidacy.objects.filter(application__call=call, status=S.SHORTLISTED).exists():
-            raise ScreeningError(_("Shortlist at least one candidate before submitting."))
+        shortlist = _locked_shortlist(role)
+        if not shortlist.editable:
+            raise ScreeningError(_("The shortlist of “%(role)s” has already been submitted.") % {"role": role.title})
+        if not Candidacy.objects.filter(role=role, status=S.SHORTLISTED).exists():
+            raise ScreeningError(
+                _("Shortlist at least one candidate for “%(role)s” before submitting.") % {"role": role.title}
+            )
         shortlist.status = Shortlist.Status.SUBMITTED
         shortlist.submitted_by = by
         shortlist.submitted_at = now or timezone.now()
         shortlist.save()
-        audit(user=by, action="kobo.shortlist.submit", call=call)
-        notifications.shortlist_notify(shortlist=shortlist, event="submitted", by=by)
+        audit(user=by, action="kobo.shortlist.submit", call=call, role_id=role.pk, role=role.title)
+        _after_shortlist_change(shortlist, "submitted")
     return shortlist
 
 
 def shortlist_decide(
-    *, call: CallPage, by: Any, approve: bool, comment: str = "", now: datetime | None = None
+    *, shortlist: Shortlist, by: Any, approve: bool, comment: str = "", now: datetime | None = None
 ) -> Shortlist:
-    """A city approver approves the submitted shortlist, or returns it with comments."""
-    if APPROVER not in actor_kind(by):
-        raise ScreeningError(_("Only a city approver decides on the shortlist."))
+    """A city approver of the call's city approves a submitted shortlist, or returns it with a comment."""
+    role = shortlist.role
+    call = role.call
+    if not _is_call_approver(by, call):
+        raise ScreeningError(_("Only a city approver of this call's city decides on the shortlist."))
     if not approve and not comment.strip():
         raise ScreeningError(_("Say what should change when returning the shortlist."))
     with transaction.atomic():
-        shortlist = Shortlist.objects.select_for_update().get(pk=_shortlist(call).pk)
+        shortlist = _locked_shortlist(role)
         if shortlist.status != Shortlist.Status.SUBMITTED:
             raise ScreeningError(_("There is no submitted shortlist to decide on."))
         shortlist.status = Shortlist.Status.APPROVED if approve else Shortlist.Status.RETURNED
         shortlist.decided_by = by
         shortlist.decided_at = now or timezone.now()
-        shortlist.comment = comment
+        shortlist.comment = comment.strip()
         shortlist.save()
         audit(
-            user=by, action="kobo.shortlist.approve" if approve else "kobo.shortlist.return", call=call, comment=comment
+            user=by,
+            action="kobo.shortlist.approve" if approve else "kobo.shortlist.return",
+            call=call,
+            role_id=role.pk,
+            role=role.title,
+            comment=shortlist.comment,
         )
-        notifications.shortlist_notify(shortlist=shortlist, event="approved" if approve else "returned", by=by)
+        _after_shortlist_change(shortlist, "approved" if approve else "returned")
     return shortlist
+
+
+def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetime | None = None) -> Shortlist:
+    """An approver of the call's city reopens an approved shortlist (reason required): back to the contractor."""
+    role = shortlist.role
+    call = role.call
+    if not _is_call_approver(by, call):
+        raise ScreeningError(_("Only a city approver of this call's city reopens a shortlist."))
+    if not reason.strip():
+        raise ScreeningError(_("Say why the approved shortlist is reopened."))
+    with transaction.atomic():
+        shortlist = _locked_shortlist(role)
+        if shortlist.status != Shortlist.Status.APPROVED:
+            raise ScreeningError(_("Only an approved shortlist can be reopened."))
+        if Candidacy.objects.filter(role=role, status__in=[S.SELECTED, S.NOT_SELECTED]).exists():
+            raise ScreeningError(_("The final selection of this role is recorded; the shortlist stays as approved."))
+        shortlist.status = Shortlist.Status.RETURNED
+        shortlist.decided_by = by
+        shortlist.decided_at = now or timezone.now()
+        shortlist.comment = reason.strip()
+        shortlist.save()
+        audit(user=by, action="kobo.shortlist.reopen", call=call, role_id=role.pk, role=role.title,
+              reason=shortlist.comment)  # fmt: skip
+        _after_shortlist_change(shortlist, "reopened")
+    return shortlist
+
+
+def conflict_declare(*, candidacy: Candidacy, by: Any) -> ConflictOfInterest:
+    """A screener says "I know this person": they stop seeing, reviewing and being assigned the candidacy."""
+    if CONTRACTOR not in actor_kind(by):
+        raise ScreeningError(_("Only screening staff declare a conflict of interest."))
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.get_or_create(user=by, candidacy=candidacy)
+        if candidacy.assigned_reviewer_id == by.pk:
+            Candidacy.objects.filter(pk=candidacy.pk).update(assigned_reviewer=None)
+        if created:
+            audit(user=by, action="kobo.candidacy.conflict", call=candidacy.application.call, candidacy=candidacy)
+    return conflict
 
 
 def note_add(*, candidacy: Candidacy, author: Any, text: str) -> Note:
@@ -281,6 +409,8 @@ def candidacies_assign_reviewer(*, candidacies: list[Candidacy], reviewer: Any, 
     eligible = Assignment.objects.filter(user=reviewer, call_id__in=calls).count() == len(calls)
     if not (eligible and access.is_contractor(reviewer)):
         raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
+    if ConflictOfInterest.objects.filter(user=reviewer, candidacy__in=candidacies).exists():
+        raise ScreeningError(_("This reviewer declared that they know one of these people; assign someone else."))
     with transaction.atomic():
         for candidacy in candidacies:
             Candidacy.objects.filter(pk=candidacy.pk).update(assigned_reviewer=reviewer)

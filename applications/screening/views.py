@@ -8,33 +8,31 @@ every change. Registered under /admin/screening/ in ``wagtail_hooks``.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
-from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import ModelLogEntry, PageLogEntry
 
 from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallPage, RolePage
 
-from . import access
-from . import forms as step_forms
-from .models import Attachment, Candidacy, Review, Shortlist
-from .screening import (
+from .. import access
+from ..models import AUDIT_ACTIONS, Attachment, AuditEntry, Candidacy, Review, Shortlist
+from ..selectors import answer_sections
+from . import selectors
+from .forms import CandidacyFilterForm, ReviewForm
+from .selectors import SCORE_BANDS, role_overview
+from .services import (
     ALLOWED_TRANSITIONS,
     APPROVER,
     CONTRACTOR,
@@ -44,20 +42,18 @@ from .screening import (
     audit,
     candidacies_assign_reviewer,
     candidacy_transition,
+    conflict_declare,
     note_add,
     review_submit,
     shortlist_decide,
-    shortlist_limit,
+    shortlist_for,
+    shortlist_reopen,
     shortlist_submit,
 )
-from .selectors import answer_sections
-from .text import furigana, name_key
 
 S = Candidacy.Status
 PER_PAGE = 50
 TEMPLATES = "applications/screening/"
-#: Score bands of the dashboard chart, on the 0–5 scale of ``scoring.aggregate_scores``.
-SCORE_BANDS = [(Decimal(n), Decimal(n + 1)) for n in range(5)]
 #: Answers that identify the applicant as surely as a name (a registered invoice number is public with it).
 SAFE_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
@@ -86,6 +82,11 @@ def _bulk_statuses(user: Any) -> list[str]:
 # --- calls and dashboard -------------------------------------------------------------------
 
 
+def _count(qs: QuerySet) -> Subquery:
+    """``COUNT(*)`` of ``qs`` as a subquery (for an annotation that must not multiply the outer rows)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
 @screening_view
 def calls(request: HttpRequest) -> HttpResponse:
     """The calls this user may screen, with their counts."""
@@ -94,7 +95,7 @@ def calls(request: HttpRequest) -> HttpResponse:
     live = ~Q(applications__candidacies__status=S.WITHDRAWN)
     rows = (
         CallPage.objects.filter(pk__in=access.screenable_calls(request.user).values("pk"))
-        .select_related("organisation", "shortlist")
+        .select_related("organisation")
         .annotate(
             application_count=Count("applications", distinct=True),
             candidacy_count=Count("applications__candidacies", filter=live, distinct=True),
@@ -104,6 +105,10 @@ def calls(request: HttpRequest) -> HttpResponse:
             ),
             shortlisted_count=Count(
                 "applications__candidacies", filter=Q(applications__candidacies__status=S.SHORTLISTED), distinct=True
+            ),
+            role_count=_count(RolePage.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)),
+            approved_count=_count(
+                Shortlist.objects.filter(role__path__startswith=OuterRef("path"), status=Shortlist.Status.APPROVED)
             ),
         )
         .order_by("-first_published_at", "title")
@@ -121,67 +126,36 @@ def _score_chart(counts: list[int]) -> list[dict[str, Any]]:
     return bars
 
 
-def _role_stats(user: Any, call: CallPage) -> dict[int, dict[str, int]]:
-    live = ~Q(status=S.WITHDRAWN)
-    bands = {
-        f"band{i}": Count("pk", filter=live & Q(score__gte=low) & (Q(score__lt=high) if i < 4 else Q(score__lte=high)))
-        for i, (low, high) in enumerate(SCORE_BANDS)
-    }
-    rows = (
-        access.candidacies_for(user, call)
-        .order_by()
-        .values("role")
-        .annotate(
-            applications=Count("pk", filter=live),
-            reviewed=Count("pk", filter=live & Q(review_count__gt=0)),
-            unscored=Count("pk", filter=live & Q(score__isnull=True)),
-            shortlisted=Count("pk", filter=Q(status=S.SHORTLISTED)),
-            selected=Count("pk", filter=Q(status=S.SELECTED)),
-            **bands,
-        )
-    )
-    return {row["role"]: row for row in rows}
-
-
 @screening_view
 def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
-    """One call at a glance, per role, and its shortlist: submit (contractor), approve or return (approver)."""
+    """One call at a glance, per role: state, counts, score spread (visible scores only) and its shortlist."""
     call = access.call_or_404(request.user, call_id)
     if request.method == "POST":
         return _shortlist_action(request, call)
-    shortlist = Shortlist.objects.filter(call=call).select_related("submitted_by", "decided_by").first()
-    factor = shortlist.factor if shortlist else Shortlist._meta.get_field("factor").default
-    stats = _role_stats(request.user, call)
     list_url = reverse("screening_candidacies", args=[call.pk])
-    roles = []
-    for role in RolePage.objects.child_of(call).order_by("path"):
-        row = stats.get(role.pk, {})
-        counts = [row.get(f"band{i}", 0) for i in range(len(SCORE_BANDS))]
-        roles.append(
-            {
-                "role": role,
-                "applications": row.get("applications", 0),
-                "reviewed": row.get("reviewed", 0),
-                "unscored": row.get("unscored", 0),
-                "shortlisted": row.get("shortlisted", 0),
-                "selected": row.get("selected", 0),
-                "limit": shortlist_limit(role, factor),
-                "bars": _score_chart(counts),
-                "url": f"{list_url}?role={role.pk}",
-                "reviewed_url": f"{list_url}?role={role.pk}&reviewed=yes",
-                "shortlisted_url": f"{list_url}?role={role.pk}&status={S.SHORTLISTED}",
-            }
-        )
     kinds = actor_kind(request.user)
-    status = shortlist.status if shortlist else Shortlist.Status.DRAFT
+    rows = role_overview(fetched_by=request.user, call=call)
+    roles = [
+        {
+            "row": row,
+            "role": row.role,
+            "bars": _score_chart(row.bands),
+            "unscored": row.unscored,
+            "url": f"{list_url}?role={row.role.pk}",
+            "reviewed_url": f"{list_url}?role={row.role.pk}&reviewed=yes",
+            "shortlisted_url": f"{list_url}?role={row.role.pk}&status={S.SHORTLISTED}",
+            "can_submit": CONTRACTOR in kinds and row.submittable,
+            "can_decide": APPROVER in kinds and row.shortlist_status == Shortlist.Status.SUBMITTED,
+            "can_reopen": APPROVER in kinds and row.shortlist_status == Shortlist.Status.APPROVED,
+        }
+        for row in rows
+    ]
     context = {
         "call": call,
         "roles": roles,
-        "shortlist": shortlist,
-        "shortlist_status": Shortlist.Status(status).label,
-        "factor": factor,
-        "can_submit": CONTRACTOR in kinds and status in {Shortlist.Status.DRAFT, Shortlist.Status.RETURNED},
-        "can_decide": APPROVER in kinds and status == Shortlist.Status.SUBMITTED,
+        "factor": call.shortlist_factor,
+        "open_roles": [r["role"] for r in roles if r["row"].publication == "live" and not r["row"].closed],
+        "any_submittable": any(r["can_submit"] for r in roles),
         "can_read_audit": bool(access.can_read_audit(request.user)),
         "list_url": list_url,
     }
@@ -189,138 +163,55 @@ def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
+    """Submit the checked roles' shortlists (contractor), or decide on / reopen one role's (approver)."""
     action = request.POST.get("action")
+    roles = {r.pk: r for r in RolePage.objects.child_of(call).specific()}
+    if action == "submit":
+        picked = [roles[int(v)] for v in request.POST.getlist("role") if v.isdigit() and int(v) in roles]
+        if not picked:
+            messages.error(request, "提出する業務を選んでください。 Choose the roles whose shortlist to submit.")
+        for role in picked:
+            try:
+                shortlist_submit(role=role, by=request.user)
+                messages.success(request, f"「{role.title}」の候補者リストを市に提出しました。 Submitted to the city.")
+            except ScreeningError as exc:
+                messages.error(request, f"{role.title}: {exc.message}")
+        return redirect("screening_dashboard", call.pk)
+    role_id = request.POST.get("role", "")
+    role = roles.get(int(role_id)) if role_id.isdigit() else None
+    if role is None or action not in {"approve", "return", "reopen"}:
+        messages.error(request, "不明な操作です。 Unknown action.")
+        return redirect("screening_dashboard", call.pk)
+    comment = request.POST.get("comment", "")
     try:
-        if action == "submit":
-            shortlist_submit(call=call, by=request.user)
-            messages.success(request, "候補者リストを市に提出しました。 The shortlist was submitted to the city.")
-        elif action in {"approve", "return"}:
+        if action == "reopen":
+            shortlist_reopen(shortlist=shortlist_for(role), by=request.user, reason=comment)
+            messages.success(request, f"「{role.title}」の候補者リストを差し戻しました。 The shortlist was reopened.")
+        else:
             shortlist_decide(
-                call=call, by=request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+                shortlist=shortlist_for(role), by=request.user, approve=action == "approve", comment=comment
             )
             if action == "approve":
-                messages.success(request, "候補者リストを承認しました。 The shortlist was approved.")
+                messages.success(request, f"「{role.title}」の候補者リストを承認しました。 The shortlist was approved.")
             else:
-                messages.success(request, "候補者リストを差し戻しました。 The shortlist was returned.")
-        else:
-            messages.error(request, "不明な操作です。 Unknown action.")
+                messages.success(
+                    request, f"「{role.title}」の候補者リストを差し戻しました。 The shortlist was returned."
+                )
     except ScreeningError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, f"{role.title}: {exc.message}")
     return redirect("screening_dashboard", call.pk)
 
 
 # --- the list of candidacies -----------------------------------------------------------------
 
-ANY = [("", "すべて All")]
-YES_NO = [*ANY, ("yes", "はい Yes"), ("no", "いいえ No")]
-SORTS = {
-    "reference": ("受付番号順 Reference", ["application__reference", "rank"]),
-    "score": ("スコアの高い順 Score, highest first", [F("score").desc(nulls_last=True), "application__reference"]),
-    "score_asc": ("スコアの低い順 Score, lowest first", [F("score").asc(nulls_last=True), "application__reference"]),
-    "submitted": ("応募の新しい順 Newest first", ["-application__submitted_at", "rank"]),
-    "submitted_asc": ("応募の古い順 Oldest first", ["application__submitted_at", "rank"]),
-    "rank": ("希望順位順 Preference", ["rank", "application__reference"]),
-}
-
-
-class CandidacyFilterForm(forms.Form):
-    """The filters, search and sort of the candidacy list (GET); invalid values are ignored."""
-
-    q = forms.CharField(
-        label="検索 Search",
-        required=False,
-        max_length=100,
-        help_text="受付番号・候補番号・氏名・フリガナ Reference, code, name, kana",
-    )
-    role = forms.TypedChoiceField(label="業務 Role", required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(
-        label="選考状況 Status", required=False, choices=[("", "取り下げ以外 All but withdrawn"), *S.choices]
-    )
-    rank = forms.TypedChoiceField(
-        label="希望順位 Preference",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[*ANY, *((str(n), f"第{n}希望 #{n}") for n in range(1, step_forms.MAX_ROLES + 1))],
-    )
-    score_min = forms.DecimalField(
-        label="スコア下限 Score from", required=False, min_value=0, max_value=5, decimal_places=2
-    )
-    score_max = forms.DecimalField(
-        label="スコア上限 Score to", required=False, min_value=0, max_value=5, decimal_places=2
-    )
-    mine = forms.ChoiceField(label="自分の審査 Reviewed by me", required=False, choices=YES_NO)
-    reviewed = forms.ChoiceField(label="審査あり Has reviews", required=False, choices=YES_NO)
-    assigned = forms.ChoiceField(
-        label="審査担当 Assigned to", required=False,
-        choices=[("", "すべて All"), ("me", "自分 Me"), ("nobody", "未割り当て Nobody")],
-    )  # fmt: skip
-    disagreement = forms.ChoiceField(label="評価の不一致 Reviewers disagree", required=False, choices=YES_NO)
-    sort = forms.ChoiceField(
-        label="並び順 Sort", required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()]
-    )
-
-    def __init__(self, *args: Any, roles: list[RolePage], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [*ANY, *((str(r.pk), r.title) for r in roles)]
-
-    def value(self, name: str) -> Any:
-        """The cleaned value of a field, or None when it was empty or invalid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return None if value in (None, "") else value
-
-
-def _search(user: Any, call: CallPage, q: str) -> Q:
-    """Reference and candidate code always; names only where the user may see names (blind review)."""
-    match = Q(application__reference__icontains=q)
-    code = re.fullmatch(r"[Cc]-?0*(\d{1,9})", q)
-    if code:
-        match |= Q(pk=int(code.group(1)))
-    kana = furigana(q)
-    names = (
-        Q(applicant__name_key__contains=name_key(q))
-        | Q(applicant__family_name__icontains=q)
-        | Q(applicant__given_name__icontains=q)
-        | Q(applicant__family_name_kana__icontains=kana)
-        | Q(applicant__given_name_kana__icontains=kana)
-    )
-    return match | (names & Q(status__in=access.identity_visible_statuses(user, call)))
-
 
 def _filtered(
     user: Any, call: CallPage, params: QueryDict, roles: list[RolePage]
 ) -> tuple[CandidacyFilterForm, QuerySet]:
-    """The filter form bound to ``params`` and the candidacies it selects, in its order."""
+    """The filter form bound to ``params`` and the candidacies it selects (``selectors.candidacy_list``)."""
     form = CandidacyFilterForm(params, roles=roles)
     form.is_valid()
-    qs = access.candidacies_for(user, call).annotate(
-        reviewed_by_me=Exists(Review.objects.filter(candidacy=OuterRef("pk"), reviewer=user))
-    )
-    filters = {
-        "role_id": form.value("role"),
-        "status": form.value("status"),
-        "rank": form.value("rank"),
-        "score__gte": form.value("score_min"),
-        "score__lte": form.value("score_max"),
-    }
-    qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
-    if not form.value("status"):
-        qs = qs.exclude(status=S.WITHDRAWN)
-    if form.value("assigned") == "me":
-        qs = qs.filter(assigned_reviewer=user)
-    elif form.value("assigned") == "nobody":
-        qs = qs.filter(assigned_reviewer__isnull=True)
-    for name, lookup in [("mine", "reviewed_by_me"), ("disagreement", "disagreement")]:
-        if form.value(name):
-            qs = qs.filter(**{lookup: form.value(name) == "yes"})
-    if form.value("reviewed"):
-        qs = qs.filter(review_count__gt=0) if form.value("reviewed") == "yes" else qs.filter(review_count=0)
-    if form.value("q"):
-        qs = qs.filter(_search(user, call, form.value("q").strip()))
-    order = SORTS[form.value("sort") or "reference"][1]
-    return form, qs.order_by(*order, "pk")
+    return form, selectors.candidacy_list(fetched_by=user, call=call, filters=form.filters())
 
 
 def _call_roles(call: CallPage) -> list[RolePage]:
@@ -338,12 +229,16 @@ def _row(user: Any, call: CallPage, candidacy: Candidacy) -> dict[str, Any]:
         "kana": f"{applicant.family_name_kana} {applicant.given_name_kana}" if applicant else None,
         "status": S(candidacy.status).label,
         "score_visible": access.others_reviews_visible(user, reviewed_by_me=candidacy.reviewed_by_me),
+        "assignee": candidacy.assigned_reviewer.get_username() if candidacy.assigned_reviewer_id else None,
     }
 
 
 @screening_view
 def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
-    """The candidacies of a call: filters, search, sort, 50 a page, and status changes on checked rows."""
+    """The candidacies of a call: filters, search, sort, 50 a page, and status changes on checked rows.
+
+    Every page shown is audited with its row count (and how many rows showed a name).
+    """
     call = access.call_or_404(request.user, call_id)
     if request.method == "POST":
         if request.POST.get("action") == "assign":
@@ -351,17 +246,27 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
         return _bulk_status(request, call)
     roles = _call_roles(call)
     form, qs = _filtered(request.user, call, request.GET, roles)
-    qs = qs.select_related("application", "applicant", "role")
+    qs = qs.select_related("application", "applicant", "role", "assigned_reviewer")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     list_query = request.GET.copy()
     list_query.pop("page", None)
     detail_query = QueryDict(mutable=True)
     detail_query["from"] = list_query.urlencode()
+    rows = [_row(request.user, call, c) for c in page]
+    audit(
+        user=request.user,
+        action="kobo.candidacy.list",
+        call=call,
+        rows=len(rows),
+        named=sum(1 for row in rows if row["name"]),
+        page=page.number,
+        query=list_query.urlencode()[:500],
+    )
     context = {
         "call": call,
         "form": form,
         "page": page,
-        "rows": [_row(request.user, call, c) for c in page],
+        "rows": rows,
         "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user)],
         "reviewers": _call_reviewers(call) if CONTRACTOR in actor_kind(request.user) else [],
         "list_query": list_query.urlencode(),
@@ -444,37 +349,6 @@ def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:
 
 
 # --- one candidacy ---------------------------------------------------------------------------
-
-
-class ReviewForm(forms.Form):
-    """One radio group per rubric criterion (1..max or not applicable), a comment and a recommendation."""
-
-    NOT_APPLICABLE = "na"
-
-    comment = forms.CharField(label="コメント Comment", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    recommendation = forms.ChoiceField(
-        label="推薦 Recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
-    )
-
-    def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for i, criterion in enumerate(criteria):
-            choices = [(str(n), str(n)) for n in range(1, int(criterion["max_score"]) + 1)]
-            self.fields[f"score_{i}"] = forms.ChoiceField(
-                label=criterion["name"],
-                help_text=criterion.get("description", ""),
-                choices=[*choices, (self.NOT_APPLICABLE, "該当なし Not applicable")],
-                widget=forms.RadioSelect,
-                error_messages={"required": "点数か「該当なし」を選んでください。 Choose a score or not applicable."},
-            )
-
-    def score_fields(self) -> list[tuple[dict[str, Any], forms.BoundField]]:
-        return [(c, self[f"score_{i}"]) for i, c in enumerate(self.criteria)]
-
-    def scores(self) -> list[int | None]:
-        values = [self.cleaned_data[f"score_{i}"] for i in range(len(self.criteria))]
-        return [None if v == self.NOT_APPLICABLE else int(v) for v in values]
 
 
 def _criteria(candidacy: Candidacy, my_review: Review | None) -> list[dict[str, Any]]:
@@ -582,6 +456,8 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
             return _change_status(request, candidacy)
         elif action == "note":
             return _add_note(request, candidacy)
+        elif action == "conflict":
+            return _declare_conflict(request, candidacy)
         else:
             return redirect("screening_candidacy", candidacy.pk)
 
@@ -605,6 +481,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         .order_by("application__submitted_at", "rank"),
         "notes": candidacy.notes.select_related("author"),
         "may_note": bool(actor_kind(user)),
+        "may_declare_conflict": CONTRACTOR in actor_kind(user),
         "next_statuses": [(s, S(s).label) for s in _next_statuses(user, candidacy.status)],
         "review_form": review_form,
         "my_review": my_review,
@@ -669,6 +546,21 @@ def _change_status(request: HttpRequest, candidacy: Candidacy) -> HttpResponse:
     return _back_to(request, candidacy)
 
 
+def _declare_conflict(request: HttpRequest, candidacy: Candidacy) -> HttpResponse:
+    """A screener knows this person: the candidacy leaves this screener's lists (and its page 404s for them)."""
+    try:
+        conflict_declare(candidacy=candidacy, by=request.user)
+    except ScreeningError as exc:
+        messages.error(request, exc.message)
+        return _back_to(request, candidacy)
+    messages.success(
+        request,
+        "利益相反を記録しました。この候補は他の審査者が担当します。 "
+        "Recorded: another screener will handle this candidacy.",
+    )
+    return redirect("screening_candidacies", candidacy.application.call_id)
+
+
 def _add_note(request: HttpRequest, candidacy: Candidacy) -> HttpResponse:
     try:
         note_add(candidacy=candidacy, author=request.user, text=request.POST.get("text", ""))
@@ -716,52 +608,26 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
     return response
 
 
-def _log_entries(call: CallPage) -> QuerySet:
-    """Both of Wagtail's log tables (candidacies, the call page) for this call, newest first, as (pk, model) rows."""
-    subqueries = [
-        model.objects.filter(data__call_id=call.pk)
-        .values("pk", "timestamp")
-        .annotate(log_model=Value(i, output_field=IntegerField()))
-        .order_by()
-        for i, model in enumerate((ModelLogEntry, PageLogEntry))
-    ]
-    return subqueries[0].union(subqueries[1], all=True).order_by("-timestamp", "-pk")
-
-
-def _action_label(action: str) -> str:
-    try:
-        return str(log_action_registry.get_action_label(action))
-    except KeyError:
-        return action
+ACTION_LABELS = dict(AUDIT_ACTIONS)
 
 
 @screening_view
 def audit_log(request: HttpRequest, call_id: int) -> HttpResponse:
-    """Who saw and changed what in this call (approvers only)."""
+    """Who saw and changed what in this call (approvers only); kept apart from Wagtail's page history."""
     call = access.call_or_404(request.user, call_id)
     decision = access.can_read_audit(request.user)
     if not decision:
         return _forbidden(request, decision.reason)
-    page = Paginator(_log_entries(call), PER_PAGE).get_page(request.GET.get("page"))
-    models = (ModelLogEntry, PageLogEntry)
-    wanted: dict[int, list[int]] = defaultdict(list)
-    for row in page:
-        wanted[row["log_model"]].append(row["pk"])
-    found = {
-        (i, entry.pk): entry
-        for i, pks in wanted.items()
-        for entry in models[i].objects.filter(pk__in=pks).select_related("user", "content_type")
-    }
-    entries = []
-    for row in page:
-        entry = found[(row["log_model"], row["pk"])]
-        entries.append(
-            {
-                "entry": entry,
-                "action": _action_label(entry.action),
-                "object_kind": entry.object_verbose_name,
-                "detail": {k: v for k, v in entry.data.items() if k != "call_id"},
-            }
-        )
-    context = {"call": call, "page": page, "entries": entries}
+    entries = AuditEntry.objects.filter(call=call).select_related("user", "candidacy__application")
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "action": ACTION_LABELS.get(entry.action, entry.action),
+            "object_kind": str(entry.candidacy) if entry.candidacy_id else call.title,
+            "detail": {k: v for k, v in entry.data.items() if k != "call_id"},
+        }
+        for entry in page
+    ]
+    context = {"call": call, "page": page, "entries": rows}
     return TemplateResponse(request, TEMPLATES + "audit_log.html", context)

@@ -13,7 +13,7 @@ def key_existing_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0003_candidacy_assigned_reviewer"),
+        ("applications", "0004_shortlist_per_role"),
     ]
 
     operations = [

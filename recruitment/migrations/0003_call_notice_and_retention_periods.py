@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recruitment", "0001_initial"),
+        ("recruitment", "0002_callpage_shortlist_factor"),
     ]
 
     operations = [
