@@ -232,7 +232,8 @@ def deadline_digests_send(*, now: datetime | None = None) -> int:
     """At each role's deadline, tell its call's contractors and the city's approvers how many applied."""
     now = now or timezone.now()
     written = 0
-    for role in RolePage.objects.filter(closes_at__lte=now, closes_at__gt=now - DIGEST_LOOKBACK).order_by("pk"):
+    roles = RolePage.objects.live().filter(closes_at__lte=now, closes_at__gt=now - DIGEST_LOOKBACK)
+    for role in roles.order_by("pk"):
         call = role.call
         count = Candidacy.objects.filter(role=role).exclude(status=S.WITHDRAWN).count()
         recipients = {u.pk: u for u in [*call_contractors(call), *city_approvers(call)]}.values()
