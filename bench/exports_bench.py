@@ -80,8 +80,14 @@ def build_call() -> dict[str, Any]:
     from django.utils import timezone
 
     from applications.demo import ensure_demo_screening, generate_demo_applications
-    from applications.models import Application, Candidacy, Review, Shortlist
-    from applications.screening import candidacy_transition, review_submit, shortlist_decide, shortlist_submit
+    from applications.models import Application, Candidacy, Review
+    from applications.screening import (
+        candidacy_transition,
+        review_submit,
+        shortlist_decide,
+        shortlist_for,
+        shortlist_submit,
+    )
     from recruitment.demo import ensure_kobe_demo
 
     started = time.perf_counter()
@@ -92,7 +98,8 @@ def build_call() -> dict[str, Any]:
     users = ensure_demo_screening(call)
     screener, approver = users["screener"], users["approver"]
     generate_demo_applications(call=call, count=APPLICATIONS, reviewers=[screener, users["screener2"]])
-    Shortlist.objects.update_or_create(call=call, defaults={"factor": SHORTLIST_PER_POST})
+    type(call).objects.filter(pk=call.pk).update(shortlist_factor=SHORTLIST_PER_POST)
+    call.refresh_from_db()
 
     S = Candidacy.Status
     for role in call.roles():
@@ -113,8 +120,9 @@ def build_call() -> dict[str, Any]:
             reviewed.append(candidacy)
         for candidacy in reviewed[:wanted]:
             candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=screener)
-    shortlist_submit(call=call, by=screener)
-    shortlist_decide(call=call, by=approver, approve=True, comment="承認します。")
+        if reviewed[:wanted]:  # each role's shortlist is submitted and approved on its own
+            shortlist_submit(role=role, by=screener)
+            shortlist_decide(shortlist=shortlist_for(role), by=approver, approve=True, comment="承認します。")
     return {
         "call_id": call.pk,
         "requester_id": users["official"].pk,

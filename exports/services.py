@@ -152,22 +152,30 @@ def export_requeue_stalled(*, now: datetime | None = None) -> int:
 # --- who may see a job ---------------------------------------------------------------------------
 
 
-def _blind_for(user: Any, call: CallPage) -> bool:
-    """Whether blind mode hides names from ``user`` in ``call`` (the rule of ``access.identity_visible``)."""
-    return not access.identity_visible(user, call, Candidacy(status=Candidacy.Status.SUBMITTED))
+def _sees_less(user: Any, than: Any, call: CallPage) -> bool:
+    """Whether ``user`` may see less of ``call`` than ``than`` did: names (blind review) or others' scores.
+
+    The rules of ``access.identity_visible`` and ``access.others_reviews_visible``: a screener
+    sees only the scores of candidacies they reviewed themselves, so anyone else's file (an
+    official's, or a colleague's with their reviews) may hold scores they may not see.
+    """
+    submitted = Candidacy(status=Candidacy.Status.SUBMITTED)
+    hidden_names = not access.identity_visible(user, call, submitted) and access.identity_visible(than, call, submitted)
+    hidden_scores = bool(access.can_review(user)) and getattr(than, "pk", None) != user.pk
+    return hidden_names or hidden_scores
 
 
 def job_or_404(user: Any, job_id: int) -> ExportJob:
     """A job of a call this user may screen (404 otherwise).
 
-    A user whom blind mode hides names from gets only jobs made under blind mode too
-    (their own or another contractor's), never an official's export with names.
+    Someone else's job only when it shows no more than this user may see (:func:`_sees_less`):
+    a screener never gets an official's export with names or scores they have not earned.
     """
     job = ExportJob.objects.select_related("call", "role", "requested_by").filter(pk=job_id).first()
     if job is None:
         raise Http404
     call = access.call_or_404(user, job.call_id)
-    if job.requested_by_id != user.pk and _blind_for(user, call) and not _blind_for(job.requested_by, call):
+    if job.requested_by_id != user.pk and _sees_less(user, job.requested_by, call):
         raise Http404
     return job
 

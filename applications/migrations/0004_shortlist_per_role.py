@@ -11,10 +11,18 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+
+def _checks_now(schema_editor):
+    """Check foreign keys per statement, so the ALTER TABLEs after the data steps find no pending triggers."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 COPIED = ["status", "submitted_by_id", "submitted_at", "decided_by_id", "decided_at", "comment"]
 
 
 def split_shortlists(apps, schema_editor):
+    _checks_now(schema_editor)
     Shortlist = apps.get_model("applications", "Shortlist")
     RolePage = apps.get_model("recruitment", "RolePage")
     CallPage = apps.get_model("recruitment", "CallPage")
@@ -29,6 +37,7 @@ def split_shortlists(apps, schema_editor):
 
 def join_shortlists(apps, schema_editor):
     """Back to one per call: the least advanced role's status (an approved call needs every role approved)."""
+    _checks_now(schema_editor)
     Shortlist = apps.get_model("applications", "Shortlist")
     RolePage = apps.get_model("recruitment", "RolePage")
     CallPage = apps.get_model("recruitment", "CallPage")
@@ -46,6 +55,7 @@ def join_shortlists(apps, schema_editor):
 
 
 def move_audit_entries(apps, schema_editor):
+    _checks_now(schema_editor)
     AuditEntry = apps.get_model("applications", "AuditEntry")
     for model_name in ("ModelLogEntry", "PageLogEntry"):
         LogEntry = apps.get_model("wagtailcore", model_name)

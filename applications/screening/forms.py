@@ -1,16 +1,19 @@
-"""Forms of the screening screens: the list's filters, a review, the shortlist actions."""
+"""Forms of the screening screens: the candidacy list's FilterSet and the review form."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
+from django.db.models import QuerySet
+from wagtail.admin.filters import WagtailFilterSet
 
-from recruitment.models import RolePage
+from recruitment.models import CallPage, RolePage
 
 from .. import forms as step_forms
 from ..models import Candidacy, Review
-from .selectors import SORTS
+from .selectors import SORTS, candidacy_list
 
 S = Candidacy.Status
 
@@ -18,57 +21,54 @@ ANY = [("", "すべて All")]
 YES_NO = [*ANY, ("yes", "はい Yes"), ("no", "いいえ No")]
 
 
-class CandidacyFilterForm(forms.Form):
-    """The filters, search and sort of the candidacy list (GET); invalid values are ignored."""
+def _choice(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> django_filters.ChoiceFilter:
+    """A select whose first choice ("" = no condition) is ours, not django-filter's "---------"."""
+    return django_filters.ChoiceFilter(label=label, choices=choices[1:], empty_label=choices[0][1], **kwargs)
 
-    q = forms.CharField(
-        label="検索 Search",
-        required=False,
-        max_length=100,
-        help_text="受付番号・候補番号・氏名・フリガナ Reference, code, name, kana",
+
+class CandidacyFilterSet(WagtailFilterSet):
+    """The candidacy list's filters, search and sort (GET), as a Wagtail/django-filter FilterSet.
+
+    The FilterSet validates and renders the conditions; the filtering itself is
+    ``selectors.candidacy_list`` (one place, shared with the CSV export), fed the valid
+    conditions only: a condition with an error is ignored, and the form says so.
+    """
+
+    q = django_filters.CharFilter(
+        label="検索 Search", max_length=100, help_text="受付番号・候補番号・氏名・フリガナ Reference, code, name, kana"
     )
-    role = forms.TypedChoiceField(label="業務 Role", required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(
-        label="選考状況 Status", required=False, choices=[("", "取り下げ以外 All but withdrawn"), *S.choices]
+    role = _choice("業務 Role", ANY)
+    status = _choice("選考状況 Status", [("", "取り下げ以外 All but withdrawn"), *S.choices])
+    rank = _choice(
+        "希望順位 Preference", [*ANY, *((str(n), f"第{n}希望 #{n}") for n in range(1, step_forms.MAX_ROLES + 1))]
     )
-    rank = forms.TypedChoiceField(
-        label="希望順位 Preference",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[*ANY, *((str(n), f"第{n}希望 #{n}") for n in range(1, step_forms.MAX_ROLES + 1))],
-    )
-    score_min = forms.DecimalField(
-        label="スコア下限 Score from", required=False, min_value=0, max_value=5, decimal_places=2
-    )
-    score_max = forms.DecimalField(
-        label="スコア上限 Score to", required=False, min_value=0, max_value=5, decimal_places=2
-    )
-    mine = forms.ChoiceField(label="自分の審査 Reviewed by me", required=False, choices=YES_NO)
-    reviewed = forms.ChoiceField(label="審査あり Has reviews", required=False, choices=YES_NO)
-    assigned = forms.ChoiceField(
-        label="審査担当 Assigned to", required=False,
-        choices=[("", "すべて All"), ("me", "自分 Me"), ("nobody", "未割り当て Nobody")],
-    )  # fmt: skip
-    disagreement = forms.ChoiceField(label="評価の不一致 Reviewers disagree", required=False, choices=YES_NO)
-    sort = forms.ChoiceField(
-        label="並び順 Sort", required=False, choices=[(key, label) for key, (label, _order) in SORTS.items()]
+    score_min = django_filters.NumberFilter(label="スコア下限 Score from", min_value=0, max_value=5, decimal_places=2)
+    score_max = django_filters.NumberFilter(label="スコア上限 Score to", min_value=0, max_value=5, decimal_places=2)
+    mine = _choice("自分の審査 Reviewed by me", YES_NO)
+    reviewed = _choice("審査あり Has reviews", YES_NO)
+    assigned = _choice("審査担当 Assigned to", [*ANY, ("me", "自分 Me"), ("nobody", "未割り当て Nobody")])
+    disagreement = _choice("評価の不一致 Reviewers disagree", YES_NO)
+    sort = django_filters.ChoiceFilter(
+        label="並び順 Sort", empty_label=None, choices=[(key, label) for key, (label, _order) in SORTS.items()]
     )
 
-    def __init__(self, *args: Any, roles: list[RolePage], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [*ANY, *((str(r.pk), r.title) for r in roles)]
+    class Meta:
+        model = Candidacy
+        fields: list[str] = []
 
-    def value(self, name: str) -> Any:
-        """The cleaned value of a field, or None when it was empty or invalid."""
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
-        value = self.cleaned_data.get(name)
-        return None if value in (None, "") else value
+    def __init__(self, data: Any, *, request: Any, call: CallPage, roles: list[RolePage]) -> None:
+        super().__init__(data, queryset=Candidacy.objects.none(), request=request)
+        self.call = call
+        self.filters["role"].extra["choices"] = [(str(r.pk), r.title) for r in roles]
 
-    def filters(self) -> dict[str, Any]:
+    def conditions(self) -> dict[str, Any]:
         """The valid conditions, as ``selectors.candidacy_list`` takes them (invalid ones are dropped)."""
-        return {name: self.value(name) for name in self.fields}
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        return {name: cleaned.get(name) for name in self.filters if cleaned.get(name) not in (None, "")}
+
+    def filter_queryset(self, queryset: QuerySet[Candidacy]) -> QuerySet[Candidacy]:
+        return candidacy_list(fetched_by=self.request.user, call=self.call, filters=self.conditions())
 
 
 class ReviewForm(forms.Form):

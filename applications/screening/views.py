@@ -29,8 +29,7 @@ from recruitment.models import CallPage, RolePage
 from .. import access
 from ..models import AUDIT_ACTIONS, Attachment, AuditEntry, Candidacy, Review, Shortlist
 from ..selectors import answer_sections
-from . import selectors
-from .forms import CandidacyFilterForm, ReviewForm
+from .forms import CandidacyFilterSet, ReviewForm
 from .selectors import SCORE_BANDS, role_overview
 from .services import (
     ALLOWED_TRANSITIONS,
@@ -206,12 +205,11 @@ def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
 
 
 def _filtered(
-    user: Any, call: CallPage, params: QueryDict, roles: list[RolePage]
-) -> tuple[CandidacyFilterForm, QuerySet]:
-    """The filter form bound to ``params`` and the candidacies it selects (``selectors.candidacy_list``)."""
-    form = CandidacyFilterForm(params, roles=roles)
-    form.is_valid()
-    return form, selectors.candidacy_list(fetched_by=user, call=call, filters=form.filters())
+    request: HttpRequest, call: CallPage, params: QueryDict, roles: list[RolePage]
+) -> tuple[CandidacyFilterSet, QuerySet]:
+    """The FilterSet bound to ``params`` and the candidacies it selects (``selectors.candidacy_list``)."""
+    filterset = CandidacyFilterSet(params, request=request, call=call, roles=roles)
+    return filterset, filterset.qs
 
 
 def _call_roles(call: CallPage) -> list[RolePage]:
@@ -245,7 +243,7 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
             return _bulk_assign(request, call)
         return _bulk_status(request, call)
     roles = _call_roles(call)
-    form, qs = _filtered(request.user, call, request.GET, roles)
+    filterset, qs = _filtered(request, call, request.GET, roles)
     qs = qs.select_related("application", "applicant", "role", "assigned_reviewer")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     list_query = request.GET.copy()
@@ -264,7 +262,7 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
     )
     context = {
         "call": call,
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "rows": rows,
         "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user)],
@@ -396,9 +394,10 @@ def _attachments(candidacy: Candidacy, identity_visible: bool) -> list[dict[str,
     return items
 
 
-def _neighbours(user: Any, call: CallPage, candidacy: Candidacy, list_query: str) -> dict[str, str | None]:
+def _neighbours(request: HttpRequest, call: CallPage, candidacy: Candidacy, list_query: str) -> dict[str, str | None]:
     """Previous and next candidacy in the list's order (filters and sort of ``list_query``), else by reference."""
-    _form, qs = _filtered(user, call, QueryDict(list_query), _call_roles(call))
+    user = request.user
+    _filterset, qs = _filtered(request, call, QueryDict(list_query), _call_roles(call))
     order = list(qs.values_list("pk", flat=True))
     if candidacy.pk not in order:
         order = list(
@@ -491,10 +490,10 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
             for r in reviews
             if show_scores and r is not my_review
         ],
-        "nav": _neighbours(user, call, candidacy, list_query),
+        "nav": _neighbours(request, call, candidacy, list_query),
         "list_url": list_url,
     }
-    audit(user=user, action="kobo.candidacy.view", call=call, candidacy=candidacy)
+    audit(user=user, action="kobo.candidacy.view", call=call, candidacy=candidacy, rows=1, named=visible)
     return TemplateResponse(request, TEMPLATES + "candidacy_detail.html", context)
 
 

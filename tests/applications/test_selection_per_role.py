@@ -105,13 +105,13 @@ def _review_and_shortlist(kobe: Kobe, people: list[Candidacy], top: int) -> list
     return chosen
 
 
-def _decision_pack_text(call, by) -> str:
+def _decision_pack_text(call, by, role=None) -> str:
     from django.db import transaction
 
     callbacks = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: callbacks.append(fn))
-        job = export_request(call=call, kind=ExportJob.Kind.DECISION_PACK, by=by)
+        job = export_request(call=call, kind=ExportJob.Kind.DECISION_PACK, by=by, role=role)
     for fn in callbacks:
         fn()
     job.refresh_from_db()
@@ -178,6 +178,14 @@ def test_the_kobe_timeline_role_by_role(kobe):
         assert "記事作成" in text
         assert "写真撮影" in text
 
+        # One role's pack, as the dashboard's per-role button asks for it.
+        text = _decision_pack_text(kobe.call, kobe.official, role=kobe.role_b)
+        assert "写真撮影" in text
+        assert "記事作成" not in text
+        assert not _has(text, chosen_a[0].applicant.family_name, chosen_a[0].applicant.given_name)
+        for candidacy in chosen_b:
+            assert _has(text, candidacy.applicant.family_name, candidacy.applicant.given_name)
+
 
 def test_shortlist_events_reach_one_hook_after_commit(kobe, django_capture_on_commit_callbacks, caplog):
     people = _people(kobe.role_a, NAMES_A[:1])
@@ -221,6 +229,17 @@ def test_the_dashboard_shows_draft_and_scheduled_roles_as_such_not_closed(client
     assert rows[kobe.role_a.pk].publication == "live"
     assert "受付終了" not in draft.get_admin_display_title()
     assert "下書き" in draft.get_admin_display_title()
+
+
+def test_a_scheduled_role_is_labelled_scheduled_in_the_explorer_and_moderation_mail(kobe):
+    """Wagtail's explorer and its moderation mail print ``get_admin_display_title``."""
+    role = rf.role(kobe.call, live=False, title="公開予定の業務")
+    role.go_live_at = kobe.start + timedelta(days=5)
+    role.save_revision().publish()
+    role.refresh_from_db()
+    assert not role.live
+    assert role.publication_state() == "scheduled"
+    assert role.get_admin_display_title().startswith("公開予定の業務【公開予定・締切 ")
 
 
 # --- blind means blind ----------------------------------------------------------------------

@@ -77,15 +77,16 @@ def test_decision_pack_of_the_kobe_call_names_every_role_and_shortlisted_candida
     assert [entry.data["sha256"] for entry in logged] == [digest]
 
 
-def test_before_approval_the_pack_shows_applicant_codes_not_names(kobe_shortlisted):
+def test_before_approval_the_pack_lists_every_role_as_pending_and_nobody_in_it(kobe_shortlisted):
     call, users, shortlisted = kobe_shortlisted
     job = ExportJob.objects.create(call=call, kind=ExportJob.Kind.DECISION_PACK, requested_by=users["approver"])
     text = pdftotext(Path(export_render(job_id=job.pk).file.path))
-    assert "承認されていないため" in text
+    assert "候補者リストが未承認の業務" in flat(text)
+    assert flat(text).count("この業務の候補者リストは承認待ちです") == len(list(call.roles()))
     for candidacy in shortlisted:
         applicant = candidacy.application.applicant
         assert not has_name(text, applicant.family_name, applicant.given_name)
-        assert candidacy.applicant_code in text
+        assert candidacy.applicant_code not in text
 
 
 def test_hostile_names_and_comments_print_literally(site_content):
