@@ -17,6 +17,10 @@ LOCAL := DJANGO_SETTINGS_MODULE=portal.settings.local
 TESTING := DJANGO_SETTINGS_MODULE=portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one public address: links in every email, and Wagtail's default Site (synced by `sync_site`).
+# Exported so the web server, the worker and beat agree (honcho gives each process its own PORT).
+KOBO_PUBLIC_URL ?= http://$(HOST):$(PORT)
+export KOBO_PUBLIC_URL
 
 # Debian packages: HarfBuzz subsetting and a Japanese font for WeasyPrint, poppler for reading
 # PDFs back, gettext for translations; Chromium for the browser tests.
@@ -89,6 +93,7 @@ setup: debs-run $(VENV)/.run-installed var
 	$(LOCAL) $(MANAGE) compilemessages --ignore=.venv -v 0
 	$(LOCAL) $(MANAGE) migrate --no-input -v 0
 	$(LOCAL) $(MANAGE) load_site_content
+	$(LOCAL) $(MANAGE) sync_site
 	$(LOCAL) $(MANAGE) load_kobe_demo
 	$(LOCAL) $(MANAGE) create_demo_users
 	$(LOCAL) $(MANAGE) load_demo_applications
@@ -96,7 +101,7 @@ setup: debs-run $(VENV)/.run-installed var
 # Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
 run: setup
 	@echo ""
-	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Kōbo is starting on $(KOBO_PUBLIC_URL)/  (English: $(KOBO_PUBLIC_URL)/en/, admin: $(KOBO_PUBLIC_URL)/admin/)"
 	@echo "Demo logins (password for all: $$($(LOCAL) $(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
 	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
@@ -112,7 +117,7 @@ lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff format --check .
 	$(TESTING) $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
-	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 \
+	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 KOBO_PUBLIC_URL=https://kobo.example.jp \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/.

@@ -6,14 +6,20 @@ Writes go through ``applications.services``; reads through ``applications.select
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.models import PreviewableMixin
 
 from recruitment.models import CallPage, RolePage
+
+from . import messages
 
 
 def private_storage():
@@ -68,6 +74,8 @@ class Application(models.Model):
     language = models.CharField(max_length=5, default="ja")
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     submitted_at = models.DateTimeField("応募日時 Submitted at", db_index=True)
+    #: Set when the personal data was anonymised (retention purge or the applicant's erasure request).
+    anonymised_at = models.DateTimeField("匿名化日時 Anonymised at", null=True, blank=True)
 
     class Meta:
         verbose_name = "応募 Application"
@@ -107,6 +115,8 @@ class Candidacy(models.Model):
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, db_index=True)
     review_count = models.PositiveSmallIntegerField(default=0)
     disagreement = models.BooleanField(default=False, db_index=True)
+    #: When the final decision (selected / not selected) was recorded: the retention period counts from it.
+    decided_at = models.DateTimeField(null=True, blank=True)
     #: The contractor staff member asked to review it (work is split among reviewers); others may still review.
     assigned_reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -184,12 +194,16 @@ class OutboxEmail(models.Model):
     """An email to send, written in the same transaction as what caused it.
 
     A Celery task sends pending rows and marks them sent, so a broker outage
-    delays mail and never loses it.
+    delays mail and never loses it. ``key`` names the message (kind, object,
+    window, e.g. ``draft_reminder:draft:12:24h@1767193200``); its unique
+    constraint makes a doubled or restarted beat write it once, so it is sent once.
     """
 
+    key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    html_body = models.TextField(blank=True)
     kind = models.CharField(max_length=30)
     language = models.CharField(max_length=5, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -333,6 +347,8 @@ AUDIT_ACTIONS = [
     ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
     ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
     ("kobo.shortlist.reopen", "承認済み候補者リストの再開 Approved shortlist reopened"),
+    ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
+    ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
 ]
 
 
@@ -377,3 +393,67 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} knows candidacy {self.candidacy_id}"
+
+
+class MessageTemplate(PreviewableMixin, models.Model):
+    """The wording of one kind of applicant email in one language, edited by city editors.
+
+    Without one, the default wording in ``applications.messages`` is used. Placeholders
+    such as ``{reference}`` are checked on save against those the kind offers.
+    """
+
+    kind = models.CharField(
+        "種類 Kind",
+        max_length=30,
+        choices=[(k, messages.KIND_LABELS[k]) for k in messages.APPLICANT_KINDS],
+        db_index=True,
+    )
+    language = models.CharField("言語 Language", max_length=5, choices=settings.LANGUAGES, default="ja")
+    subject = models.CharField("件名 Subject", max_length=200)
+    body = models.TextField(
+        "本文 Body",
+        help_text="{reference} のような差し込み項目が使えます(種類ごとに使える項目は下の一覧)。"
+        "波かっこそのものは {{ と }} と書きます。",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("language"),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        HelpPanel(content=messages.placeholders_help_html()),
+    ]
+
+    class Meta:
+        verbose_name = "メールの文面 Message wording"
+        verbose_name_plural = "メールの文面 Message wording"
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="one_wording_per_kind_and_language")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind not in messages.KINDS:
+            return
+        errors = {
+            name: problems
+            for name in ("subject", "body")
+            if (problems := messages.placeholder_errors(self.kind, getattr(self, name)))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def get_preview_template(self, request: Any, mode_name: str) -> str:
+        return "applications/message_preview.html"
+
+    def get_preview_context(self, request: Any, mode_name: str) -> dict[str, Any]:
+        context = super().get_preview_context(request, mode_name)
+        try:
+            context["message"] = messages.render(
+                self.kind, self.language, messages.sample_values(), text=(self.subject, self.body)
+            )
+        except (KeyError, ValueError, IndexError):
+            context["message"] = None
+        return context

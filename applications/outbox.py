@@ -1,7 +1,10 @@
 """The mail outbox: rows written in the caller's transaction, sent later by a Celery task.
 
 A broker outage only delays mail: the row is committed with the data that caused
-it, the on-commit nudge may fail, and beat sends pending rows every minute.
+it, the on-commit nudge may fail, and beat sends pending rows every minute. Every
+message has a unique key (kind, object, window): writing the same key again is a
+no-op, so a doubled or restarted beat, a retried task or a double click never
+sends a message twice.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from . import messages
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -23,18 +26,31 @@ MAX_ATTEMPTS = 10
 BATCH = 50
 
 
-def outbox_enqueue(*, to: str, kind: str, language: str, context: dict[str, Any]) -> OutboxEmail:
-    """Write an email of ``kind`` (templates ``applications/email/<kind>_subject.txt`` / ``_body.txt``).
+def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[str, Any]) -> bool:
+    """Write the email ``kind`` (wording in ``applications.messages``) under ``key``; True if it is new.
 
     Call inside the transaction that causes the email; sending is queued on commit.
+    A key already in the outbox (sent or not) is left alone.
     """
-    context = {"base_url": settings.KOBO_PUBLIC_URL, **context}
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"applications/email/{kind}_subject.txt", context).split())
-        body = render_to_string(f"applications/email/{kind}_body.txt", context)
-    row = OutboxEmail.objects.create(to=to, subject=subject[:200], body=body, kind=kind, language=language)
+    key = key[:200]
+    if not to or OutboxEmail.objects.filter(key=key).exists():
+        return False
+    message = messages.render(kind, language, {k: str(v) for k, v in values.items()})
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent writer of the same key wins, we step back
+            OutboxEmail.objects.create(
+                key=key,
+                to=to,
+                subject=message["subject"],
+                body=message["body"],
+                html_body=message["html"],
+                kind=kind,
+                language=language,
+            )
+    except IntegrityError:
+        return False
     transaction.on_commit(_nudge_sender)
-    return row
+    return True
 
 
 def _nudge_sender() -> None:
@@ -67,7 +83,10 @@ def outbox_send_pending(*, limit: int = 500) -> int:
             for row in rows:
                 tried.add(row.pk)
                 try:
-                    EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to]).send()
+                    email = EmailMultiAlternatives(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
+                    if row.html_body:
+                        email.attach_alternative(row.html_body, "text/html")
+                    email.send()
                 except Exception as exc:
                     row.attempts += 1
                     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from recruitment.models import CallPage, RolePage
 
 from .models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
-from .outbox import outbox_enqueue
+from .notifications import confirmation_send, draft_link_send, duplicate_attempt_send, withdrawal_send
 from .screening import WITHDRAWABLE, candidacy_transition
 from .selectors import MANAGE_LINK_SALT
 from .text import email_key, name_key
@@ -189,12 +189,7 @@ def _create_application(
         )
         attachment.file.save(f"{secrets.token_hex(16)}{upload.extension}", ContentFile(upload.content), save=False)
         attachment.save()
-    outbox_enqueue(
-        to=applicant.email,
-        kind="confirmation",
-        language=submission.language,
-        context={"application": application, "applicant": applicant, "roles": open_roles, "manage_token": manage_token},
-    )
+    confirmation_send(application=application, roles=open_roles, manage_token=manage_token)
     return application, manage_token
 
 
@@ -220,11 +215,8 @@ def _tell_owner_of_attempt(*, taken: list[Candidacy], now: datetime) -> None:
         )
         if recent.exists():
             continue  # the owner was told recently: repeated attempts must not flood their inbox
-        outbox_enqueue(
-            to=application.applicant.email,
-            kind="duplicate",
-            language=application.language,
-            context={**entry, "manage_token": manage_link_token(application), "attempted_at": now},
+        duplicate_attempt_send(
+            application=application, roles=entry["roles"], manage_token=manage_link_token(application), now=now
         )
 
 
@@ -236,7 +228,7 @@ def draft_send_link(*, draft: Draft, email: str, language: str) -> str:
         draft.email = email
         draft.language = language
         draft.save(update_fields=["token_hash", "email", "language", "updated_at"])
-        outbox_enqueue(to=email, kind="draft_link", language=language, context={"draft": draft, "token": token})
+        draft_link_send(draft=draft, token=token)
     return token
 
 
@@ -259,10 +251,5 @@ def candidacy_withdraw(*, application: Application, candidacy_ids: list[int], no
                 now=now,
             )
         if candidacies:
-            outbox_enqueue(
-                to=application.applicant.email,
-                kind="withdrawal",
-                language=application.language,
-                context={"application": application, "roles": [c.role for c in candidacies]},
-            )
+            withdrawal_send(application=application, roles=[c.role for c in candidacies])
     return len(candidacies)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import notifications
 from .outbox import outbox_send_pending
 
 
@@ -9,3 +10,19 @@ from .outbox import outbox_send_pending
 def send_outbox() -> int:
     """Send pending emails (on commit after a submission, and every minute from beat)."""
     return outbox_send_pending()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_reminders() -> int:
+    """Draft reminders 72 h and 24 h before the earliest chosen role closes (beat; idempotent)."""
+    return notifications.reminders_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_deadline_notices() -> int:
+    """Deadline digests to staff, result notices not yet written, "still reviewing" notices (beat; idempotent)."""
+    return (
+        notifications.deadline_digests_send()
+        + notifications.screening_results_due()
+        + notifications.still_reviewing_send()
+    )

@@ -29,6 +29,7 @@ from recruitment.models import CallPage, RolePage
 from . import forms
 from .models import Application, Draft
 from .postcodes import postcode_address
+from .retention import application_erase
 from .screening import WITHDRAWABLE
 from .selectors import application_by_manage_token
 from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
@@ -478,12 +479,15 @@ class ManageView(TemplateView):
             "candidacies": application.candidacies.select_related("role").order_by("rank"),
             "withdrawable": WITHDRAWABLE,
             "can_withdraw": application.candidacies.filter(status__in=WITHDRAWABLE).exists(),
+            "erased": application.anonymised_at is not None,
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if rate_limited(request, "manage"):
             return too_many(request)
         application = self.get_application()
+        if "erase" in request.POST:
+            return self.erase(application, **kwargs)
         ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
         withdraw_all = bool(request.POST.get("withdraw_all"))
         if withdraw_all:
@@ -498,6 +502,17 @@ class ManageView(TemplateView):
         context = self.get_context_data(**kwargs)
         context["withdrawn_count"] = count
         context["nothing_chosen"] = not chosen
+        return self.render_to_response(context)
+
+    def erase(self, application: Application, **kwargs: Any) -> HttpResponse:
+        """Erase the application (before a decision) or pass the request to the city (after one)."""
+        if not self.request.POST.get("erase_confirm"):
+            context = self.get_context_data(**kwargs)
+            context["erase_error"] = True
+            return self.render_to_response(context)
+        outcome = application_erase(application=application)
+        context = self.get_context_data(**kwargs)
+        context["erase_outcome"] = outcome
         return self.render_to_response(context)
 
 

@@ -1,6 +1,10 @@
 """Admin for screening: the screening views under /admin/screening/ and the Screening menu."""
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import MessageTemplate
 
 # --- The screening workspace (views in ``screening.views``) ---------------------------------
 
@@ -37,3 +41,20 @@ def register_screening_menu_item():
     return ScreeningMenuItem(
         "審査 Screening", reverse_lazy("screening_calls"), name="screening", icon_name="clipboard-list", order=250
     )
+
+
+# --- The wording of applicant emails, edited by city editors -------------------------------------
+
+
+class MessageTemplateViewSet(SnippetViewSet):
+    """メールの文面: a city editor overrides the default wording of an applicant email, per language."""
+
+    model = MessageTemplate
+    icon = "mail"
+    menu_label = "メールの文面 Emails"
+    add_to_settings_menu = True
+    list_display = ["kind", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+
+
+register_snippet(MessageTemplateViewSet)

@@ -51,14 +51,40 @@ PAGES: list[dict[str, Any]] = [
         "slug": "privacy",
         "title": "個人情報の取扱い",
         "title_en": "Personal data",
-        "intro": "応募で預かる個人情報は、選考と連絡のためだけに使い、保存期間の経過後に削除します。",
+        "intro": "応募で預かる個人情報は、選考と連絡のためだけに使い、次の期間が過ぎたら自動で削除または匿名化します。",
         "intro_en": "Personal data given in an application is used only for selection and contact, "
-        "and deleted after the retention period.",
+        "and is deleted or anonymised automatically when the periods below end.",
         "body": [
             (
                 "paragraph",
                 "<p>各募集の個人情報の取扱いは、応募フォームで募集ごとに示し、同意をいただきます。"
                 "選考を受託した事業者は、担当する募集の応募情報のみを閲覧できます。閲覧と出力はすべて記録されます。</p>",
+            ),
+            ("heading", {"text": "保存する期間", "level": "h2"}),
+            (
+                "paragraph",
+                "<ul>"
+                "<li>途中保存した応募(下書き)と添付ファイル: 選んだ業務の締切まで(最長30日)。"
+                "過ぎたものは毎日削除します。</li>"
+                "<li>選考のために作成した資料(PDF・CSV): 作成から30日で削除します。作成者と日時の記録は残ります。</li>"
+                "<li>応募: 募集の最後の業務の採否が決まってから、募集ごとに定める保存期間(定めがなければ365日)の後に、"
+                "氏名・ふりがな・メールアドレス・電話番号・郵便番号・市区町村・回答と自由記述・選考のメモとコメントを匿名化し、"
+                "添付ファイルを削除します。都道府県、選考の状況と点数は、個人を特定できない統計として残します。</li>"
+                "</ul>",
+            ),
+            ("heading", {"text": "ご自身で削除する", "level": "h2"}),
+            (
+                "paragraph",
+                "<p>受付メールのリンクから、選考の決定前であれば、いつでも応募を取り下げて個人情報を削除できます"
+                "(すぐに匿名化し、添付ファイルを削除します。作成済みの選考資料は30日以内に削除されます)。"
+                "決定後のご依頼は市の承認者に届き、市からメールでお返事します。</p>",
+            ),
+            ("heading", {"text": "お送りするメール", "level": "h2"}),
+            (
+                "paragraph",
+                "<p>受付、途中保存のリンク、締切の72時間前と24時間前のお知らせ(メールアドレスを入力した下書きのみ)、"
+                "書類選考の結果、締切から一定の日数(定めがなければ21日)が過ぎても結果が出ていない場合の選考中のお知らせ、"
+                "採否の結果をお送りします。</p>",
             ),
         ],
         "body_en": [
@@ -66,6 +92,37 @@ PAGES: list[dict[str, Any]] = [
                 "paragraph",
                 "<p>Each call states its own notice in the application form and asks for consent. "
                 "Screening contractors see only the calls assigned to them; every view and export is logged.</p>",
+            ),
+            ("heading", {"text": "How long we keep it", "level": "h2"}),
+            (
+                "paragraph",
+                "<ul>"
+                "<li>Saved drafts and their files: until the roles you chose close (30 days at most); "
+                "expired drafts are deleted every day.</li>"
+                "<li>Documents made for the selection (PDF, CSV): deleted 30 days after they were made; "
+                "the record of who made them and when stays.</li>"
+                "<li>Applications: once the last role of the call has been decided, after the call's "
+                "retention period (365 days unless the call states otherwise), names, kana, email, phone, "
+                "postal code, city, answers and free text, and screeners' notes and comments are anonymised "
+                "and attached files deleted. The prefecture, statuses and scores remain as anonymous "
+                "statistics.</li>"
+                "</ul>",
+            ),
+            ("heading", {"text": "Erasing your data yourself", "level": "h2"}),
+            (
+                "paragraph",
+                "<p>Before a decision, the link in your confirmation email lets you withdraw and erase your data "
+                "at once (anonymised immediately, files deleted; selection documents already made are deleted "
+                "within 30 days). "
+                "After a decision, your request goes to the city's approvers, who answer you by email.</p>",
+            ),
+            ("heading", {"text": "Emails we send", "level": "h2"}),
+            (
+                "paragraph",
+                "<p>The receipt, the link to a saved draft, reminders 72 and 24 hours before the deadline (only for "
+                "drafts with an email address), the result of the document screening, a notice that we are still "
+                "reviewing when a role has been closed for a set number of days (21 unless the call states otherwise) "
+                "without a result, and the final result.</p>",
             ),
         ],
     },

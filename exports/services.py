@@ -486,3 +486,32 @@ RENDERERS: dict[str, Callable[[ExportJob, Path, _Progress, datetime], int | None
 def download_filename(job: ExportJob) -> str:
     """The name the browser saves: ``選考結果報告書_KOBE-0012_job17.pdf``."""
     return f"{TITLES[Kind(job.kind)]}_{doc_context.call_reference(job.call)}_job{job.pk}.{job.extension}"
+
+
+#: Export files are deleted this long after they were made (the job row and its checksum stay).
+EXPORT_FILE_DAYS = 30
+
+
+def export_files_purge(
+    *, now: datetime | None = None, call: CallPage | None = None, dry_run: bool = False
+) -> list[str]:
+    """Delete export files older than :data:`EXPORT_FILE_DAYS` (or every file of ``call``); return their names.
+
+    The job row, its size and SHA-256 stay, so the audit trail still says what was made and for whom.
+    """
+    now = now or timezone.now()
+    jobs = ExportJob.objects.exclude(file="")
+    jobs = (
+        jobs.filter(call=call)
+        if call is not None
+        else jobs.filter(created_at__lte=now - timedelta(days=EXPORT_FILE_DAYS))
+    )
+    names = []
+    for job in jobs.order_by("pk"):
+        names.append(job.file.name)
+        if dry_run:
+            continue
+        if _storage().exists(job.file.name):
+            _storage().delete(job.file.name)
+        ExportJob.objects.filter(pk=job.pk).update(file="", stage="", error="")
+    return names

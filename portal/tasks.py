@@ -10,6 +10,12 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled")
 
 
+@shared_task(ignore_result=True)
+def purge_expired() -> None:
+    """Delete expired drafts, old export files and personal data past its retention period (daily, from beat)."""
+    call_command("purge_expired")
+
+
 @shared_task
 def ping() -> str:
     """Answer "pong": proves a task goes through the broker to a worker and back."""

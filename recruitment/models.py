@@ -165,6 +165,18 @@ class CallPage(PublicCacheMixin, BasePage):
         validators=[MinValueValidator(Decimal(1), "倍率は1以上にしてください。 The factor must be at least 1.")],
         help_text="業務ごとに「募集人数 × 倍率」人まで候補に残せます。 Up to headcount × factor per role.",
     )
+    still_reviewing_days = models.PositiveSmallIntegerField(
+        "選考中のお知らせ(日) Still-reviewing notice (days)",
+        default=21,
+        validators=[MinValueValidator(1)],
+        help_text="締切からこの日数が過ぎても書類選考の結果が出ていない業務の応募者に、選考中であることを知らせます。",
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        "個人情報の保存期間(日) Retention (days)",
+        default=365,
+        validators=[MinValueValidator(30)],
+        help_text="最後の業務の採否決定からこの日数が過ぎると、応募者の氏名・連絡先・自由記述を匿名化し、添付ファイルを削除します。",
+    )
 
     content_panels = [
         *BasePage.content_panels,
@@ -187,6 +199,10 @@ class CallPage(PublicCacheMixin, BasePage):
         MultiFieldPanel([FieldPanel("contact"), FieldPanel("contact_email")], heading="問い合わせ Contact"),
         FieldPanel("personal_data_notice"),
         MultiFieldPanel([FieldPanel("shortlist_factor"), FieldPanel("blind_review")], heading="選考 Screening"),
+        MultiFieldPanel(
+            [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
+            heading="連絡と保存期間 Notices and retention",
+        ),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["recruitment.CallIndexPage"]

@@ -61,3 +61,14 @@ def restore_migration_data() -> None:
         Collection.add_root(name="Root")
     sync_groups(apps)
     replace_default_workflow(apps)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call a service as a request would: what it queues on commit (mail, tasks) runs when it returns."""
+
+    def run(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run

@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from recruitment.deadlines import RoleState
 from recruitment.models import CallPage, RolePage
 
-from .. import access
+from .. import access, notifications
 from ..models import Assignment, AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
-from ..outbox import outbox_enqueue
 from ..scoring import aggregate_reviews, rubric_snapshot
 
 logger = logging.getLogger(__name__)
@@ -59,8 +58,8 @@ WITHDRAWABLE = frozenset(
     frm for (frm, to), who in ALLOWED_TRANSITIONS.items() if to == S.WITHDRAWN and APPLICANT in who
 )
 
-#: Moves that tell the applicant the outcome (sent on commit, through the outbox).
-NOTIFY = {S.SELECTED: "decision_selected", S.NOT_SELECTED: "decision_not_selected"}
+#: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
+DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
 
 
 class ScreeningError(Exception):
@@ -169,6 +168,8 @@ def candidacy_transition(
         changes: dict[str, Any] = {"status": to, "version": F("version") + 1}
         if to == S.WITHDRAWN:
             changes["withdrawn_at"] = now or timezone.now()
+        if to in DECISIONS:
+            changes["decided_at"] = now or timezone.now()
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=version, status=candidacy.status).update(**changes)
         current = Candidacy.objects.select_related("application__applicant", "application__call", "role").get(
             pk=candidacy.pk
@@ -189,14 +190,8 @@ def candidacy_transition(
             reason=reason,
             by="applicant" if by is None else "staff",
         )
-        if to in NOTIFY:
-            applicant = current.application.applicant
-            outbox_enqueue(
-                to=applicant.email,
-                kind=NOTIFY[to],
-                language=current.application.language,
-                context={"application": current.application, "role": current.role},
-            )
+        if to in DECISIONS:
+            notifications.decision_send(candidacy=current)
     return current
 
 
@@ -280,11 +275,14 @@ def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]
 def _after_shortlist_change(shortlist: Shortlist, event: str) -> None:
     """The one place that reacts to a shortlist event ("submitted", "approved", "returned", "reopened").
 
-    Runs after the transaction commits (``transaction.on_commit``); staff mail is to be wired here.
+    Runs after the transaction commits (``transaction.on_commit``): the staff notice of the
+    event and, on approval, every candidate's result of document screening, through the
+    outbox (keyed, so written once; beat re-checks recent approvals should this be lost).
     """
 
     def hook() -> None:
         logger.info("shortlist %s of role %s: %s", shortlist.pk, shortlist.role_id, event)
+        notifications.shortlist_notify(shortlist=shortlist, event=event)
 
     transaction.on_commit(hook)
 

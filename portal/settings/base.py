@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -328,6 +329,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "send-draft-reminders": {
+        "task": "applications.tasks.send_reminders",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
+    "send-deadline-notices": {
+        "task": "applications.tasks.send_deadline_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "purge-expired": {
+        "task": "portal.tasks.purge_expired",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
+    },
 }
 
 # Security ----------------------------------------------------------------------
@@ -388,7 +404,6 @@ CONTENT_SECURITY_POLICY = {
 # Wagtail -----------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Kōbo 公募"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("ja", "日本語")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -404,8 +419,13 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # Only the local and test settings may create the demo users with their known
 # password; production leaves this False.
 KOBO_DEMO_ALLOWED = False
-# The public address used in emailed links (no trailing slash).
+# The one public address of the portal (scheme, host and port, no trailing slash): every
+# link in every email starts with it, and `manage.py sync_site` copies it to Wagtail's
+# default Site (sitemap, feed, JSON-LD). `make run` sets it from HOST and PORT;
+# production refuses to start unless it is https.
 KOBO_PUBLIC_URL = os.environ.get("KOBO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in staff mail (Wagtail's own and ours): the public address unless the admin lives elsewhere.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", KOBO_PUBLIC_URL).rstrip("/")
 KOBO_DEMO_PASSWORD = "kobo-demo-2026"  # noqa: S105 - demo only, refused unless KOBO_DEMO_ALLOWED
 
 LOGGING = {

@@ -23,6 +23,13 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production.")
 
+for _name in ("KOBO_PUBLIC_URL", "WAGTAILADMIN_BASE_URL"):
+    if not os.environ.get("KOBO_PUBLIC_URL") or not globals()[_name].startswith("https://"):
+        raise ImproperlyConfigured(
+            f"{_name} must be the portal's public https address in production (e.g. https://kobo.example.jp): "
+            "every link in every email starts with it."
+        )
+
 if not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(
         "CACHE_URL must point at Redis in production: rate limits and locks must be shared by all web processes."
