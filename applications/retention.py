@@ -209,6 +209,8 @@ def application_anonymise(*, application: Application, now: datetime) -> None:
         draft.delete()
     Review.objects.filter(candidacy_id__in=candidacy_ids).exclude(comment="").update(comment="")
     Note.objects.filter(candidacy_id__in=candidacy_ids).update(text=ERASED)
+    # The candidacies' copy of the normalised address (the one-live-candidacy rule) goes too.
+    Candidacy.objects.filter(pk__in=candidacy_ids).update(email_key=None)
     _scrub_log_entries(AuditEntry.objects.filter(candidacy_id__in=candidacy_ids))
 
     _anonymise_columns(application, KEEP[Application])

@@ -230,7 +230,10 @@ class ApplyWizard(NamedUrlWizardView):
         if self.request.method == "POST" and getattr(form, "checked", None) and form.errors:
             # Files that passed their checks are kept even when another answer of the step failed.
             kept = self.process_step_files(form)
-            self.storage.set_step_files(self.steps.current, kept)
+            try:
+                self.storage.set_step_files(self.steps.current, kept)
+            except DraftTooLarge:
+                kept = {}  # over the draft's cap: keep nothing of this post; the refusal says why
             form.stored_files.update({name.removeprefix(form.prefix + "-"): f.name for name, f in kept.items()})
         return super().render(form, **kwargs)
 
