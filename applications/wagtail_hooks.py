@@ -2,6 +2,8 @@
 
 from wagtail import hooks
 
+from .teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)
+
 
 @hooks.register("register_log_actions")
 def register_screening_log_actions(actions):
