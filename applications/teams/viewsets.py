@@ -21,29 +21,35 @@ from .forms import AssignmentForm, MemberForm, OrganisationForm
 _ANY = ["view", "add", "change", "delete"]
 
 
-class _Scoped:
+def _scoped(view):
     """Rows outside the user's cities do not exist for them (404), in lists and on every object page."""
+    return view.permission_policy.instances_user_has_any_permission_for(view.request.user, _ANY)
 
-    def _scoped(self):
-        return self.permission_policy.instances_user_has_any_permission_for(self.request.user, _ANY)
+
+class _Scoped:
+    """Edit and delete find their object among the user's rows only."""
 
     def get_queryset(self):
-        return self._scoped()
+        return _scoped(self)
+
+
+class _ScopedObject:
+    """History and usage (listings of something else) find their object among the user's rows only."""
 
     def get_base_object_queryset(self):
-        return self._scoped()
+        return _scoped(self)
 
 
 class _ScopedIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_any_permission_for(self.request.user, _ANY)
+        return _scoped(self)
 
 
-class _ScopedHistoryView(_Scoped, generic.HistoryView):
+class _ScopedHistoryView(_ScopedObject, generic.HistoryView):
     pass
 
 
-class _ScopedUsageView(_Scoped, generic.UsageView):
+class _ScopedUsageView(_ScopedObject, generic.UsageView):
     pass
 
 
