@@ -7,6 +7,7 @@ delete goes through ``services`` (which logs it).
 
 from __future__ import annotations
 
+from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -188,7 +189,12 @@ class AssignmentViewSet(ModelViewSet):
     history_view_class = _ScopedHistoryView
     usage_view_class = _ScopedUsageView
     edit_handler = ObjectList(
-        [FieldPanel("call"), FieldPanel("user"), FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")])],
+        [
+            # A plain list of the city's calls (drafts too), not Wagtail's page chooser of the whole tree.
+            FieldPanel("call", widget=forms.Select),
+            FieldPanel("user"),
+            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        ],
         base_form_class=AssignmentForm,
     )
 
