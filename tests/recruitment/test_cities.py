@@ -118,3 +118,23 @@ def test_copy_refuses_a_city_the_user_cannot_add_to_and_a_taken_slug(client, cit
     )
     assert set(taken.context["form"].errors) == {"new_slug", "shift_days"}
     assert CallPage.objects.filter(organisation=cities.org_y).count() == 1
+
+
+def test_demo_staff_work_on_kobe_and_cannot_touch_miki(site_content, demo_users):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from recruitment.demo import ensure_kobe_demo
+
+    kobe = ensure_kobe_demo()
+    call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    miki = CallPage.objects.get(slug="miki-pr")
+    assert kobe.get_parent().specific.organisation.slug == "kobe"
+    assert miki.get_parent().specific.organisation.slug == "miki"
+    users = get_user_model().objects.in_bulk(["editor", "approver"], field_name="username")
+    assert kobe.permissions_for_user(users["editor"]).can_edit()
+    assert not kobe.permissions_for_user(users["editor"]).can_publish()
+    assert kobe.permissions_for_user(users["approver"]).can_publish()
+    for user in users.values():
+        assert not miki.permissions_for_user(user).can_edit()
+        assert not miki.permissions_for_user(user).can_unpublish()
