@@ -143,3 +143,12 @@ def test_superuser_onboards_a_city_in_the_admin(client, cities):
 
     z = Organisation.objects.get(slug="z-city")
     assert z.city_page.get_workflow().tasks.get().specific.groups.get() == z.approvers_group
+
+
+def test_a_city_with_calls_is_not_deleted_even_by_a_superuser(client, cities):
+    client.force_login(cities.users["superuser"])
+    response = client.post(reverse("organisation:delete", args=[cities.org_x.pk]))
+    assert response.status_code in (302, 403)
+    from recruitment.models import Organisation
+
+    assert Organisation.objects.filter(pk=cities.org_x.pk).exists()
