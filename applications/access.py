@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage
@@ -59,9 +60,16 @@ def screenable_calls(user: Any) -> QuerySet[CallPage]:
     allowed = Q(pk__in=[])
     groups = _groups(user)
     if SCREENING_CONTRACTORS in groups:
-        allowed |= Q(screening_assignments__user=user)
+        # Only while the assignment runs (dates inclusive, Japan time); open ends are unbounded.
+        today = timezone.localdate()
+        allowed |= (
+            Q(screening_assignments__user=user)
+            & (Q(screening_assignments__starts_on__isnull=True) | Q(screening_assignments__starts_on__lte=today))
+            & (Q(screening_assignments__ends_on__isnull=True) | Q(screening_assignments__ends_on__gte=today))
+        )
     if groups & {CITY_APPROVERS, OFFICIALS}:
-        allowed |= Q(organisation__members__user=user)
+        # Editors are members too, but screening is for the city's approvers and officials.
+        allowed |= Q(organisation__members__user=user, organisation__members__role__in=["approver", "official"])
     return CallPage.objects.filter(allowed).distinct()
 
 

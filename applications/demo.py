@@ -33,6 +33,7 @@ from recruitment.models import CallPage, RolePage
 from .models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
 from .scoring import aggregate_scores, review_score, rubric_snapshot
 from .services import new_reference
+from .teams.services import member_groups_sync
 from .text import email_key, name_key
 from .wizard import hash_token, new_token
 
@@ -634,5 +635,8 @@ def ensure_demo_screening(call: CallPage) -> dict[str, Any]:
             Assignment.objects.get_or_create(user=users[username], call=call)
     for username in ("approver", "official"):
         if username in users:
-            OrganisationMember.objects.get_or_create(user=users[username], organisation=call.organisation)
+            OrganisationMember.objects.update_or_create(
+                user=users[username], organisation=call.organisation, defaults={"role": username}
+            )
+            member_groups_sync(user=users[username])
     return users

@@ -1,9 +1,13 @@
 """The staff groups and what each may do: one table, applied by migrations.
 
-Page rights are granted on the root page, image and document rights on the
-root collection. Object-level limits (a contractor sees only assigned calls)
-are enforced in selectors, not here. A later migration that adds permissions
-edits this table and calls :func:`sync_groups` again.
+These four site-wide groups carry model rights (admin access, the team screens,
+task categories) and image and document rights on the root collection. Page rights
+are not granted here: each onboarded city has its own editor and approver groups
+with rights on that city's subtree only (:data:`CITY_PAGE_RIGHTS`, applied by
+``recruitment.cities``); see docs/adr/0008-cities-teams-and-page-rights.md.
+Object-level limits (a contractor sees only assigned calls, an approver only their
+city's team) are enforced in selectors and permission policies, not here. A later
+migration that adds permissions edits this table and calls :func:`sync_groups` again.
 """
 
 from __future__ import annotations
@@ -17,16 +21,32 @@ OFFICIALS = "Officials"
 
 _MEDIA = ["add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"]
 
+#: The team screens a city approver uses; the permission policies of ``applications.teams``
+#: narrow each right to the approver's own city.
+_TEAM = [
+    "recruitment.view_organisation",
+    "recruitment.change_organisation",
+    "applications.view_organisationmember",
+    "applications.add_organisationmember",
+    "applications.change_organisationmember",
+    "applications.delete_organisationmember",
+    "applications.view_assignment",
+    "applications.add_assignment",
+    "applications.change_assignment",
+    "applications.delete_assignment",
+]
+
 GROUPS: dict[str, dict[str, list[str]]] = {
     CITY_EDITORS: {
-        # Editors write and submit for approval; they cannot publish.
-        "model": ["wagtailadmin.access_admin"],
-        "page": ["add", "change", "lock"],
+        # Editors write and submit for approval (page rights: CITY_PAGE_RIGHTS); they cannot publish.
+        "model": ["wagtailadmin.access_admin", "recruitment.view_taskcategory"],
+        "page": [],
         "collection": _MEDIA,
     },
     CITY_APPROVERS: {
-        "model": ["wagtailadmin.access_admin", "cms.change_sitesettings"],
-        "page": ["add", "change", "publish", "lock", "unlock"],
+        # Task categories are shared by every city, so only site administrators change them.
+        "model": ["wagtailadmin.access_admin", "cms.change_sitesettings", "recruitment.view_taskcategory", *_TEAM],
+        "page": [],
         "collection": [*_MEDIA, "delete_image", "delete_document"],
     },
     SCREENING_CONTRACTORS: {
@@ -39,6 +59,12 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "page": [],
         "collection": [],
     },
+}
+
+#: Page rights of each city's own groups, granted on that city's ``CityPage`` (its calls and roles).
+CITY_PAGE_RIGHTS: dict[str, list[str]] = {
+    "editors": ["add", "change", "lock"],
+    "approvers": ["add", "change", "publish", "lock", "unlock"],
 }
 
 # Wagtail's starter groups, replaced by the ones above.

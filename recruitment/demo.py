@@ -30,7 +30,8 @@ from wagtail.models import Page
 from cms.content import ensure_site_content
 from cms.models import HomePage
 
-from .models import CallIndexPage, CallPage, Organisation, RolePage, TaskCategory
+from .cities import city_ensure
+from .models import CallIndexPage, CallPage, CityPage, Organisation, RolePage, TaskCategory
 
 JST = ZoneInfo("Asia/Tokyo")
 DEADLINE_TIME = time(23, 59)
@@ -741,7 +742,7 @@ def ensure_call_index(home: HomePage) -> CallIndexPage:
 
 
 def ensure_call(
-    index: CallIndexPage,
+    city: CityPage,
     organisation: Organisation,
     spec: dict[str, Any],
     roles: list[dict[str, Any]],
@@ -756,7 +757,7 @@ def ensure_call(
     after ``now``'s day; 23:59 Japan time in both cases. Roles with 2020 dates open on the
     day the call was announced (moved likewise).
     """
-    call = CallPage.objects.child_of(index).filter(slug=spec["slug"]).first() or CallPage(slug=spec["slug"])
+    call = CallPage.objects.child_of(city).filter(slug=spec["slug"]).first() or CallPage(slug=spec["slug"])
     fields = {name: spec[name] for name in CALL_FIELDS}
     fields["organisation"] = organisation
     fields["timeline"] = [
@@ -771,7 +772,7 @@ def ensure_call(
         )
         for step in spec["timeline"]
     ]
-    call = _save_page(index, call, fields)
+    call = _save_page(city, call, fields)
 
     today = now.astimezone(JST).date()
     for role_spec in roles:
@@ -793,18 +794,20 @@ def ensure_call(
 def ensure_kobe_demo(*, now: datetime | None = None) -> CallPage:
     """Create or update the Kobe 2020 demo call and the smaller Miki call; return the Kobe call.
 
-    Also makes sure the site content (home page) and the call index exist. ``now`` (default:
+    Also makes sure the site content (home page), the call index and each city (its folder
+    of calls, groups and workflow: ``recruitment.cities``) exist. ``now`` (default:
     the current time) decides where the deadlines fall: one Kobe role closed, one closing
     within 72 hours, the others 5 to 22 days ahead.
     """
     now = now or timezone.now()
     home = ensure_site_content()
-    index = ensure_call_index(home)
+    ensure_call_index(home)
     organisations = {spec["slug"]: ensure_organisation(spec) for spec in ORGANISATIONS}
+    cities = {slug: city_ensure(organisation=organisation) for slug, organisation in organisations.items()}
     categories = ensure_categories()
     shift = _shift(now)
-    kobe = ensure_call(index, organisations["kobe"], KOBE_CALL, KOBE_ROLES, categories, shift=shift, now=now)
-    ensure_call(index, organisations["miki"], MIKI_CALL, MIKI_ROLES, categories, shift=shift, now=now)
+    kobe = ensure_call(cities["kobe"], organisations["kobe"], KOBE_CALL, KOBE_ROLES, categories, shift=shift, now=now)
+    ensure_call(cities["miki"], organisations["miki"], MIKI_CALL, MIKI_ROLES, categories, shift=shift, now=now)
     return kobe
 
 

@@ -1,7 +1,9 @@
 """What is being recruited: organisations, task categories, calls and their roles.
 
-The page tree is ``HomePage → CallIndexPage → CallPage → RolePage``: a role
-lives only under a call. Whether a role takes applications is decided by
+The page tree is ``HomePage → CallIndexPage → CityPage → CallPage → RolePage``:
+each organisation's calls live under its own ``CityPage``, so page rights and the
+approval workflow are granted per city (``recruitment.cities``); a role lives only
+under a call. Whether a role takes applications is decided by
 ``recruitment.deadlines`` alone.
 """
 
@@ -16,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -29,7 +32,7 @@ from portal.page_cache import PublicCacheMixin
 
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
 from .deadlines import RoleState, open_roles_filter, role_state
-from .forms import RolePageForm
+from .forms import CallPageForm, RolePageForm
 
 RICH_FEATURES = ["bold", "link", "ol", "ul"]
 
@@ -47,6 +50,18 @@ class Organisation(models.Model):
         default="KOBO",
         help_text="応募の受付番号の先頭に付く英大文字 (例: KOBE → KOBE-7K3M9Q)",
     )
+    contact = models.TextField(
+        "連絡先 Contact", blank=True, help_text="担当部署・電話番号など、応募者と受託事業者への連絡先。"
+    )
+    contact_email = models.EmailField("連絡先メール Contact email", blank=True)
+    #: The city's own staff groups, made by ``recruitment.cities.organisation_onboard``: page rights on
+    #: the city's subtree only, and the approvers approve the city's pages (its own workflow).
+    editors_group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    approvers_group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     panels = [
         FieldPanel("name"),
@@ -54,6 +69,8 @@ class Organisation(models.Model):
         FieldPanel("slug"),
         FieldPanel("url"),
         FieldPanel("reference_prefix"),
+        FieldPanel("contact"),
+        FieldPanel("contact_email"),
     ]
 
     class Meta:
@@ -112,7 +129,7 @@ class CallIndexPage(PublicCacheMixin, BasePage):
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["recruitment.CallPage"]
+    subpage_types = ["recruitment.CityPage"]
     max_count = 1
     is_creatable = True
     # Filters with a fixed set of values are cached; a free-text search (q) is not.
@@ -127,9 +144,38 @@ class CallIndexPage(PublicCacheMixin, BasePage):
         return {**super().get_context(request, *args, **kwargs), **call_index_context(self, request)}
 
 
+class CityPage(BasePage):
+    """One organisation's calls (a folder in the page tree, not a public page of its own).
+
+    Made when the organisation is onboarded (``recruitment.cities``); the city's editor
+    and approver groups get their page rights here and its approval workflow starts
+    here, so a city's staff never touch another city's calls. Its public URL sends the
+    visitor to the list of calls.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="city_page", verbose_name="団体 Organisation"
+    )
+
+    content_panels = [*BasePage.content_panels]
+    parent_page_types = ["recruitment.CallIndexPage"]
+    subpage_types = ["recruitment.CallPage"]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "団体の募集 City's calls"
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(self.get_parent().url)
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+
 class CallPage(PublicCacheMixin, BasePage):
     """A municipal call (公募) for side-job professionals; its roles are its child pages."""
 
+    #: Always the organisation of the ``CityPage`` the call lives under (set by ``CallPageForm`` and copying).
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="calls", verbose_name="団体 Organisation"
     )
@@ -180,7 +226,7 @@ class CallPage(PublicCacheMixin, BasePage):
 
     content_panels = [
         *BasePage.content_panels,
-        MultiFieldPanel([FieldPanel("organisation"), FieldPanel("department")], heading="団体 Organisation"),
+        MultiFieldPanel([FieldPanel("department")], heading="団体 Organisation"),
         FieldPanel("summary"),
         FieldPanel("summary_en"),
         FieldPanel("body"),
@@ -205,12 +251,13 @@ class CallPage(PublicCacheMixin, BasePage):
         ),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("summary"), index.SearchField("body")]
-    parent_page_types = ["recruitment.CallIndexPage"]
+    parent_page_types = ["recruitment.CityPage"]
     subpage_types = ["recruitment.RolePage"]
     is_creatable = True
     route_select_related = ("organisation",)
     route_checks_only_liveness = True
     public_cache_params = frozenset({"category", "state"})
+    base_form_class = CallPageForm
 
     class Meta:
         verbose_name = "募集 Call"

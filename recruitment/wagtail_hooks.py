@@ -1,4 +1,7 @@
-"""Admin for recruitment: one "Recruitment" menu, deadline history, safe deletion of roles."""
+"""Admin for recruitment: one "Recruitment" menu, deadline history, safe deletion of roles, copying a call.
+
+Organisations are managed under 体制 Teams (``applications.teams``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .history import deadline_change
-from .models import Organisation, RolePage, TaskCategory
+from .models import CallPage, RolePage, TaskCategory
 
 
 class TaskCategoryViewSet(SnippetViewSet):
@@ -21,18 +24,12 @@ class TaskCategoryViewSet(SnippetViewSet):
     list_display = ["name", "name_en", "slug", "sort_order"]
     search_fields = ["name", "name_en"]
     ordering = ["sort_order", "name"]
-
-
-class OrganisationViewSet(SnippetViewSet):
-    model = Organisation
-    icon = "group"
-    menu_label = "団体 Organisations"
-    list_display = ["name", "name_en", "reference_prefix"]
-    search_fields = ["name", "name_en"]
+    #: Editors and approvers may only view categories (they are shared by every city).
+    inspect_view_enabled = True
 
 
 class RecruitmentViewSetGroup(SnippetViewSetGroup):
-    items = (TaskCategoryViewSet, OrganisationViewSet)
+    items = (TaskCategoryViewSet,)
     menu_icon = "folder-open-inverse"
     menu_label = "募集 Recruitment"
     menu_name = "recruitment"
@@ -74,3 +71,23 @@ def refuse_deleting_roles_with_applications(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("before_copy_page")
+def copy_calls_to_a_city(request, page):
+    """Copying a call asks for the city and one offset for every date (``recruitment.copying``)."""
+    if page.specific_class is not CallPage:
+        return None
+    from .copying import call_copy_view
+
+    return call_copy_view(request, page.specific)
+
+
+@hooks.register("after_move_page")
+def keep_call_organisation_with_its_city(request, page):
+    """A call moved into another city's folder (by a site administrator) becomes that city's call."""
+    if page.specific_class is not CallPage:
+        return
+    city = page.get_parent().specific
+    if getattr(city, "organisation_id", None) and page.specific.organisation_id != city.organisation_id:
+        CallPage.objects.filter(pk=page.pk).update(organisation_id=city.organisation_id)

@@ -1,4 +1,8 @@
-"""The four staff groups, their rights, the City approval workflow and the demo users."""
+"""The four staff groups, their rights, the City approval workflow and the demo users.
+
+Page rights per city (each city's own groups on its own subtree) are tested in
+tests/recruitment/test_cities.py.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -24,14 +28,20 @@ def test_exactly_our_four_groups_exist():
     assert names == {CITY_EDITORS, CITY_APPROVERS, SCREENING_CONTRACTORS, OFFICIALS}
 
 
-def test_editors_write_pages_but_cannot_publish():
-    assert _page_rights(CITY_EDITORS) == {"add_page", "change_page", "lock_page"}
+def test_site_wide_groups_have_no_page_rights_anywhere():
+    """Page rights come only from a city's own groups, on that city's subtree."""
+    for name in (CITY_EDITORS, CITY_APPROVERS, SCREENING_CONTRACTORS, OFFICIALS):
+        assert not GroupPagePermission.objects.filter(group__name=name).exists(), name
 
 
-def test_approvers_publish_and_edit_site_settings():
-    assert "publish_page" in _page_rights(CITY_APPROVERS)
+def test_editors_view_task_categories_and_approvers_manage_their_team():
+    editors = Group.objects.get(name=CITY_EDITORS)
+    assert editors.permissions.filter(codename="view_taskcategory").exists()
+    assert not editors.permissions.filter(codename="change_taskcategory").exists()
     approvers = Group.objects.get(name=CITY_APPROVERS)
-    assert approvers.permissions.filter(codename="change_sitesettings").exists()
+    codenames = set(approvers.permissions.values_list("codename", flat=True))
+    assert {"change_sitesettings", "view_taskcategory", "change_organisation", "add_assignment"} <= codenames
+    assert {"add_organisation", "delete_organisation", "change_taskcategory"}.isdisjoint(codenames)
 
 
 def test_contractors_and_officials_have_admin_access_but_no_page_rights():

@@ -8,12 +8,14 @@ from itertools import count
 from django.utils import timezone
 
 from cms.content import ensure_home_page
+from recruitment.cities import city_ensure, organisation_onboard
 from recruitment.models import CallIndexPage, CallPage, Organisation, RolePage, TaskCategory
 
 _seq = count(1)
 
 
 def organisation(**kwargs) -> Organisation:
+    """An onboarded city: its folder of calls, its editor and approver groups, its workflow."""
     n = next(_seq)
     defaults = {
         "name": f"テスト市{n}",
@@ -21,7 +23,8 @@ def organisation(**kwargs) -> Organisation:
         "slug": f"test-city-{n}",
         "reference_prefix": "TEST",
     }
-    return Organisation.objects.create(**{**defaults, **kwargs})
+    call_index()
+    return organisation_onboard(**{**defaults, **kwargs})
 
 
 def category(**kwargs) -> TaskCategory:
@@ -55,7 +58,7 @@ def call(*, live: bool = True, **kwargs) -> CallPage:
     }
     fields = {**defaults, **kwargs}
     fields.setdefault("organisation", organisation())
-    page = call_index().add_child(instance=CallPage(**fields))
+    page = city_ensure(organisation=fields["organisation"]).add_child(instance=CallPage(**fields))
     if live:
         page.save_revision().publish()
     else:
@@ -89,3 +92,13 @@ def role(
         page.live = False
         page.save()
     return page
+
+
+def member(user, organisation: Organisation, role: str):
+    """Make ``user`` a member of ``organisation`` with ``role``, in the groups that go with it."""
+    from applications.models import OrganisationMember
+    from applications.teams.services import member_groups_sync
+
+    membership = OrganisationMember.objects.create(user=user, organisation=organisation, role=role)
+    member_groups_sync(user=user)
+    return membership

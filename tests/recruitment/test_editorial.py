@@ -30,13 +30,16 @@ def staff(demo_users):
 def test_editor_submits_and_approver_publishes(site_content, staff):
     editor, approver = staff
     call = f.call()
+    f.member(editor, call.organisation, "editor")
+    f.member(approver, call.organisation, "approver")
     role = f.role(call, live=False, title="下書きの業務")
+    assert role.permissions_for_user(editor).can_edit()
     assert not role.permissions_for_user(editor).can_publish()
     assert role.permissions_for_user(approver).can_publish()
 
     role.save_revision(user=editor)
     workflow = role.get_workflow()
-    assert workflow.name == "City approval"
+    assert workflow.name.startswith(call.organisation.name)
     state = workflow.start(role, editor)
     task_state = state.current_task_state
     task = task_state.task.specific

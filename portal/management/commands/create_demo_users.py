@@ -1,11 +1,23 @@
-"""Create one demo user per staff group (and a superuser) for local use only."""
+"""Create one demo user per staff group (and a superuser) for local use only.
+
+When the Kobe demo city exists (``load_kobe_demo``), ``editor``, ``approver`` and
+``official`` become its members, so they get Kobe's page rights and workflow and
+nothing of Miki's.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from applications.models import OrganisationMember
+from applications.teams.services import member_groups_sync
 from portal.groups import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
+from recruitment.models import Organisation
+
+#: The demo city the city staff belong to, and each one's role there.
+DEMO_CITY = "kobe"
+DEMO_ROLES = {"editor": "editor", "approver": "approver", "official": "official"}
 
 DEMO_USERS = [
     # username, group (None: superuser), family name, given name
@@ -40,5 +52,11 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.set([Group.objects.get(name=group_name)])
+            city = Organisation.objects.filter(slug=DEMO_CITY).first()
+            if city and username in DEMO_ROLES:
+                OrganisationMember.objects.update_or_create(
+                    user=user, organisation=city, defaults={"role": DEMO_ROLES[username]}
+                )
+                member_groups_sync(user=user)
             self.stdout.write(f"  {username:<9} {group_name or 'superuser'}")
         self.stdout.write(self.style.SUCCESS(f"Demo users ready; password for all: {password}"))

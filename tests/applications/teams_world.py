@@ -1,0 +1,63 @@
+"""Two onboarded cities, X and Y, with the staff of each identity the access tests speak of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from applications.models import Assignment, Candidacy
+from portal.groups import SCREENING_CONTRACTORS
+from tests.applications.factories import candidacy
+from tests.recruitment import factories as f
+
+RUBRIC = [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})]
+
+
+@dataclass
+class Cities:
+    """City X with a call, a role and a candidacy; city Y with a call of its own; users by identity."""
+
+    org_x: Any
+    org_y: Any
+    call_x: Any
+    role_x: Any
+    call_y: Any
+    candidacy_x: Candidacy
+    users: dict[str, Any]
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.create_user(username, f"{username}@example.jp", "pw-not-used-123")
+
+
+def two_cities() -> Cities:
+    """Build the two cities through the same onboarding and membership code the admin uses."""
+    org_x = f.organisation(name="エックス市", name_en="X City", slug="x-city", reference_prefix="XCTY")
+    org_y = f.organisation(name="ワイ市", name_en="Y City", slug="y-city", reference_prefix="YCTY")
+    call_x = f.call(organisation=org_x, title="エックス市の募集")
+    role_x = f.role(call_x, rubric=RUBRIC, title="エックス市の業務")
+    call_y = f.call(organisation=org_y, title="ワイ市の募集")
+    f.role(call_y, rubric=RUBRIC, title="ワイ市の業務")
+
+    users: dict[str, Any] = {"anonymous": None}
+    for username, organisation, role in [
+        ("editor_x", org_x, "editor"),
+        ("approver_x", org_x, "approver"),
+        ("approver_y", org_y, "approver"),
+        ("official_x", org_x, "official"),
+    ]:
+        users[username] = _user(username)
+        f.member(users[username], organisation, role)
+    contractors = Group.objects.get(name=SCREENING_CONTRACTORS)
+    for username in ("contractor_x", "contractor_none"):
+        users[username] = _user(username)
+        users[username].groups.add(contractors)
+    Assignment.objects.create(user=users["contractor_x"], call=call_x)
+    admin = _user("site_admin")
+    admin.is_superuser = True
+    admin.save()
+    users["superuser"] = admin
+    return Cities(org_x, org_y, call_x, role_x, call_y, candidacy(role_x), users)
