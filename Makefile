@@ -22,7 +22,7 @@ DEBS_TEST := $(DEBS_RUN) chromium
 .PHONY: help run setup test lint format bench debs-run debs-test clean
 
 help:
-	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
+	@echo "make run    set up everything and start the portal (web, Celery workers and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/"
@@ -77,12 +77,12 @@ setup: debs-run $(VENV)/.run-installed var
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_applications
 
-# Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
+# Web server, two Celery workers (mail, exports) and beat (Procfile.dev, run by honcho); one Ctrl-C stops them all.
 run: setup
 	@echo ""
 	@echo "Kōbo is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/, admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Demo logins (password for all: $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
-	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
+	@echo "Press Ctrl-C once to stop the web server, the workers and beat."
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 # --- Test and lint ----------------------------------------------------------------
