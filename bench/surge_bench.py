@@ -71,6 +71,8 @@ PDF_BYTES = 1024 * 1024
 TIMEOUT = 60  # seconds, per request
 REFERENCE_RUNS = 20 if SMOKE else 100
 GOAL_FINAL_STEP_P95_MS = 1000
+#: The first phase starts no new visitor after this many seconds (they are reported as not started).
+TIME_LIMIT = int(os.environ.get("KOBO_BENCH_SURGE_TIME_LIMIT", "2400"))
 
 ANSWERS: dict[str, dict[str, str]] = {
     "check": {"hours_per_week": "10", "online_ok": "yes", "pay_understood": "on"},
@@ -362,8 +364,14 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     early, late = visitors[: TOTAL - LAST_MINUTE], visitors[TOTAL - LAST_MINUTE :]
     print(f"{len(early)} visitors as fast as {CLIENTS} clients go …", flush=True)
     phase1 = time.time()
+
+    def early_walk(visitor: Visitor) -> dict[str, Any]:
+        if time.time() - phase1 > TIME_LIMIT:
+            return {**visitor.result, "outcome": "not_started_time_limit"}
+        return visitor.walk()
+
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        early_results = list(pool.map(lambda v: v.walk(), early))
+        early_results = list(pool.map(early_walk, early))
     phase1_seconds = time.time() - phase1
 
     deadline = timezone.now() + timedelta(seconds=WINDOW)
@@ -407,6 +415,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
                 "visitors": TOTAL,
                 "last_minute_visitors": LAST_MINUTE,
                 "deadline_window_seconds": WINDOW,
+                "first_phase_time_limit_seconds": TIME_LIMIT,
                 "pdf_bytes": len(pdf),
                 "double_clickers": sum(v.double_click for v in visitors),
                 "setup_seconds": setup_seconds,
