@@ -19,13 +19,14 @@ PORT ?= 8000
 DEBS_RUN := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
 DEBS_TEST := $(DEBS_RUN) chromium
 
-.PHONY: help run setup test lint format bench debs-run debs-test clean
+.PHONY: help run setup test lint format bench bench-smoke debs-run debs-test clean
 
 help:
 	@echo "make run    set up everything and start the portal (web, Celery workers and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
-	@echo "make bench  run the benchmarks under bench/"
+	@echo "make bench  run the benchmarks under bench/ (results in bench/results/, see docs/performance.md)"
+	@echo "make bench-smoke  a tiny run of each benchmark, as CI does"
 
 # --- Debian packages ----------------------------------------------------------
 
@@ -99,9 +100,21 @@ lint: $(VENV)/.test-installed
 	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
-# Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
+# Benchmarks report ratios against a reference measured in the same run; results in bench/results/,
+# summarised in docs/performance.md. Every bench/*_bench.py is one benchmark and takes --smoke: a tiny
+# run (results in var/bench-smoke/) that CI makes after the tests so that none of them rots.
+# The surge and screening benchmarks need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL).
+BENCHES := $(sort $(wildcard bench/*_bench.py))
+
 bench: $(VENV)/.test-installed var
-	$(PY) bench/exports_bench.py
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-smoke: $(VENV)/.test-installed var
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	@started=$$(date +%s); \
+	for b in $(BENCHES); do echo "== $$b --smoke"; $(PY) $$b --smoke >var/bench-smoke.log 2>&1 || { tail -50 var/bench-smoke.log; exit 1; }; done; \
+	echo "bench-smoke: $(words $(BENCHES)) benchmarks in $$(( $$(date +%s) - started )) s (results in var/bench-smoke/)"
 
 format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check --fix .
