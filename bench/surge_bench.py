@@ -265,7 +265,41 @@ def _reference(response: Any) -> str | None:
     return found.group(1) if found else None
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its live descendants (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = defaultdict(list)
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children[int(fields[1])].append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += (int(stats[current][11]) + int(stats[current][12])) / ticks  # utime, stime
+        todo.extend(children.get(current, []))
+    return total
+
+
+def cpu_snapshot(processes: list[subprocess.Popen]) -> dict[str, float]:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "gunicorn": tree_cpu_seconds(processes[0].pid),
+        "celery_worker": tree_cpu_seconds(processes[1].pid),
+        "visitors_process": usage.ru_utime + usage.ru_stime,
+    }
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the servers and database go too
     url, drop = benchlib.scratch_database("surge")
     redis = os.environ.get("KOBO_BENCH_REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
     if not url or not redis.startswith("redis://"):
@@ -363,6 +397,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     visitors = [Visitor(n, base, call.pk, role.pk, pdf, double_click=n % 20 == 7) for n in range(1, TOTAL + 1)]
     early, late = visitors[: TOTAL - LAST_MINUTE], visitors[TOTAL - LAST_MINUTE :]
     print(f"{len(early)} visitors as fast as {CLIENTS} clients go …", flush=True)
+    cpu_before = cpu_snapshot(processes)
     phase1 = time.time()
 
     def early_walk(visitor: Visitor) -> dict[str, Any]:
@@ -373,6 +408,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         early_results = list(pool.map(early_walk, early))
     phase1_seconds = time.time() - phase1
+    cpu_middle = cpu_snapshot(processes)
 
     deadline = timezone.now() + timedelta(seconds=WINDOW)
     RolePage.objects.filter(pk=role.pk).update(closes_at=deadline)
@@ -391,6 +427,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     with ThreadPoolExecutor(max_workers=max(CLIENTS, 1)) as pool:
         late_results = list(pool.map(late_walk, enumerate(late)))
     surge_seconds = time.time() - surge_start
+    cpu_after = cpu_snapshot(processes)
 
     print("Waiting for the outbox to empty …", flush=True)
     from applications.models import Application, OutboxEmail
@@ -437,7 +474,30 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
         ),
     }
     report["applications_in_database"] = Application.objects.filter(call=call).count()
+    report["cpu_seconds"] = cpu_report(cpu_before, cpu_middle, cpu_after, early_results, late_results)
     benchlib.write_results("surge", report)
+
+
+def cpu_report(
+    before: dict[str, float], middle: dict[str, float], after: dict[str, float], early: list[dict], late: list[dict]
+) -> dict[str, Any]:
+    """CPU time of gunicorn, the worker and the visitors, per phase and per application received.
+
+    The figure that does not depend on how busy the machine was: gunicorn's CPU seconds per
+    application, hence how many applications a second two cores given to gunicorn alone
+    could take (PostgreSQL's and Redis's own CPU time is not counted).
+    """
+    report: dict[str, Any] = {}
+    for phase, start, end, results in (("before", before, middle, early), ("last_minute", middle, after, late)):
+        spent = {name: round(end[name] - start[name], 1) for name in start}
+        received = sum(1 for r in results if r.get("outcome") == "receipt") or 1
+        per_application = spent["gunicorn"] / received
+        report[phase] = {
+            **spent,
+            "gunicorn_per_application": round(per_application, 3),
+            "applications_per_second_on_two_cores": round(2 / per_application, 1) if per_application else None,
+        }
+    return report
 
 
 def tally(results: list[dict[str, Any]], call: Any, deadline: float, mail_dir: Path) -> dict[str, Any]:
