@@ -323,7 +323,7 @@ def main() -> None:
 def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess.Popen]) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    for folder in ("mail", "static", "private", "media"):
+    for folder in ("mail", "static", "private", "media", "requests"):
         (workdir / folder).mkdir()
     env = {
         **os.environ,
@@ -343,6 +343,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
         "KOBO_VAR_DIR": str(workdir),
         "KOBO_PUBLIC_URL": "https://127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        "KOBO_BENCH_REQUEST_LOG": str(workdir / "requests"),
     }
     os.environ.update(env)
     sys.path.insert(0, str(benchlib.ROOT))
@@ -370,7 +371,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
 
     logs = {name: (workdir / f"{name}.log").open("w") for name in ("gunicorn", "worker")}
     gunicorn = [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(GUNICORN_WORKERS), "-b", f"127.0.0.1:{port}"]
-    gunicorn += ["--timeout", "120"]
+    gunicorn += ["--timeout", "120", "-c", str(Path(__file__).with_name("gunicorn_request_cpu.py"))]
     processes.append(subprocess.Popen(gunicorn, env=env, stdout=logs["gunicorn"], stderr=subprocess.STDOUT))  # noqa: S603
     worker = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "celery", "-c", "2", "--loglevel=WARNING"]
     processes.append(subprocess.Popen(worker, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT))  # noqa: S603
@@ -474,8 +475,33 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
         ),
     }
     report["applications_in_database"] = Application.objects.filter(call=call).count()
+    report["server_cpu_per_step"] = step_profile(workdir / "requests")
     report["cpu_seconds"] = cpu_report(cpu_before, cpu_middle, cpu_after, early_results, late_results)
     benchlib.write_results("surge", report)
+
+
+def step_profile(folder: Path) -> dict[str, Any]:
+    """gunicorn's CPU milliseconds per request, by wizard step and method (from bench/gunicorn_request_cpu.py)."""
+    import json
+    import statistics
+
+    by_step: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for path in folder.glob("*.jsonl"):
+        for line in path.read_text().splitlines():
+            request = json.loads(line)
+            found = re.match(r"^/apply/(?:\d+/)?([a-z_]+)/", request["path"])
+            name = found.group(1) if found else request["path"].strip("/") or "/"
+            by_step[f"{request['method']} {name}"].append((request["cpu_ms"], request["wall_ms"]))
+    steps = {
+        name: {
+            "n": len(rows),
+            "cpu_ms_p50": round(statistics.median(r[0] for r in rows), 1),
+            "cpu_ms_mean": round(statistics.fmean(r[0] for r in rows), 1),
+            "wall_ms_p50": round(statistics.median(r[1] for r in rows), 1),
+        }
+        for name, rows in sorted(by_step.items())
+    }
+    return {"requests": steps, "note": "CPU time of the gunicorn worker per request; PostgreSQL's is not in it"}
 
 
 def cpu_report(
