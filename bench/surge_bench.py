@@ -516,11 +516,12 @@ def cpu_report(
     report: dict[str, Any] = {}
     for phase, start, end, results in (("before", before, middle, early), ("last_minute", middle, after, late)):
         spent = {name: round(end[name] - start[name], 1) for name in start}
-        received = sum(1 for r in results if r.get("outcome") == "receipt") or 1
-        per_application = spent["gunicorn"] / received
+        received = sum(1 for r in results if r.get("outcome") == "receipt")
+        per_application = spent["gunicorn"] / received if received else None  # none received: no figure
         report[phase] = {
             **spent,
-            "gunicorn_per_application": round(per_application, 3),
+            "applications_received": received,
+            "gunicorn_per_application": round(per_application, 3) if per_application else None,
             "applications_per_second_on_two_cores": round(2 / per_application, 1) if per_application else None,
         }
     return report
