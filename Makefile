@@ -35,12 +35,12 @@ DEBS_BENCH := $(DEBS_TEST) wrk linux-perf
 .PHONY: help run setup test lint format bench bench-smoke scan debs-run debs-test debs-bench debs-scan clean
 
 help:
-	@echo "make run    set up everything and start the portal (web, Celery worker and beat) on http://$(HOST):$(PORT)/"
+	@echo "make run    set up everything and start the portal (web, Celery workers and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
-	@echo "make bench  run the benchmarks under bench/"
+	@echo "make bench  run the benchmarks under bench/ (results in bench/results/, see docs/performance.md)"
+	@echo "make bench-smoke  a tiny run of each benchmark, as CI does"
 	@echo "make scan   bandit, check --deploy, wapiti and sqlmap against a throwaway production server"
-	@echo "make bench-smoke  a tiny run of each benchmark, to check they still work"
 
 # --- Debian packages ----------------------------------------------------------
 
@@ -98,12 +98,12 @@ setup: debs-run $(VENV)/.run-installed var
 	$(LOCAL) $(MANAGE) create_demo_users
 	$(LOCAL) $(MANAGE) load_demo_applications
 
-# Web server, Celery worker and beat as three processes (Procfile.dev, run by honcho); one Ctrl-C stops all three.
+# Web server, two Celery workers (mail, exports) and beat (Procfile.dev, run by honcho); one Ctrl-C stops them all.
 run: setup
 	@echo ""
 	@echo "Kōbo is starting on $(KOBO_PUBLIC_URL)/  (English: $(KOBO_PUBLIC_URL)/en/, admin: $(KOBO_PUBLIC_URL)/admin/)"
 	@echo "Demo logins (password for all: $$($(LOCAL) $(MANAGE) shell -v 0 -c 'from django.conf import settings; print(settings.KOBO_DEMO_PASSWORD)')): editor, approver, screener, official, admin"
-	@echo "Press Ctrl-C once to stop the web server, the worker and beat."
+	@echo "Press Ctrl-C once to stop the web server, the workers and beat."
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 # --- Test and lint ----------------------------------------------------------------
@@ -120,17 +120,21 @@ lint: $(VENV)/.test-installed
 	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 KOBO_PUBLIC_URL=https://kobo.example.jp \
 	  DJANGO_SETTINGS_MODULE=portal.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
-# Benchmarks report ratios against a reference measured in the same run; results in bench/results/.
+# Benchmarks report ratios against a reference measured in the same run; results in bench/results/,
+# summarised in docs/performance.md. Every bench/*_bench.py is one benchmark and takes --smoke: a tiny
+# run (results in var/bench-smoke/) that CI makes after the tests so that none of them rots.
+# The surge and screening benchmarks need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL).
+BENCHES := $(sort $(wildcard bench/*_bench.py))
+
 bench: debs-bench $(VENV)/.test-installed var
 	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
-	$(PY) bench/exports_bench.py
-	$(PY) bench/wizard_abuse_bench.py
-	$(PY) bench/pages_bench.py
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# A tiny run of each benchmark, so that none of them rots (the pages one needs PostgreSQL and Redis).
 bench-smoke: debs-bench $(VENV)/.test-installed var
 	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
-	$(PY) bench/pages_bench.py --smoke
+	@started=$$(date +%s); \
+	for b in $(BENCHES); do echo "== $$b --smoke"; $(PY) $$b --smoke >var/bench-smoke.log 2>&1 || { tail -50 var/bench-smoke.log; exit 1; }; done; \
+	echo "bench-smoke: $(words $(BENCHES)) benchmarks in $$(( $$(date +%s) - started )) s (results in var/bench-smoke/)"
 
 # Security scans (security/scan.sh): bounded in time, gated on the tools' reports; reports in var/scan/.
 $(SCAN_VENV)/.installed: security/requirements-wapiti.txt

@@ -1,6 +1,7 @@
 """Benchmark of the export documents: the decision pack and the dossiers of a Kobe-sized call.
 
-Run with ``python bench/exports_bench.py`` (``make bench``). Self-contained: it migrates a
+Run with ``python bench/exports_bench.py`` (``make bench``; ``--smoke``: 60 applications, one
+candidate a post). Self-contained: it migrates a
 fresh SQLite database in a temporary folder (``DATABASE_URL`` is set before Django starts;
 ``KOBO_BENCH_DATABASE_URL`` points it at a scratch database instead), loads the Kobe demo
 with its deadlines passed, generates 1,300 applications with reviews, shortlists 120
@@ -18,15 +19,14 @@ Reported: seconds, pages, pages per second, the child's peak resident memory (``
 which counts WeasyPrint's C allocations too; ``rss_growth_mb`` is the part above the
 warmed-up process) and ratios against the reference
 measured in the same run, so figures from different machines can be compared. Results go
-to ``bench/results/exports.json`` and are printed. ``--keep`` keeps the temporary folder
-(database and documents) for a look.
+to ``bench/results/exports.json`` (with the machine, versions, date and command) and are
+printed. ``--keep`` keeps the temporary folder (database and documents) for a look.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -38,11 +38,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "exports.json"
-APPLICATIONS = 1300
-SHORTLIST_PER_POST = 3  # 40 posts in the Kobe call: 120 shortlisted
-REFERENCE_RUNS = 10
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib
+
+ROOT = benchlib.ROOT
+SMOKE = benchlib.smoke()
+APPLICATIONS = 60 if SMOKE else 1300
+SHORTLIST_PER_POST = 1 if SMOKE else 3  # 40 posts in the Kobe call: 120 shortlisted
+REFERENCE_RUNS = 2 if SMOKE else 10
+#: Goals (issue 13): the decision pack in < 15 s and < 400 MB, the dossiers in < 400 MB (peak resident memory).
+GOALS = {"decision_pack": {"seconds": 15, "peak_rss_mb": 400}, "dossiers": {"peak_rss_mb": 400}}
 
 REFERENCE_HTML = (
     """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>参照</title>
@@ -147,6 +152,7 @@ def in_child(name: str, workdir: Path, call_id: int, requester_id: int) -> dict[
     Celery worker process needs for that document, Django and WeasyPrint included.
     """
     command = [sys.executable, __file__, "--child", name, str(workdir), str(call_id), str(requester_id)]
+    command += ["--smoke"] if SMOKE else []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     output = process.stdout.read() if process.stdout else ""
     process.wait()
@@ -274,8 +280,6 @@ def warm_up() -> None:
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-bench-"))
     setup_django(workdir)
-    import weasyprint
-
     print(f"Building the call in {workdir} …", flush=True)
     built = build_call()
     call_id, requester_id = built["call_id"], built["requester_id"]
@@ -283,9 +287,12 @@ def main() -> None:
 
     connections.close_all()
 
+    from exports.services import DOSSIERS_PER_PART
+
     print("Measuring …", flush=True)
     ref = in_child("reference", workdir, call_id, requester_id)
-    runs = {name: in_child(name, workdir, call_id, requester_id) for name in MEASUREMENTS if name != "reference"}
+    skipped = {"reference"} | ({"decision_pack_without_pdfua"} if SMOKE else set())  # the smoke run keeps it short
+    runs = {name: in_child(name, workdir, call_id, requester_id) for name in MEASUREMENTS if name not in skipped}
     if ref.get("error"):
         sys.exit(f"The reference failed: {ref['error']}")
     ref_page_seconds = ref["seconds"] / ref["pages"]
@@ -302,29 +309,27 @@ def main() -> None:
         # The whole document measured in reference pages: comparable across machines.
         run["seconds_in_reference_pages"] = round(run["seconds"] / ref_page_seconds, 1)
         run["peak_rss_vs_reference"] = round(run["peak_rss_mb"] / ref["peak_rss_mb"], 2)
-    pack, plain = runs["decision_pack"], runs["decision_pack_without_pdfua"]
+    pack, plain = runs["decision_pack"], runs.get("decision_pack_without_pdfua", {"error": "skipped"})
     if not pack.get("error") and not plain.get("error"):
         runs["pdfua_time_factor"] = round(pack["seconds"] / plain["seconds"], 2)
 
-    results = {
-        "benchmark": "exports",
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "python": platform.python_version(),
-            "weasyprint": weasyprint.__version__,
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "database": os.environ["DATABASE_URL"].split(":", 1)[0],
-        },
-        "dataset": built["dataset"],
-        "setup_seconds": built["setup_seconds"],
-        "reference": ref,
-        "runs": runs,
+    goals = {
+        f"{name}_{measure}_under_{limit}": bool(runs[name].get(measure) is not None and runs[name][measure] < limit)
+        for name, limits in GOALS.items()
+        for measure, limit in limits.items()
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+    benchlib.write_results(
+        "exports",
+        {
+            "database": os.environ["DATABASE_URL"].split(":", 1)[0],
+            "dataset": built["dataset"],
+            "setup_seconds": built["setup_seconds"],
+            "reference": ref,
+            "runs": runs,
+            "goals": goals,
+            "dossiers_per_part": DOSSIERS_PER_PART,
+        },
+    )
     if "--keep" in sys.argv:
         print(f"Kept {workdir}")
     else:

@@ -24,6 +24,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ PROGRESS_INTERVAL = 0.5
 #: WeasyPrint options. PDF/UA-1: tagged PDF with structure tree, language and title (kept
 #: because WeasyPrint 70 produces it without errors and the text extracts the same).
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+#: Candidates laid out together in one part of the dossiers (see ``_render_dossiers``): about 30 pages.
+DOSSIERS_PER_PART = 15
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -438,14 +441,94 @@ def _render_decision_pack(job: ExportJob, target: Path, progress: _Progress, now
     return render_pdf(html, target, progress=progress, estimated_pages=estimated)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One part of the dossiers as laid out by WeasyPrint (see :func:`_render_dossiers`)."""
+
+    dossiers: list[Any]
+    first: bool
+    numbered: bool
+
+
 def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> int:
+    """候補者資料, laid out ``DOSSIERS_PER_PART`` candidates at a time and joined with pypdf.
+
+    WeasyPrint keeps every laid-out page of a document in memory (about 1 MB a page) until
+    the PDF is written: the 120 dossiers of the Kobe call in one document peaked at 520 MB
+    in a worker (bench/exports_bench.py). Laid out in parts, the peak is that of one part.
+    The parts cannot know the total, so the joined document gets its "page n / N" from a
+    stamp of page numbers laid over it. A document of one part is rendered as before (PDF/UA).
+    """
     progress(5, "データを集めています Collecting the data")
     doc = doc_context.dossiers_context(
         call=job.call, requested_by=job.requested_by, role=job.role, job_number=job.pk, now=now
     )
     progress(20, "文書を組み立てています Building the document")
-    html = render_to_string("exports/dossiers.html", {"doc": doc, "stylesheet": stylesheet_uri()})
-    return render_pdf(html, target, progress=progress, estimated_pages=2 + 2 * len(doc.dossiers))
+    chunks = [doc.dossiers[i : i + DOSSIERS_PER_PART] for i in range(0, len(doc.dossiers), DOSSIERS_PER_PART)]
+    if len(chunks) <= 1:
+        html = render_to_string(
+            "exports/dossiers.html",
+            {"doc": doc, "part": _Part(doc.dossiers, first=True, numbered=True), "stylesheet": stylesheet_uri()},
+        )
+        return render_pdf(html, target, progress=progress, estimated_pages=2 + 2 * len(doc.dossiers))
+    parts: list[Path] = []
+    try:
+        done = 0
+        for index, dossiers in enumerate(chunks):
+            progress(
+                20 + int(70 * done / len(doc.dossiers)),
+                f"レイアウト中(候補者 {done + 1}〜{done + len(dossiers)} / {len(doc.dossiers)})"
+                f" Laying out candidates {done + 1}-{done + len(dossiers)} of {len(doc.dossiers)}",
+            )
+            part = target.with_name(f"{target.name}.part{index}.pdf")
+            parts.append(part)
+            html = render_to_string(
+                "exports/dossiers.html",
+                {"doc": doc, "part": _Part(dossiers, first=index == 0, numbered=False), "stylesheet": stylesheet_uri()},
+            )
+            render_pdf(html, part, options={})  # the structure tree would not survive the join
+            done += len(dossiers)
+        progress(90, "ページ番号を付けています Numbering the pages")
+        return _join_parts(parts, target)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def _join_parts(parts: list[Path], target: Path) -> int:
+    """Join the PDF ``parts`` into ``target``, stamp "page n / N" on every page; return N.
+
+    pypdf copies the pages, not the parts' structure trees: the joined document keeps its
+    text, fonts, title and language but is not a tagged PDF/UA document.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    total = len(writer.pages)
+    stamps = target.with_name(f"{target.name}.numbers.pdf")
+    try:
+        html = render_to_string("exports/page_numbers.html", {"pages": range(total), "stylesheet": stylesheet_uri()})
+        render_pdf(html, stamps, options={})
+        for page, stamp in zip(writer.pages, PdfReader(str(stamps)).pages, strict=True):
+            page.merge_page(stamp)
+        metadata = PdfReader(str(parts[0])).metadata or {}
+        writer.add_metadata(
+            {
+                key: value
+                for key, value in metadata.items()
+                if key in {"/Title", "/Author", "/Subject", "/Creator", "/Producer"}
+            }
+        )
+        writer.root_object[NameObject("/Lang")] = TextStringObject("ja")
+        writer.create_viewer_preferences().display_doctitle = True
+        with target.open("wb") as handle:
+            writer.write(handle)
+    finally:
+        stamps.unlink(missing_ok=True)
+    return total
 
 
 def neutralise(cell: str) -> str:

@@ -304,6 +304,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues. The default one ("celery") carries mail and the other short tasks; the PDF
+# exports, which render for up to a minute, have a queue of their own consumed by a worker
+# of their own (Procfile.dev, README "Production"), so a render never delays an email.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+KOBO_EXPORTS_QUEUE = "exports"
+CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": KOBO_EXPORTS_QUEUE}}
 # A web request that queues a task must not hang when the broker is down: fail fast
 # (the outbox and beat make up for it).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

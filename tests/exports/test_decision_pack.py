@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from applications.models import AuditEntry
+from exports import services
 from exports.models import ExportJob
 from exports.services import export_render, export_request
 from tests.exports.conftest import make_small_call, pdffonts, pdftotext
@@ -134,3 +135,35 @@ def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(site_content)
     # Shortlisted candidacies are identified to contractors on screen too (access.identity_visible).
     assert has_name(text, "山田", "太郎")
     assert "佐藤" not in text  # not shortlisted: not in the dossiers at all
+
+
+def test_dossiers_laid_out_in_parts_read_as_one_document(site_content, monkeypatch):
+    """Laid out a candidate at a time (to bound a worker's memory) and joined: the same pages, numbered as one."""
+    world = make_small_call()
+    world.approve()
+    codes = [c.applicant_code for c in world.shortlisted]
+
+    def render(per_part: int) -> tuple[ExportJob, list[str]]:
+        monkeypatch.setattr(services, "DOSSIERS_PER_PART", per_part)
+        job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.official)
+        job = export_render(job_id=job.pk)
+        assert job.status == ExportJob.Status.DONE, job.error
+        return job, page_texts(Path(job.file.path))
+
+    whole_job, whole = render(per_part=100)
+    job, pages = render(per_part=1)
+    assert len(pages) == job.pages == len(whole) == whole_job.pages
+    reference = world.call.organisation.reference_prefix
+    for n, page in enumerate(pages, start=1):
+        assert f"page {n} / {len(pages)}" in page
+        assert f"募集番号 {reference}-" in page
+        assert "(日本時間)" in page
+        if n > 1:  # the running header, also on the first page of every later part
+            assert "候補者資料" in page, n
+    for code in codes:  # each candidate starts on the same page as in the single document
+        assert next(n for n, p in enumerate(pages) if f"({code})" in p) == next(
+            n for n, p in enumerate(whole) if f"({code})" in p
+        )
+    assert "\n".join(pages).count("収録した候補者") == 1  # one cover
+    info = subprocess.run(["pdfinfo", job.file.path], capture_output=True, text=True, check=True).stdout
+    assert "候補者資料" in info  # the title survived the join

@@ -1,4 +1,4 @@
-"""The export task through the configured broker (Redis in CI) to a real worker, and its retry.
+"""The export task through the configured broker (Redis in CI) to a real worker, its retry, and its own queue.
 
 Transactional: the worker's thread must see committed data.
 """
@@ -6,18 +6,25 @@ Transactional: the worker's thread must see committed data.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
 
+from applications.models import OutboxEmail
+from applications.outbox import outbox_enqueue
 from cms.content import ensure_site_content
 from exports import services, tasks
 from exports.models import ExportJob
 from exports.services import export_request
 from portal.celery import app
-from tests.celery_helpers import broker
+from tests.celery_helpers import broker, queue_size, routes
 from tests.conftest import restore_migration_data
 from tests.exports.conftest import export_files, make_small_call
 
@@ -34,13 +41,11 @@ def world(transactional_db):
 
 
 @pytest.fixture
-def queue(monkeypatch):
-    """A queue of this test's own, so that another test process sharing the broker never takes its tasks."""
+def queue():
+    """An exports queue of this test's own, so that another test process sharing the broker never takes its tasks."""
     name = f"exports-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setattr(tasks.render_export, "queue", name, raising=False)
-    monkeypatch.setattr(tasks.render_export, "_exec_options", None)  # Celery caches the routing options
-    yield name
-    app.amqp.queues._consume_from = None  # the worker narrowed the app's queues to ours
+    with routes({"exports.tasks.render_export": {"queue": name}}):
+        yield name
 
 
 def wait_until_finished(job: ExportJob, timeout: float = 60) -> ExportJob:
@@ -85,3 +90,63 @@ def test_the_worker_retries_an_interrupted_render_into_one_file(world, private_r
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.attempts == 2
     assert export_files(private_root) == [private_root / job.storage_name]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_exports_are_routed_to_their_own_queue_and_everything_else_to_the_default():
+    router = app.amqp.router
+    assert router.route({}, "exports.tasks.render_export")["queue"].name == "exports"
+    for task in ("applications.tasks.send_outbox", "portal.tasks.ping", "exports.tasks.requeue_stalled_exports"):
+        assert router.route({}, task)["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
+
+
+def test_the_development_workers_consume_every_queue():
+    """An export nobody consumes stays queued for ever: `make run` must start a worker for each queue."""
+    consumed = set()
+    for line in (ROOT / "Procfile.dev").read_text().splitlines():
+        if " worker " in line:
+            found = re.search(r"(?:--queues[= ]|-Q ?)(\S+)", line)
+            assert found, f"a worker without --queues consumes only the default queue: {line}"
+            consumed.update(found.group(1).split(","))
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= consumed
+
+
+def test_an_email_goes_out_while_an_export_waits_in_its_own_queue(world, private_root):
+    """The mail worker sends mail and never takes an export; the exports worker renders it afterwards.
+
+    Were exports on the mail queue, the mail worker would render the (earlier) export first.
+    """
+    suffix = uuid.uuid4().hex[:12]
+    mail_queue, exports_queue = f"mail-test-{suffix}", f"exports-test-{suffix}"
+    # The configured shape (exports to theirs, every other task to the default), with this test's own names.
+    mapping = {"exports.tasks.render_export": {"queue": exports_queue}, "*": {"queue": mail_queue}}
+    mail_worker = {"perform_ping_check": False, "pool": "solo", "shutdown_timeout": 10, "queues": [mail_queue]}
+    with broker() as real, routes(mapping):
+        with start_worker(real, **mail_worker):
+            job = export_request(call=world.call, kind=ExportJob.Kind.DECISION_PACK, by=world.official)
+            application = world.candidacies[0].application
+            with transaction.atomic():
+                email = outbox_enqueue(
+                    to="applicant@example.jp",
+                    kind="withdrawal",
+                    language="ja",
+                    context={"application": application, "roles": [world.candidacies[0].role]},
+                )
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not OutboxEmail.objects.get(pk=email.pk).sent_at:
+                time.sleep(0.1)
+        assert OutboxEmail.objects.get(pk=email.pk).sent_at, "the mail worker did not send the email"
+        assert [m.to for m in mail.outbox] == [["applicant@example.jp"]]
+        assert application.reference in mail.outbox[0].body
+        job.refresh_from_db()
+        assert job.status == ExportJob.Status.QUEUED  # not taken by the mail worker
+        assert queue_size(exports_queue) == 1
+
+        exports_worker = {**mail_worker, "queues": [exports_queue]}
+        with start_worker(real, **exports_worker):
+            job = wait_until_finished(job)
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert queue_size(exports_queue) == 0
