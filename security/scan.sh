@@ -43,6 +43,7 @@ export SECRET_KEY="scan-$($PY -c 'import secrets; print(secrets.token_urlsafe(60
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export CACHE_URL="$CACHE"
 export KOBO_TRUSTED_PROXY_COUNT=0
+export KOBO_PUBLIC_URL=https://127.0.0.1
 export KOBO_VAR_DIR="$WORK/var"
 export DATABASE_URL="sqlite:///$WORK/scan.sqlite3"
 export STATIC_ROOT="$WORK/static"
