@@ -15,7 +15,8 @@ through Django's test client up to the portfolio step. Then:
   the reference), the seconds as a ratio to the small-PNG post measured in the same child,
   and whether the file was accepted.
 
-Results go to ``bench/results/wizard_abuse.json`` and are printed.
+Results go to ``bench/results/wizard_abuse.json`` and are printed. ``--smoke`` (``make
+bench-smoke``) makes one POST and only the refused 39.7-megapixel one, into ``var/bench-smoke/``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -33,8 +33,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "wizard_abuse.json"
+SMOKE = benchlib.smoke()
 NEAR_TEN_MB = 10 * 1024 * 1024 - 4096
 BIG_PNG = (7720, 5142)  # 39.7 megapixels
 
@@ -126,14 +128,15 @@ def measure_disk(workdir: Path, call_id: int) -> dict[str, Any]:
 
     client, call = client_at_portfolio(call_id)
     statuses = []
-    for round_ in range(5):
+    posts = 1 if SMOKE else 5
+    for round_ in range(posts):
         files = {f"file_{i}": (f"works{i}.pdf", big_pdf(round_ * 10 + i)) for i in range(1, 4)}
         statuses.append(post_files(client, call, files).status_code)
     draft = Draft.objects.order_by("-pk").first()
     referenced = sum(e["size"] for e in (draft.data.get("step_files") or {}).get("portfolio", {}).values())
     kept = folder_bytes(workdir / "private" / "drafts")
     return {
-        "posts": 5,
+        "posts": posts,
         "files_per_post": 3,
         "file_bytes": NEAR_TEN_MB,
         "statuses": statuses,
@@ -190,7 +193,7 @@ def main() -> None:
         disk = measure_disk(workdir, call_id)
         near_cap = (5000, (MAX_IMAGE_PIXELS - 1000) // 5000)
         memory = []
-        for width, height in (BIG_PNG, near_cap):
+        for width, height in (BIG_PNG,) if SMOKE else (BIG_PNG, near_cap):
             (workdir / f"{width}x{height}.png").write_bytes(flat_png((width, height)))
             out = subprocess.run(
                 [sys.executable, __file__, "--child", str(call_id), str(width), str(height)],
@@ -201,15 +204,9 @@ def main() -> None:
             if out.returncode:
                 raise RuntimeError(out.stderr[-3000:])
             memory.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        results = {
-            "machine": platform.platform(),
-            "max_image_pixels": MAX_IMAGE_PIXELS,
-            "disk": disk,
-            "big_png_post": memory,
-        }
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+        benchlib.write_results(
+            "wizard_abuse", {"max_image_pixels": MAX_IMAGE_PIXELS, "disk": disk, "big_png_post": memory}
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
