@@ -9,6 +9,7 @@ from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy, Review, Shortlist
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.e2e.admin_helpers import log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,22 +24,6 @@ def kobe_screening(transactional_db, settings):
     generate_demo_applications(call=call, count=80, reviewers=[users["screener2"]])
     role = RolePage.objects.child_of(call).get(category__name=NEWSLETTER)
     return call, role
-
-
-def log_in(page, live_server, username, password):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/admin/")
-
-
-def settled(page, assert_accessible):
-    """Wagtail fades its message banners in; axe during the fade reports a false contrast failure."""
-    page.wait_for_load_state()
-    page.wait_for_timeout(1200)
-    assert_accessible(page)
 
 
 def test_contractor_scores_shortlists_and_submits_then_the_city_approves(

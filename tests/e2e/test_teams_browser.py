@@ -14,6 +14,7 @@ from applications.teams.services import member_groups_sync
 from portal.groups import SCREENING_CONTRACTORS
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import CallPage, Organisation, RolePage
+from tests.e2e.admin_helpers import log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,25 +34,9 @@ def demo(transactional_db, settings):
     return kobe, miki
 
 
-def log_in(page, live_server, username, password):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/admin/")
-
-
 def save(page):
     """The model form's own save button (not the header's search)."""
     page.locator("main form[method='post' i] button[type=submit]").first.click()
-
-
-def settled(page, assert_accessible):
-    """Wagtail fades its message banners in; axe during the fade reports a false contrast failure."""
-    page.wait_for_load_state()
-    page.wait_for_timeout(1200)
-    assert_accessible(page)
 
 
 def test_city_approver_assigns_a_contractor_to_a_call_copied_for_their_city(
