@@ -63,6 +63,28 @@ def restore_migration_data() -> None:
     replace_default_workflow(apps)
 
 
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Every database test starts with what migrations create, even right after a transactional test.
+
+    A transactional test (a live server, a real worker, a race) ends with a flush of every
+    table, and pytest-django may order a plain database test after it. The browser tests
+    override this to restore before each of them (``tests/e2e/conftest.py``).
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from wagtail.models import Page
+
+    if not Page.objects.filter(depth=1).exists():
+        restore_migration_data()
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Call a service as a request would: what it queues on commit (mail, tasks) runs when it returns."""
