@@ -178,7 +178,7 @@ class Visitor:
                 token = CSRF.search(page.text)
                 if not token:
                     return self._error(step, "no CSRF token on the page")
-                fields = {"choice_1": str(self.role_id)} if step == "roles" else dict(ANSWERS[step])
+                fields = {"roles": str(self.role_id)} if step == "roles" else dict(ANSWERS[step])
                 if step == "about":
                     fields.update(email=self.email, email_confirm=self.email)
                 data = {
