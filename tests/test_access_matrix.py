@@ -105,6 +105,7 @@ ROWS: list[Row] = [
     Row(
         "applications:apply_step", lambda w: reverse("applications:apply_step", args=[w.call_x.pk, "roles"]), same(200)
     ),
+    Row("applications:postcode", lambda w: reverse("applications:postcode") + "?code=6508570", same(200)),
     Row("applications:save_draft", lambda w: reverse("applications:save_draft", args=[w.call_x.pk]), same(302)),
     Row("applications:resume", lambda w: reverse("applications:resume", args=["not-a-token"]), same(404)),
     Row("applications:receipt", lambda w: reverse("applications:receipt", args=["XCTY-NOPE00"]), same(404)),

@@ -94,6 +94,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "kobo.example.jp",
     "CACHE_URL": "redis://127.0.0.1:6379/3",
     "DATABASE_URL": "sqlite:///:memory:",
+    "KOBO_TRUSTED_PROXY_COUNT": "1",
 }
 
 

@@ -15,6 +15,7 @@ SECRETS = {
     "ALLOWED_HOSTS": "kobo.example.jp",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "KOBO_TRUSTED_PROXY_COUNT": "1",
+    "KOBO_PUBLIC_URL": "https://kobo.example.jp",
 }
 REPORT = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG, settings.EMAIL_BACKEND)"
 

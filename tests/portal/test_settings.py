@@ -14,13 +14,14 @@ def _load_production(env_overrides: dict[str, str]) -> subprocess.CompletedProce
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "KOBO_TRUSTED_PROXY_COUNT"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "KOBO_TRUSTED_PROXY_COUNT", "KOBO_PUBLIC_URL"}
     }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "CACHE_URL": "redis://127.0.0.1:6379/1",
             "KOBO_TRUSTED_PROXY_COUNT": "1",
+            "KOBO_PUBLIC_URL": "https://kobo.example.jp",
         }
     )
     env.update(env_overrides)
