@@ -58,7 +58,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 import benchlib
+
+from tests.applications.wizard_helpers import GOOD_ANSWERS
 
 SMOKE = benchlib.smoke()
 TOTAL = 13 if SMOKE else 1_300
@@ -74,37 +77,8 @@ GOAL_FINAL_STEP_P95_MS = 1000
 #: The first phase starts no new visitor after this many seconds (they are reported as not started).
 TIME_LIMIT = int(os.environ.get("KOBO_BENCH_SURGE_TIME_LIMIT", "2400"))
 
-ANSWERS: dict[str, dict[str, str]] = {
-    "check": {"hours_per_week": "10", "online_ok": "yes", "pay_understood": "on"},
-    "about": {
-        "family_name": "神戸",
-        "given_name": "花子",
-        "family_name_kana": "こうべ",
-        "given_name_kana": "はなこ",
-        "phone": "078-123-4567",
-        "postal_code": "650-8570",
-        "prefecture": "兵庫県",
-        "city": "神戸市中央区",
-        "website": "",
-    },
-    "experience": {
-        "occupation": "employee",
-        "experience": "広報誌の編集を5年。取材、撮影、記事の執筆。",
-        "strengths": "取材と写真",
-        "hobbies": "サッカー観戦",
-    },
-    "portfolio": {"link_1": "https://example.jp/works"},
-    "sidework": {
-        "employer_permission": "obtained",
-        "public_servant": "no",
-        "public_servant_permission": "",
-        "conflicts": "",
-        "no_antisocial_ties": "on",
-        "invoice_number": "",
-    },
-    "consent": {"consent": "on"},
-    "review": {},
-}
+#: What each visitor answers: the test suite's good answers (their email is set per visitor).
+ANSWERS = GOOD_ANSWERS
 STEPS = ["roles", "check", "about", "experience", "portfolio", "sidework", "consent", "review"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
