@@ -1,14 +1,17 @@
 from django.urls import path
 
+from portal.page_cache import with_site_config
+
 from . import views
 
 app_name = "applications"
+# Pages in the site's layout read the site and its settings once per change (portal/page_cache.py).
 urlpatterns = [
-    path("apply/<int:call_id>/", views.apply_start, name="apply"),
-    path("apply/<int:call_id>/save/", views.save_draft, name="save_draft"),
-    path("apply/<int:call_id>/<str:step>/", views.apply_wizard, name="apply_step"),
+    path("apply/<int:call_id>/", with_site_config(views.apply_start), name="apply"),
+    path("apply/<int:call_id>/save/", with_site_config(views.save_draft), name="save_draft"),
+    path("apply/<int:call_id>/<str:step>/", with_site_config(views.apply_wizard), name="apply_step"),
     path("apply/postcode/", views.postcode_lookup, name="postcode"),
-    path("apply/resume/<str:token>/", views.resume_draft, name="resume"),
-    path("apply/receipt/<str:reference>/", views.receipt, name="receipt"),
-    path("apply/manage/<str:token>/", views.manage, name="manage"),
+    path("apply/resume/<str:token>/", with_site_config(views.resume_draft), name="resume"),
+    path("apply/receipt/<str:reference>/", with_site_config(views.receipt), name="receipt"),
+    path("apply/manage/<str:token>/", with_site_config(views.manage), name="manage"),
 ]

@@ -56,6 +56,8 @@ class BasePage(Page):
         if path_components:
             target = self._route_in_one_query(path_components)
             if target is not None:
+                # The site's restrictions, when the page cache read them for this request (portal/page_cache.py).
+                target._known_view_restrictions = getattr(request, "kobo_view_restrictions", None)
                 return target.route(request, [])
         elif self.depth <= 2 and not hasattr(self, "_route_ancestors"):
             self._route_ancestors = []  # a site's root page: only the tree's root is above it
@@ -92,11 +94,15 @@ class BasePage(Page):
         return target
 
     def get_view_restrictions(self):
-        """As Wagtail's, in one query when the page was routed here and no ancestor is an alias."""
+        """As Wagtail's; for a page routed here with no alias above it, from the site's restrictions read
+        once per change (``portal.page_cache.attach_site_config``), else in one query."""
         ancestors = getattr(self, "_route_ancestors", None)
         if ancestors is None or self.alias_of_id or any(page.alias_of_id for page in ancestors):
             return super().get_view_restrictions()
         prefixes = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        known = getattr(self, "_known_view_restrictions", None)
+        if known is not None:
+            return [restriction for restriction in known if restriction.page_path in prefixes]
         return PageViewRestriction.objects.filter(page__path__in=prefixes)
 
 

@@ -110,12 +110,79 @@ def _key(request: HttpRequest) -> str:
 def _lookup(key: str) -> tuple[int, tuple | None]:
     """The current generation and the stored entry for ``key``, in one round trip to the cache."""
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
+    return _generation_or_new(found.get(GENERATION_KEY)), found.get(key)
+
+
+def _generation_or_new(generation: int | None) -> int:
     if generation is None:
         # A fresh (or evicted) counter starts from the clock, so it never repeats an old one.
         cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, None)
         generation = cache.get(GENERATION_KEY, 0)
-    return generation, found.get(key)
+    return generation
+
+
+# The site's configuration, once per generation ---------------------------------------------
+
+#: ``(hostname, port)`` → ``(generation, site, site settings)``, in this process.
+_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any]] = {}
+_SITE_MEMO_SIZE = 16
+
+
+def with_site_config(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorator for views that show the site's layout or route to its pages (see ``attach_site_config``).
+
+    With the page cache off (``KOBO_PAGE_CACHE_SECONDS = 0``) there is no generation to trust,
+    and the view reads the site as Wagtail does.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if cache_seconds() > 0:
+            generation = getattr(request, "page_cache_generation", None)
+            if generation is None:
+                generation = _generation_or_new(cache.get(GENERATION_KEY))
+            attach_site_config(request, generation)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def attach_site_config(request: HttpRequest, generation: int) -> None:
+    """Give ``request`` its Wagtail ``Site`` (root page loaded) and ``SiteSettings`` without a query.
+
+    Every public page needs both (routing starts at the site's root page; the header and
+    footer show the settings) and the site's view restrictions (private pages): five
+    queries a page, read again for each request by Wagtail. They change only when a site,
+    a setting, a restriction or a page changes, which is exactly when the generation moves
+    (see ``connect_signals``), so each process keeps the copy it read under the current
+    generation. Read before the database, a generation bumped by
+    a change in the meantime makes the next request read them again.
+    """
+    from django.db.models import F
+    from django.http.request import split_domain_port
+    from wagtail.models import PageViewRestriction, Site
+
+    from cms.models import SiteSettings
+
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    entry = _site_memo.get(key)
+    if entry is None or entry[0] != generation:
+        site = Site._find_for_request(request)
+        site_settings = None
+        if site is not None:
+            site.root_page.specific  # noqa: B018 - loaded once here, then shared by every request
+            site_settings = SiteSettings.for_site(site)
+            for block in site_settings.footer_links:
+                block.value.get("page")  # the footer's page links, loaded once too
+        restrictions = list(PageViewRestriction.objects.annotate(page_path=F("page__path")))
+        if len(_site_memo) >= _SITE_MEMO_SIZE:
+            _site_memo.clear()
+        entry = _site_memo[key] = (generation, site, site_settings, restrictions)
+    request._wagtail_site = entry[1]
+    if entry[2] is not None:
+        entry[2]._request = request  # as ``for_request`` does, for the footer's page URLs
+        setattr(request, SiteSettings.get_cache_attr_name(), entry[2])
+    request.kobo_view_restrictions = entry[3]  # read by ``cms.models.BasePage.get_view_restrictions``
 
 
 def _never_cached_prefixes() -> tuple[str, ...]:
@@ -200,6 +267,7 @@ class PageCacheMiddleware:
         generation, entry = _lookup(key)
         if entry is not None and entry[0] == generation and entry[1] > time.time():
             return self._replay(entry)
+        request.page_cache_generation = generation
         started = timezone.now()
         response = self.get_response(request)
         if _may_store(request, response):
@@ -303,7 +371,7 @@ def connect_signals() -> None:
     """Invalidate the page cache on what changes public pages (called from ``PortalConfig.ready``)."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from recruitment.models import Organisation, TaskCategory
@@ -317,11 +385,11 @@ def connect_signals() -> None:
     def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
         if isinstance(instance, Page) and type(instance) is not Page:  # once per page, not per table
             return
-        if isinstance(instance, Page | Site | TaskCategory | Organisation | BaseSiteSetting):
+        if isinstance(instance, Page | Site | TaskCategory | Organisation | BaseSiteSetting | PageViewRestriction):
             page_cache_invalidate(urls=_urls_or_none(instance) if isinstance(instance, Page) else None)
 
     def on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
-        if isinstance(instance, Site | TaskCategory | Organisation | BaseSiteSetting):
+        if isinstance(instance, Site | TaskCategory | Organisation | BaseSiteSetting | PageViewRestriction):
             page_cache_invalidate()
 
     page_published.connect(on_page_change, weak=False, dispatch_uid="kobo_page_cache_published")

@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .page_cache import public_cache
+from .page_cache import public_cache, with_site_config
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -27,6 +28,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("recruitment.urls")),
     path("", include("applications.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's own URLs, its page view reading the site's configuration once per change (portal/page_cache.py).
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, with_site_config(wagtail_views.serve), name="wagtail_serve"),
     prefix_default_language=False,
 )

@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from .deadlines import RoleState, next_state_change
+from .deadlines import RoleState, next_state_change, role_state
 from .models import CallPage, RolePage, TaskCategory
 
 
@@ -33,19 +33,29 @@ class CategoryGroup:
     roles: list[RolePage] = field(default_factory=list)
 
 
+#: What a call's line in a list of calls needs (its link, title and organisation).
+CALL_SUMMARY_FIELDS = (
+    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title", "title_en"),
+    *("organisation__name", "organisation__name_en"),
+)
+
+
 def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
     """Live calls that have at least one role open now, nearest deadline first (2 queries)."""
     now = now or timezone.now()
-    summaries = {call.path: CallSummary(call) for call in CallPage.objects.live().select_related("organisation")}
-    for role in RolePage.objects.live().with_call().only("path", "live", "opens_at", "closes_at"):
-        summary = summaries.get(role.path[: -Page.steplen])
+    calls = CallPage.objects.live().select_related("organisation").only(*CALL_SUMMARY_FIELDS)
+    summaries = {call.path: CallSummary(call) for call in calls}
+    for path, opens_at, closes_at in RolePage.objects.live().values_list("path", "opens_at", "closes_at"):
+        summary = summaries.get(path[: -Page.steplen])
         if summary is None:
-            continue
+            continue  # a role of an unpublished call
         summary.total_roles += 1
-        if role.state(now).accepts_applications:
+        if role_state(
+            role_live=True, call_live=True, opens_at=opens_at, closes_at=closes_at, now=now
+        ).accepts_applications:
             summary.open_roles += 1
-            if summary.next_deadline is None or role.closes_at < summary.next_deadline:
-                summary.next_deadline = role.closes_at
+            if summary.next_deadline is None or closes_at < summary.next_deadline:
+                summary.next_deadline = closes_at
     found = [s for s in summaries.values() if s.open_roles]
     return sorted(found, key=lambda s: s.next_deadline)
 
@@ -58,12 +68,20 @@ class CallRoles:
     categories: list[TaskCategory]
 
 
+#: What a role's card and state need: a call page loads only these (the rich text and rubric stay in the database).
+ROLE_CARD_FIELDS = (
+    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title"),
+    *("title_en", "opens_at", "closes_at", "headcount", "pay_text", "work_style", "category"),
+    *("category__name", "category__name_en", "category__slug", "category__sort_order"),
+)
+
+
 def call_roles_by_category(
     call: CallPage, *, now: datetime | None = None, category: str = "", state: str = ""
 ) -> CallRoles:
     """The call's published roles grouped by category, filtered by category slug and state (1 query)."""
     now = now or timezone.now()
-    roles = call.roles().order_by("category__sort_order", "closes_at", "path")
+    roles = call.roles().only(*ROLE_CARD_FIELDS).order_by("category__sort_order", "closes_at", "path")
     categories: dict[int, TaskCategory] = {}
     groups: dict[int, CategoryGroup] = {}
     for role in roles:
@@ -109,6 +127,7 @@ def search_open_roles(
     roles = (
         RolePage.objects.open_at(now)
         .select_related("category")
+        .only(*ROLE_CARD_FIELDS)
         .annotate(call_title=Subquery(call_titles.values("title")[:1]))
         .annotate(call_title_en=Subquery(call_titles.values("title_en")[:1]))
     )

@@ -271,3 +271,48 @@ def test_a_configured_proxy_is_told_to_purge_the_pages_a_publish_changes(
         assert url in paths, (url, paths)
         assert "/en" + url in paths, (url, paths)
     assert "/sitemap.xml" in paths
+
+
+# The site's configuration (site, settings, view restrictions) read once per change --------------
+
+
+def _fresh(client, url: str):
+    """Rendered from the database as in production: a visitor with a message is never served from the cache."""
+    client.cookies["messages"] = "a-flash-message"
+    response, queries = _get(client, url)
+    assert "X-Page-Cache" not in response
+    return response, queries
+
+
+@pytest.mark.parametrize(("which", "most"), [("call", 3), ("role", 3), ("index", 6)])
+def test_a_page_rendered_from_the_database_reads_only_its_own_rows(client, kobe, which, most):
+    """Site, root page, settings, footer pages and view restrictions come from memory until something changes."""
+    call, role = kobe
+    url = {"call": call.url, "role": role.url, "index": "/calls/"}[which]
+    _fresh(client, url)
+    assert _fresh(client, url)[1] <= most
+
+
+def test_a_changed_site_setting_shows_on_the_next_render(client, kobe):
+    from cms.models import SiteSettings
+
+    call, _role = kobe
+    before, _ = _fresh(client, call.url)
+    settings_row = SiteSettings.objects.get()
+    settings_row.site_name = "こうべ副業ポータル"
+    settings_row.save()
+    after, _ = _fresh(client, call.url)
+    assert "こうべ副業ポータル" not in before.content.decode()
+    assert "こうべ副業ポータル" in after.content.decode()
+
+
+def test_a_page_made_private_asks_for_its_password_on_the_next_render(client, kobe):
+    from wagtail.models import PageViewRestriction
+
+    call, role = kobe
+    assert role.title in _fresh(client, role.url)[0].content.decode()
+    PageViewRestriction.objects.create(page=call, restriction_type=PageViewRestriction.PASSWORD, password="kobe2020")
+    response, _ = _fresh(client, role.url)
+    html = response.content.decode()
+    assert 'name="password"' in html
+    assert role.duties not in html
