@@ -123,8 +123,8 @@ def _generation_or_new(generation: int | None) -> int:
 
 # The site's configuration, once per generation ---------------------------------------------
 
-#: ``(hostname, port)`` → ``(generation, site, site settings)``, in this process.
-_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any]] = {}
+#: ``(hostname, port)`` → ``(generation, site, site settings, view restrictions, site root paths)``, in this process.
+_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any, list, Any]] = {}
 _SITE_MEMO_SIZE = 16
 
 
@@ -148,15 +148,15 @@ def with_site_config(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def attach_site_config(request: HttpRequest, generation: int) -> None:
-    """Give ``request`` its Wagtail ``Site`` (root page loaded) and ``SiteSettings`` without a query.
+    """Give ``request`` its Wagtail ``Site`` and ``SiteSettings`` (and more) without a query.
 
-    Every public page needs both (routing starts at the site's root page; the header and
-    footer show the settings) and the site's view restrictions (private pages): five
-    queries a page, read again for each request by Wagtail. They change only when a site,
-    a setting, a restriction or a page changes, which is exactly when the generation moves
-    (see ``connect_signals``), so each process keeps the copy it read under the current
-    generation. Read before the database, a generation bumped by
-    a change in the meantime makes the next request read them again.
+    Every public page needs the site (routing starts at its root page), its settings (the
+    header and footer), its view restrictions (private pages) and the sites' root paths
+    (every page URL): five queries and a cache look-up a page, which Wagtail reads again
+    for each request. They change only when a site, a setting, a restriction or a page
+    changes, which is exactly when the generation moves (see ``connect_signals``), so each
+    process keeps what it read under the current generation. The generation is read before
+    the database, so a change in the meantime makes the next request read them again.
     """
     from django.db.models import F
     from django.http.request import split_domain_port
@@ -177,12 +177,13 @@ def attach_site_config(request: HttpRequest, generation: int) -> None:
         restrictions = list(PageViewRestriction.objects.annotate(page_path=F("page__path")))
         if len(_site_memo) >= _SITE_MEMO_SIZE:
             _site_memo.clear()
-        entry = _site_memo[key] = (generation, site, site_settings, restrictions)
+        entry = _site_memo[key] = (generation, site, site_settings, restrictions, Site.get_site_root_paths())
     request._wagtail_site = entry[1]
     if entry[2] is not None:
         entry[2]._request = request  # as ``for_request`` does, for the footer's page URLs
         setattr(request, SiteSettings.get_cache_attr_name(), entry[2])
     request.kobo_view_restrictions = entry[3]  # read by ``cms.models.BasePage.get_view_restrictions``
+    request._wagtail_cached_site_root_paths = entry[4]  # where Wagtail's page URLs look first
 
 
 def _never_cached_prefixes() -> tuple[str, ...]:
