@@ -59,6 +59,8 @@ class ExportJob(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    #: How many applicants' data the file holds (for the audit log of who exported whose data).
+    rows = models.PositiveIntegerField("人数 Applicants in the file", null=True, blank=True)
     error = models.TextField("エラー Error", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

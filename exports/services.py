@@ -185,11 +185,12 @@ def job_or_404(user: Any, job_id: int) -> ExportJob:
 
 
 def export_download_logged(*, job: ExportJob, by: Any) -> None:
-    """Record a download (who, which job, the file's hash) in the call's audit log."""
+    """Record a download (who, which job, whose data, the file's hash) in the call's audit log."""
     audit(
         user=by,
         action="kobo.export",
         call=job.call,
+        rows=job.rows,
         event="downloaded",
         job_id=job.pk,
         kind=job.kind,
@@ -227,11 +228,11 @@ def export_render(*, job_id: int, now: datetime | None = None) -> ExportJob:
     temporary = workdir / f"{stem}.{attempt}.part"
     try:
         with translation.override("ja"):
-            pages = RENDERERS[job.kind](job, temporary, progress, now or timezone.now())
+            pages, rows = RENDERERS[job.kind](job, temporary, progress, now or timezone.now())
         progress(94, "保存しています Storing the file")
         digest, size = _sha256(temporary)
         name = _store(temporary, job.storage_name)
-        _finish(job, attempt, name=name, digest=digest, size=size, pages=pages)
+        _finish(job, attempt, name=name, digest=digest, size=size, pages=pages, rows=rows)
     except ExportLeaseLost:
         logger.warning("exports: job %s attempt %s lost its lease to a newer attempt; stopped", job_id, attempt)
     except Exception as exc:
@@ -296,7 +297,7 @@ class _Progress:
             raise ExportLeaseLost
 
 
-def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, pages: int | None) -> None:
+def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, pages: int | None, rows: int) -> None:
     with transaction.atomic():
         updated = ExportJob.objects.filter(pk=job.pk, attempts=attempt, status=Status.RUNNING).update(
             status=Status.DONE,
@@ -304,6 +305,7 @@ def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, 
             sha256=digest,
             size=size,
             pages=pages,
+            rows=rows,
             progress=100,
             stage="完了 Done",
             error="",
@@ -315,6 +317,7 @@ def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, 
             user=job.requested_by,
             action="kobo.export",
             call=job.call,
+            rows=rows,
             event="generated",
             job_id=job.pk,
             kind=job.kind,
@@ -430,7 +433,7 @@ def render_pdf(
     return pages
 
 
-def _render_decision_pack(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> int:
+def _render_decision_pack(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> tuple[int, int]:
     progress(5, "データを集めています Collecting the data")
     doc = doc_context.decision_pack_context(
         call=job.call, requested_by=job.requested_by, role=job.role, job_number=job.pk, now=now
@@ -438,7 +441,7 @@ def _render_decision_pack(job: ExportJob, target: Path, progress: _Progress, now
     progress(20, "文書を組み立てています Building the document")
     html = render_to_string("exports/decision_pack.html", {"doc": doc, "stylesheet": stylesheet_uri()})
     estimated = 3 + len(doc.roles) + doc.shortlisted_count // 3
-    return render_pdf(html, target, progress=progress, estimated_pages=estimated)
+    return render_pdf(html, target, progress=progress, estimated_pages=estimated), doc.shortlisted_count
 
 
 @dataclass(frozen=True)
@@ -450,7 +453,7 @@ class _Part:
     numbered: bool
 
 
-def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> int:
+def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> tuple[int, int]:
     """候補者資料, laid out ``DOSSIERS_PER_PART`` candidates at a time and joined with pypdf.
 
     WeasyPrint keeps every laid-out page of a document in memory (about 1 MB a page) until
@@ -470,7 +473,8 @@ def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: dat
             "exports/dossiers.html",
             {"doc": doc, "part": _Part(doc.dossiers, first=True, numbered=True), "stylesheet": stylesheet_uri()},
         )
-        return render_pdf(html, target, progress=progress, estimated_pages=2 + 2 * len(doc.dossiers))
+        pages = render_pdf(html, target, progress=progress, estimated_pages=2 + 2 * len(doc.dossiers))
+        return pages, len(doc.dossiers)
     parts: list[Path] = []
     try:
         done = 0
@@ -489,7 +493,7 @@ def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: dat
             render_pdf(html, part, options={})  # the structure tree would not survive the join
             done += len(dossiers)
         progress(90, "ページ番号を付けています Numbering the pages")
-        return _join_parts(parts, target)
+        return _join_parts(parts, target), len(doc.dossiers)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
@@ -549,17 +553,18 @@ def write_csv(rows: Iterable[list[str]], target: Path, header: list[str]) -> Non
             writer.writerow([neutralise(str(cell)) for cell in row])
 
 
-def _render_csv(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> None:
+def _render_csv(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> tuple[None, int]:
     progress(10, "データを集めています Collecting the data")
     rows = doc_context.csv_rows(
         call=job.call, requested_by=job.requested_by, role=job.role, candidacy_ids=job.candidacy_ids
     )
     progress(80, f"CSVを書き出しています({len(rows)}件) Writing {len(rows)} rows")
     write_csv(rows, target, doc_context.CSV_HEADER)
-    return None
+    return None, len(rows)
 
 
-RENDERERS: dict[str, Callable[[ExportJob, Path, _Progress, datetime], int | None]] = {
+#: Each writes its document and answers (pages or None, how many applicants' data it holds).
+RENDERERS: dict[str, Callable[[ExportJob, Path, _Progress, datetime], tuple[int | None, int]]] = {
     Kind.DECISION_PACK: _render_decision_pack,
     Kind.DOSSIERS: _render_dossiers,
     Kind.CSV: _render_csv,

@@ -76,6 +76,7 @@ def test_decision_pack_of_the_kobe_call_names_every_role_and_shortlisted_candida
     assert job.sha256 == digest
     logged = AuditEntry.objects.filter(action="kobo.export", call=call, data__event="generated")
     assert [entry.data["sha256"] for entry in logged] == [digest]
+    assert [entry.rows for entry in logged] == [len(shortlisted)]  # whose data the file holds
 
 
 def test_before_approval_the_pack_lists_every_role_as_pending_and_nobody_in_it(kobe_shortlisted):

@@ -55,6 +55,7 @@ def test_the_official_downloads_the_pack_uncached_and_it_is_logged(done_job, sma
     assert entry.user == small_call.official
     assert entry.data["sha256"] == done_job.sha256
     assert entry.data["job_id"] == done_job.pk
+    assert entry.rows == done_job.rows is not None
 
 
 def test_an_unassigned_contractor_gets_404_everywhere(done_job, small_call):
