@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exports', '0002_exportjob_candidacy_ids'),
+        ("exports", "0002_exportjob_candidacy_ids"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exportjob',
-            name='rows',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='人数 Applicants in the file'),
+            model_name="exportjob",
+            name="rows",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="人数 Applicants in the file"),
         ),
     ]
