@@ -89,7 +89,7 @@ def _without_conflicts(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidacy
 
 def candidacies_for(user: Any, call: CallPage) -> QuerySet[Candidacy]:
     """Candidacies of ``call`` (already checked with :func:`call_or_404`) that ``user`` may see."""
-    return _without_conflicts(Candidacy.objects.filter(application__call=call), user)
+    return _without_conflicts(Candidacy.objects.filter(call=call), user)  # ``call``: the application's, copied
 
 
 def candidacy_or_404(user: Any, candidacy_id: int) -> Candidacy:

@@ -14,12 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.lookups import IsNull
 
 from recruitment.models import CallPage, RolePage
 
 from .. import access
-from ..models import Candidacy, Review, Shortlist
+from ..models import Application, Candidacy, ConflictOfInterest, Review, Shortlist
 from ..text import furigana, name_key
 from .services import role_is_closed, shortlist_limit
 
@@ -28,20 +30,18 @@ S = Candidacy.Status
 SCORE_BANDS = [(Decimal(n), Decimal(n + 1)) for n in range(5)]
 
 #: key → (label, order). ``visible_score`` is the viewer's score, never one they may not see.
+#: ``reference`` and ``submitted_at`` are the application's, copied onto the candidacy so that an index
+#: of the candidacy table serves each order (``Candidacy.Meta.indexes``).
 SORTS = {
-    "reference": ("受付番号順 Reference", ["application__reference", "rank"]),
-    "score": (
-        "スコアの高い順 Score, highest first",
-        [F("visible_score").desc(nulls_last=True), "application__reference"],
-    ),
-    "score_asc": (
-        "スコアの低い順 Score, lowest first",
-        [F("visible_score").asc(nulls_last=True), "application__reference"],
-    ),
-    "submitted": ("応募の新しい順 Newest first", ["-application__submitted_at", "rank"]),
-    "submitted_asc": ("応募の古い順 Oldest first", ["application__submitted_at", "rank"]),
-    "rank": ("希望順位順 Preference", ["rank", "application__reference"]),
+    "reference": ("受付番号順 Reference", ["reference", "rank"]),
+    "score": ("スコアの高い順 Score, highest first", [F("visible_score").desc(nulls_last=True), "reference"]),
+    "score_asc": ("スコアの低い順 Score, lowest first", [F("visible_score").asc(nulls_last=True), "reference"]),
+    "submitted": ("応募の新しい順 Newest first", ["-submitted_at", "rank"]),
+    "submitted_asc": ("応募の古い順 Oldest first", ["submitted_at", "rank"]),
+    "rank": ("希望順位順 Preference", ["rank", "reference"]),
 }
+#: The score orders: rows with a visible score first (by score, then reference), then the rest by reference.
+SCORE_SORTS = {"score": "-score", "score_asc": "score"}
 
 
 def visible_candidacies(user: Any, call: CallPage) -> QuerySet[Candidacy]:
@@ -68,7 +68,7 @@ def with_visible_scores(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidac
 
 def _search(user: Any, call: CallPage, q: str) -> Q:
     """Reference and candidate code always; names only where the user may see names (blind review)."""
-    match = Q(application__reference__icontains=q)
+    match = Q(reference__icontains=q)
     code = re.fullmatch(r"[Cc]-?0*(\d{1,9})", q)
     if code:
         match |= Q(pk=int(code.group(1)))
@@ -92,9 +92,13 @@ def candidacy_list(*, fetched_by: Any, call: CallPage, filters: dict[str, Any]) 
     ``with_withdrawn`` (keep withdrawn candidacies without filtering on a status, as the CSV does).
     Used by the screening list and by the CSV export, so both show the same rows.
     """
-    user = fetched_by
+    return _listed(fetched_by, visible_candidacies(fetched_by, call), call, filters)
+
+
+def _listed(user: Any, base: QuerySet[Candidacy], call: CallPage, filters: dict[str, Any]) -> QuerySet[Candidacy]:
+    """:func:`candidacy_list` from ``base`` (the candidacies the user may see; see ``CandidacyPages.count``)."""
     value = {k: v for k, v in filters.items() if v not in (None, "", [])}.get
-    qs = with_visible_scores(visible_candidacies(user, call), user)
+    qs = with_visible_scores(base, user)
     plain = {
         "role_id": value("role"),
         "status": value("status"),
@@ -119,6 +123,121 @@ def candidacy_list(*, fetched_by: Any, call: CallPage, filters: dict[str, Any]) 
         qs = qs.filter(_search(user, call, str(value("q")).strip()))
     order = SORTS.get(value("sort") or "reference", SORTS["reference"])[1]
     return qs.order_by(*order, "pk")
+
+
+class CandidacyPages:
+    """:func:`candidacy_list` for ``Paginator``: one count, and each page as its primary keys, then its rows.
+
+    The page's keys come from the candidacy table's own indexes (one per order, led by the
+    call), with only what the filters need; the rows are then loaded for those keys with
+    ``select_related`` and the per-user annotations (``reviewed_by_me`` and the visible score),
+    so joins and ``EXISTS`` cost 50 rows, not the call's 100,000. The score orders, where a
+    reviewer's visible score depends on their own reviews, are read in two runs, each served
+    by an index: the rows with a visible score by score, then the others by reference (the
+    same order as :func:`candidacy_list`'s, which the CSV export uses).
+    """
+
+    def __init__(self, *, fetched_by: Any, call: CallPage, filters: dict[str, Any], related: tuple[str, ...] = ()):
+        self.user, self.call, self.filters = fetched_by, call, filters
+        self.queryset = candidacy_list(fetched_by=fetched_by, call=call, filters=filters)
+        self.related = related
+        self.score_order = SCORE_SORTS.get(filters.get("sort") or "")
+        self._count: int | None = None
+
+    def count(self) -> int:
+        """How many rows the list has: the call's matching rows less the user's conflicts among them.
+
+        The same number as ``queryset.count()``, but the call's rows are counted from an index
+        alone (``candidacy_call_status``) instead of probing the conflicts for each of them.
+        """
+        if self._count is None:
+            matching = _listed(self.user, Candidacy.objects.filter(call=self.call), self.call, self.filters)
+            conflicts = (
+                list(
+                    ConflictOfInterest.objects.filter(user=self.user, candidacy__call=self.call).values_list(
+                        "candidacy_id", flat=True
+                    )
+                )
+                if self.user.is_authenticated
+                else []
+            )
+            hidden = matching.filter(pk__in=conflicts).count() if conflicts else 0
+            self._count = matching.count() - hidden
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Candidacy]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("CandidacyPages takes a slice without a step")
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        pks = self._keys(start, stop) if stop > start else []
+        rows = with_visible_scores(Candidacy.objects.filter(pk__in=pks), self.user).select_related(*self.related)
+        rows = rows.order_by()  # put in the page's order below
+        by_pk = {row.pk: row for row in rows}
+        return [by_pk[pk] for pk in pks if pk in by_pk]
+
+    def _keys(self, start: int, stop: int) -> list[int]:
+        """The primary keys of rows ``start`` to ``stop`` in the list's order: one query whatever the page."""
+        keys = self.queryset.values_list("pk", flat=True)
+        if self.score_order is None or not connection.features.supports_slicing_ordering_in_compound:
+            return list(keys[start:stop])
+        # Rows with a visible score: a score, and for a reviewer their own review (one EXISTS, so that
+        # the rest are an anti-join probed row by row down the reference index, not a hash of all reviews).
+        scored: Q | Exists = Q(score__isnull=False)
+        if access.can_review(self.user):
+            scored = Exists(
+                Review.objects.filter(candidacy=OuterRef("pk"), reviewer=self.user).filter(
+                    IsNull(OuterRef("score"), False)
+                )
+            )
+        columns = ("part", "sort_score", "reference", "pk")
+        first = (
+            self.queryset.filter(scored)
+            .annotate(part=Value(0), sort_score=F("score"))
+            .order_by(self.score_order, "reference", "pk")
+            .values_list(*columns)[:stop]
+        )
+        rest = (
+            self.queryset.filter(~scored)
+            .annotate(part=Value(1), sort_score=Value(None, output_field=DecimalField(max_digits=5, decimal_places=2)))
+            .order_by("reference", "pk")
+            .values_list(*columns)[:stop]
+        )
+        both = first.union(rest, all=True).order_by(
+            "part", self.score_order.replace("score", "sort_score"), "reference", "pk"
+        )
+        return [row[3] for row in both[start:stop]]
+
+
+def call_counts(calls: list[CallPage]) -> list[CallPage]:
+    """Set ``application_count``, ``candidacy_count``, ``reviewed_count`` and ``shortlisted_count`` on each call.
+
+    Two grouped aggregates for all the calls (applications, then candidacies by their copied
+    ``call``), instead of joining every call to its applications and their candidacies.
+    """
+    ids = [call.pk for call in calls]
+    live = ~Q(status=S.WITHDRAWN)
+    per_call = Application.objects.filter(call__in=ids).order_by().values("call").annotate(n=Count("pk"))
+    applications = dict(per_call.values_list("call", "n"))
+    candidacies = {
+        row["call"]: row
+        for row in Candidacy.objects.filter(call__in=ids)
+        .order_by()
+        .values("call")
+        .annotate(
+            candidacy_count=Count("pk", filter=live),
+            reviewed_count=Count("pk", filter=live & Q(review_count__gt=0)),
+            shortlisted_count=Count("pk", filter=Q(status=S.SHORTLISTED)),
+        )
+    }
+    for call in calls:
+        call.application_count = applications.get(call.pk, 0)
+        row = candidacies.get(call.pk, {})
+        for name in ("candidacy_count", "reviewed_count", "shortlisted_count"):
+            setattr(call, name, row.get(name, 0))
+    return calls
 
 
 @dataclass
@@ -158,29 +277,38 @@ def role_overview(*, fetched_by: Any, call: CallPage, now: datetime | None = Non
     """Every role of ``call`` (published or not) with its counts, as ``fetched_by`` may see them."""
     user = fetched_by
     live = ~Q(status=S.WITHDRAWN)
-    bands = {
-        f"band{i}": Count(
-            "pk",
-            filter=live
-            & Q(visible_score__gte=low)
-            & (Q(visible_score__lt=high) if i < len(SCORE_BANDS) - 1 else Q(visible_score__lte=high)),
-        )
-        for i, (low, high) in enumerate(SCORE_BANDS)
+
+    def bands(scored: Q) -> dict[str, Count]:
+        return {
+            f"band{i}": Count(
+                "pk",
+                filter=scored
+                & Q(score__gte=low)
+                & (Q(score__lt=high) if i < len(SCORE_BANDS) - 1 else Q(score__lte=high)),
+            )
+            for i, (low, high) in enumerate(SCORE_BANDS)
+        }
+
+    # One grouped aggregate of the call's candidacies; the scores a reviewer may see (those of the
+    # candidacies they reviewed) in a second one over their reviewed candidacies only, instead of
+    # an EXISTS on reviews for each of the call's rows.
+    candidacies = visible_candidacies(user, call).order_by().values("role")
+    counts = {
+        "applications": Count("pk", filter=live),
+        "reviewed": Count("pk", filter=live & Q(review_count__gt=0)),
+        "shortlisted": Count("pk", filter=Q(status=S.SHORTLISTED)),
+        "selected": Count("pk", filter=Q(status=S.SELECTED)),
     }
-    stats = {
-        row["role"]: row
-        for row in with_visible_scores(visible_candidacies(user, call), user)
-        .order_by()
-        .values("role")
-        .annotate(
-            applications=Count("pk", filter=live),
-            reviewed=Count("pk", filter=live & Q(review_count__gt=0)),
-            unscored=Count("pk", filter=live & Q(visible_score__isnull=True)),
-            shortlisted=Count("pk", filter=Q(status=S.SHORTLISTED)),
-            selected=Count("pk", filter=Q(status=S.SELECTED)),
-            **bands,
-        )
-    }
+    blind = bool(access.can_review(user))
+    if not blind:
+        counts |= {"scored": Count("pk", filter=live & Q(score__isnull=False)), **bands(live)}
+    stats = {row["role"]: row for row in candidacies.annotate(**counts)}
+    if blind:
+        mine = candidacies.filter(pk__in=Review.objects.filter(reviewer=user).values("candidacy_id"))
+        for row in mine.annotate(scored=Count("pk", filter=live & Q(score__isnull=False)), **bands(live)):
+            stats.setdefault(row["role"], {}).update(row)
+    for row in stats.values():
+        row["unscored"] = row.get("applications", 0) - row.get("scored", 0)
     roles = list(RolePage.objects.child_of(call).with_call().order_by("path"))
     shortlists = {
         s.role_id: s for s in Shortlist.objects.filter(role__in=roles).select_related("submitted_by", "decided_by")

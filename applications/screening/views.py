@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,7 +31,7 @@ from ..models import AUDIT_ACTIONS, Attachment, AuditEntry, Candidacy, Review, S
 from ..selectors import answer_sections
 from ..uploads import CANONICAL_EXTENSIONS, MIME_TYPES
 from .forms import CandidacyFilterSet, ReviewForm
-from .selectors import SCORE_BANDS, role_overview
+from .selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
 from .services import (
     ALLOWED_TRANSITIONS,
     APPROVER,
@@ -92,27 +92,18 @@ def calls(request: HttpRequest) -> HttpResponse:
     """The calls this user may screen, with their counts."""
     if not access.can_screen(request.user):
         return _forbidden(request, "審査の権限がありません。 You have no screening access.")
-    live = ~Q(applications__candidacies__status=S.WITHDRAWN)
     rows = (
         CallPage.objects.filter(pk__in=access.screenable_calls(request.user).values("pk"))
         .select_related("organisation")
         .annotate(
-            application_count=Count("applications", distinct=True),
-            candidacy_count=Count("applications__candidacies", filter=live, distinct=True),
-            reviewed_count=Count(
-                "applications__candidacies", filter=live & Q(applications__candidacies__review_count__gt=0),
-                distinct=True,
-            ),
-            shortlisted_count=Count(
-                "applications__candidacies", filter=Q(applications__candidacies__status=S.SHORTLISTED), distinct=True
-            ),
             role_count=_count(RolePage.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)),
             approved_count=_count(
                 Shortlist.objects.filter(role__path__startswith=OuterRef("path"), status=Shortlist.Status.APPROVED)
             ),
         )
         .order_by("-first_published_at", "title")
-    )  # fmt: skip
+    )
+    rows = call_counts(list(rows))
     return TemplateResponse(request, TEMPLATES + "calls.html", {"calls": rows})
 
 
@@ -244,9 +235,14 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
             return _bulk_assign(request, call)
         return _bulk_status(request, call)
     roles = _call_roles(call)
-    filterset, qs = _filtered(request, call, request.GET, roles)
-    qs = qs.select_related("application", "applicant", "role", "assigned_reviewer")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    filterset = CandidacyFilterSet(request.GET, request=request, call=call, roles=roles)
+    rows_of_list = CandidacyPages(
+        fetched_by=request.user,
+        call=call,
+        filters=filterset.conditions(),
+        related=("application", "applicant", "role", "assigned_reviewer"),
+    )
+    page = Paginator(rows_of_list, PER_PAGE).get_page(request.GET.get("page"))
     list_query = request.GET.copy()
     list_query.pop("page", None)
     detail_query = QueryDict(mutable=True)
@@ -326,7 +322,7 @@ def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:
     )
     done = 0
     refused: dict[str, list[str]] = defaultdict(list)
-    for candidacy in candidacies.order_by("application__reference", "rank"):
+    for candidacy in candidacies.order_by("reference", "rank"):
         try:
             candidacy_transition(candidacy=candidacy, to=to, by=request.user, reason=reason)
             done += 1
@@ -402,9 +398,7 @@ def _neighbours(request: HttpRequest, call: CallPage, candidacy: Candidacy, list
     order = list(qs.values_list("pk", flat=True))
     if candidacy.pk not in order:
         order = list(
-            access.candidacies_for(user, call)
-            .order_by("application__reference", "rank", "pk")
-            .values_list("pk", flat=True)
+            access.candidacies_for(user, call).order_by("reference", "rank", "pk").values_list("pk", flat=True)
         )
         list_query = ""
     i = order.index(candidacy.pk)
@@ -478,7 +472,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         .filter(applicant_id=candidacy.applicant_id)
         .exclude(pk=candidacy.pk)
         .select_related("role", "application")
-        .order_by("application__submitted_at", "rank"),
+        .order_by("submitted_at", "rank"),
         "notes": candidacy.notes.select_related("author"),
         "may_note": bool(actor_kind(user)),
         "may_declare_conflict": CONTRACTOR in actor_kind(user),

@@ -1,0 +1,83 @@
+"""The screening list pages at scale: the page's keys come from the candidacy table's own indexes.
+
+What a screener checks: every page shows the rows the CSV export lists, in the same order, the
+count says how many there are, a declared conflict stays hidden, and the number of queries does
+not grow with the call (docs/performance.md, "Screening at 100,000 candidacies").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Assignment, Candidacy, ConflictOfInterest
+from applications.screening.selectors import candidacy_list
+from tests.applications.test_screening_access import build_candidacies, count_list_queries, login, world  # noqa: F401
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def shown_rows(html: str) -> list[int]:
+    """The candidacies the list's rows link to, in the order shown."""
+    link = re.escape(reverse("screening_candidacy", args=[0])).replace("0", r"(\d+)")
+    return [int(pk) for pk in dict.fromkeys(re.findall(link, html))]
+
+
+@pytest.fixture
+def big_call(world):  # noqa: F811
+    reviewer = world.users["contractor_a"]
+    call = f.call(organisation=world.call_a.organisation, blind_review=True)
+    build_candidacies(call, f.role(call), 120, reviewer)
+    Assignment.objects.create(user=reviewer, call=call)
+    return call
+
+
+@pytest.mark.parametrize("sort", ["reference", "score", "score_asc", "submitted", "rank"])
+def test_every_page_shows_the_export_order_without_the_conflicts(client, world, big_call, sort):  # noqa: F811
+    reviewer = world.users["contractor_a"]
+    declared = Candidacy.objects.filter(call=big_call).order_by("reference")[7]
+    ConflictOfInterest.objects.create(user=reviewer, candidacy=declared)
+    expected = [c.pk for c in candidacy_list(fetched_by=reviewer, call=big_call, filters={"sort": sort})]
+    login(client, reviewer)
+    url = reverse("screening_candidacies", args=[big_call.pk])
+    shown = []
+    for page in (1, 2, 3):
+        response = client.get(url, {"sort": sort, "page": page})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f"候補 Candidacies:{len(expected)}件" in html
+        shown += shown_rows(html)
+    assert declared.pk not in shown
+    assert shown == expected
+    assert len(shown) == 119  # 120 less the conflict
+
+
+def test_the_list_makes_as_many_queries_for_60_candidacies_as_for_5_on_every_order_and_page(client, world):  # noqa: F811
+    reviewer = world.users["contractor_a"]
+    small_call, big_call = (
+        f.call(organisation=world.call_a.organisation),
+        f.call(organisation=world.call_a.organisation),
+    )
+    build_candidacies(small_call, f.role(small_call), 5, reviewer)
+    build_candidacies(big_call, f.role(big_call), 60, reviewer)
+    Assignment.objects.bulk_create(
+        [Assignment(user=reviewer, call=small_call), Assignment(user=reviewer, call=big_call)]
+    )
+    login(client, reviewer)
+    for query in ("", "?page=2", "?sort=score", "?sort=score&page=2", "?sort=score_asc", "?sort=submitted&role=0"):
+        small = count_list_queries(client, reverse("screening_candidacies", args=[small_call.pk]) + query)
+        big = count_list_queries(client, reverse("screening_candidacies", args=[big_call.pk]) + query)
+        assert small == big, (query, small, big)
+
+
+def test_a_candidacy_carries_its_applications_call_reference_and_time(world):  # noqa: F811
+    for candidacy in Candidacy.objects.select_related("application"):  # made by create() and by bulk_create()
+        application = candidacy.application
+        assert (candidacy.call_id, candidacy.reference, candidacy.submitted_at) == (
+            application.call_id,
+            application.reference,
+            application.submitted_at,
+        )
