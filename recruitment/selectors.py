@@ -40,6 +40,19 @@ CALL_SUMMARY_FIELDS = (
 )
 
 
+#: What a role's page shows of its call: the breadcrumb, the contract, the apply link, the organisation.
+ROLE_PAGE_CALL_FIELDS = (
+    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title", "title_en"),
+    *("contract_form", "organisation__name", "organisation__name_en", "organisation__url"),
+)
+
+
+def role_page_call(role: RolePage) -> CallPage:
+    """The call of ``role`` with what its page shows (1 query; ``RolePage.call`` loads every field)."""
+    calls = CallPage.objects.select_related("organisation").only(*ROLE_PAGE_CALL_FIELDS)
+    return calls.get(path=role.path[: -Page.steplen])
+
+
 def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
     """Live calls that have at least one role open now, nearest deadline first (2 queries)."""
     now = now or timezone.now()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .deadlines import RoleState
 from .models import RolePage, TaskCategory
-from .selectors import call_roles_by_category, search_open_roles
+from .selectors import call_roles_by_category, role_page_call, search_open_roles
 
 PAGE_SIZE = 50
 
@@ -126,6 +126,6 @@ def call_page_context(page: Any, request: HttpRequest) -> dict[str, Any]:
 
 
 def role_page_context(page: RolePage, request: HttpRequest) -> dict[str, Any]:
-    call = page.call
+    call = role_page_call(page)
     page.call_live = call.live
     return {"call": call, "role_state": page.state()}
