@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument(
         "--bare-layout", action="store_true", help="a minimal base.html (blocks only): what the shared layout costs"
     )
+    parser.add_argument("--html", metavar="FOLDER", help="write one walk's pages there (to compare before and after)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile")
     args = parser.parse_args()
     url, drop = benchlib.scratch_database("wizard_steps")
@@ -94,10 +95,10 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
+    from surge_bench import ANSWERS, CSRF, portfolio_pdf
 
     from recruitment.demo import ensure_kobe_demo
     from recruitment.models import RolePage
-    from surge_bench import ANSWERS, CSRF, portfolio_pdf
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the outbox task is queued, not run here
     if args.bare_layout:
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> None:
     queries = [0]
     shown: list[str] = []
 
-    def count(execute, sql, params, many, context):  # noqa: ANN001
+    def count(execute, sql, params, many, context):
         queries[0] += 1
         if args.queries:
             shown.append(sql[:300])
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> None:
     counts: dict[str, list[int]] = defaultdict(list)
     profiler = cProfile.Profile(time.process_time)
 
-    def timed(name: str, method: str, send):  # noqa: ANN001, ANN202
+    def timed(name: str, method: str, send):
         measuring = number >= 3
         profiling = measuring and args.profile in (method.lower(), "all")
         queries[0] = 0
@@ -160,9 +161,14 @@ def run(args: argparse.Namespace) -> None:
             client.defaults.update(HTTP_X_FORWARDED_FOR=address)
             email = f"steps-{number:05d}@bench.example.jp"
             page = timed("roles", "GET", lambda: client.get(f"{base}/roles/", {"role": role.pk}, secure=True))
-            assert page.status_code == 200, page.status_code
+            expect(page, 200, "GET roles")
             for step in STEPS:
                 token = CSRF.search(page.content.decode()).group(1)
+                if args.html and number == 0:
+                    keep_page(args.html, f"{step}-get", page)
+                    if step != "review":  # the step sent empty: its error messages
+                        empty = {"csrfmiddlewaretoken": token, f"apply-{call.pk}-current_step": step}
+                        keep_page(args.html, f"{step}-errors", client.post(f"{base}/{step}/", empty, secure=True))
                 fields = {"roles": str(role.pk)} if step == "roles" else dict(ANSWERS[step])
                 if step == "about":
                     fields.update(email=email, email_confirm=email)
@@ -176,11 +182,11 @@ def run(args: argparse.Namespace) -> None:
                     upload.name = "portfolio.pdf"
                     data["portfolio-file_1"] = upload
                 response = timed(step, "POST", lambda: client.post(f"{base}/{step}/", data, secure=True))  # noqa: B023
-                assert response.status_code == 302, (step, response.status_code)
+                expect(response, 302, f"POST {step}")
                 location = response["Location"]
                 name = "receipt" if step == "review" else location.rstrip("/").rsplit("/", 1)[-1]
                 page = timed(name, "GET", lambda: client.get(location, secure=True))  # noqa: B023
-                assert page.status_code == 200, (name, page.status_code)
+                expect(page, 200, f"GET {name}")
 
     print(f"{args.walks} walks, {len(roles) + args.roles} roles in the call; median CPU ms (process time) and queries:")
     total_get = total_post = 0.0
@@ -204,7 +210,23 @@ def run(args: argparse.Namespace) -> None:
         print(out.getvalue())
 
 
-def add_roles(call, template, extra: int) -> None:  # noqa: ANN001
+def expect(response, status: int, what: str) -> None:
+    if response.status_code != status:
+        sys.exit(f"{what}: HTTP {response.status_code}, expected {status}")
+
+
+def keep_page(folder: str, name: str, response) -> None:
+    """The page's HTML without what differs between runs (the CSRF token, the visitor's address and email)."""
+    import re
+
+    html = response.content.decode()
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1…", html)
+    html = re.sub(r"steps-\d+@", "steps@", html)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / f"{name}.html").write_text(html, encoding="utf-8")
+
+
+def add_roles(call, template, extra: int) -> None:
     """``extra`` more open roles under the call, copies of ``template`` (for query counts against roles)."""
     from django.utils import timezone
 
