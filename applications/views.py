@@ -48,6 +48,22 @@ from .wizard import (
 RECEIPTS_SESSION_KEY = "kobo_receipts"
 #: The steps whose forms need every role of the call: the first lists them, the last checks the first again.
 ALL_ROLES_STEPS = {STEPS[0].name, STEPS[-1].name}
+#: What the wizard reads of a role: its title, deadline and state, what the self-check compares and
+#: how it is paid (the long texts and the rubric stay in the database; the query-count test notices
+#: a page that reads another field of every role).
+ROLE_FIELDS = (
+    "path",
+    "live",
+    "title",
+    "title_en",
+    "headcount",
+    "opens_at",
+    "closes_at",
+    "hours_min",
+    "hours_max",
+    "work_style",
+    "pay_text",
+)
 #: Per client. "wizard" counts every POST to the wizard, "upload" those carrying files,
 #: "submit" the act of submitting, wherever the final step is reached from.
 RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h", "wizard": "300/h", "upload": "20/h"}
@@ -124,7 +140,10 @@ class ApplyWizard(NamedUrlWizardView):
         The first step lists them and the last checks that step again; every other step needs only
         the roles chosen (``chosen_roles``), so a call with many roles costs them no more.
         """
-        return list(self.call.roles().order_by("category__sort_order", "path"))
+        return list(self._role_query().order_by("category__sort_order", "path"))
+
+    def _role_query(self) -> Any:
+        return self.call.roles().select_related(None).only(*ROLE_FIELDS)
 
     def chosen_roles(self) -> list[RolePage]:
         ids = self._chosen_ids()
@@ -133,7 +152,7 @@ class ApplyWizard(NamedUrlWizardView):
         else:
             missing = [pk for pk in ids if pk not in self._chosen_by_id]
             if missing:  # the same query as ``roles``, narrowed to the chosen ones
-                self._chosen_by_id.update((r.pk, r) for r in self.call.roles().filter(pk__in=missing))
+                self._chosen_by_id.update((r.pk, r) for r in self._role_query().filter(pk__in=missing))
             by_id = self._chosen_by_id
         return [by_id[pk] for pk in ids if pk in by_id]
 
