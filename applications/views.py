@@ -296,9 +296,20 @@ class ApplyWizard(NamedUrlWizardView):
             return redirect(self.get_step_url(STEPS[-1].name))
         final_forms = OrderedDict()
         for name in self.get_form_list():
-            step_form = self.get_form(
-                step=name, data=self.storage.get_step_data(name), files=self.storage.get_step_files(name)
-            )
+            try:
+                files = self.storage.get_step_files(name)
+            except FileNotFoundError:
+                # A double tap: the other request submitted this draft after this one read it,
+                # and took the draft's files away with it. Its receipt is this one's answer.
+                reference = Draft.objects.filter(pk=self.storage.draft.pk).values_list(
+                    "application__reference", flat=True
+                )[0]
+                if reference is None:
+                    raise
+                self.storage.forget_submitted()  # and leave the emptied draft as the submission left it
+                self._remember_receipt(reference)
+                return redirect("applications:receipt", reference=reference)
+            step_form = self.get_form(step=name, data=self.storage.get_step_data(name), files=files)
             if not step_form.is_valid():
                 return self.render_revalidation_failure(name, step_form, **kwargs)
             final_forms[name] = step_form
