@@ -328,7 +328,19 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         drop()
+        keep_logs(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+#: gunicorn's and the worker's logs of the last run are kept here (a 500's traceback is in gunicorn.log).
+LOGS = benchlib.ROOT / "var" / ("bench-smoke" if SMOKE else "bench-surge-logs")
+
+
+def keep_logs(workdir: Path) -> None:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    for name in ("gunicorn.log", "worker.log"):
+        if (workdir / name).exists():
+            shutil.copyfile(workdir / name, LOGS / f"surge-{name}")
 
 
 def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess.Popen]) -> None:
@@ -486,6 +498,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
             "phase_seconds": {"before": round(phase1_seconds, 1), "last_minute": round(surge_seconds, 1)},
             "reference_healthz": benchlib.percentiles(reference),
             "outbox_pending_after_wait": OutboxEmail.objects.filter(sent_at__isnull=True).count(),
+            "server_logs": str((LOGS / "surge-gunicorn.log").relative_to(benchlib.ROOT)),
         }
     )
     final = report["final_step"]["all"]
