@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -45,6 +46,24 @@ from .wizard import (
 )
 
 RECEIPTS_SESSION_KEY = "kobo_receipts"
+#: The steps whose forms need every role of the call: the first lists them, the last checks the first again.
+ALL_ROLES_STEPS = {STEPS[0].name, STEPS[-1].name}
+#: What the wizard reads of a role: its title, deadline and state, what the self-check compares and
+#: how it is paid (the long texts and the rubric stay in the database; the query-count test notices
+#: a page that reads another field of every role).
+ROLE_FIELDS = (
+    "path",
+    "live",
+    "title",
+    "title_en",
+    "headcount",
+    "opens_at",
+    "closes_at",
+    "hours_min",
+    "hours_max",
+    "work_style",
+    "pay_text",
+)
 #: Per client. "wizard" counts every POST to the wizard, "upload" those carrying files,
 #: "submit" the act of submitting, wherever the final step is reached from.
 RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h", "wizard": "300/h", "upload": "20/h"}
@@ -69,7 +88,7 @@ class ApplyWizard(NamedUrlWizardView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.call = get_object_or_404(CallPage.objects.live().select_related("organisation"), pk=kwargs["call_id"])
-        self.roles = list(self.call.roles().order_by("category__sort_order", "path"))
+        self._chosen_by_id: dict[int, RolePage] = {}
         self.prefix = f"apply-{self.call.pk}"
         self.storage = DraftStorage(self.prefix, request, self.file_storage, call=self.call)
         self.steps = StepsHelper(self)
@@ -77,7 +96,7 @@ class ApplyWizard(NamedUrlWizardView):
         if draft is not None and draft.application_id:
             self._remember_receipt(draft.application.reference)
             return redirect("applications:receipt", reference=draft.application.reference)
-        if not any(r.state().accepts_applications for r in self.roles) and not self._chosen_ids():
+        if not self._chosen_ids() and not any(r.state().accepts_applications for r in self.roles):
             return render(request, "applications/closed.html", {"call": self.call, "roles": self.roles})
         # formtools' WizardView.dispatch builds its own storage; ours needs the call.
         response = super(WizardView, self).dispatch(request, *args, **kwargs)
@@ -114,12 +133,33 @@ class ApplyWizard(NamedUrlWizardView):
 
         return sorted(ids, key=lambda pk: (rank(pk), ids.index(pk))) if len(ids) > 1 else ids
 
+    @cached_property
+    def roles(self) -> list[RolePage]:
+        """All the call's published roles in the call's order (one query, made only when a step needs them all).
+
+        The first step lists them and the last checks that step again; every other step needs only
+        the roles chosen (``chosen_roles``), so a call with many roles costs them no more.
+        """
+        return list(self._role_query().order_by("category__sort_order", "path"))
+
+    def _role_query(self) -> Any:
+        return self.call.roles().select_related(None).only(*ROLE_FIELDS)
+
     def chosen_roles(self) -> list[RolePage]:
-        by_id = {r.pk: r for r in self.roles}
-        return [by_id[pk] for pk in self._chosen_ids() if pk in by_id]
+        ids = self._chosen_ids()
+        if "roles" in self.__dict__ or self.steps.current in ALL_ROLES_STEPS:
+            by_id = {r.pk: r for r in self.roles}
+        else:
+            missing = [pk for pk in ids if pk not in self._chosen_by_id]
+            if missing:  # the same query as ``roles``, narrowed to the chosen ones
+                self._chosen_by_id.update((r.pk, r) for r in self._role_query().filter(pk__in=missing))
+            by_id = self._chosen_by_id
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
-        kwargs = {"call": self.call, "roles": self.roles, "chosen": self.chosen_roles()}
+        # Only the first step's form reads ``roles``; the others get them only if they ask.
+        roles = self.roles if step in ALL_ROLES_STEPS else SimpleLazyObject(lambda: self.roles)
+        kwargs = {"call": self.call, "roles": roles, "chosen": self.chosen_roles()}
         if step == "portfolio":
             stored = self.storage.data[self.storage.step_files_key].get("portfolio", {})
             kwargs["stored_files"] = {key.removeprefix("portfolio-"): entry["name"] for key, entry in stored.items()}
@@ -256,9 +296,20 @@ class ApplyWizard(NamedUrlWizardView):
             return redirect(self.get_step_url(STEPS[-1].name))
         final_forms = OrderedDict()
         for name in self.get_form_list():
-            step_form = self.get_form(
-                step=name, data=self.storage.get_step_data(name), files=self.storage.get_step_files(name)
-            )
+            try:
+                files = self.storage.get_step_files(name)
+            except FileNotFoundError:
+                # A double tap: the other request submitted this draft after this one read it,
+                # and took the draft's files away with it. Its receipt is this one's answer.
+                reference = Draft.objects.filter(pk=self.storage.draft.pk).values_list(
+                    "application__reference", flat=True
+                )[0]
+                if reference is None:
+                    raise
+                self.storage.forget_submitted()  # and leave the emptied draft as the submission left it
+                self._remember_receipt(reference)
+                return redirect("applications:receipt", reference=reference)
+            step_form = self.get_form(step=name, data=self.storage.get_step_data(name), files=files)
             if not step_form.is_valid():
                 return self.render_revalidation_failure(name, step_form, **kwargs)
             final_forms[name] = step_form
@@ -284,7 +335,6 @@ class ApplyWizard(NamedUrlWizardView):
             step_info=STEP_BY_NAME[self.steps.current],
             step_number=index + 1,
             step_count=len(shown),
-            step_links=[(s.name, s.form.title, self.get_step_url(s.name)) for s in STEPS if s.name in shown],
             closed_roles=closed,
             remaining_roles=[r for r in self.chosen_roles() if r not in closed],
         )
@@ -293,7 +343,11 @@ class ApplyWizard(NamedUrlWizardView):
         return context
 
     def review_summary(self) -> list[dict[str, Any]]:
-        """Every answer, step by step, with a link back to change it."""
+        """Every answer, step by step, with a link back to change it.
+
+        Files are shown by the name kept in the draft and not checked again here: only files that
+        passed their checks are kept, and the final POST checks every step, files included, again.
+        """
         sections = []
         for step in STEPS[:-1]:
             if step.name == "rank":
@@ -312,15 +366,16 @@ class ApplyWizard(NamedUrlWizardView):
                 url = self.get_step_url("roles")
                 sections.append({"name": "roles", "title": step.form.title, "rows": rows, "valid": valid, "url": url})
                 continue
-            form = self.get_form(
-                step=step.name, data=self.storage.get_step_data(step.name), files=self.storage.get_step_files(step.name)
-            )
+            form = self.get_form(step=step.name, data=self.storage.get_step_data(step.name))
             valid = form.is_valid()
             rows = []
             for name, field in form.fields.items():
                 if name in {"website", "email_confirm", "accept_warnings"} or name.startswith("remove_"):
                     continue
-                value = form.cleaned_data.get(name) if valid else form[name].value()
+                if isinstance(field, django_forms.FileField):
+                    value = getattr(form, "stored_files", {}).get(name)
+                else:
+                    value = form.cleaned_data.get(name) if valid else form[name].value()
                 if value in (None, "", []):
                     continue
                 if hasattr(field, "choices") and not isinstance(value, bool):
@@ -375,7 +430,7 @@ class ApplyWizard(NamedUrlWizardView):
             form = self.get_form(step="review", data=self.request.POST)
             form.is_valid()
             return self.render(form, refusal=refusal, closed_roles=refusal.closed_roles)
-        self.storage.reset()
+        self.storage.forget_submitted()
         self._remember_receipt(application.reference, manage_token)
         return redirect("applications:receipt", reference=application.reference)
 

@@ -186,6 +186,11 @@ class DraftStorage(BaseStorage):
         super().reset()
         self._dirty = True
 
+    def forget_submitted(self) -> None:
+        """After the submission: drop the kept files; the row itself was emptied by the service, in its transaction."""
+        self.reset()
+        self._dirty = False  # writing the emptied state again would be one more UPDATE for nothing
+
     def remove_step_file(self, step: str, field: str) -> None:
         entry = self.data[self.step_files_key].get(step, {}).pop(field, None)
         if entry:

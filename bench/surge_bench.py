@@ -1,7 +1,7 @@
 """Benchmark 2, the deadline surge: 1,300 applications through the real HTTP form, 300 in a role's last minute.
 
-Run with ``python bench/surge_bench.py`` (``make bench``; ``--smoke`` for 13 applications, 3 in a
-15-second last window). Needs PostgreSQL (``DATABASE_URL``: a scratch database
+Run with ``python bench/surge_bench.py`` (``make bench``; ``--smoke`` for 13 applications, 3 of them
+sent in a 15-second last window). Needs PostgreSQL (``DATABASE_URL``: a scratch database
 ``<name>_bench_surge`` is created on that server and dropped at the end) and Redis
 (``CELERY_BROKER_URL``, or ``KOBO_BENCH_REDIS_URL``), as production does.
 
@@ -24,15 +24,23 @@ reads it behind one proxy (``KOBO_TRUSTED_PROXY_COUNT=1``): the per-address rate
 stay as shipped, each visitor has its own address.
 
 The call is the Kobe demo; every visitor applies to one open role. First ``TOTAL - LAST_MINUTE``
-visitors come as fast as the pool lets them; then the role's deadline is set to one minute
-ahead and ``LAST_MINUTE`` visitors start spread over its first 50 seconds.
+visitors come as fast as the pool lets them (no new one starts after ``KOBO_BENCH_SURGE_TIME_LIMIT``
+seconds, and the phase ends when the last one started has finished). Then the last minute, as
+it happens before a real deadline: what lands in it is ``LAST_MINUTE`` *final submissions*, from
+people who started filling the form minutes earlier. The role's deadline is set
+``WALK + WINDOW`` seconds ahead; each last-minute visitor gets a submit instant drawn uniformly
+in the last ``WINDOW`` seconds (less a margin at each end), starts its walk ``WALK`` seconds
+before it and spaces its steps evenly (the think time of someone reading and typing), each
+POST sent at its planned instant or at once when the server is late. Every final POST records
+when it was sent against the deadline; the report says how many were sent inside the last
+minute and flags the run (exit status 2 for a full run) when fewer than ``LAST_MINUTE`` were.
 
 Reported: receipts received, applications saved, lost (a receipt whose application is not in
 the database), duplicated (more than one application for one visitor, or one reference
 received twice by different visitors), refused after the deadline, confirmation emails
 queued and sent (outbox rows) and written (counted in the mail files, by recipient: exactly
 once each), p50/p95/p99 of the final step (the POST that submits, to its redirect) overall
-and in the last minute, every step's times, and errors by kind and step. The reference
+for the first phase and for the last minute separately, every step's times, and errors by kind and step. The reference
 measured in the same run: ``/healthz`` (one query and a broker round trip) through the same
 gunicorn, sequentially, before the surge.
 """
@@ -40,11 +48,13 @@ gunicorn, sequentially, before the surge.
 from __future__ import annotations
 
 import os
+import random
 import re
 import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,8 +76,11 @@ from tests.applications.wizard_helpers import GOOD_ANSWERS
 SMOKE = benchlib.smoke()
 TOTAL = 13 if SMOKE else 1_300
 LAST_MINUTE = 3 if SMOKE else 300
-WINDOW = 15 if SMOKE else 60  # seconds between setting the deadline and the deadline
-SPREAD = 0.8 * WINDOW  # last-minute visitors start within this many seconds
+WINDOW = 15 if SMOKE else 60  # the last minute: the final POSTs of the last visitors land in it
+#: How long a last-minute visitor takes from the first page to the final POST (think time included).
+WALK = int(os.environ.get("KOBO_BENCH_SURGE_WALK", "10" if SMOKE else "240"))
+#: Submit instants are drawn in [deadline - WINDOW + MARGINS[0], deadline - MARGINS[1]].
+MARGINS = (1.0, 3.0) if SMOKE else (1.0, 5.0)
 CLIENTS = int(os.environ.get("KOBO_BENCH_CLIENTS", "4" if SMOKE else "24"))
 GUNICORN_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))
 PDF_BYTES = 1024 * 1024
@@ -121,6 +134,24 @@ class Visitor:
         )
         self.timings: dict[str, float] = {}
         self.result: dict[str, Any] = {"number": number, "email": self.email, "double_click": double_click}
+        #: When to send each step's POST (epoch seconds; the last is the final one); None: at once.
+        self.schedule: list[float] | None = None
+
+    def plan(self, submit_at: float, walk: float) -> None:
+        """Start ``walk`` seconds before ``submit_at`` and send the final POST then, the steps evenly spaced."""
+        gap = walk / len(STEPS)
+        self.schedule = [submit_at - walk + gap * (i + 1) for i in range(len(STEPS))]
+        self.result["planned_submit"] = submit_at
+
+    def start_at(self) -> float:
+        return self.schedule[0] - walk_gap(self.schedule) if self.schedule else 0.0
+
+    def _pace(self, index: int) -> None:
+        """Think until the step's planned instant (never when behind it: a slow server is not waited for twice)."""
+        if self.schedule:
+            wait = self.schedule[index] - time.time()
+            if wait > 0:
+                time.sleep(wait)
 
     def url(self, step: str) -> str:
         return f"{self.base}/apply/{self.call_id}/{step}/"
@@ -148,7 +179,8 @@ class Visitor:
         try:
             page = self.get(self.url("roles") + f"?role={self.role_id}")
             self._expect(page, 200, "roles", "get")
-            for step in STEPS:
+            for index, step in enumerate(STEPS):
+                self._pace(index)
                 token = CSRF.search(page.text)
                 if not token:
                     return self._error(step, "no CSRF token on the page")
@@ -179,6 +211,7 @@ class Visitor:
 
     def _submit(self, data: dict) -> dict[str, Any]:
         url = self.url("review")
+        self.result["final_sent"] = time.time()
         if self.double_click:  # the same final POST twice at once, from the same browser
             responses: list[Any] = [None, None]
 
@@ -225,6 +258,10 @@ class Visitor:
     def _error(self, step: str, kind: str) -> dict[str, Any]:
         self.result.update(outcome="error", step=step, error=kind, finished=time.time(), timings=self.timings)
         return self.result
+
+
+def walk_gap(schedule: list[float]) -> float:
+    return (schedule[-1] - schedule[0]) / (len(schedule) - 1) if len(schedule) > 1 else 0.0
 
 
 class _Failed(Exception):
@@ -291,7 +328,19 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         drop()
+        keep_logs(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+#: gunicorn's and the worker's logs of the last run are kept here (a 500's traceback is in gunicorn.log).
+LOGS = benchlib.ROOT / "var" / ("bench-smoke" if SMOKE else "bench-surge-logs")
+
+
+def keep_logs(workdir: Path) -> None:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    for name in ("gunicorn.log", "worker.log"):
+        if (workdir / name).exists():
+            shutil.copyfile(workdir / name, LOGS / f"surge-{name}")
 
 
 def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess.Popen]) -> None:
@@ -385,22 +434,30 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     phase1_seconds = time.time() - phase1
     cpu_middle = cpu_snapshot(processes)
 
-    deadline = timezone.now() + timedelta(seconds=WINDOW)
+    deadline = timezone.now() + timedelta(seconds=WALK + WINDOW + 2)
     RolePage.objects.filter(pk=role.pk).update(closes_at=deadline)
     connections.close_all()
     surge_start = time.time()
     deadline_epoch = deadline.timestamp()
-    print(f"Deadline in {WINDOW} s: {len(late)} visitors in the last minute …", flush=True)
+    draw = random.Random(13)  # noqa: S311 - the same submit instants in every run, not a secret
+    instants = sorted(draw.uniform(deadline_epoch - WINDOW + MARGINS[0], deadline_epoch - MARGINS[1]) for _ in late)
+    for visitor, submit_at in zip(late, instants, strict=True):
+        visitor.plan(submit_at, WALK)
+    print(
+        f"Deadline in {WALK + WINDOW + 2} s: {len(late)} visitors start over the next {WALK + WINDOW} s, "
+        f"{WALK} s a walk, to submit in the last {WINDOW} s …",
+        flush=True,
+    )
 
-    def late_walk(index_visitor: tuple[int, Visitor]) -> dict[str, Any]:
-        index, visitor = index_visitor
-        wait = surge_start + SPREAD * index / len(late) - time.time()
+    def late_walk(visitor: Visitor) -> dict[str, Any]:
+        wait = visitor.start_at() - time.time()
         if wait > 0:
             time.sleep(wait)
         return visitor.walk()
 
-    with ThreadPoolExecutor(max_workers=max(CLIENTS, 1)) as pool:
-        late_results = list(pool.map(late_walk, enumerate(late)))
+    # One thread a visitor: they spend most of their walk thinking, and all overlap.
+    with ThreadPoolExecutor(max_workers=max(len(late), 1)) as pool:
+        late_results = list(pool.map(late_walk, late))
     surge_seconds = time.time() - surge_start
     cpu_after = cpu_snapshot(processes)
 
@@ -415,6 +472,10 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     time.sleep(2)  # the file backend closes its file after the batch
     results = early_results + late_results
     report = tally(results, call, deadline_epoch, workdir / "mail")
+    report["last_minute"] = last_minute_report(late_results, deadline_epoch)
+    report["final_step"]["first_phase"] = benchlib.percentiles(
+        [r["timings"]["final"] for r in early_results if "final" in r.get("timings", {})]
+    )
     report.update(
         {
             "setup": {
@@ -427,6 +488,8 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
                 "visitors": TOTAL,
                 "last_minute_visitors": LAST_MINUTE,
                 "deadline_window_seconds": WINDOW,
+                "last_minute_walk_seconds": WALK,
+                "last_minute_submit_margins_seconds": list(MARGINS),
                 "first_phase_time_limit_seconds": TIME_LIMIT,
                 "pdf_bytes": len(pdf),
                 "double_clickers": sum(v.double_click for v in visitors),
@@ -435,11 +498,13 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
             "phase_seconds": {"before": round(phase1_seconds, 1), "last_minute": round(surge_seconds, 1)},
             "reference_healthz": benchlib.percentiles(reference),
             "outbox_pending_after_wait": OutboxEmail.objects.filter(sent_at__isnull=True).count(),
+            "server_logs": str((LOGS / "surge-gunicorn.log").relative_to(benchlib.ROOT)),
         }
     )
     final = report["final_step"]["all"]
     if final["p50_ms"] and report["reference_healthz"]["p50_ms"]:
         report["final_step_p50_vs_reference"] = round(final["p50_ms"] / report["reference_healthz"]["p50_ms"], 1)
+    in_minute = report["final_step"]["last_minute"]
     report["goals"] = {
         "lost": report["counts"]["lost"] == 0,
         "duplicated": report["counts"]["duplicated"] == 0,
@@ -447,11 +512,58 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
         f"final_step_p95_under_{GOAL_FINAL_STEP_P95_MS}_ms": bool(
             final["p95_ms"] and final["p95_ms"] < GOAL_FINAL_STEP_P95_MS
         ),
+        f"last_minute_final_step_p95_under_{GOAL_FINAL_STEP_P95_MS}_ms": bool(
+            in_minute["p95_ms"] and in_minute["p95_ms"] < GOAL_FINAL_STEP_P95_MS
+        ),
+        # The model of the last minute held: every last-minute visitor's final POST was sent in it.
+        f"{LAST_MINUTE}_final_posts_sent_in_the_last_minute": report["last_minute"]["final_posts_sent_in_window"]
+        >= LAST_MINUTE,
     }
     report["applications_in_database"] = Application.objects.filter(call=call).count()
     report["server_cpu_per_step"] = step_profile(workdir / "requests")
     report["cpu_seconds"] = cpu_report(cpu_before, cpu_middle, cpu_after, early_results, late_results)
     benchlib.write_results("surge", report)
+    sent = report["last_minute"]["final_posts_sent_in_window"]
+    if sent < LAST_MINUTE:
+        print(
+            f"\nFLAGGED: only {sent} of the {LAST_MINUTE} last-minute final POSTs were sent inside the last "
+            f"{WINDOW} s (the walks fell behind their plan): this run does not measure the issue's last minute.",
+            file=sys.stderr,
+        )
+        if not SMOKE:
+            raise SystemExit(2)
+
+
+def last_minute_report(late: list[dict[str, Any]], deadline: float) -> dict[str, Any]:
+    """When the last-minute visitors' final POSTs were sent, against the deadline and against their plan."""
+    sent = [r for r in late if "final_sent" in r]
+    before = [r["final_sent"] - deadline for r in sent]  # negative: before the deadline
+    behind = [r["final_sent"] - r["planned_submit"] for r in sent if "planned_submit" in r]
+    in_window = [r for r in sent if deadline - WINDOW <= r["final_sent"] < deadline]
+    return {
+        "visitors": len(late),
+        "final_posts_sent": len(sent),
+        "final_posts_sent_in_window": len(in_window),
+        "final_posts_sent_after_deadline": sum(1 for r in sent if r["final_sent"] >= deadline),
+        "final_posts_sent_before_window": sum(1 for r in sent if r["final_sent"] < deadline - WINDOW),
+        "visitors_who_never_sent_it": len(late) - len(sent),
+        "receipts_for_final_posts_in_window": sum(1 for r in in_window if r.get("outcome") == "receipt"),
+        "sent_seconds_before_deadline": {
+            "first": round(-min(before), 1) if before else None,  # the most seconds before the deadline
+            "last": round(-max(before), 1) if before else None,
+            "by_ten_seconds": dict(
+                sorted(Counter(f"{int(-b // 10) * 10}-{int(-b // 10) * 10 + 10} s" for b in before if b < 0).items())
+            ),
+        },
+        "seconds_behind_plan": {
+            "p50": round(statistics.median(behind), 2) if behind else None,
+            "max": round(max(behind), 2) if behind else None,
+        },
+        "final_step": benchlib.percentiles(
+            [r["timings"]["final"] for r in in_window if "final" in r.get("timings", {})]
+        ),
+        "sent_at": [round(b, 2) for b in sorted(before)],
+    }
 
 
 def step_profile(folder: Path) -> dict[str, Any]:
@@ -534,10 +646,10 @@ def tally(results: list[dict[str, Any]], call: Any, deadline: float, mail_dir: P
         if r.get("outcome") == "refused_on_final_step"
     )
     final_all = [r["timings"]["final"] for r in results if "final" in r.get("timings", {})]
-    surge_window = [
+    surge_window = [  # final POSTs sent in the last minute, however long they took
         r["timings"]["final"]
         for r in results
-        if "final" in r.get("timings", {}) and deadline - WINDOW <= r.get("finished", 0) <= deadline
+        if "final" in r.get("timings", {}) and deadline - WINDOW <= r.get("final_sent", 0) < deadline
     ]
     steps: dict[str, list[float]] = defaultdict(list)
     for r in results:

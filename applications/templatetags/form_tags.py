@@ -46,7 +46,8 @@ def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]
     grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
     return {
         "field": field,
-        "widget_html": field.as_widget(attrs=attrs),
+        # A group is written choice by choice in the fieldset (its whole widget would be thrown away).
+        "widget_html": "" if grouped else field.as_widget(attrs=attrs),
         "grouped": grouped,
         "checkbox": isinstance(widget, forms.CheckboxInput),
         "hint_id": hint_id,

@@ -105,3 +105,42 @@ def test_twenty_final_submits_give_one_application_and_no_error(open_role, vendo
     assert statuses == [302], [r.content.decode()[:300] for r in results if r.status_code != 302]
     assert {r["Location"] for r in results} == {receipt}
     assert OutboxEmail.objects.filter(kind="confirmation").count() == 1
+
+
+def test_a_double_tap_that_finds_the_portfolio_file_gone_gets_the_receipt(open_role, monkeypatch):
+    """One tap reads the draft, the other submits it (and its files go), then the first reads the file.
+
+    The interleaving two web processes produce now and then (5 double taps in 65 in the surge
+    benchmark): the later request gets the receipt, not an error page.
+    """
+    from applications.models import Draft
+    from applications.wizard import DraftFiles
+    from tests.applications.test_applicant_stumbles import small_pdf
+
+    call, role = open_role
+    first = Client(raise_request_exception=False)
+    walk(first, call, [role.pk], until="review", files={"file_1": small_pdf()})
+    other = Client()
+    other.cookies = first.cookies  # the same browser
+    real_open = DraftFiles.open
+    submitted = []
+
+    def open_after_the_other_tap(self, name, mode="rb"):
+        if not submitted:  # the other tap, sent at the same moment, gets there first
+            submitted.append(None)
+            submitted[0] = post_step(other, call, "review", {})
+        return real_open(self, name, mode)
+
+    monkeypatch.setattr(DraftFiles, "open", open_after_the_other_tap)
+    response = post_step(first, call, "review", {})
+
+    application = Application.objects.get()
+    receipt = f"/apply/receipt/{application.reference}/"
+    assert submitted[0].status_code == 302
+    assert submitted[0]["Location"] == receipt
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == receipt
+    assert first.get(receipt).status_code == 200
+    assert application.attachments.count() == 1
+    assert OutboxEmail.objects.filter(kind="confirmation").count() == 1
+    assert Draft.objects.get().data == {}  # the answers are not written back into the submitted draft
