@@ -123,8 +123,8 @@ def _generation_or_new(generation: int | None) -> int:
 
 # The site's configuration, once per generation ---------------------------------------------
 
-#: ``(hostname, port)`` → ``(generation, site, site settings, view restrictions, site root paths)``, in this process.
-_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any, list, Any]] = {}
+#: ``(hostname, port)`` → ``(generation, site, settings, view restrictions, root paths, when read)``, in this process.
+_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any, list, Any, float]] = {}
 _SITE_MEMO_SIZE = 16
 
 
@@ -166,7 +166,9 @@ def attach_site_config(request: HttpRequest, generation: int) -> None:
 
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
     entry = _site_memo.get(key)
-    if entry is None or entry[0] != generation:
+    # Kept no longer than a page: without a shared cache (``make run``) another process's change
+    # (the beat's scheduled publishing) does not reach this process's generation.
+    if entry is None or entry[0] != generation or time.monotonic() - entry[5] > cache_seconds():
         site = Site._find_for_request(request)
         site_settings = None
         if site is not None:
@@ -177,7 +179,8 @@ def attach_site_config(request: HttpRequest, generation: int) -> None:
         restrictions = list(PageViewRestriction.objects.annotate(page_path=F("page__path")))
         if len(_site_memo) >= _SITE_MEMO_SIZE:
             _site_memo.clear()
-        entry = _site_memo[key] = (generation, site, site_settings, restrictions, Site.get_site_root_paths())
+        root_paths = Site.get_site_root_paths()
+        entry = _site_memo[key] = (generation, site, site_settings, restrictions, root_paths, time.monotonic())
     request._wagtail_site = entry[1]
     if entry[2] is not None:
         entry[2]._request = request  # as ``for_request`` does, for the footer's page URLs

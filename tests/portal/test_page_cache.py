@@ -324,3 +324,18 @@ def test_a_page_made_private_asks_for_its_password_on_the_next_render(client, ko
     html = response.content.decode()
     assert 'name="password"' in html
     assert role.duties not in html
+
+
+def test_a_change_another_process_made_shows_once_a_page_would_have_expired(client, kobe, monkeypatch):
+    """Without a shared cache (``make run``) a change made by another process moves no generation here."""
+    import time
+
+    from cms.models import SiteSettings
+
+    call, _role = kobe
+    _fresh(client, call.url)
+    SiteSettings.objects.update(site_name="別の処理が変えた名前")  # no signal, as from the beat without Redis
+    assert "別の処理が変えた名前" not in _fresh(client, call.url)[0].content.decode()  # this process's copy
+    later = time.monotonic() + 601  # the page cache keeps pages 600 s here
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert "別の処理が変えた名前" in _fresh(client, call.url)[0].content.decode()
