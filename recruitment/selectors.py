@@ -33,16 +33,16 @@ class CategoryGroup:
     roles: list[RolePage] = field(default_factory=list)
 
 
+#: What a link to a page and its title in either language need (with ``only()``; the rest stays in the database).
+PAGE_LINK_FIELDS = ("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title", "title_en")
+
 #: What a call's line in a list of calls needs (its link, title and organisation).
-CALL_SUMMARY_FIELDS = (
-    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title", "title_en"),
-    *("organisation__name", "organisation__name_en"),
-)
+CALL_SUMMARY_FIELDS = (*PAGE_LINK_FIELDS, "organisation__name", "organisation__name_en")
 
 
 #: What a role's page shows of its call: the breadcrumb, the contract, the apply link, the organisation.
 ROLE_PAGE_CALL_FIELDS = (
-    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title", "title_en"),
+    *PAGE_LINK_FIELDS,
     *("contract_form", "organisation__name", "organisation__name_en", "organisation__url"),
 )
 
@@ -83,8 +83,8 @@ class CallRoles:
 
 #: What a role's card and state need: a call page loads only these (the rich text and rubric stay in the database).
 ROLE_CARD_FIELDS = (
-    *("id", "path", "depth", "url_path", "slug", "live", "content_type", "locale", "title"),
-    *("title_en", "opens_at", "closes_at", "headcount", "pay_text", "work_style", "category"),
+    *PAGE_LINK_FIELDS,
+    *("opens_at", "closes_at", "headcount", "pay_text", "work_style", "category"),
     *("category__name", "category__name_en", "category__slug", "category__sort_order"),
 )
 

@@ -62,8 +62,9 @@ def open_calls_panel(context: dict[str, Any]) -> dict[str, Any]:
 @register.simple_tag
 def state_badge(state: str) -> SafeString:
     """``{% state_badge role_state %}``: 受付中, 締切間近, 受付開始前 or 受付終了 as a coloured badge."""
-    css, label = _BADGES.get(state, _OPEN_BADGE)
-    return format_html('<span class="badge {}">{}</span>', css, label)
+    css, _label = _BADGES.get(state, _OPEN_BADGE)
+    words = _card_words(get_language())
+    return format_html('<span class="badge {}">{}</span>', css, words.get(f"badge:{state}", words["badge:open"]))
 
 
 def _people(count: int) -> str:
@@ -72,7 +73,7 @@ def _people(count: int) -> str:
 
 @functools.cache
 def _card_words(language: str) -> dict[str, str]:
-    """The role card's fixed words and badges in ``language``, translated once per process."""
+    """The role card's fixed words and the state badges' words in ``language``, translated once per process."""
     with translation.override(language):
         words = {key: gettext(key) for key in ("Deadline", "Headcount", "Pay", "Work style")}
         words |= {f"work_style:{value}": str(label) for value, label in RolePage.WorkStyle.choices}
@@ -95,7 +96,7 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
         '<a href="{}"{}>{}</a>', role.get_url(request=context.get("request")), _lang_ja(title.fallback), title.value
     )
     state = getattr(role, "current_state", None) or role.state()
-    badge = format_html('<span class="badge {}">{}</span>', _BADGES.get(state, _OPEN_BADGE)[0], words[f"badge:{state}"])
+    badge = state_badge(state)
     deadline = format_japan_datetime(role.closes_at, language)
     if compact:
         return format_html(
@@ -109,7 +110,7 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
         )
     call = ""
     if show_call and getattr(role, "call_title", None):
-        if get_language() == "en" and role.call_title_en:
+        if language == "en" and role.call_title_en:
             call = format_html(' <span class="meta">{}</span>', role.call_title_en)
         else:
             call = format_html(' <span class="meta" lang="ja">{}</span>', role.call_title)
