@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import shlex
 import statistics
 import subprocess
@@ -163,3 +164,42 @@ def scratch_database(name: str) -> tuple[str | None, Any]:
         run(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     return urlunsplit(parts._replace(path=f"/{database}")), drop
+
+
+def production_env(workdir: Path, *, database_url: str, redis: str, host: str) -> dict[str, str]:
+    """What the production settings need to run a benchmark's server on ``host``, its files in ``workdir``.
+
+    PostgreSQL and Redis (cache, broker, results) as given, one trusted proxy (the benchmark
+    plays it: ``X-Forwarded-For`` names the visitor); the caller adds mail and logging.
+    """
+    return {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": host,
+        "DATABASE_URL": database_url,
+        "CACHE_URL": redis,
+        "CELERY_BROKER_URL": redis,
+        "CELERY_RESULT_BACKEND": redis,
+        "KOBO_TRUSTED_PROXY_COUNT": "1",
+        "STATIC_ROOT": str(workdir / "static"),
+        "PRIVATE_STORAGE_ROOT": str(workdir / "private"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "KOBO_VAR_DIR": str(workdir),
+        "KOBO_PUBLIC_URL": f"https://{host}",
+    }
+
+
+def setup_test_django(workdir: Path) -> None:
+    """Django in this process on the test settings, its files in ``workdir``.
+
+    The database is ``KOBO_BENCH_DATABASE_URL``, else SQLite in ``workdir``.
+    """
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    os.environ["KOBO_VAR_DIR"] = str(workdir)
+    os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
+    os.environ["DATABASE_URL"] = os.environ.get("KOBO_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import django
+
+    django.setup()

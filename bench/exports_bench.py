@@ -65,17 +65,9 @@ table { width: 100%; border-collapse: collapse; } td, th { border: 0.5pt solid #
 
 
 def setup_django(workdir: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    os.environ["KOBO_VAR_DIR"] = str(workdir)
-    os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
-    os.environ["DATABASE_URL"] = os.environ.get("KOBO_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
     import logging
 
-    import django
-
-    django.setup()
+    benchlib.setup_test_django(workdir)
     logging.getLogger("wagtail").setLevel(logging.WARNING)  # one line per page created is noise here
 
 

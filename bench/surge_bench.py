@@ -50,7 +50,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -350,21 +349,9 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
         (workdir / folder).mkdir()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "CACHE_URL": redis,
-        "CELERY_BROKER_URL": redis,
-        "CELERY_RESULT_BACKEND": redis,
-        "KOBO_TRUSTED_PROXY_COUNT": "1",  # the bench plays the one proxy: X-Forwarded-For names the visitor
+        **benchlib.production_env(workdir, database_url=database_url, redis=redis, host="127.0.0.1"),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(workdir / "mail"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "PRIVATE_STORAGE_ROOT": str(workdir / "private"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "KOBO_VAR_DIR": str(workdir),
-        "KOBO_PUBLIC_URL": "https://127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "KOBO_BENCH_REQUEST_LOG": str(workdir / "requests"),
     }

@@ -41,18 +41,6 @@ NEAR_TEN_MB = 10 * 1024 * 1024 - 4096
 BIG_PNG = (7720, 5142)  # 39.7 megapixels
 
 
-def setup_django(workdir: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    os.environ["KOBO_VAR_DIR"] = str(workdir)
-    os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
-    os.environ["DATABASE_URL"] = os.environ.get("KOBO_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    import django
-
-    django.setup()
-
-
 def build_call() -> int:
     from django.core.management import call_command
     from django.utils import timezone
@@ -181,12 +169,12 @@ def child_memory(call_id: int, width: int, height: int) -> dict[str, Any]:
 
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        setup_django(Path(os.environ["KOBO_BENCH_WORKDIR"]))
+        benchlib.setup_test_django(Path(os.environ["KOBO_BENCH_WORKDIR"]))
         print(json.dumps(child_memory(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
         return
     workdir = Path(tempfile.mkdtemp(prefix="kobo-wizard-bench-"))
     try:
-        setup_django(workdir)
+        benchlib.setup_test_django(workdir)
         from applications.uploads import MAX_IMAGE_PIXELS
 
         call_id = build_call()

@@ -22,7 +22,6 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -62,20 +61,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-wizard-steps-"))
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": url,
-            "CACHE_URL": redis,
-            "CELERY_BROKER_URL": redis,
-            "CELERY_RESULT_BACKEND": redis,
-            "KOBO_TRUSTED_PROXY_COUNT": "1",
+            **benchlib.production_env(workdir, database_url=url, redis=redis, host="testserver"),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "PRIVATE_STORAGE_ROOT": str(workdir / "private"),
-            "MEDIA_ROOT": str(workdir / "media"),
-            "STATIC_ROOT": str(workdir / "static"),
-            "KOBO_VAR_DIR": str(workdir),
-            "KOBO_PUBLIC_URL": "https://testserver",
             "LOG_LEVEL": "ERROR",
         }
     )
