@@ -315,34 +315,20 @@ def _candidate(
 ) -> Candidate:
     reviews = list(candidacy.reviews.all())
     applicant = candidacy.application.applicant
-    if not scores_shown:
-        return Candidate(
-            rank=rank,
-            code=candidacy.applicant_code,
-            label=f"{applicant.family_name} {applicant.given_name}" if name_shown else candidacy.applicant_code,
-            name_shown=name_shown,
-            reference=candidacy.application.reference,
-            score=HIDDEN,
-            criterion_means=[HIDDEN for _criterion in criteria],
-            review_count=len(reviews),
-            disagreement=False,
-            status=str(S(candidacy.status).label),
-            reviewers=[],
-            reviews=[],
-        )
     return Candidate(
         rank=rank,
         code=candidacy.applicant_code,
         label=f"{applicant.family_name} {applicant.given_name}" if name_shown else candidacy.applicant_code,
         name_shown=name_shown,
         reference=candidacy.application.reference,
-        score=_decimal(candidacy.score),
-        criterion_means=_criterion_means(reviews, criteria),
         review_count=len(reviews),
-        disagreement=candidacy.disagreement,
         status=str(S(candidacy.status).label),
-        reviewers=[person_name(r.reviewer) for r in reviews],
-        reviews=_review_rows(reviews, criteria),
+        # Blind to this reader: no score, no reviewer and no review shows.
+        score=_decimal(candidacy.score) if scores_shown else HIDDEN,
+        criterion_means=_criterion_means(reviews, criteria) if scores_shown else [HIDDEN for _criterion in criteria],
+        disagreement=candidacy.disagreement if scores_shown else False,
+        reviewers=[person_name(r.reviewer) for r in reviews] if scores_shown else [],
+        reviews=_review_rows(reviews, criteria) if scores_shown else [],
     )
 
 
