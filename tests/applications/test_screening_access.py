@@ -443,7 +443,7 @@ def count_list_queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_the_list_makes_as_many_queries_for_200_candidacies_as_for_20(client, world):
+def test_the_list_makes_as_many_queries_for_200_candidacies_as_for_20_on_every_order_and_page(client, world):
     reviewer = world.users["contractor_a"]
     small_call, big_call = (
         f.call(organisation=world.call_a.organisation),
@@ -455,7 +455,11 @@ def test_the_list_makes_as_many_queries_for_200_candidacies_as_for_20(client, wo
         [Assignment(user=reviewer, call=small_call), Assignment(user=reviewer, call=big_call)]
     )
     login(client, reviewer)
-    for query in ("", "?sort=score&mine=yes", "?q=TEST&status=shortlisted"):
+    for query in (
+        *("", "?sort=score&mine=yes", "?q=TEST&status=shortlisted"),
+        # every order the list offers, and a later page (its keys come from each order's index)
+        *("?page=2", "?sort=score", "?sort=score&page=2", "?sort=score_asc", "?sort=submitted&role=0"),
+    ):
         small = count_list_queries(client, reverse("screening_candidacies", args=[small_call.pk]) + query)
         big = count_list_queries(client, reverse("screening_candidacies", args=[big_call.pk]) + query)
         assert small == big, (query, small, big)
