@@ -1,83 +1,42 @@
-"""Who may see and do what in screening. Denied by default; every answer is a queryset or (allowed, reason).
+"""Who may see what in screening: powers turned into querysets and 404s. Denied by default.
 
-A contractor sees only the calls assigned to them; approvers and officials see
-the calls of their organisation; superusers see everything. Anything outside
-answers 404, so a contractor cannot even learn that another call's candidacy exists.
+What a user may do on a call is answered by ``applications.teams.authority`` alone (per
+call: membership of the call's organisation, a running assignment to the call); this
+module turns those answers into the querysets and 404s the views and exports use.
+Anything outside answers 404, so a contractor cannot even learn that another call's
+candidacy exists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage
 
 from .models import Candidacy, ConflictOfInterest
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The answer to "may this user do this?", with the reason for the audit log and the message."""
-
-    allowed: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-def _groups(user: Any) -> set[str]:
-    cached = getattr(user, "_kobo_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._kobo_groups = cached
-    return cached
-
-
-def is_contractor(user: Any) -> bool:
-    return SCREENING_CONTRACTORS in _groups(user)
-
-
-def is_approver(user: Any) -> bool:
-    return user.is_superuser or CITY_APPROVERS in _groups(user)
-
-
-def is_official(user: Any) -> bool:
-    return OFFICIALS in _groups(user)
+from .teams.authority import Decision, Power, calls_with, decide
 
 
 def screenable_calls(user: Any) -> QuerySet[CallPage]:
-    """The calls this user may open in the screening area."""
-    if not user.is_authenticated or not user.is_active:
-        return CallPage.objects.none()
-    if user.is_superuser:
-        return CallPage.objects.all()
-    allowed = Q(pk__in=[])
-    groups = _groups(user)
-    if SCREENING_CONTRACTORS in groups:
-        # Only while the assignment runs (dates inclusive, Japan time); open ends are unbounded.
-        today = timezone.localdate()
-        allowed |= (
-            Q(screening_assignments__user=user)
-            & (Q(screening_assignments__starts_on__isnull=True) | Q(screening_assignments__starts_on__lte=today))
-            & (Q(screening_assignments__ends_on__isnull=True) | Q(screening_assignments__ends_on__gte=today))
-        )
-    if groups & {CITY_APPROVERS, OFFICIALS}:
-        # Editors are members too, but screening is for the city's approvers and officials.
-        allowed |= Q(organisation__members__user=user, organisation__members__role__in=["approver", "official"])
-    return CallPage.objects.filter(allowed).distinct()
+    """The calls this user may open in the screening area (the power to view, per call)."""
+    return calls_with(user, Power.VIEW)
 
 
-def call_or_404(user: Any, call_id: int) -> CallPage:
+def call_or_404(user: Any, call_id: int, power: Power = Power.VIEW) -> CallPage:
+    """The call, if ``user`` may view it (else 404) and holds ``power`` on it (else ``PermissionDenied``, 403)."""
     try:
-        return screenable_calls(user).select_related("organisation").get(pk=call_id)
+        call = screenable_calls(user).select_related("organisation").get(pk=call_id)
     except CallPage.DoesNotExist as exc:
         raise Http404 from exc
+    if power is not Power.VIEW:
+        decision = decide(user, call, power)
+        if not decision:
+            raise PermissionDenied(decision.reason)
+    return call
 
 
 def _without_conflicts(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidacy]:
@@ -116,7 +75,7 @@ def identity_visible_statuses(user: Any, call: CallPage) -> frozenset[str]:
     they are shortlisted; before that, a code. Only when the call turns blind review off do
     its screeners (contractors, superusers) see every applicant's name.
     """
-    if not call.blind_review and (is_contractor(user) or user.is_superuser):
+    if not call.blind_review and decide(user, call, Power.REVIEW):
         return frozenset(Candidacy.Status.values)
     return NAMED_STATUSES
 
@@ -127,22 +86,18 @@ def identity_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
 
 
 def can_screen(user: Any) -> bool:
-    """May open the screening area at all (which calls: :func:`screenable_calls`)."""
-    return user.is_superuser or is_contractor(user) or is_approver(user) or is_official(user)
+    """May open the screening area at all: some call is theirs to view (which: :func:`screenable_calls`)."""
+    return (user.is_active and user.is_superuser) or screenable_calls(user).exists()
 
 
-def others_reviews_visible(user: Any, *, reviewed_by_me: bool) -> bool:
-    """Independent review: a reviewer sees others' scores only once their own review is in."""
-    return reviewed_by_me or not can_review(user)
+def others_reviews_visible(user: Any, call: CallPage, *, reviewed_by_me: bool) -> bool:
+    """Independent review: a reviewer of ``call`` sees others' scores only once their own review is in."""
+    return reviewed_by_me or not can_review(user, call)
 
 
-def can_review(user: Any) -> Decision:
-    if user.is_superuser or is_contractor(user):
-        return Decision(True, "screening contractor")
-    return Decision(False, "only screening contractors review candidacies")
+def can_review(user: Any, call: CallPage) -> Decision:
+    return decide(user, call, Power.REVIEW)
 
 
-def can_read_audit(user: Any) -> Decision:
-    if is_approver(user):
-        return Decision(True, "city approver")
-    return Decision(False, "only city approvers read the audit log")
+def can_read_audit(user: Any, call: CallPage) -> Decision:
+    return decide(user, call, Power.AUDIT)

@@ -12,18 +12,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
 
 from .messages import admin_url, public_url
 from .models import Application, Candidacy, Draft, OutboxEmail, Shortlist
 from .outbox import outbox_enqueue
+from .teams import authority
+from .teams.authority import Power
 
 S = Candidacy.Status
 
@@ -65,23 +65,17 @@ def staff_language(user: Any) -> str:
 
 
 def call_contractors(call: CallPage) -> Iterable[Any]:
-    """The active screening contractors assigned to ``call``."""
-    return (
-        get_user_model()
-        .objects.filter(screening_assignments__call=call, groups__name=SCREENING_CONTRACTORS, is_active=True)
-        .distinct()
-    )
+    """The active screening contractors whose assignment to ``call`` runs today (``authority``: they submit)."""
+    return authority.holders(call, Power.SUBMIT)
 
 
 def city_approvers(call: CallPage) -> Iterable[Any]:
-    """The active approvers of the city (organisation) that runs ``call``."""
-    return (
-        get_user_model()
-        .objects.filter(
-            organisation_memberships__organisation_id=call.organisation_id, groups__name=CITY_APPROVERS, is_active=True
-        )
-        .distinct()
-    )
+    """The active approvers of ``call``'s own city who may approve its shortlists (``authority``).
+
+    Members of the call's organisation with the approver role, less anyone assigned to the
+    call (separation of duties); approvers of other cities hear nothing of it.
+    """
+    return authority.holders(call, Power.APPROVE)
 
 
 def _ts(moment: datetime) -> int:

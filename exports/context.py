@@ -304,10 +304,10 @@ def _ranked(candidacies: list[Candidacy]) -> list[Candidacy]:
     )
 
 
-def scores_visible(user: Any, candidacy: Candidacy) -> bool:
-    """Blind means blind in documents too: a screener sees scores only of candidacies they reviewed."""
+def scores_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
+    """Blind means blind in documents too: a screener of ``call`` sees scores only of candidacies they reviewed."""
     reviewed = any(r.reviewer_id == getattr(user, "pk", None) for r in candidacy.reviews.all())
-    return access.others_reviews_visible(user, reviewed_by_me=reviewed)
+    return access.others_reviews_visible(user, call, reviewed_by_me=reviewed)
 
 
 def _candidate(
@@ -472,7 +472,7 @@ def decision_pack_context(
                 c,
                 criteria,
                 access.identity_visible(requested_by, call, c),
-                scores_visible(requested_by, c),
+                scores_visible(requested_by, call, c),
             )
             for rank, c in enumerate(candidacies, start=1)
         ]
@@ -553,7 +553,9 @@ def dossiers_context(
             application = candidacy.application
             result.dossiers.append(
                 Dossier(
-                    candidate=_candidate(rank, candidacy, criteria, visible, scores_visible(requested_by, candidacy)),
+                    candidate=_candidate(
+                        rank, candidacy, criteria, visible, scores_visible(requested_by, call, candidacy)
+                    ),
                     role_title=r.title,
                     identity=_identity(candidacy, visible),
                     submitted_at=_jst(application.submitted_at),
@@ -605,7 +607,7 @@ def csv_rows(
         applicant = candidacy.application.applicant
         reviews = list(candidacy.reviews.all())
         shown = candidacy.visible_score is not None or access.others_reviews_visible(
-            requested_by, reviewed_by_me=candidacy.reviewed_by_me
+            requested_by, call, reviewed_by_me=candidacy.reviewed_by_me
         )
         criteria = _criteria_with_reviews(base[candidacy.role_id], reviews)
         means = _criterion_means(reviews, criteria) if shown else []

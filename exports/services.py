@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from applications import access
 from applications.models import Candidacy
 from applications.screening import audit
+from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
 
 from . import context as doc_context
@@ -93,7 +94,7 @@ def export_request(
     or when ``role`` is not one of the call's roles. The same request made again while an
     identical job is still queued or running returns that job (and nudges the queue).
     """
-    call = access.call_or_404(by, call.pk)
+    call = access.call_or_404(by, call.pk, Power.EXPORT)
     kind = Kind(kind)
     if role is not None and not RolePage.objects.child_of(call).filter(pk=role.pk).exists():
         raise Http404
@@ -165,7 +166,7 @@ def _sees_less(user: Any, than: Any, call: CallPage) -> bool:
     """
     submitted = Candidacy(status=Candidacy.Status.SUBMITTED)
     hidden_names = not access.identity_visible(user, call, submitted) and access.identity_visible(than, call, submitted)
-    hidden_scores = bool(access.can_review(user)) and getattr(than, "pk", None) != user.pk
+    hidden_scores = bool(access.can_review(user, call)) and getattr(than, "pk", None) != user.pk
     return hidden_names or hidden_scores
 
 
@@ -178,7 +179,7 @@ def job_or_404(user: Any, job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("call", "role", "requested_by").filter(pk=job_id).first()
     if job is None:
         raise Http404
-    call = access.call_or_404(user, job.call_id)
+    call = access.call_or_404(user, job.call_id, Power.EXPORT)
     if job.requested_by_id != user.pk and _sees_less(user, job.requested_by, call):
         raise Http404
     return job

@@ -49,10 +49,10 @@ def visible_candidacies(user: Any, call: CallPage) -> QuerySet[Candidacy]:
     return access.candidacies_for(user, call)
 
 
-def with_visible_scores(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidacy]:
-    """Annotate ``reviewed_by_me``, ``visible_score`` and ``visible_disagreement`` for ``user``."""
+def with_visible_scores(qs: QuerySet[Candidacy], user: Any, call: CallPage) -> QuerySet[Candidacy]:
+    """Annotate ``reviewed_by_me``, ``visible_score`` and ``visible_disagreement`` for ``user`` on ``call``."""
     qs = qs.annotate(reviewed_by_me=Exists(Review.objects.filter(candidacy=OuterRef("pk"), reviewer=user)))
-    if access.can_review(user):
+    if access.can_review(user, call):
         return qs.annotate(
             visible_score=Case(
                 When(reviewed_by_me=True, then=F("score")),
@@ -98,7 +98,7 @@ def candidacy_list(*, fetched_by: Any, call: CallPage, filters: dict[str, Any]) 
 def _listed(user: Any, base: QuerySet[Candidacy], call: CallPage, filters: dict[str, Any]) -> QuerySet[Candidacy]:
     """:func:`candidacy_list` from ``base`` (the candidacies the user may see; see ``CandidacyPages.count``)."""
     value = {k: v for k, v in filters.items() if v not in (None, "", [])}.get
-    qs = with_visible_scores(base, user)
+    qs = with_visible_scores(base, user, call)
     plain = {
         "role_id": value("role"),
         "status": value("status"),
@@ -173,7 +173,9 @@ class CandidacyPages:
             raise TypeError("CandidacyPages takes a slice without a step")
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         pks = self._keys(start, stop) if stop > start else []
-        rows = with_visible_scores(Candidacy.objects.filter(pk__in=pks), self.user).select_related(*self.related)
+        rows = with_visible_scores(Candidacy.objects.filter(pk__in=pks), self.user, self.call).select_related(
+            *self.related
+        )
         rows = rows.order_by()  # put in the page's order below
         by_pk = {row.pk: row for row in rows}
         return [by_pk[pk] for pk in pks if pk in by_pk]
@@ -186,7 +188,7 @@ class CandidacyPages:
         # Rows with a visible score: a score, and for a reviewer their own review (one EXISTS, so that
         # the rest are an anti-join probed row by row down the reference index, not a hash of all reviews).
         scored: Q | Exists = Q(score__isnull=False)
-        if access.can_review(self.user):
+        if access.can_review(self.user, self.call):
             scored = Exists(
                 Review.objects.filter(candidacy=OuterRef("pk"), reviewer=self.user).filter(
                     IsNull(OuterRef("score"), False)
@@ -299,7 +301,7 @@ def role_overview(*, fetched_by: Any, call: CallPage, now: datetime | None = Non
         "shortlisted": Count("pk", filter=Q(status=S.SHORTLISTED)),
         "selected": Count("pk", filter=Q(status=S.SELECTED)),
     }
-    blind = bool(access.can_review(user))
+    blind = bool(access.can_review(user, call))
     if not blind:
         counts |= {"scored": Count("pk", filter=live & Q(score__isnull=False)), **bands(live)}
     stats = {row["role"]: row for row in candidacies.annotate(**counts)}

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from recruitment.deadlines import RoleState
 from recruitment.models import CallPage, RolePage
 
-from .. import access, notifications
-from ..models import Assignment, AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
+from .. import notifications
+from ..models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
 from ..scoring import aggregate_reviews, rubric_snapshot
+from ..teams import authority
+from ..teams.authority import Power
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +80,18 @@ class TransitionConflict(ScreeningError):
         self.current = current
 
 
-def actor_kind(user: Any) -> set[str]:
-    """What roles ``user`` acts in; ``None`` is the applicant (anonymous, through their withdrawal link)."""
+def actor_kind(user: Any, call: CallPage) -> set[str]:
+    """In which roles ``user`` acts on ``call`` (``authority``); ``None`` is the applicant (their withdrawal link).
+
+    The contractor's moves need the power to shortlist, the approver's the power to decide.
+    """
     if user is None:
         return {APPLICANT}
+    held = authority.powers(user, call)
     kinds = set()
-    if user.is_superuser or access.is_contractor(user):
+    if Power.SHORTLIST in held:
         kinds.add(CONTRACTOR)
-    if access.is_approver(user):
+    if Power.DECIDE in held:
         kinds.add(APPROVER)
     return kinds
 
@@ -121,12 +127,11 @@ def role_is_closed(role: RolePage, now: datetime | None = None) -> bool:
     return role.state(now) == RoleState.CLOSED
 
 
-def _is_call_contractor(user: Any, call: CallPage) -> bool:
-    return CONTRACTOR in actor_kind(user) and access.screenable_calls(user).filter(pk=call.pk).exists()
-
-
-def _is_call_approver(user: Any, call: CallPage) -> bool:
-    return APPROVER in actor_kind(user) and access.screenable_calls(user).filter(pk=call.pk).exists()
+def _require(by: Any, call: CallPage, power: Power, *, shortlist: Shortlist | None = None) -> None:
+    """Refuse with ``ScreeningError`` (the reason of ``authority``) unless ``by`` holds ``power`` on ``call``."""
+    decision = authority.decide(by, call, power, shortlist=shortlist)
+    if not decision:
+        raise ScreeningError(decision.reason)
 
 
 def candidacy_transition(
@@ -152,7 +157,7 @@ def candidacy_transition(
             _("A candidacy cannot move from “%(from)s” to “%(to)s”.")
             % {"from": S(candidacy.status).label, "to": S(to).label}
         )
-    if not (allowed_for & actor_kind(by)):
+    if not (allowed_for & actor_kind(by, call)):
         raise ScreeningError(_("You may not make this change."))
     if to == S.SHORTLISTED:
         _check_can_shortlist(candidacy)
@@ -228,8 +233,7 @@ def review_submit(
     now: datetime | None = None,
 ) -> Review:
     """Save (or update) the reviewer's review against the role's rubric as it is now; refresh the aggregate."""
-    if not access.can_review(reviewer):
-        raise ScreeningError(_("You may not review candidacies."))
+    _require(reviewer, candidacy.application.call, Power.REVIEW)
     if has_conflict(reviewer, candidacy):
         raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
     rubric = rubric_snapshot(candidacy.role)
@@ -294,8 +298,7 @@ def _locked_shortlist(role: RolePage) -> Shortlist:
 def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) -> Shortlist:
     """The call's contractor hands one closed role's shortlist to the city for approval."""
     call = role.call
-    if not _is_call_contractor(by, call):
-        raise ScreeningError(_("Only the screening contractor of this call submits the shortlist."))
+    _require(by, call, Power.SUBMIT)
     if not role_is_closed(role, now):
         raise ScreeningError(
             _("“%(role)s” still takes applications: submit its shortlist after the deadline.") % {"role": role.title}
@@ -323,8 +326,7 @@ def shortlist_decide(
     """A city approver of the call's city approves a submitted shortlist, or returns it with a comment."""
     role = shortlist.role
     call = role.call
-    if not _is_call_approver(by, call):
-        raise ScreeningError(_("Only a city approver of this call's city decides on the shortlist."))
+    _require(by, call, Power.APPROVE, shortlist=Shortlist.objects.get(pk=shortlist.pk))  # as stored now
     if not approve and not comment.strip():
         raise ScreeningError(_("Say what should change when returning the shortlist."))
     with transaction.atomic():
@@ -352,8 +354,7 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
     """An approver of the call's city reopens an approved shortlist (reason required): back to the contractor."""
     role = shortlist.role
     call = role.call
-    if not _is_call_approver(by, call):
-        raise ScreeningError(_("Only a city approver of this call's city reopens a shortlist."))
+    _require(by, call, Power.APPROVE)
     if not reason.strip():
         raise ScreeningError(_("Say why the approved shortlist is reopened."))
     with transaction.atomic():
@@ -375,8 +376,7 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
 
 def conflict_declare(*, candidacy: Candidacy, by: Any) -> ConflictOfInterest:
     """A screener says "I know this person": they stop seeing, reviewing and being assigned the candidacy."""
-    if CONTRACTOR not in actor_kind(by):
-        raise ScreeningError(_("Only screening staff declare a conflict of interest."))
+    _require(by, candidacy.application.call, Power.REVIEW)
     with transaction.atomic():
         conflict, created = ConflictOfInterest.objects.get_or_create(user=by, candidacy=candidacy)
         if candidacy.assigned_reviewer_id == by.pk:
@@ -388,7 +388,7 @@ def conflict_declare(*, candidacy: Candidacy, by: Any) -> ConflictOfInterest:
 
 def note_add(*, candidacy: Candidacy, author: Any, text: str) -> Note:
     """A screener's or approver's note on a candidacy (officials read only)."""
-    if not actor_kind(author):
+    if not actor_kind(author, candidacy.application.call):
         raise ScreeningError(_("You may not add notes."))
     if not text.strip():
         raise ScreeningError(_("The note is empty."))
@@ -403,12 +403,11 @@ def candidacies_assign_reviewer(*, candidacies: list[Candidacy], reviewer: Any, 
 
     Reviews already written stay where they are: assignment only says whose turn it is.
     """
-    if CONTRACTOR not in actor_kind(by):
-        raise ScreeningError(_("Only the screening contractor assigns reviewers."))
-    calls = {c.application.call_id for c in candidacies}
-    eligible = Assignment.objects.filter(user=reviewer, call_id__in=calls).count() == len(calls)
-    if not (eligible and access.is_contractor(reviewer)):
-        raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
+    calls = {c.application.call_id: c.application.call for c in candidacies}.values()
+    for call in calls:
+        _require(by, call, Power.REVIEW)
+        if not (authority.standing(reviewer, call).running and authority.decide(reviewer, call, Power.REVIEW)):
+            raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
     if ConflictOfInterest.objects.filter(user=reviewer, candidacy__in=candidacies).exists():
         raise ScreeningError(_("This reviewer declared that they know one of these people; assign someone else."))
     with transaction.atomic():

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import F, Func, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -23,19 +22,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
-from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallPage, RolePage
 
 from .. import access
 from ..models import AUDIT_ACTIONS, Attachment, AuditEntry, Candidacy, Review, Shortlist
 from ..selectors import answer_sections
+from ..teams.authority import Power, decide, holders
 from ..uploads import CANONICAL_EXTENSIONS, MIME_TYPES
 from .forms import CandidacyFilterSet, ReviewForm
 from .selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
 from .services import (
     ALLOWED_TRANSITIONS,
-    APPROVER,
-    CONTRACTOR,
     ScreeningError,
     TransitionConflict,
     actor_kind,
@@ -67,14 +64,14 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     return TemplateResponse(request, TEMPLATES + "forbidden.html", {"reason": reason}, status=403)
 
 
-def _next_statuses(user: Any, status: str) -> list[str]:
-    """Where this user may move a candidacy from ``status``, read off ``ALLOWED_TRANSITIONS``."""
-    kinds = actor_kind(user)
+def _next_statuses(user: Any, call: CallPage, status: str) -> list[str]:
+    """Where this user may move a candidacy of ``call`` from ``status``, read off ``ALLOWED_TRANSITIONS``."""
+    kinds = actor_kind(user, call)
     return [to for (frm, to), who in ALLOWED_TRANSITIONS.items() if frm == status and who & kinds]
 
 
-def _bulk_statuses(user: Any) -> list[str]:
-    kinds = actor_kind(user)
+def _bulk_statuses(user: Any, call: CallPage) -> list[str]:
+    kinds = actor_kind(user, call)
     targets = {to for (_frm, to), who in ALLOWED_TRANSITIONS.items() if who & kinds}
     return [s for s in S.values if s in targets]
 
@@ -124,7 +121,8 @@ def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
     if request.method == "POST":
         return _shortlist_action(request, call)
     list_url = reverse("screening_candidacies", args=[call.pk])
-    kinds = actor_kind(request.user)
+    user = request.user
+    may_submit, may_approve = bool(decide(user, call, Power.SUBMIT)), bool(decide(user, call, Power.APPROVE))
     rows = role_overview(fetched_by=request.user, call=call)
     roles = [
         {
@@ -135,9 +133,9 @@ def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
             "url": f"{list_url}?role={row.role.pk}",
             "reviewed_url": f"{list_url}?role={row.role.pk}&reviewed=yes",
             "shortlisted_url": f"{list_url}?role={row.role.pk}&status={S.SHORTLISTED}",
-            "can_submit": CONTRACTOR in kinds and row.submittable,
-            "can_decide": APPROVER in kinds and row.shortlist_status == Shortlist.Status.SUBMITTED,
-            "can_reopen": APPROVER in kinds and row.shortlist_status == Shortlist.Status.APPROVED,
+            "can_submit": may_submit and row.submittable,
+            "can_decide": may_approve and row.shortlist_status == Shortlist.Status.SUBMITTED,
+            "can_reopen": may_approve and row.shortlist_status == Shortlist.Status.APPROVED,
         }
         for row in rows
     ]
@@ -147,7 +145,7 @@ def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
         "factor": call.shortlist_factor,
         "open_roles": [r["role"] for r in roles if r["row"].publication == "live" and not r["row"].closed],
         "any_submittable": any(r["can_submit"] for r in roles),
-        "can_read_audit": bool(access.can_read_audit(request.user)),
+        "can_read_audit": bool(access.can_read_audit(user, call)),
         "list_url": list_url,
     }
     return TemplateResponse(request, TEMPLATES + "dashboard.html", context)
@@ -218,7 +216,7 @@ def _row(user: Any, call: CallPage, candidacy: Candidacy) -> dict[str, Any]:
         "name": f"{applicant.family_name} {applicant.given_name}" if applicant else None,
         "kana": f"{applicant.family_name_kana} {applicant.given_name_kana}" if applicant else None,
         "status": S(candidacy.status).label,
-        "score_visible": access.others_reviews_visible(user, reviewed_by_me=candidacy.reviewed_by_me),
+        "score_visible": access.others_reviews_visible(user, call, reviewed_by_me=candidacy.reviewed_by_me),
         "assignee": candidacy.assigned_reviewer.get_username() if candidacy.assigned_reviewer_id else None,
     }
 
@@ -262,8 +260,8 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
         "form": filterset.form,
         "page": page,
         "rows": rows,
-        "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user)],
-        "reviewers": _call_reviewers(call) if CONTRACTOR in actor_kind(request.user) else [],
+        "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user, call)],
+        "reviewers": _call_reviewers(call) if decide(request.user, call, Power.REVIEW) else [],
         "list_query": list_query.urlencode(),
         "detail_query": detail_query.urlencode() if list_query else "",
     }
@@ -271,9 +269,8 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 def _call_reviewers(call: CallPage) -> list[Any]:
-    """Screening staff assigned to the call, who can be asked to review."""
-    users = get_user_model().objects.filter(screening_assignments__call=call, groups__name=SCREENING_CONTRACTORS)
-    return list(users.order_by("username").distinct())
+    """Screening staff whose assignment to the call runs today, who can be asked to review."""
+    return list(holders(call, Power.REVIEW).order_by("username"))
 
 
 def _list_url(request: HttpRequest, call: CallPage) -> str:
@@ -429,7 +426,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
     my_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
     criteria = _criteria(candidacy, my_review)
     review_form = None
-    if access.can_review(user):
+    if access.can_review(user, call):
         initial = {}
         if my_review:
             initial = {f"score_{i}": ("na" if s is None else str(s)) for i, s in enumerate(my_review.scores)}
@@ -440,7 +437,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         action = request.POST.get("action")
         if action == "review":
             if review_form is None:
-                messages.error(request, f"審査する権限がありません。 {access.can_review(user).reason}")
+                messages.error(request, f"審査する権限がありません。 {access.can_review(user, call).reason}")
                 return _back_to(request, candidacy)
             review_form = ReviewForm(request.POST, criteria=criteria)
             if review_form.is_valid():
@@ -456,7 +453,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
             return redirect("screening_candidacy", candidacy.pk)
 
     visible = access.identity_visible(user, call, candidacy)
-    show_scores = access.others_reviews_visible(user, reviewed_by_me=my_review is not None)
+    show_scores = access.others_reviews_visible(user, call, reviewed_by_me=my_review is not None)
     list_query = request.GET.get("from", "")
     list_url = reverse("screening_candidacies", args=[call.pk]) + (f"?{list_query}" if list_query else "")
     context = {
@@ -474,9 +471,9 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         .select_related("role", "application")
         .order_by("submitted_at", "rank"),
         "notes": candidacy.notes.select_related("author"),
-        "may_note": bool(actor_kind(user)),
-        "may_declare_conflict": CONTRACTOR in actor_kind(user),
-        "next_statuses": [(s, S(s).label) for s in _next_statuses(user, candidacy.status)],
+        "may_note": bool(actor_kind(user, call)),
+        "may_declare_conflict": bool(decide(user, call, Power.REVIEW)),
+        "next_statuses": [(s, S(s).label) for s in _next_statuses(user, call, candidacy.status)],
         "review_form": review_form,
         "my_review": my_review,
         "show_scores": show_scores,
@@ -609,7 +606,7 @@ ACTION_LABELS = dict(AUDIT_ACTIONS)
 def audit_log(request: HttpRequest, call_id: int) -> HttpResponse:
     """Who saw and changed what in this call (approvers only); kept apart from Wagtail's page history."""
     call = access.call_or_404(request.user, call_id)
-    decision = access.can_read_audit(request.user)
+    decision = access.can_read_audit(request.user, call)
     if not decision:
         return _forbidden(request, decision.reason)
     entries = AuditEntry.objects.filter(call=call).select_related("user", "candidacy__application")

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember
+from portal.groups import CITY_APPROVERS, CITY_EDITORS
 
 _seq = count(1)
 
@@ -79,5 +80,7 @@ def staff(username: str, group: str, *, call=None, organisation=None):
     if call is not None:
         Assignment.objects.create(user=user, call=call)
     if organisation is not None:
-        OrganisationMember.objects.create(user=user, organisation=organisation)
+        # The member's role in the city follows the group: powers come from the membership, not the group.
+        role = {CITY_APPROVERS: "approver", CITY_EDITORS: "editor"}.get(group, "official")
+        OrganisationMember.objects.create(user=user, organisation=organisation, role=role)
     return user

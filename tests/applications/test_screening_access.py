@@ -98,7 +98,7 @@ def world(site_content, demo_users):
     contractor_b = staff("contractor_b", SCREENING_CONTRACTORS)
     Assignment.objects.create(user=contractor_b, call=call_b)
     approver = User.objects.get(username="approver")
-    OrganisationMember.objects.create(user=approver, organisation=org_a)
+    OrganisationMember.objects.create(user=approver, organisation=org_a, role="approver")
     official = User.objects.get(username="official")
     OrganisationMember.objects.create(user=official, organisation=org_a)
     users = {

@@ -1,0 +1,221 @@
+"""What may this user do on this call? The one answer, per call, with its reason.
+
+A user's powers on a call come from where they stand on that call, never from a
+site-wide group alone (the groups of ``portal.groups`` open the admin and give page
+rights per city, nothing more):
+
+* their membership of the call's organisation: approver, official or editor
+  (:data:`POWERS`);
+* their assignment to the call, running today in Japan time (``starts_on`` and
+  ``ends_on`` inclusive, open when empty): contractor.
+
+Superusers hold every power. Separation of duties, applied here and nowhere else:
+
+* a user assigned to a call (running, not yet running or ended) holds no approver
+  power on it (:data:`APPROVER_ONLY`), whatever their membership;
+* the user who submitted a role's shortlist does not approve it (``shortlist=``).
+
+Every answer is a :class:`Decision` (allowed, reason): the reason is what the person is
+told and what the audit log may keep. :func:`calls_with` gives the same answer for many
+calls at once, as a queryset. See docs/adr/0009-authority-per-city.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from recruitment.models import CallPage
+
+from ..models import Assignment, OrganisationMember
+
+
+class Power(StrEnum):
+    """What one may do on a call."""
+
+    VIEW = "view"  # open the call's screening: dashboard, list, candidacies, files
+    REVIEW = "review"  # score a candidacy, declare a conflict, ask a colleague to review
+    SHORTLIST = "shortlist"  # move candidacies through screening (in review, shortlisted, rejected)
+    SUBMIT = "submit"  # hand a role's shortlist to the city
+    APPROVE = "approve"  # approve, return or reopen a role's shortlist
+    DECIDE = "decide"  # record 採用 / 不採用
+    AUDIT = "audit"  # read the call's audit log
+    EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
+
+
+#: Standing on a call of a contractor whose assignment runs today.
+CONTRACTOR = "contractor"
+R = OrganisationMember.Role
+
+#: Each standing's powers on a call: plain data, read it as the table of who may do what.
+POWERS: dict[str, frozenset[Power]] = {
+    CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT}),
+    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT}),
+    R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
+    R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
+}
+#: Powers a membership never gives on a call the member is assigned to (separation of duties).
+APPROVER_ONLY = frozenset({Power.APPROVE, Power.DECIDE, Power.AUDIT})
+
+_CACHE = "_kobo_standing"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer to "may this user do this?", with the reason for the audit log and the message."""
+
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a user stands on one call: their role in its organisation (or ``None``) and their assignment."""
+
+    role: str | None
+    assigned: bool
+    running: bool
+
+    @property
+    def powers(self) -> frozenset[Power]:
+        held = set(POWERS.get(self.role, frozenset())) if self.role else set()
+        if self.assigned:
+            held -= APPROVER_ONLY
+        if self.running:
+            held |= POWERS[CONTRACTOR]
+        return frozenset(held)
+
+
+def _running(today: Any) -> Q:
+    return (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _active(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def standing(user: Any, call: CallPage) -> Standing:
+    """Where ``user`` stands on ``call`` today (one query, kept on the user object for the request)."""
+    if not _active(user):
+        return Standing(None, False, False)
+    today = timezone.localdate()
+    cache = user.__dict__.setdefault(_CACHE, {})
+    key = (call.pk, today)
+    if key not in cache:
+        assignments = Assignment.objects.filter(user=user, call_id=OuterRef("pk"))
+        row = (
+            CallPage.objects.filter(pk=call.pk)
+            .annotate(
+                assigned=Exists(assignments),
+                running=Exists(assignments.filter(_running(today))),
+            )
+            .values_list("organisation_id", "assigned", "running")
+            .first()
+        )
+        if row is None:
+            cache[key] = Standing(None, False, False)
+        else:
+            organisation_id, assigned, running = row
+            role = (
+                OrganisationMember.objects.filter(user=user, organisation_id=organisation_id)
+                .values_list("role", flat=True)
+                .first()
+            )
+            cache[key] = Standing(role, assigned, running)
+    return cache[key]
+
+
+def forget(user: Any) -> None:
+    """Drop what :func:`standing` kept on ``user`` (after their memberships or assignments change)."""
+    if user is not None:
+        user.__dict__.pop(_CACHE, None)
+
+
+def powers(user: Any, call: CallPage) -> frozenset[Power]:
+    """Every power ``user`` holds on ``call``."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Power)
+    return standing(user, call).powers
+
+
+_REFUSALS = {
+    Power.VIEW: gettext_lazy("This call is not yours to screen."),
+    Power.REVIEW: gettext_lazy("Only a screening contractor assigned to this call reviews its candidacies."),
+    Power.SHORTLIST: gettext_lazy("Only a screening contractor assigned to this call changes its screening."),
+    Power.SUBMIT: gettext_lazy("Only the screening contractor of this call submits the shortlist."),
+    Power.APPROVE: gettext_lazy("Only a city approver of this call's city decides on the shortlist."),
+    Power.DECIDE: gettext_lazy("Only a city approver of this call's city records the final selection."),
+    Power.AUDIT: gettext_lazy("Only a city approver of this call's city reads its audit log."),
+    Power.EXPORT: gettext_lazy("You may not export this call's documents."),
+}
+
+
+def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) -> Decision:
+    """May ``user`` use ``power`` on ``call``? For :attr:`Power.APPROVE`, pass the ``shortlist`` at stake."""
+    if not _active(user):
+        return Decision(False, _("Sign in first."))
+    if power is Power.APPROVE and shortlist is not None and shortlist.submitted_by_id == user.pk:
+        # Separation of duties holds for everyone, superusers too: a second person approves.
+        return Decision(False, _("You submitted this shortlist; another approver of the city decides on it."))
+    if user.is_superuser:
+        return Decision(True, "superuser")
+    held = standing(user, call)
+    if power in held.powers:
+        source = CONTRACTOR if held.running and power in POWERS[CONTRACTOR] else str(held.role)
+        return Decision(True, source)
+    if power in APPROVER_ONLY and held.assigned and held.role and power in POWERS.get(held.role, frozenset()):
+        return Decision(False, _("You are a screening contractor of this call; its approval is someone else's."))
+    return Decision(False, str(_REFUSALS[power]))
+
+
+def calls_with(user: Any, power: Power) -> QuerySet[CallPage]:
+    """The calls on which ``user`` holds ``power`` (the queryset form of :func:`decide`)."""
+    if not _active(user):
+        return CallPage.objects.none()
+    if user.is_superuser:
+        return CallPage.objects.all()
+    today = timezone.localdate()
+    allowed = Q(pk__in=[])
+    if power in POWERS[CONTRACTOR]:
+        allowed |= Exists(Assignment.objects.filter(_running(today), user=user, call_id=OuterRef("pk")))
+    roles = [role for role in R.values if power in POWERS[role]]
+    if roles:
+        member = Exists(
+            OrganisationMember.objects.filter(user=user, organisation_id=OuterRef("organisation_id"), role__in=roles)
+        )
+        if power in APPROVER_ONLY:
+            member &= ~Exists(Assignment.objects.filter(user=user, call_id=OuterRef("pk")))
+        allowed |= member
+    return CallPage.objects.filter(allowed)
+
+
+def holders(call: CallPage, power: Power) -> QuerySet[Any]:
+    """The active users (superusers left out) who hold ``power`` on ``call``: whom to tell about it."""
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localdate()
+    allowed = Q(pk__in=[])
+    if power in POWERS[CONTRACTOR]:
+        allowed |= Exists(Assignment.objects.filter(_running(today), user_id=OuterRef("pk"), call=call))
+    roles = [role for role in R.values if power in POWERS[role]]
+    if roles:
+        member = Exists(
+            OrganisationMember.objects.filter(
+                user_id=OuterRef("pk"), organisation_id=call.organisation_id, role__in=roles
+            )
+        )
+        if power in APPROVER_ONLY:
+            member &= ~Exists(Assignment.objects.filter(user_id=OuterRef("pk"), call=call))
+        allowed |= member
+    return get_user_model().objects.filter(allowed, is_active=True, is_superuser=False)
