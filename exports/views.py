@@ -1,7 +1,7 @@
 """Admin views of exports: request a document, watch its progress, download it.
 
-Thin: permission checks are ``access.call_or_404`` (through ``services.job_or_404``), so a
-contractor gets 404 for anything of a call not assigned to them; anonymous users are sent
+Thin: permission checks are ``access.call_or_404`` with the power to export (through
+``services.job_or_404``), so a contractor gets 404 for anything of a call not assigned to them; anonymous users are sent
 to the login by Wagtail's ``require_admin_access``. Included under
 ``admin/screening/exports/`` from :data:`urlpatterns_for_admin`.
 """
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.auth import require_admin_access
 
 from applications import access
+from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
 
 from .models import ExportJob
@@ -51,7 +52,7 @@ def _status_payload(job: ExportJob) -> dict[str, Any]:
 @require_POST
 def request_export(request: HttpRequest, call_id: int) -> HttpResponse:
     """POST from the screening dashboard: ``kind`` (decision_pack, dossiers, csv), optional ``role``."""
-    call = access.call_or_404(request.user, call_id)
+    call = access.call_or_404(request.user, call_id, Power.EXPORT)
     kind = request.POST.get("kind", "")
     if kind not in ExportJob.Kind.values:
         return HttpResponse("Unknown export kind.", status=400, content_type="text/plain; charset=utf-8")

@@ -1,17 +1,20 @@
-"""The access matrix, as data: every URL of the portal × every identity → the status it must answer.
+"""The access matrix, as data: every URL of the portal × every identity → the answer it must give.
 
-City X has a call, a role, a candidacy with an attachment, a finished export and a
-team; city Y has its own call and approver. Each row names a URL pattern, how to
-build its address for city X's objects, and the status each identity gets:
+City X (Kobe) and city Y (Miki) each have a call, roles in every selection state, a
+candidacy with an attachment, a finished export and a team. Each row names a URL pattern,
+how to build its address, and the answer each identity gets:
 
 * 200 the page, 302 a redirect (to the login for anonymous visitors; elsewhere noted),
-* 403 Wagtail's refusal, 404 "does not exist for you", 405 wrong method, 400 bad input.
+* 403 a refusal, 404 "does not exist for you", 405 wrong method, 400 bad input;
+* for the screening POSTs that change something: "done" (the change is there), "refused"
+  (the page answered with a message and nothing changed), "404", or "login".
 
-The test walks Django's URL conf and fails when a URL pattern of ours (our apps'
-views, the team screens, our snippets and Wagtail's page actions on our pages) has
-no row, so a new URL cannot ship without its line here. Requests are GETs (and a
-POST of an unknown export kind), so no row changes what the next one sees.
-Run with ``KOBO_MATRIX_PRINT=1`` to print the statuses as they are (to write a new row).
+The screening and export rows are not written by hand: they are generated from
+:data:`POWERS`, the table of what each identity may do on each city's call (issue 18:
+authority per city). The test walks Django's URL conf and fails when a URL pattern of
+ours has no row, so a new URL cannot ship without its line here. Each POST runs in a
+transaction rolled back afterwards, so no row changes what the next one sees.
+Run with ``KOBO_MATRIX_PRINT=1`` to print the answers as they are (to write a new row).
 """
 
 from __future__ import annotations
@@ -20,20 +23,36 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from applications.models import Assignment, Attachment, OrganisationMember
+from applications.models import Assignment, Attachment, Candidacy, OrganisationMember, Review, Shortlist
+from applications.teams.authority import Power
 from exports.models import ExportJob
-from tests.applications.teams_world import two_cities
+from tests.applications.factories import candidacy
+from tests.applications.teams_world import RUBRIC, two_cities
+from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
-IDENTITIES = ["anonymous", "editor_x", "approver_x", "approver_y", "official_x", "contractor_x", "contractor_none"]
+IDENTITIES = [
+    "anonymous",
+    "superuser",
+    "editor_x",
+    "approver_x",
+    "official_x",
+    "contractor_x",
+    "contractor_none",
+    "approver_y",
+    "approver_y_official_x",  # Miki's approver whom Kobe made an official
+    "contractor_y_member_x",  # Miki's contractor whom Kobe made an approver
+]
 OUR_APPS = ("portal.", "cms.", "recruitment.", "applications.", "exports.")
 #: Wagtail's own URLs that concern our models or pages, so they belong in the table too.
 OUR_NAMESPACES = (
@@ -51,9 +70,11 @@ PAGE_ACTIONS = ("wagtailadmin_pages:edit", "wagtailadmin_pages:unpublish", "wagt
 class Row:
     name: str  # the URL pattern's name (namespaced); "page:<what>" for pages served by Wagtail
     url: Callable[[Any], str]
-    expected: dict[str, int]
+    expected: dict[str, int | str]
     method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] | Callable[[Any], dict[str, str]] = field(default_factory=dict)
+    #: For a POST that changes something: did the change happen (world, user)? Answers become "done"/"refused".
+    effect: Callable[[Any, Any], bool] | None = None
 
 
 def same(status: int) -> dict[str, int]:
@@ -66,21 +87,198 @@ def staff(*, anonymous: int = 302, **statuses: int) -> dict[str, int]:
     return {"anonymous": anonymous, **{i: statuses.get(i, others) for i in IDENTITIES[1:]}}
 
 
-# Who gets what, in words:
-# - screening of city X: its approver and official and its assigned contractor; everyone else 404;
-#   the audit log is for approvers only (the official and the contractor get 403).
+# --- the table of powers: what each identity may do on each city's call -------------------------
+
+P = Power
+APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT}
+OFFICIAL = {P.VIEW, P.EXPORT}
+CONTRACTOR = {P.VIEW, P.REVIEW, P.SHORTLIST, P.SUBMIT, P.EXPORT}
+#: identity → city → powers on that city's call. Site-wide groups give none of these: only a
+#: membership of the call's city or a running assignment to the call does (a superuser: all).
+#: Y's contractor is an approver of X: on Y it is a contractor, and nothing more.
+POWERS: dict[str, dict[str, set[Power]]] = {
+    "anonymous": {},
+    "superuser": {"x": set(Power), "y": set(Power)},
+    "editor_x": {"x": set()},
+    "approver_x": {"x": APPROVER},
+    "official_x": {"x": OFFICIAL},
+    "contractor_x": {"x": CONTRACTOR},
+    "contractor_none": {},
+    "approver_y": {"y": APPROVER},
+    "approver_y_official_x": {"x": OFFICIAL, "y": APPROVER},
+    "contractor_y_member_x": {"x": APPROVER, "y": CONTRACTOR},
+}
+#: Who requested each city's finished export (a reviewer gets no one else's file: it may hold scores).
+REQUESTER = {"x": "contractor_x", "y": "contractor_y_member_x"}
+
+
+def _held(identity: str, city: str) -> set[Power]:
+    return POWERS[identity].get(city, set())
+
+
+def screen(city: str, power: Power, *, allowed: int = 200) -> dict[str, int | str]:
+    """A page of ``city``'s screening: 404 without the power to view, 403 without ``power``."""
+
+    def answer(identity: str) -> int:
+        held = _held(identity, city)
+        if P.VIEW not in held:
+            return 404
+        return allowed if power in held else 403
+
+    return {"anonymous": 302, **{i: answer(i) for i in IDENTITIES[1:]}}
+
+
+def export_file(city: str) -> dict[str, int | str]:
+    """A finished export of ``city``: for those who may export, except a reviewer who did not request it."""
+
+    def answer(identity: str) -> int:
+        held = _held(identity, city)
+        if P.EXPORT not in held:
+            return 404
+        return 404 if P.REVIEW in held and identity != REQUESTER[city] else 200
+
+    return {"anonymous": 302, **{i: answer(i) for i in IDENTITIES[1:]}}
+
+
+def act(city: str, power: Power) -> dict[str, int | str]:
+    """A POST that changes ``city``'s screening: done with ``power``, refused without it, 404 outside."""
+
+    def answer(identity: str) -> str:
+        held = _held(identity, city)
+        if P.VIEW not in held:
+            return "404"
+        return "done" if power in held else "refused"
+
+    return {"anonymous": "login", **{i: answer(i) for i in IDENTITIES[1:]}}
+
+
+def any_call() -> dict[str, int | str]:
+    """The list of one's calls: for anyone with a call to view in some city, 403 for the rest."""
+    return {
+        "anonymous": 302,
+        **{i: 200 if any(P.VIEW in held for held in POWERS[i].values()) else 403 for i in IDENTITIES[1:]},
+    }
+
+
+def _status(to: str, reason: str) -> Callable[[Any], Callable[[Candidacy], dict[str, str]]]:
+    return lambda person: {"action": "status", "to": to, "version": str(person.version), "reason": reason}
+
+
+def _shortlist_status(world: Any, city: str, state: str) -> str:
+    return Shortlist.objects.get(role=world.selection[city][state]).status
+
+
+def screening_rows(city: str) -> list[Row]:
+    """Every screening and export URL of ``city``'s call, and every POST that changes its selection."""
+    S = Candidacy.Status
+
+    def c(w: Any) -> Any:
+        return w.call_x if city == "x" else w.call_y
+
+    def person(w: Any) -> Any:
+        return w.candidacy_x if city == "x" else w.candidacy_y
+
+    def decided(w: Any) -> Any:
+        return w.selection[city]["approved_person"]
+
+    def dashboard(w: Any) -> str:
+        return reverse("screening_dashboard", args=[c(w).pk])
+
+    return [
+        Row("screening_dashboard", dashboard, screen(city, P.VIEW)),
+        Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[c(w).pk]), screen(city, P.VIEW)),
+        Row("screening_audit", lambda w: reverse("screening_audit", args=[c(w).pk]), screen(city, P.AUDIT)),
+        Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[person(w).pk]), screen(city, P.VIEW)),
+        Row(
+            "screening_attachment",
+            lambda w: reverse("screening_attachment", args=[w.attachments[city].pk]),
+            screen(city, P.VIEW),
+        ),
+        Row("exports_status", lambda w: reverse("exports_status", args=[w.jobs[city].pk]), export_file(city)),
+        Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.jobs[city].pk]), export_file(city)),
+        Row("exports_download", lambda w: reverse("exports_download", args=[w.jobs[city].pk]), export_file(city)),
+        Row(
+            "exports_request",
+            lambda w: reverse("exports_request", args=[c(w).pk]),
+            screen(city, P.EXPORT, allowed=400),
+            method="post",
+            data={"kind": "nope"},
+        ),
+        # --- POSTs that change the selection ---
+        Row(
+            "exports_request",
+            lambda w: reverse("exports_request", args=[c(w).pk]) + "#csv",
+            act(city, P.EXPORT),
+            method="post",
+            data={"kind": "csv"},
+            effect=lambda w, u: ExportJob.objects.filter(call=c(w), requested_by=u, status="queued").exists(),
+        ),
+        Row(
+            "screening_candidacy",
+            lambda w: reverse("screening_candidacy", args=[person(w).pk]) + "#review",
+            act(city, P.REVIEW),
+            method="post",
+            data={"action": "review", "score_0": "4", "recommendation": "yes", "comment": "良い"},
+            effect=lambda w, u: Review.objects.filter(candidacy=person(w), reviewer=u).exists(),
+        ),
+        Row(
+            "screening_candidacy",
+            lambda w: reverse("screening_candidacy", args=[person(w).pk]) + "#status",
+            act(city, P.SHORTLIST),
+            method="post",
+            data=lambda w: _status(S.IN_REVIEW, "確認")(person(w)),
+            effect=lambda w, u: Candidacy.objects.get(pk=person(w).pk).status == S.IN_REVIEW,
+        ),
+        Row(
+            "screening_candidacy",
+            lambda w: reverse("screening_candidacy", args=[decided(w).pk]) + "#decide",
+            act(city, P.DECIDE),
+            method="post",
+            data=lambda w: _status(S.SELECTED, "採用")(decided(w)),
+            effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
+        ),
+        Row(
+            "screening_dashboard",
+            lambda w: dashboard(w) + "#submit",
+            act(city, P.SUBMIT),
+            method="post",
+            data=lambda w: {"action": "submit", "role": str(w.selection[city]["draft"].pk)},
+            effect=lambda w, u: _shortlist_status(w, city, "draft") == Shortlist.Status.SUBMITTED,
+        ),
+        Row(
+            "screening_dashboard",
+            lambda w: dashboard(w) + "#approve",
+            act(city, P.APPROVE),
+            method="post",
+            data=lambda w: {"action": "approve", "role": str(w.selection[city]["submitted"].pk)},
+            effect=lambda w, u: _shortlist_status(w, city, "submitted") == Shortlist.Status.APPROVED,
+        ),
+        Row(
+            "screening_dashboard",
+            lambda w: dashboard(w) + "#reopen",
+            act(city, P.APPROVE),
+            method="post",
+            data=lambda w: {"action": "reopen", "role": str(w.selection[city]["approved"].pk), "comment": "見直し"},
+            effect=lambda w, u: _shortlist_status(w, city, "approved") == Shortlist.Status.RETURNED,
+        ),
+    ]
+
+
+# The other rows, in words (the screening and export rows come from POWERS above):
 # - team screens: model rights for approvers only (Wagtail answers others with its "no access"
-#   redirect, 302); an approver of Y finds no row of X (404); cities are created only by superusers.
+#   redirect, 302); an approver finds no row of a city they do not approve for (404); cities are
+#   created only by superusers.
 # - task categories: editors and approvers view them (inspect), nobody but superusers changes them.
-# - city X's pages: its editor and approver edit; only its approver unpublishes; nobody of ours
+# - city X's pages: its editors and approvers edit; only its approvers unpublish; nobody of ours
 #   deletes a live call (no delete right); copy needs the right to add in the city.
-SCREENING_X = staff(approver_x=200, official_x=200, contractor_x=200, others=404)
-TEAM_INDEX = staff(approver_x=200, approver_y=200, others=302)
-TEAM_OBJECT_X = staff(approver_x=200, approver_y=404, others=302)
+X_APPROVERS = {"superuser": 200, "approver_x": 200, "contractor_y_member_x": 200}
+ANY_APPROVER = {**X_APPROVERS, "approver_y": 200, "approver_y_official_x": 200}
+TEAM_INDEX = staff(**ANY_APPROVER, others=302)
+TEAM_OBJECT_X = staff(**X_APPROVERS, approver_y=404, approver_y_official_x=404, others=302)
 #: Delete, history and usage look the row up before Wagtail checks rights: no row for you is a 404.
-TEAM_OBJECT_X_LOOKUP = staff(approver_x=200, others=404)
-CATEGORY_VIEW = staff(editor_x=200, approver_x=200, approver_y=200, others=302)
-SUPERUSER_ONLY = staff(others=302)
+TEAM_OBJECT_X_LOOKUP = staff(**X_APPROVERS, others=404)
+CATEGORY_VIEW = staff(**ANY_APPROVER, editor_x=200, others=302)
+SUPERUSER_ONLY = staff(superuser=200, others=302)
 
 
 def _category_url(prefix: str, view: str) -> Callable[[Any], str]:
@@ -110,28 +308,10 @@ ROWS: list[Row] = [
     Row("applications:resume", lambda w: reverse("applications:resume", args=["not-a-token"]), same(404)),
     Row("applications:receipt", lambda w: reverse("applications:receipt", args=["XCTY-NOPE00"]), same(404)),
     Row("applications:manage", lambda w: reverse("applications:manage", args=["not-a-token"]), same(404)),
-    # --- screening (admin) ---
-    Row("screening_calls", lambda w: reverse("screening_calls"), staff(editor_x=403, others=200)),
-    Row("screening_dashboard", lambda w: reverse("screening_dashboard", args=[w.call_x.pk]), SCREENING_X),
-    Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[w.call_x.pk]), SCREENING_X),
-    Row(
-        "screening_audit",
-        lambda w: reverse("screening_audit", args=[w.call_x.pk]),
-        staff(approver_x=200, official_x=403, contractor_x=403, others=404),
-    ),
-    Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[w.candidacy_x.pk]), SCREENING_X),
-    Row("screening_attachment", lambda w: reverse("screening_attachment", args=[w.attachment_x.pk]), SCREENING_X),
-    # --- exports ---
-    Row(
-        "exports_request",
-        lambda w: reverse("exports_request", args=[w.call_x.pk]),
-        staff(approver_x=400, official_x=400, contractor_x=400, others=404),
-        method="post",
-        data={"kind": "nope"},
-    ),
-    Row("exports_status", lambda w: reverse("exports_status", args=[w.job_x.pk]), SCREENING_X),
-    Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.job_x.pk]), SCREENING_X),
-    Row("exports_download", lambda w: reverse("exports_download", args=[w.job_x.pk]), SCREENING_X),
+    # --- screening and exports (admin): generated from POWERS, for each city's call ---
+    Row("screening_calls", lambda w: reverse("screening_calls"), any_call()),
+    *screening_rows("x"),
+    *screening_rows("y"),
     # --- teams: organisations ---
     Row("organisation:index", lambda w: reverse("organisation:index"), TEAM_INDEX),
     Row("organisation:index_results", lambda w: reverse("organisation:index_results"), TEAM_INDEX),
@@ -211,29 +391,29 @@ ROWS: list[Row] = [
             ("choose_results", staff(others=200)),
             ("chosen", staff(others=200)),
             ("chosen_multiple", staff(others=200)),
-            ("create", staff(others=302)),
+            ("create", SUPERUSER_ONLY),
         ]
     ],
     # --- Wagtail's page actions on city X's call ---
     Row(
         "wagtailadmin_pages:edit",
         lambda w: reverse("wagtailadmin_pages:edit", args=[w.call_x.pk]),
-        staff(editor_x=200, approver_x=200, others=302),
+        staff(**X_APPROVERS, editor_x=200, others=302),
     ),
     Row(
         "wagtailadmin_pages:unpublish",
         lambda w: reverse("wagtailadmin_pages:unpublish", args=[w.call_x.pk]),
-        staff(approver_x=200, others=302),
+        staff(**X_APPROVERS, others=302),
     ),
     Row(
         "wagtailadmin_pages:delete",
         lambda w: reverse("wagtailadmin_pages:delete", args=[w.call_x.pk]),
-        staff(others=302),
+        SUPERUSER_ONLY,
     ),
     Row(
         "wagtailadmin_pages:copy",
         lambda w: reverse("wagtailadmin_pages:copy", args=[w.call_x.pk]),
-        staff(editor_x=200, approver_x=200, others=302),
+        staff(**X_APPROVERS, editor_x=200, others=302),
     ),
 ]
 
@@ -288,44 +468,95 @@ def test_every_url_of_ours_has_a_row():
     assert {"screening_calls", "exports_download", "assignment:add", "applications:apply_step"} <= our_url_names()
 
 
-@pytest.fixture
-def world(site_content, settings):
-    settings.RATELIMIT_ENABLE = False
-    cities = two_cities()
+def _file(application: Any) -> Attachment:
     pdf = b"%PDF-1.4\n%%EOF\n"
     attachment = Attachment(
-        application=cities.candidacy_x.application, original_name="portfolio.pdf", content_type="application/pdf",
+        application=application, original_name="portfolio.pdf", content_type="application/pdf",
         size=len(pdf), sha256="0" * 64,
     )  # fmt: skip
     attachment.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     attachment.save()
+    return attachment
+
+
+def _job(call: Any, requested_by: Any) -> ExportJob:
     job = ExportJob.objects.create(
-        kind=ExportJob.Kind.CSV, call=cities.call_x, requested_by=cities.users["contractor_x"],
-        status=ExportJob.Status.DONE, progress=100,
-    )  # fmt: skip
+        kind=ExportJob.Kind.CSV, call=call, requested_by=requested_by, status=ExportJob.Status.DONE, progress=100
+    )
     job.file.save(f"matrix-{job.pk}.csv", ContentFile(b"a,b\n"), save=True)
-    cities.attachment_x = attachment
-    cities.job_x = job
-    cities.member_x = OrganisationMember.objects.get(user=cities.users["official_x"])
-    cities.assignment_x = Assignment.objects.get(user=cities.users["contractor_x"])
+    return job
+
+
+def _selection(call: Any, contractor: Any, approver: Any) -> dict[str, Any]:
+    """Three closed roles of ``call``, each with one shortlisted person: shortlist drafted, submitted, approved."""
+    now = timezone.now()
+    roles: dict[str, Any] = {}
+    for state in ("draft", "submitted", "approved"):
+        role = f.role(call, rubric=RUBRIC, closes_at=now - timedelta(hours=1), headcount=2, title=f"締切済み {state}")
+        roles[f"{state}_person"] = candidacy(role, status=Candidacy.Status.SHORTLISTED)
+        Shortlist.objects.create(
+            role=role,
+            status=state,
+            submitted_by=None if state == "draft" else contractor,
+            submitted_at=None if state == "draft" else now,
+            decided_by=approver if state == "approved" else None,
+            decided_at=now if state == "approved" else None,
+        )
+        roles[state] = role
+    return roles
+
+
+@pytest.fixture
+def world(site_content, settings):
+    settings.RATELIMIT_ENABLE = False
+    cities = two_cities()
+    users = cities.users
+    cities.attachments = {"x": _file(cities.candidacy_x.application), "y": _file(cities.candidacy_y.application)}
+    cities.jobs = {
+        city: _job(call, users[REQUESTER[city]]) for city, call in (("x", cities.call_x), ("y", cities.call_y))
+    }
+    cities.selection = {
+        "x": _selection(cities.call_x, users["contractor_x"], users["approver_x"]),
+        "y": _selection(cities.call_y, users["contractor_y_member_x"], users["approver_y"]),
+    }
+    cities.member_x = OrganisationMember.objects.get(user=users["official_x"])
+    cities.assignment_x = Assignment.objects.get(user=users["contractor_x"])
     cities.category_x = cities.role_x.category
     yield cities
-    attachment.file.delete(save=False)
-    job.file.delete(save=False)
+    for stored in [*cities.attachments.values(), *cities.jobs.values()]:
+        stored.file.delete(save=False)
+
+
+def _answer(client: Any, row: Row, url: str, world: Any, user: Any) -> int | str:
+    """The status of a GET; for a POST that changes something, what became of the change (then undone)."""
+    data = row.data(world) if callable(row.data) else row.data
+    if row.effect is None:
+        return getattr(client, row.method)(url, data).status_code
+    with transaction.atomic():
+        response = client.post(url, data)
+        if response.status_code == 302 and "/login/" in response["Location"]:
+            answer = "login"
+        elif response.status_code in (403, 404):
+            answer = str(response.status_code)
+        else:
+            answer = "done" if row.effect(world, user) else "refused"
+        transaction.set_rollback(True)
+    return answer
 
 
 def test_access_matrix(client, world):
     with translation.override("ja"):
         expected = {f"{row.name} {row.method.upper()} {row.url(world)}": row.expected for row in ROWS}
-        requests = [(key, row, key.split(" ")[-1]) for key, row in zip(expected, ROWS, strict=True)]
-    actual: dict[str, dict[str, int]] = {}
+    assert len(expected) == len(ROWS), "two rows ask the same thing"
+    requests = [(key, row, key.split(" ")[-1]) for key, row in zip(expected, ROWS, strict=True)]
+    actual: dict[str, dict[str, int | str]] = {}
     for identity in IDENTITIES:
         client.logout()
-        if identity != "anonymous":
-            client.force_login(world.users[identity])
+        user = world.users[identity]
+        if user is not None:
+            client.force_login(user)
         for key, row, url in requests:
-            response = getattr(client, row.method)(url, row.data)
-            actual.setdefault(key, {})[identity] = response.status_code
+            actual.setdefault(key, {})[identity] = _answer(client, row, url, world, user)
     if os.environ.get("KOBO_MATRIX_PRINT"):
         for key, statuses in actual.items():
             print("MATRIX", key, statuses)

@@ -1,5 +1,8 @@
 """Writes to a city's team: members (editors, approvers, officials) and contractors' assignments to calls.
 
+Memberships and assignments are where powers on a call come from (``authority``); the
+groups kept in step here only open the admin and give page rights per city.
+
 Every change is checked against what ``by`` may manage (``permissions``), keeps the
 user's groups in step with their memberships, and is written to Wagtail's log
 (``wagtail.create`` / ``wagtail.edit`` / ``wagtail.delete``), shown in each row's history.
@@ -19,9 +22,10 @@ from portal.groups import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CON
 from recruitment.models import CallPage, Organisation
 
 from ..models import Assignment, OrganisationMember
+from . import authority
 from .permissions import approver_organisations
 
-#: The site-wide group each role of a city's member belongs to (model rights, the screening area).
+#: The site-wide group each role of a city's member belongs to (admin access and model rights only).
 ROLE_GROUPS = {
     OrganisationMember.Role.EDITOR: CITY_EDITORS,
     OrganisationMember.Role.APPROVER: CITY_APPROVERS,
@@ -57,7 +61,7 @@ def member_groups_sync(*, user: Any) -> None:
     current = set(user.groups.values_list("pk", flat=True))
     user.groups.remove(*(current & managed - wanted_ids))
     user.groups.add(*(wanted_ids - current))
-    user.__dict__.pop("_kobo_groups", None)
+    authority.forget(user)
 
 
 @transaction.atomic
@@ -131,6 +135,7 @@ def assignment_create(
     assignment = Assignment(call=call, user=user, starts_on=starts_on, ends_on=ends_on)
     _check_assignment(assignment)
     assignment.save()
+    authority.forget(user)
     log(instance=assignment, action="wagtail.create", user=by, content_changed=True)
     return assignment
 
@@ -144,6 +149,7 @@ def assignment_change(
     assignment.starts_on, assignment.ends_on = starts_on, ends_on
     _check_assignment(assignment)
     assignment.save()
+    authority.forget(assignment.user)
     log(instance=assignment, action="wagtail.edit", user=by, content_changed=True)
     return assignment
 
@@ -154,3 +160,4 @@ def assignment_remove(*, assignment: Assignment, by: Any) -> None:
     _require(by, assignment.call.organisation)
     log(instance=assignment, action="wagtail.delete", user=by)
     assignment.delete()
+    authority.forget(assignment.user)

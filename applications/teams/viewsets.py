@@ -137,7 +137,8 @@ class OrganisationMemberViewSet(ModelViewSet):
     history_view_class = _ScopedHistoryView
     usage_view_class = _ScopedUsageView
     edit_handler = ObjectList(
-        [FieldPanel("organisation"), FieldPanel("user"), FieldPanel("role")], base_form_class=MemberForm
+        [FieldPanel("organisation"), FieldPanel("user"), FieldPanel("email"), FieldPanel("role")],
+        base_form_class=MemberForm,
     )
 
 
@@ -193,6 +194,7 @@ class AssignmentViewSet(ModelViewSet):
             # A plain list of the city's calls (drafts too), not Wagtail's page chooser of the whole tree.
             FieldPanel("call", widget=forms.Select),
             FieldPanel("user"),
+            FieldPanel("email"),
             FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
         ],
         base_form_class=AssignmentForm,

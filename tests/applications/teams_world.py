@@ -1,4 +1,8 @@
-"""Two onboarded cities, X and Y, with the staff of each identity the access tests speak of."""
+"""Two onboarded cities, X and Y, with the staff of each identity the access tests speak of.
+
+Besides one person per role and city, two people stand in both cities (issue 18): Y's
+approver who is also an official of X, and Y's contractor who is also an approver of X.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ RUBRIC = [("criterion", {"name": "実績", "name_en": "Track record", "weight": 
 
 @dataclass
 class Cities:
-    """City X with a call, a role and a candidacy; city Y with a call of its own; users by identity."""
+    """Cities X and Y, each with a call, a role and a candidacy; users by identity."""
 
     org_x: Any
     org_y: Any
@@ -27,6 +31,8 @@ class Cities:
     call_y: Any
     candidacy_x: Candidacy
     users: dict[str, Any]
+    role_y: Any = None
+    candidacy_y: Candidacy | None = None
 
 
 def _user(username: str) -> Any:
@@ -40,7 +46,7 @@ def two_cities() -> Cities:
     call_x = f.call(organisation=org_x, title="エックス市の募集")
     role_x = f.role(call_x, rubric=RUBRIC, title="エックス市の業務")
     call_y = f.call(organisation=org_y, title="ワイ市の募集")
-    f.role(call_y, rubric=RUBRIC, title="ワイ市の業務")
+    role_y = f.role(call_y, rubric=RUBRIC, title="ワイ市の業務")
 
     users: dict[str, Any] = {"anonymous": None}
     for username, organisation, role in [
@@ -48,16 +54,22 @@ def two_cities() -> Cities:
         ("approver_x", org_x, "approver"),
         ("approver_y", org_y, "approver"),
         ("official_x", org_x, "official"),
+        ("approver_y_official_x", org_y, "approver"),
     ]:
         users[username] = _user(username)
         f.member(users[username], organisation, role)
+    f.member(users["approver_y_official_x"], org_x, "official")
     contractors = Group.objects.get(name=SCREENING_CONTRACTORS)
-    for username in ("contractor_x", "contractor_none"):
+    for username in ("contractor_x", "contractor_none", "contractor_y_member_x"):
         users[username] = _user(username)
         users[username].groups.add(contractors)
     Assignment.objects.create(user=users["contractor_x"], call=call_x)
+    Assignment.objects.create(user=users["contractor_y_member_x"], call=call_y)
+    f.member(users["contractor_y_member_x"], org_x, "approver")
     admin = _user("site_admin")
     admin.is_superuser = True
     admin.save()
     users["superuser"] = admin
-    return Cities(org_x, org_y, call_x, role_x, call_y, candidacy(role_x), users)
+    return Cities(
+        org_x, org_y, call_x, role_x, call_y, candidacy(role_x), users, role_y=role_y, candidacy_y=candidacy(role_y)
+    )
