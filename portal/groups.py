@@ -5,8 +5,10 @@ task categories) and image and document rights on the root collection. Page righ
 are not granted here: each onboarded city has its own editor and approver groups
 with rights on that city's subtree only (:data:`CITY_PAGE_RIGHTS`, applied by
 ``recruitment.cities``); see docs/adr/0008-cities-teams-and-page-rights.md.
-Object-level limits (a contractor sees only assigned calls, an approver only their
-city's team) are enforced in selectors and permission policies, not here. A later
+No group gives a power on a call: what a user may do on a call (screen, approve,
+decide, read the audit log, export) comes from their membership of the call's city or
+their assignment to the call (``applications.teams.authority``, docs/adr/0009); an
+approver's reach over their city's team is the teams permission policy's. A later
 migration that adds permissions edits this table and calls :func:`sync_groups` again.
 """
 

@@ -34,13 +34,11 @@ def city_people(manager: Any) -> QuerySet[Any]:
     )
 
 
-def staff_by_email(email: str, *, among: QuerySet[Any]) -> Any:
+def staff_by_email(email: str, *, among: QuerySet[Any], not_found: str) -> Any:
     """The one account of ``among`` with this email address (any case), else ``ValidationError`` naming why."""
     found = list(among.filter(email__iexact=email.strip())[:2])
     if not found:
-        raise forms.ValidationError(
-            _("No staff account has this email address. Ask a site administrator to create the account first.")
-        )
+        raise forms.ValidationError(not_found)
     if len(found) > 1:
         raise forms.ValidationError(
             _("Several accounts have this email address; ask a site administrator which one to add.")
@@ -66,6 +64,7 @@ class _PersonByListOrEmail(WagtailAdminModelForm):
     """
 
     fixed: tuple[str, ...] = ()
+    not_found = _("No staff account has this email address. Ask a site administrator to create the account first.")
 
     email = forms.EmailField(
         label=_("Or add by email address"),
@@ -103,7 +102,7 @@ class _PersonByListOrEmail(WagtailAdminModelForm):
         email = cleaned.get("email")
         if email:
             try:
-                cleaned["user"] = staff_by_email(email, among=self.found_by_email())
+                cleaned["user"] = staff_by_email(email, among=self.found_by_email(), not_found=self.not_found)
             except forms.ValidationError as exc:
                 self.add_error("email", exc)
         elif not cleaned.get("user"):
@@ -127,6 +126,9 @@ class AssignmentForm(_PersonByListOrEmail):
     Calls: those of the user's cities, drafts included (a copied call is assigned before it is published)."""
 
     fixed = ("user", "call")
+    not_found = _(
+        "No screening contractor account has this email address. Ask a site administrator to create the account first."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,8 @@
-"""A city approver staffs a call copied for their city, without a shell, in a real browser (Chromium + axe)."""
+"""A city approver staffs a call copied for their city, without a shell, in a real browser (Chromium + axe).
+
+Each city's team screens offer only that city's own people; anyone else is added by the
+email address of their existing account (issue 18), and a pick from another city is refused by name.
+"""
 
 from __future__ import annotations
 
@@ -69,8 +73,10 @@ def test_city_approver_assigns_a_contractor_to_a_call_copied_for_their_city(
     call_options = page.locator("#id_call option").all_inner_texts()
     assert any("コピー" in text for text in call_options)
     assert not any(kobe.title in text for text in call_options)  # Kobe's calls are not Miki's to staff
+    # A contractor new to Miki is not offered in the list: Miki's approver types the account's address.
+    assert "contractor_new" not in page.locator("#id_user option").all_inner_texts()
     page.locator("#id_call").select_option(str(copy.pk))
-    page.locator("#id_user").select_option(label="contractor_new")
+    page.locator("#id_email").fill("contractor_new@example.jp")
     page.locator("#id_starts_on").fill("2030-01-10")
     page.locator("#id_ends_on").fill("2030-01-01")
     save(page)
@@ -81,7 +87,7 @@ def test_city_approver_assigns_a_contractor_to_a_call_copied_for_their_city(
     page.locator("#id_starts_on").fill("")
     page.locator("#id_ends_on").fill("")
     page.locator("#id_call").select_option(str(copy.pk))
-    page.locator("#id_user").select_option(label="contractor_new")
+    page.locator("#id_email").fill("contractor_new@example.jp")
     save(page)
     page.wait_for_url(f"{live_server.url}/admin/teams/assignments/")
     settled(page, assert_accessible)
@@ -98,3 +104,40 @@ def test_city_approver_assigns_a_contractor_to_a_call_copied_for_their_city(
     assert kobe.title not in page.locator("main").inner_text()
     response = page.goto(f"{live_server.url}/admin/screening/call/{kobe.pk}/")
     assert response.status == 404
+
+
+def test_kobe_approver_cannot_pick_miki_staff_and_is_told_to_add_by_email(
+    page, live_server, demo, assert_accessible, settings
+):
+    kobe, _miki = demo
+    organisation = kobe.organisation
+    miki_approver = get_user_model().objects.get(username="approver_miki")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/admin/teams/members/new/")
+    settled(page, assert_accessible)
+    offered = [text.strip() for text in page.locator("#id_user option").all_inner_texts()]
+    assert {"editor", "approver", "official"} <= set(offered)
+    assert "approver_miki" not in offered  # Miki's staff are not Kobe's to list
+
+    # A pick of Miki's approver smuggled into the list (as a crafted request would send it) is refused by name.
+    page.evaluate(
+        "pk => { const s = document.querySelector('#id_user'); s.add(new Option('approver_miki', pk)); s.value = pk; }",
+        str(miki_approver.pk),
+    )
+    page.locator("#id_organisation").select_option(str(organisation.pk))
+    page.locator("#id_role").select_option("approver")
+    save(page)
+    page.wait_for_load_state()
+    assert "メールアドレスで追加してください" in page.locator("main").inner_text()
+    settled(page, assert_accessible)
+    assert not OrganisationMember.objects.filter(user=miki_approver, organisation=organisation).exists()
+
+    # An address with no account is named as such, next to the field.
+    page.locator("#id_user").select_option("")
+    page.locator("#id_email").fill("nobody@example.jp")
+    page.locator("#id_role").select_option("official")
+    save(page)
+    page.wait_for_load_state()
+    assert "スタッフアカウントはありません" in page.locator("main").inner_text()
+    assert not OrganisationMember.objects.filter(organisation=organisation, user__email="nobody@example.jp").exists()
