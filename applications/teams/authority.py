@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,43 +180,33 @@ def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) ->
     return Decision(False, str(_REFUSALS[power]))
 
 
+def _granted(power: Power, *, user: Any, call: Any, organisation: Any) -> Q:
+    """:data:`POWERS` as a query condition; ``user``, ``call`` and ``organisation`` are ids or ``OuterRef``s."""
+    allowed = Q(pk__in=[])
+    if power in POWERS[CONTRACTOR]:
+        running = _running(timezone.localdate())
+        allowed |= Exists(Assignment.objects.filter(running, user_id=user, call_id=call))
+    roles = [role for role in R.values if power in POWERS[role]]
+    if roles:
+        member = Exists(OrganisationMember.objects.filter(user_id=user, organisation_id=organisation, role__in=roles))
+        if power in APPROVER_ONLY:
+            member &= ~Exists(Assignment.objects.filter(user_id=user, call_id=call))
+        allowed |= member
+    return allowed
+
+
 def calls_with(user: Any, power: Power) -> QuerySet[CallPage]:
     """The calls on which ``user`` holds ``power`` (the queryset form of :func:`decide`)."""
     if not _active(user):
         return CallPage.objects.none()
     if user.is_superuser:
         return CallPage.objects.all()
-    today = timezone.localdate()
-    allowed = Q(pk__in=[])
-    if power in POWERS[CONTRACTOR]:
-        allowed |= Exists(Assignment.objects.filter(_running(today), user=user, call_id=OuterRef("pk")))
-    roles = [role for role in R.values if power in POWERS[role]]
-    if roles:
-        member = Exists(
-            OrganisationMember.objects.filter(user=user, organisation_id=OuterRef("organisation_id"), role__in=roles)
-        )
-        if power in APPROVER_ONLY:
-            member &= ~Exists(Assignment.objects.filter(user=user, call_id=OuterRef("pk")))
-        allowed |= member
-    return CallPage.objects.filter(allowed)
+    return CallPage.objects.filter(
+        _granted(power, user=user.pk, call=OuterRef("pk"), organisation=OuterRef("organisation_id"))
+    )
 
 
 def holders(call: CallPage, power: Power) -> QuerySet[Any]:
     """The active users (superusers left out) who hold ``power`` on ``call``: whom to tell about it."""
-    from django.contrib.auth import get_user_model
-
-    today = timezone.localdate()
-    allowed = Q(pk__in=[])
-    if power in POWERS[CONTRACTOR]:
-        allowed |= Exists(Assignment.objects.filter(_running(today), user_id=OuterRef("pk"), call=call))
-    roles = [role for role in R.values if power in POWERS[role]]
-    if roles:
-        member = Exists(
-            OrganisationMember.objects.filter(
-                user_id=OuterRef("pk"), organisation_id=call.organisation_id, role__in=roles
-            )
-        )
-        if power in APPROVER_ONLY:
-            member &= ~Exists(Assignment.objects.filter(user_id=OuterRef("pk"), call=call))
-        allowed |= member
-    return get_user_model().objects.filter(allowed, is_active=True, is_superuser=False)
+    condition = _granted(power, user=OuterRef("pk"), call=call.pk, organisation=call.organisation_id)
+    return get_user_model().objects.filter(condition, is_active=True, is_superuser=False)
