@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from portal.numbers import parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 from . import forms
@@ -120,7 +121,7 @@ class ApplyWizard(NamedUrlWizardView):
         """The roles ticked on the first step, in the order of the call (not yet ranked)."""
         data = self.storage.get_step_data("roles")
         values = data.getlist("roles-roles") if data else []
-        return [int(v) for v in values if str(v).isdigit()][: forms.MAX_ROLES]
+        return parse_ids(values)[: forms.MAX_ROLES]
 
     def _chosen_ids(self) -> list[int]:
         """The chosen roles in order of preference (the "rank" step), else in the order they were ticked."""
@@ -128,8 +129,8 @@ class ApplyWizard(NamedUrlWizardView):
         ranks = self.storage.get_step_data("rank") or {}
 
         def rank(pk: int) -> int:
-            value = str(ranks.get(f"rank-role_{pk}", ""))
-            return int(value) if value.isdigit() else forms.MAX_ROLES + 1
+            value = ranks.get(f"rank-role_{pk}", "")
+            return parse_int(value, maximum=forms.MAX_ROLES) or forms.MAX_ROLES + 1
 
         return sorted(ids, key=lambda pk: (rank(pk), ids.index(pk))) if len(ids) > 1 else ids
 
@@ -167,9 +168,9 @@ class ApplyWizard(NamedUrlWizardView):
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         if step == "roles":
-            wanted = self.request.GET.get("role", "")
-            if wanted.isdigit() and any(r.pk == int(wanted) for r in self.roles):
-                return {"roles": [wanted]}
+            wanted = parse_id(self.request.GET.get("role"))
+            if wanted is not None and any(r.pk == wanted for r in self.roles):
+                return {"roles": [str(wanted)]}
         return {}
 
     def get_quiet_form(self, step: str) -> Any:
@@ -546,7 +547,7 @@ class ManageView(TemplateView):
         application = self.get_application()
         if "erase" in request.POST:
             return self.erase(application, **kwargs)
-        ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
+        ids = parse_ids(request.POST.getlist("candidacy"))
         withdraw_all = bool(request.POST.get("withdraw_all"))
         if withdraw_all:
             ids = list(application.candidacies.values_list("pk", flat=True))

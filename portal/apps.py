@@ -8,6 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Kōbo"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .numbers import IdConverter
         from .page_cache import connect_signals
+
+        register_converter(IdConverter, "id")  # before any URL conf is read
 
         connect_signals()

@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 590},
     },
+    "expire-draft-files": {
+        "task": "applications.tasks.expire_draft_files",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     "send-deadline-notices": {
         "task": "applications.tasks.send_deadline_notices",
         "schedule": 300.0,
