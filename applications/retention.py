@@ -151,7 +151,7 @@ def draft_files_expire(*, now: datetime, dry_run: bool = False, report: PurgeRep
             if not dry_run:
                 data = {**draft.data, "step_files": {}}
                 # ``update`` leaves ``updated_at`` alone; a draft touched since keeps its files.
-                if not Draft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).update(data=data):
+                if not Draft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).update(data=data, file_bytes=0):
                     continue
             _delete_files(names, report, dry_run)
     return report

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
-from django_ratelimit.core import is_ratelimited
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from portal.limits import Refusal, over_limit, session_visitor, too_many
 from portal.numbers import parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
@@ -65,18 +65,13 @@ ROLE_FIELDS = (
     "work_style",
     "pay_text",
 )
-#: Per client. "wizard" counts every POST to the wizard, "upload" those carrying files,
-#: "submit" the act of submitting, wherever the final step is reached from.
-RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h", "wizard": "300/h", "upload": "20/h"}
 
 
-def rate_limited(request: HttpRequest, group: str) -> bool:
-    """Count this POST against the visitor's address; true when over the limit for ``group``."""
-    return is_ratelimited(request, group=f"kobo:{group}", key="ip", rate=RATES[group], method="POST", increment=True)
-
-
-def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "applications/too_many.html", status=429)
+def rate_limited(request: HttpRequest, group: str, *, visitor: str | None = None) -> Refusal | None:
+    """Count this POST against the visitor (their session, or ``visitor``) and their address (``portal.limits``)."""
+    if request.method != "POST":
+        return None
+    return over_limit(request, group, visitor=visitor or session_visitor(request))
 
 
 class ApplyWizard(NamedUrlWizardView):
@@ -218,8 +213,9 @@ class ApplyWizard(NamedUrlWizardView):
         return [r for r in self.chosen_roles() if not r.state(now).accepts_applications]
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload")):
-            return too_many(self.request)
+        refusal = rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload"))
+        if refusal:
+            return too_many(self.request, refusal)
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
         if posted_step is not None and posted_step not in self.get_form_list():
             raise SuspiciousOperation("The wizard's current step was tampered with.")  # a 400
@@ -398,8 +394,8 @@ class ApplyWizard(NamedUrlWizardView):
         return sections
 
     def done(self, form_list: Any, form_dict: OrderedDict, **kwargs: Any) -> HttpResponse:
-        if rate_limited(self.request, "submit"):  # the act of submitting, however the final step was reached
-            return too_many(self.request)
+        if refusal := rate_limited(self.request, "submit"):  # the act of submitting, however the step was reached
+            return too_many(self.request, refusal)
         data = {name: form.cleaned_data for name, form in form_dict.items()}
         about = data["about"]
         answers = {
@@ -463,8 +459,8 @@ def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
     email_value = (about.get("about-email") or [""])[0]
     form = forms.DraftEmailForm(request.POST or None, initial={"email": email_value})
     if request.method == "POST":
-        if rate_limited(request, "draft_link"):
-            return too_many(request)
+        if refusal := rate_limited(request, "draft_link"):
+            return too_many(request, refusal)
         if form.is_valid():
             email = form.cleaned_data["email"]
             request.session[session_key(call.pk)] = draft_send_link(
@@ -542,8 +538,8 @@ class ManageView(TemplateView):
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rate_limited(request, "manage"):
-            return too_many(request)
+        if refusal := rate_limited(request, "manage", visitor=f"manage:{hash_token(kwargs['token'])}"):
+            return too_many(request, refusal)
         application = self.get_application()
         if "erase" in request.POST:
             return self.erase(application, **kwargs)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.auth import require_admin_access
 
 from applications import access
+from portal.downloads import private_download
 from portal.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
@@ -104,9 +105,7 @@ def download(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404 from exc
     export_download_logged(job=job, by=request.user)
     response = FileResponse(handle, as_attachment=True, filename=download_filename(job), content_type=job.content_type)
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    private_download(response)
     if job.sha256:
         response["X-Content-SHA256"] = job.sha256
     return response

@@ -9,11 +9,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import staff_auth, views
 from .page_cache import public_cache, with_site_config
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Wagtail's login and password reset, bounded per address and account (portal/staff_auth.py).
+    path("admin/login/", staff_auth.login),
+    path("admin/password_reset/", staff_auth.password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", public_cache(sitemap), name="sitemap"),

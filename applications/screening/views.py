@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
+from portal.downloads import private_download
 from portal.groups import SCREENING_CONTRACTORS
 from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
@@ -597,9 +598,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         filename=filename,
         content_type=attachment.content_type if extension else "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_download(response)
 
 
 ACTION_LABELS = dict(AUDIT_ACTIONS)
