@@ -68,9 +68,12 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # (a 6,000 x 4,000 camera photo) is more than enough, and decoding one as RGBA
 # takes 100 MB. The size is read from the header before any pixel is decoded.
 MAX_IMAGE_PIXELS = 25_000_000
-# What is kept of a photo: an A4 page printed at 250 dpi. A JPEG is decoded at the
-# largest reduced scale that still gives at least this many pixels (then fitted to it).
-MAX_STORED_PIXELS = 6_000_000
+# What is kept of a photo at most: an A4 page printed at 250 dpi (2,500 x 2,500); larger is fitted to it.
+MAX_STORED_PIXELS = 6_250_000
+# A JPEG is decoded at the smallest of the decoder's own scales (1/2, 1/4, 1/8) that still gives
+# at least this many pixels (A4 at 175 dpi): a 12 MP phone photo is decoded at half size, a 24 or
+# 25 MP one too, so none of them is ever held whole in memory.
+MIN_DECODED_PIXELS = 3_000_000
 # A PNG cannot be decoded at a reduced scale: a screenshot of a 4K screen (8.3 MP) is the most.
 MAX_PNG_PIXELS = 9_000_000
 # What the compressed streams of one PDF may inflate to, in all (a 10 MB PDF of text and
@@ -530,14 +533,14 @@ def _fit(size: tuple[int, int], pixels: int) -> tuple[int, int]:
 
 
 def _decode_reduced(image: Image.Image) -> None:
-    """Have the JPEG decoder scale down while decoding (1/2, 1/4, 1/8), to no fewer than ``MAX_STORED_PIXELS``.
+    """Have the JPEG decoder scale down while decoding (1/2, 1/4, 1/8), to no fewer than ``MIN_DECODED_PIXELS``.
 
     The decoder then never holds the full picture: a 25 MP photo is decoded as 6.25 MP, in a
     quarter of the memory and time.
     """
     width, height = image.size
     scale = 1
-    while scale < 8 and (width // (scale * 2)) * (height // (scale * 2)) >= MAX_STORED_PIXELS:
+    while scale < 8 and (width // (scale * 2)) * (height // (scale * 2)) >= MIN_DECODED_PIXELS:
         scale *= 2
     if scale > 1:
         image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (width // scale, height // scale))
