@@ -33,13 +33,16 @@ name it generates itself, and keeps `original_name` only for display.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import re
+import time
 import unicodedata
 import warnings
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import filetype
@@ -510,19 +513,57 @@ def _reencode_image(data: bytes, kind: str) -> bytes:
             # file decodes "successfully" with grey pixels; require the end marker ourselves.
             if _END_MARKERS[kind] not in data:
                 raise ValueError("the image ends before its end marker: truncated")
-            image = _open_image(data, kind)
-            if kind == "jpeg":
-                _decode_reduced(image)
-            image.load()
-            if image.width * image.height > MAX_STORED_PIXELS:
-                image.thumbnail(_fit(image.size, MAX_STORED_PIXELS), reducing_gap=None)
-            return _encode(image, kind)
+            with decoding_slot():
+                image = _open_image(data, kind)
+                if kind == "jpeg":
+                    _decode_reduced(image)
+                image.load()
+                if image.width * image.height > MAX_STORED_PIXELS:
+                    image.thumbnail(_fit(image.size, MAX_STORED_PIXELS), reducing_gap=None)
+                return _encode(image, kind)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _refuse("image_too_many_pixels") from error
     except Exception as error:  # Anything Pillow cannot decode is refused, not a 500.
         raise _refuse("image_damaged") from error
+
+
+@contextlib.contextmanager
+def decoding_slot() -> Any:
+    """Hold one of the machine's ``KOBO_IMAGE_DECODERS`` slots (file locks) while decoding an image.
+
+    Decoding and encoding a photo takes a core for about a second; four applicants uploading at
+    once took both cores of a small server and public pages waited behind them. With one slot
+    (the default, for two cores), uploads queue for each other and the other core keeps serving
+    pages. A wait longer than ``_SLOT_WAIT`` seconds decodes anyway rather than failing the upload.
+    """
+    folder = Path(settings.VAR_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    slots = max(1, int(getattr(settings, "KOBO_IMAGE_DECODERS", 1)))
+    deadline = time.monotonic() + _SLOT_WAIT
+    handle = None
+    while handle is None and time.monotonic() < deadline:
+        for number in range(slots):
+            candidate = (folder / f"image-decoder-{number}.lock").open("a")
+            try:
+                fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                candidate.close()
+                continue
+            handle = candidate
+            break
+        else:
+            time.sleep(0.02)
+    try:
+        yield
+    finally:
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+_SLOT_WAIT = 60
 
 
 def _fit(size: tuple[int, int], pixels: int) -> tuple[int, int]:
