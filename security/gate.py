@@ -43,7 +43,7 @@ REACHED = {
     "walk": ("/apply/", 20),
 }
 #: The odd-value walk (security/odd_walk.py) makes at least this many requests.
-WALK_REQUESTS = 200
+WALK_REQUESTS = 150
 
 
 def phases(out: Path) -> dict[str, list[tuple[int, str, str]]]:
