@@ -157,7 +157,7 @@ _MARKUP_TAG = re.compile(rb"<(?:script|html|svg)[\s/>]", re.IGNORECASE)
 # sits). Longer tags only, so that the few kilobytes of an image header never match by chance.
 _HTML_LOOKING = re.compile(
     rb"<(?:(?:!doctype|html|head|body|script|iframe|svg|object|embed|style|title|table|div|font|meta|img|form|"
-    rb"h1|br|!--|\?xml)[\s/>]|a\s+href\s*=)",
+    rb"h1|br|\?xml)[\s/>]|a\s+href\s*=)",
     re.IGNORECASE,
 )
 _SNIFF_BYTES = 4096
