@@ -217,6 +217,8 @@ class Draft(models.Model):
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     call = models.ForeignKey(CallPage, on_delete=models.CASCADE, related_name="drafts")
     data = models.JSONField(default=dict)
+    #: Bytes of the files the draft keeps (kept with ``data``), for the call's quota of stored bytes.
+    file_bytes = models.PositiveBigIntegerField(default=0)
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=5, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.jobs import each_row_alone
+from portal.numbers import parse_ids
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
 
@@ -181,10 +183,12 @@ def duplicate_attempt_send(
 
 
 def draft_role_ids(draft: Draft) -> list[int]:
-    """The roles ticked in a draft (the wizard's stored data of its "roles" step)."""
-    roles_step = (draft.data or {}).get("step_data", {}).get("roles", {})
-    values = roles_step.get("roles-roles") or []
-    return [int(v) for v in values if str(v).isdigit()]
+    """The roles ticked in a draft (the wizard's stored data of its "roles" step); what is not an id is left out."""
+    data = draft.data if isinstance(draft.data, dict) else {}
+    step_data = data.get("step_data")
+    roles_step = step_data.get("roles") if isinstance(step_data, dict) else None
+    values = roles_step.get("roles-roles") if isinstance(roles_step, dict) else None
+    return parse_ids(values) if isinstance(values, list) else []
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -204,33 +208,37 @@ def reminders_send(*, now: datetime | None = None) -> int:
     roles = {r.pk: r for r in RolePage.objects.with_call().filter(pk__in=wanted)}
     written = 0
     for draft in drafts:
-        open_roles = [
-            roles[pk] for pk in draft_role_ids(draft) if pk in roles and roles[pk].state(now).accepts_applications
-        ]
-        if not open_roles:
-            continue
-        role = min(open_roles, key=lambda r: r.closes_at)
-        left = role.closes_at - now
-        window = next((name for name, before in REMINDER_WINDOWS if left <= before), None)
-        if window is None:
-            continue
-        with translation.override(draft.language):
-            deadline = format_japan_datetime(role.closes_at, draft.language)
-        with transaction.atomic():
-            written += outbox_enqueue(
-                to=draft.email,
-                kind="draft_reminder",
-                language=draft.language,
-                key=f"draft_reminder:draft:{draft.pk}:{window}@{_ts(role.closes_at)}",
-                values={
-                    "call": draft.call.title,
-                    "role": role.title,
-                    "deadline": deadline,
-                    "hours": max(1, round(left.total_seconds() / 3600)),
-                    "call_link": page_link(draft.call, draft.language),
-                },
-            )
+        with each_row_alone("reminders_send", draft):
+            written += _draft_reminder(draft, roles, now)
     return written
+
+
+def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> int:
+    chosen = [roles[pk] for pk in draft_role_ids(draft) if pk in roles]
+    open_roles = [role for role in chosen if role.state(now).accepts_applications]
+    if not open_roles:
+        return 0
+    role = min(open_roles, key=lambda r: r.closes_at)
+    left = role.closes_at - now
+    window = next((name for name, before in REMINDER_WINDOWS if left <= before), None)
+    if window is None:
+        return 0
+    with translation.override(draft.language):
+        deadline = format_japan_datetime(role.closes_at, draft.language)
+    with transaction.atomic():
+        return outbox_enqueue(
+            to=draft.email,
+            kind="draft_reminder",
+            language=draft.language,
+            key=f"draft_reminder:draft:{draft.pk}:{window}@{_ts(role.closes_at)}",
+            values={
+                "call": draft.call.title,
+                "role": role.title,
+                "deadline": deadline,
+                "hours": max(1, round(left.total_seconds() / 3600)),
+                "call_link": page_link(draft.call, draft.language),
+            },
+        )
 
 
 # --- staff: deadlines and the shortlist ----------------------------------------------------------
@@ -242,22 +250,27 @@ def deadline_digests_send(*, now: datetime | None = None) -> int:
     written = 0
     roles = RolePage.objects.live().filter(closes_at__lte=now, closes_at__gt=now - DIGEST_LOOKBACK)
     for role in roles.order_by("pk"):
-        call = role.call
-        count = Candidacy.objects.filter(role=role).exclude(status=S.WITHDRAWN).count()
-        recipients = {u.pk: u for u in [*call_contractors(call), *city_approvers(call)]}.values()
-        values = {
-            "role": role.title,
-            "call": call.title,
-            "deadline": format_japan_datetime(role.closes_at, "ja"),
-            "count": count,
-            "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk])),
-        }
-        with transaction.atomic():
-            written += _to_staff(
-                recipients, kind="deadline_digest", key=f"deadline_digest:role:{role.pk}@{_ts(role.closes_at)}",
-                values=values,
-            )  # fmt: skip
+        with each_row_alone("deadline_digests_send", role):
+            written += _deadline_digest(role)
     return written
+
+
+def _deadline_digest(role: RolePage) -> int:
+    call = role.call
+    count = Candidacy.objects.filter(role=role).exclude(status=S.WITHDRAWN).count()
+    recipients = {u.pk: u for u in [*call_contractors(call), *city_approvers(call)]}.values()
+    values = {
+        "role": role.title,
+        "call": call.title,
+        "deadline": format_japan_datetime(role.closes_at, "ja"),
+        "count": count,
+        "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk])),
+    }
+    with transaction.atomic():
+        return _to_staff(
+            recipients, kind="deadline_digest", key=f"deadline_digest:role:{role.pk}@{_ts(role.closes_at)}",
+            values=values,
+        )  # fmt: skip
 
 
 SHORTLIST_EVENTS = {
@@ -339,7 +352,11 @@ def screening_results_due(*, now: datetime | None = None) -> int:
     """Catch up result notices of recently approved shortlists (beat; a crash after the approval loses none)."""
     now = now or timezone.now()
     approved = Shortlist.objects.filter(status=Shortlist.Status.APPROVED, decided_at__gt=now - RESULTS_LOOKBACK)
-    return sum(screening_results_send(role=shortlist.role) for shortlist in approved.select_related("role"))
+    written = 0
+    for shortlist in approved.select_related("role"):
+        with each_row_alone("screening_results_due", shortlist):
+            written += screening_results_send(role=shortlist.role)
+    return written
 
 
 def still_reviewing_send(*, now: datetime | None = None) -> int:
@@ -353,22 +370,29 @@ def still_reviewing_send(*, now: datetime | None = None) -> int:
         by_role.setdefault(candidacy.role_id, []).append(candidacy)
     written = 0
     for group in by_role.values():
-        role, call = group[0].role, group[0].application.call
-        days = call.still_reviewing_days
-        if role.closes_at + timedelta(days=days) > now or role_has_result(role):
-            continue
-        todo = _unsent([f"still_reviewing:candidacy:{c.pk}" for c in group])
-        with transaction.atomic():
-            for candidacy in group:
-                key = f"still_reviewing:candidacy:{candidacy.pk}"
-                if key in todo:
-                    written += outbox_enqueue(
-                        to=candidacy.application.applicant.email,
-                        kind="still_reviewing",
-                        language=candidacy.application.language,
-                        key=key,
-                        values={**_applicant_values(candidacy), "days": days},
-                    )
+        with each_row_alone("still_reviewing_send", group):
+            written += _still_reviewing(group, now)
+    return written
+
+
+def _still_reviewing(group: list[Candidacy], now: datetime) -> int:
+    role, call = group[0].role, group[0].application.call
+    days = call.still_reviewing_days
+    if role.closes_at + timedelta(days=days) > now or role_has_result(role):
+        return 0
+    todo = _unsent([f"still_reviewing:candidacy:{c.pk}" for c in group])
+    written = 0
+    with transaction.atomic():
+        for candidacy in group:
+            key = f"still_reviewing:candidacy:{candidacy.pk}"
+            if key in todo:
+                written += outbox_enqueue(
+                    to=candidacy.application.applicant.email,
+                    kind="still_reviewing",
+                    language=candidacy.application.language,
+                    key=key,
+                    values={**_applicant_values(candidacy), "days": days},
+                )
     return written
 
 

@@ -4,6 +4,8 @@ What goes and when (the privacy page states the same; ``python manage.py purge_e
 runs it daily from beat, ``--dry-run`` lists without changing anything):
 
 - a draft past its expiry (its last chosen role closed, or 30 days) and its files;
+- the files of a draft nobody has touched for a day (``draft_files_expire``, hourly from beat): the
+  answers stay until the draft expires, the files are uploaded again;
 - for a call whose last role was decided more than the call's ``retention_days`` ago
   (365 by default): applicants' names, contacts, addresses (the prefecture is kept for
   statistics) and free text are anonymised and attachments deleted from storage;
@@ -28,6 +30,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.jobs import each_row_alone
 from recruitment.models import CallPage, RolePage
 
 from . import messages, notifications
@@ -61,6 +64,8 @@ KEEP = {
 LOG_TEXT_KEYS = ("reason", "comment")
 #: A draft file not referenced by any draft and older than this is an orphan (an abandoned upload).
 ORPHAN_AGE = timedelta(days=1)
+#: The files of a draft untouched for this long are removed (an abandoned draft keeps no files for long).
+ABANDONED_FILES_AGE = timedelta(hours=24)
 
 
 @dataclass
@@ -84,8 +89,11 @@ class PurgeReport:
 
 
 def _draft_files(draft: Draft) -> list[str]:
-    files = (draft.data or {}).get("step_files", {}) or {}
-    return [entry["tmp_name"] for step in files.values() for entry in step.values() if entry.get("tmp_name")]
+    """The stored names of a draft's files; a malformed entry is left out, never an error."""
+    files = draft.data.get("step_files") if isinstance(draft.data, dict) else None
+    steps = files.values() if isinstance(files, dict) else []
+    entries = [entry for step in steps if isinstance(step, dict) for entry in step.values()]
+    return [e["tmp_name"] for e in entries if isinstance(e, dict) and isinstance(e.get("tmp_name"), str)]
 
 
 def _delete_files(names: list[str], report: PurgeReport, dry_run: bool) -> None:
@@ -102,8 +110,9 @@ def drafts_purge(*, now: datetime, dry_run: bool = False, report: PurgeReport | 
     report = report or PurgeReport()
     expired = Draft.objects.filter(expires_at__lte=now).order_by("pk")
     for draft in expired:
-        report.drafts.append(f"{draft.pk} (call {draft.call_id}, expired {draft.expires_at:%Y-%m-%d %H:%M})")
-        _delete_files(_draft_files(draft), report, dry_run)
+        with each_row_alone("drafts_purge", draft):
+            report.drafts.append(f"{draft.pk} (call {draft.call_id}, expired {draft.expires_at:%Y-%m-%d %H:%M})")
+            _delete_files(_draft_files(draft), report, dry_run)
     if not dry_run:
         expired.delete()
     referenced = {name for d in Draft.objects.exclude(data={}) for name in _draft_files(d)}
@@ -118,6 +127,33 @@ def drafts_purge(*, now: datetime, dry_run: bool = False, report: PurgeReport | 
         if f"drafts/{n}" not in referenced and storage.get_modified_time(f"drafts/{n}") <= now - ORPHAN_AGE
     ]
     _delete_files(orphans, report, dry_run)
+    return report
+
+
+def draft_files_expire(*, now: datetime, dry_run: bool = False, report: PurgeReport | None = None) -> PurgeReport:
+    """Remove the files of drafts nobody has touched for ``ABANDONED_FILES_AGE``; the drafts' answers stay.
+
+    The draft forgets its files first (only if it was not touched meanwhile), then they are deleted;
+    whoever comes back to it finds the portfolio step without them and uploads again.
+    """
+    report = report or PurgeReport()
+    stale = (
+        Draft.objects.filter(application__isnull=True, updated_at__lte=now - ABANDONED_FILES_AGE)
+        .filter(data__step_files__portfolio__isnull=False)
+        .only("pk", "data", "updated_at")
+        .order_by("pk")
+    )
+    for draft in stale:
+        with each_row_alone("draft_files_expire", draft):
+            names = _draft_files(draft)
+            if not names:
+                continue
+            if not dry_run:
+                data = {**draft.data, "step_files": {}}
+                # ``update`` leaves ``updated_at`` alone; a draft touched since keeps its files.
+                if not Draft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).update(data=data, file_bytes=0):
+                    continue
+            _delete_files(names, report, dry_run)
     return report
 
 
@@ -250,6 +286,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
     report = PurgeReport()
     with transaction.atomic():
         drafts_purge(now=now, dry_run=dry_run, report=report)
+    draft_files_expire(now=now, dry_run=dry_run, report=report)
     for call in calls_due(now=now):
         names = [
             a.file.name for a in Attachment.objects.filter(application__call=call, application__anonymised_at=None)

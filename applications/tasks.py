@@ -1,8 +1,9 @@
 """Celery tasks of the application side. Thin: each calls a service."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import notifications
+from . import notifications, retention
 from .outbox import outbox_send_pending
 
 
@@ -16,6 +17,12 @@ def send_outbox() -> int:
 def send_reminders() -> int:
     """Draft reminders 72 h and 24 h before the earliest chosen role closes (beat; idempotent)."""
     return notifications.reminders_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def expire_draft_files() -> int:
+    """Remove the files of drafts nobody has touched for a day (beat, hourly; the answers stay)."""
+    return len(retention.draft_files_expire(now=timezone.now()).files)
 
 
 @shared_task(ignore_result=True, acks_late=True)

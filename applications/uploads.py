@@ -5,15 +5,22 @@ checks. `check_upload` reads the upload (never more than the size limit plus
 one byte), checks the original file name, decides the file type from the
 content, and then checks the content for its kind:
 
+* Any file that looks like a web page (HTML or SVG tags near its start or end,
+  where a browser sniffing the content would look) is refused.
 * PDF files are parsed with pypdf and refused when they are damaged,
-  encrypted, carry scripts, attachments or automatic actions, or contain a
-  second file format (a ZIP archive or HTML) that another program could run.
-  A PDF that passes is returned byte for byte as it was sent.
+  encrypted, carry scripts, attachments, automatic actions (of the document,
+  a page, an annotation or a form field) or external references (web
+  addresses, forms sent elsewhere, other files), contain a second file format
+  (a ZIP archive or HTML) that another program could run, or a compressed
+  stream that inflates past `MAX_PDF_INFLATED_BYTES` (read with a capped
+  inflate, never to its end). A PDF that passes is returned byte for byte.
 * JPEG and PNG images are refused when they are damaged or claim more pixels
-  than `MAX_IMAGE_PIXELS` (read from the header, before decoding); an image
-  that passes is decoded once and encoded again, which drops EXIF (with GPS
-  positions), ICC profiles, comments, text chunks and anything appended after
-  the end of the image.
+  than `MAX_IMAGE_PIXELS` (read from the header, before decoding). A JPEG is
+  decoded at a reduced scale (the decoder's own 1/2, 1/4, 1/8) down to about
+  `MAX_STORED_PIXELS`, so a 25 MP photo never becomes 25 MP in memory; a PNG
+  (rarely a photo) may have at most `MAX_PNG_PIXELS`. The image that passes is
+  encoded again, which drops EXIF (with GPS positions), ICC profiles,
+  comments, text chunks and anything appended after the end of the image.
 
 Each refusal is a `ValidationError` with a `code` and a message written in
 English and translated (``locale/ja``), ready to show next to the form field. No exception from
@@ -26,21 +33,26 @@ name it generates itself, and keeps `original_name` only for display.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import re
+import time
 import unicodedata
 import warnings
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from .text import has_invisible_characters
 
@@ -59,6 +71,17 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # (a 6,000 x 4,000 camera photo) is more than enough, and decoding one as RGBA
 # takes 100 MB. The size is read from the header before any pixel is decoded.
 MAX_IMAGE_PIXELS = 25_000_000
+# What is kept of a photo at most: an A4 page printed at 250 dpi (2,500 x 2,500); larger is fitted to it.
+MAX_STORED_PIXELS = 6_250_000
+# A JPEG is decoded at the smallest of the decoder's own scales (1/2, 1/4, 1/8) that still gives
+# at least this many pixels (A4 at 175 dpi): a 12 MP phone photo is decoded at half size, a 24 or
+# 25 MP one too, so none of them is ever held whole in memory.
+MIN_DECODED_PIXELS = 3_000_000
+# A PNG cannot be decoded at a reduced scale: a screenshot of a 4K screen (8.3 MP) is the most.
+MAX_PNG_PIXELS = 9_000_000
+# What the compressed streams of one PDF may inflate to, in all (a 10 MB PDF of text and
+# photos inflates to some tens of MB; a bomb of 8 MB inflates to gigabytes).
+MAX_PDF_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_NAME_BYTES = 200
 
 # The file name extensions accepted for each kind (compared in lower case),
@@ -100,6 +123,12 @@ _PDF_ACTIVE_NAMES = frozenset(
         "/XFA",
         "/ImportData",
         "/GoToE",
+        # Automatic actions of a page, an annotation or a form field (/PO, /PV, /O, /C, /K, ...),
+        # and actions that reach outside the file: a web address, a form sent away, another file.
+        "/AA",
+        "/URI",
+        "/SubmitForm",
+        "/GoToR",
     }
 )
 # The only open action accepted: go to a page of the document itself. An open
@@ -123,6 +152,15 @@ _PDF_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 # compressed image data are far less likely to look like a tag.
 _ZIP_LOCAL_HEADER = b"PK\x03\x04"
 _MARKUP_TAG = re.compile(rb"<(?:script|html|svg)[\s/>]", re.IGNORECASE)
+# What a browser sniffing a file takes for a web page (the WHATWG sniffing signatures and
+# more), looked for where it looks: the start of a file, and its end (where an appended page
+# sits). Longer tags only, so that the few kilobytes of an image header never match by chance.
+_HTML_LOOKING = re.compile(
+    rb"<(?:(?:!doctype|html|head|body|script|iframe|svg|object|embed|style|title|table|div|font|meta|img|form|"
+    rb"h1|br|\?xml)[\s/>]|a\s+href\s*=)",
+    re.IGNORECASE,
+)
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -165,14 +203,25 @@ _MESSAGES: dict[str, Any] = {
     "pdf_damaged": _("The PDF is damaged or cannot be read. Save it again and retry."),
     "pdf_encrypted": _("Password-protected PDFs cannot be accepted. Remove the protection and try again."),
     "pdf_active_content": _(
-        "PDFs with scripts, attached files or automatic actions cannot be accepted."
-        " Save it again, e.g. with “Print to PDF”, and try again."
+        "PDFs with scripts, attached files, automatic actions or links to web addresses or other files"
+        " cannot be accepted. Save it again, e.g. with “Print to PDF”, and try again."
+    ),
+    "html_content": _(
+        "The file contains web page code (HTML) and cannot be accepted."
+        " Save it again as a PDF, JPEG or PNG and try again."
+    ),
+    "pdf_bomb": _(
+        "The PDF holds far more compressed data than a portfolio needs and cannot be accepted."
+        " Save it again with smaller images and try again."
     ),
     "pdf_polyglot": _(
         "The PDF contains another kind of data (such as ZIP or HTML) and cannot be accepted."
         " Save it again, e.g. with “Print to PDF”, and try again."
     ),
     "image_too_many_pixels": _("The image has too many pixels (at most 25 million). Make it smaller and try again."),
+    "png_too_many_pixels": _(
+        "The PNG image has too many pixels (at most 9 million). Save it as a JPEG or make it smaller and try again."
+    ),
     "image_damaged": _("The image is damaged or cannot be read. Save it again and retry."),
 }
 
@@ -195,6 +244,8 @@ def check_upload(uploaded: UploadedFile) -> CheckedUpload:
     kind = _kind_from_content(data)
     if kind != name_kind:
         raise _refuse("type_mismatch")
+    if kind != "pdf" and (_HTML_LOOKING.search(data[:_SNIFF_BYTES]) or _HTML_LOOKING.search(data[-_SNIFF_BYTES:])):
+        raise _refuse("html_content")  # a PDF is searched through by its own check (``pdf_polyglot``)
     if kind == "pdf":
         _check_pdf(data)
         content = data
@@ -302,7 +353,7 @@ def _check_pdf(data: bytes) -> None:
     """
     if not data.startswith(b"%PDF-"):
         raise _refuse("pdf_damaged")
-    if _ZIP_LOCAL_HEADER in data or _MARKUP_TAG.search(data):
+    if _ZIP_LOCAL_HEADER in data or _MARKUP_TAG.search(data) or _HTML_LOOKING.search(_outside_streams(data)):
         raise _refuse("pdf_polyglot")
     if _raw_pdf_has_active_names(data):
         raise _refuse("pdf_active_content")
@@ -351,8 +402,37 @@ def _raw_pdf_has_active_names(data: bytes) -> bool:
     return False
 
 
+def _inflate_capped(stream: StreamObject, budget: int) -> int:
+    """Inflate a Flate stream's raw data, at most ``budget`` bytes; return how many it gave.
+
+    The output is thrown away chunk by chunk: only its length is counted, so a bomb costs
+    the time of ``budget`` bytes and no memory. A stream that is not Flate counts nothing.
+    """
+    filters = stream.get("/Filter")
+    if isinstance(filters, IndirectObject):
+        filters = filters.get_object()
+    first = filters[0] if isinstance(filters, ArrayObject) and filters else filters
+    if first not in ("/FlateDecode", "/Fl"):
+        return 0
+    inflater = zlib.decompressobj()
+    data = stream._data  # the raw (compressed) bytes as stored in the file
+    total = 0
+    with contextlib.suppress(zlib.error):  # a damaged stream inflates to what it gives
+        chunk = inflater.decompress(data, 1024 * 1024)
+        while chunk:
+            total += len(chunk)
+            if total > budget:
+                return total
+            chunk = inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+    return total
+
+
 def _parsed_pdf_is_active(reader: PdfReader) -> bool:
-    """Whether the parsed document has scripts, attachments or automatic actions."""
+    """Whether the parsed document has scripts, attachments, automatic actions or external references.
+
+    Every object pypdf can reach is walked; on the way, Flate streams are inflated with a cap and
+    ``pdf_bomb`` is raised when they inflate past ``MAX_PDF_INFLATED_BYTES`` in all.
+    """
     root = reader.root_object  # Falls back to a search for the catalog when the trailer is damaged.
     if len(reader.pages) == 0:
         raise ValueError("no pages")
@@ -368,6 +448,7 @@ def _parsed_pdf_is_active(reader: PdfReader) -> bool:
     for page in reader.pages:
         if "/AA" in page:
             return True
+    budget = getattr(settings, "KOBO_PDF_MAX_INFLATED_BYTES", MAX_PDF_INFLATED_BYTES)
 
     pending: list[Any] = [reader.trailer, root]
     for generation, entries in reader.xref.items():
@@ -386,6 +467,10 @@ def _parsed_pdf_is_active(reader: PdfReader) -> bool:
         visited += 1
         if visited > _PDF_MAX_OBJECTS:
             raise ValueError("too many objects")
+        if isinstance(item, StreamObject):
+            budget -= _inflate_capped(item, budget)
+            if budget < 0:
+                raise _refuse("pdf_bomb")
         if isinstance(item, DictionaryObject):  # Streams are dictionaries too.
             for dict_key, value in item.items():
                 if dict_key in _PDF_ACTIVE_NAMES:
@@ -421,20 +506,85 @@ def _reencode_image(data: bytes, kind: str) -> bytes:
             width, height = header.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise _refuse("image_too_many_pixels")
+            if kind == "png" and width * height > MAX_PNG_PIXELS:
+                raise _refuse("png_too_many_pixels")
             header.verify()  # Checks structure (PNG chunk CRCs); the object is then unusable.
             # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, after which a cut-off
             # file decodes "successfully" with grey pixels; require the end marker ourselves.
             if _END_MARKERS[kind] not in data:
                 raise ValueError("the image ends before its end marker: truncated")
-            image = _open_image(data, kind)
-            image.load()
-            return _encode(image, kind)
+            with decoding_slot():
+                image = _open_image(data, kind)
+                if kind == "jpeg":
+                    _decode_reduced(image)
+                image.load()
+                if image.width * image.height > MAX_STORED_PIXELS:
+                    image.thumbnail(_fit(image.size, MAX_STORED_PIXELS), reducing_gap=None)
+                return _encode(image, kind)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _refuse("image_too_many_pixels") from error
     except Exception as error:  # Anything Pillow cannot decode is refused, not a 500.
         raise _refuse("image_damaged") from error
+
+
+@contextlib.contextmanager
+def decoding_slot() -> Any:
+    """Hold one of the machine's ``KOBO_IMAGE_DECODERS`` slots (file locks) while decoding an image.
+
+    Decoding and encoding a photo takes a core for about a second; four applicants uploading at
+    once took both cores of a small server and public pages waited behind them. With one slot
+    (the default, for two cores), uploads queue for each other and the other core keeps serving
+    pages. A wait longer than ``_SLOT_WAIT`` seconds decodes anyway rather than failing the upload.
+    """
+    folder = Path(settings.VAR_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    slots = max(1, int(getattr(settings, "KOBO_IMAGE_DECODERS", 1)))
+    deadline = time.monotonic() + _SLOT_WAIT
+    handle = None
+    while handle is None and time.monotonic() < deadline:
+        for number in range(slots):
+            candidate = (folder / f"image-decoder-{number}.lock").open("a")
+            try:
+                fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                candidate.close()
+                continue
+            handle = candidate
+            break
+        else:
+            time.sleep(0.02)
+    try:
+        yield
+    finally:
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+_SLOT_WAIT = 60
+
+
+def _fit(size: tuple[int, int], pixels: int) -> tuple[int, int]:
+    """The largest size of the same shape with at most ``pixels`` pixels."""
+    width, height = size
+    scale = (pixels / (width * height)) ** 0.5
+    return max(1, int(width * scale)), max(1, int(height * scale))
+
+
+def _decode_reduced(image: Image.Image) -> None:
+    """Have the JPEG decoder scale down while decoding (1/2, 1/4, 1/8), to no fewer than ``MIN_DECODED_PIXELS``.
+
+    The decoder then never holds the full picture: a 25 MP photo is decoded as 6.25 MP, in a
+    quarter of the memory and time.
+    """
+    width, height = image.size
+    scale = 1
+    while scale < 8 and (width // (scale * 2)) * (height // (scale * 2)) >= MIN_DECODED_PIXELS:
+        scale *= 2
+    if scale > 1:
+        image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (width // scale, height // scale))
 
 
 def _encode(image: Image.Image, kind: str) -> bytes:

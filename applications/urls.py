@@ -7,9 +7,9 @@ from . import views
 app_name = "applications"
 # Pages in the site's layout read the site and its settings once per change (portal/page_cache.py).
 urlpatterns = [
-    path("apply/<int:call_id>/", with_site_config(views.apply_start), name="apply"),
-    path("apply/<int:call_id>/save/", with_site_config(views.save_draft), name="save_draft"),
-    path("apply/<int:call_id>/<str:step>/", with_site_config(views.apply_wizard), name="apply_step"),
+    path("apply/<id:call_id>/", with_site_config(views.apply_start), name="apply"),
+    path("apply/<id:call_id>/save/", with_site_config(views.save_draft), name="save_draft"),
+    path("apply/<id:call_id>/<str:step>/", with_site_config(views.apply_wizard), name="apply_step"),
     path("apply/postcode/", views.postcode_lookup, name="postcode"),
     path("apply/resume/<str:token>/", with_site_config(views.resume_draft), name="resume"),
     path("apply/receipt/<str:reference>/", with_site_config(views.receipt), name="receipt"),

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
-from django_ratelimit.core import is_ratelimited
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from portal.limits import Refusal, over_limit, session_visitor, too_many
+from portal.numbers import parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 from . import forms
@@ -64,18 +65,13 @@ ROLE_FIELDS = (
     "work_style",
     "pay_text",
 )
-#: Per client. "wizard" counts every POST to the wizard, "upload" those carrying files,
-#: "submit" the act of submitting, wherever the final step is reached from.
-RATES = {"submit": "30/h", "draft_link": "10/h", "manage": "30/h", "wizard": "300/h", "upload": "20/h"}
 
 
-def rate_limited(request: HttpRequest, group: str) -> bool:
-    """Count this POST against the visitor's address; true when over the limit for ``group``."""
-    return is_ratelimited(request, group=f"kobo:{group}", key="ip", rate=RATES[group], method="POST", increment=True)
-
-
-def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "applications/too_many.html", status=429)
+def rate_limited(request: HttpRequest, group: str, *, visitor: str | None = None) -> Refusal | None:
+    """Count this POST against the visitor (their session, or ``visitor``) and their address (``portal.limits``)."""
+    if request.method != "POST":
+        return None
+    return over_limit(request, group, visitor=visitor or session_visitor(request))
 
 
 class ApplyWizard(NamedUrlWizardView):
@@ -120,7 +116,7 @@ class ApplyWizard(NamedUrlWizardView):
         """The roles ticked on the first step, in the order of the call (not yet ranked)."""
         data = self.storage.get_step_data("roles")
         values = data.getlist("roles-roles") if data else []
-        return [int(v) for v in values if str(v).isdigit()][: forms.MAX_ROLES]
+        return parse_ids(values)[: forms.MAX_ROLES]
 
     def _chosen_ids(self) -> list[int]:
         """The chosen roles in order of preference (the "rank" step), else in the order they were ticked."""
@@ -128,8 +124,8 @@ class ApplyWizard(NamedUrlWizardView):
         ranks = self.storage.get_step_data("rank") or {}
 
         def rank(pk: int) -> int:
-            value = str(ranks.get(f"rank-role_{pk}", ""))
-            return int(value) if value.isdigit() else forms.MAX_ROLES + 1
+            value = ranks.get(f"rank-role_{pk}", "")
+            return parse_int(value, maximum=forms.MAX_ROLES) or forms.MAX_ROLES + 1
 
         return sorted(ids, key=lambda pk: (rank(pk), ids.index(pk))) if len(ids) > 1 else ids
 
@@ -167,9 +163,9 @@ class ApplyWizard(NamedUrlWizardView):
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         if step == "roles":
-            wanted = self.request.GET.get("role", "")
-            if wanted.isdigit() and any(r.pk == int(wanted) for r in self.roles):
-                return {"roles": [wanted]}
+            wanted = parse_id(self.request.GET.get("role"))
+            if wanted is not None and any(r.pk == wanted for r in self.roles):
+                return {"roles": [str(wanted)]}
         return {}
 
     def get_quiet_form(self, step: str) -> Any:
@@ -217,8 +213,9 @@ class ApplyWizard(NamedUrlWizardView):
         return [r for r in self.chosen_roles() if not r.state(now).accepts_applications]
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload")):
-            return too_many(self.request)
+        refusal = rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload"))
+        if refusal:
+            return too_many(self.request, refusal)
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
         if posted_step is not None and posted_step not in self.get_form_list():
             raise SuspiciousOperation("The wizard's current step was tampered with.")  # a 400
@@ -397,8 +394,8 @@ class ApplyWizard(NamedUrlWizardView):
         return sections
 
     def done(self, form_list: Any, form_dict: OrderedDict, **kwargs: Any) -> HttpResponse:
-        if rate_limited(self.request, "submit"):  # the act of submitting, however the final step was reached
-            return too_many(self.request)
+        if refusal := rate_limited(self.request, "submit"):  # the act of submitting, however the step was reached
+            return too_many(self.request, refusal)
         data = {name: form.cleaned_data for name, form in form_dict.items()}
         about = data["about"]
         answers = {
@@ -462,8 +459,8 @@ def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
     email_value = (about.get("about-email") or [""])[0]
     form = forms.DraftEmailForm(request.POST or None, initial={"email": email_value})
     if request.method == "POST":
-        if rate_limited(request, "draft_link"):
-            return too_many(request)
+        if refusal := rate_limited(request, "draft_link"):
+            return too_many(request, refusal)
         if form.is_valid():
             email = form.cleaned_data["email"]
             request.session[session_key(call.pk)] = draft_send_link(
@@ -541,12 +538,12 @@ class ManageView(TemplateView):
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rate_limited(request, "manage"):
-            return too_many(request)
+        if refusal := rate_limited(request, "manage", visitor=f"manage:{hash_token(kwargs['token'])}"):
+            return too_many(request, refusal)
         application = self.get_application()
         if "erase" in request.POST:
             return self.erase(application, **kwargs)
-        ids = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
+        ids = parse_ids(request.POST.getlist("candidacy"))
         withdraw_all = bool(request.POST.get("withdraw_all"))
         if withdraw_all:
             ids = list(application.candidacies.values_list("pk", flat=True))

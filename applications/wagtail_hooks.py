@@ -18,11 +18,11 @@ def register_screening_urls():
 
     return [
         path("screening/", views.calls, name="screening_calls"),
-        path("screening/call/<int:call_id>/", views.dashboard, name="screening_dashboard"),
-        path("screening/call/<int:call_id>/candidacies/", views.candidacy_list, name="screening_candidacies"),
-        path("screening/call/<int:call_id>/audit/", views.audit_log, name="screening_audit"),
-        path("screening/candidacy/<int:candidacy_id>/", views.candidacy_detail, name="screening_candidacy"),
-        path("screening/attachment/<int:attachment_id>/", views.attachment_download, name="screening_attachment"),
+        path("screening/call/<id:call_id>/", views.dashboard, name="screening_dashboard"),
+        path("screening/call/<id:call_id>/candidacies/", views.candidacy_list, name="screening_candidacies"),
+        path("screening/call/<id:call_id>/audit/", views.audit_log, name="screening_audit"),
+        path("screening/candidacy/<id:candidacy_id>/", views.candidacy_detail, name="screening_candidacy"),
+        path("screening/attachment/<id:attachment_id>/", views.attachment_download, name="screening_attachment"),
     ]
 
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,21 @@ class DraftTooLarge(Exception):
     """What was posted would make the draft larger than it may be; nothing of it was kept."""
 
     message = _("Your draft has reached the most it can keep. Remove a file or shorten an answer, then try again.")
+
+
+class CallFilesFull(DraftTooLarge):
+    """The drafts of this call together keep as many bytes of files as the call allows; nothing was kept."""
+
+    message = _(
+        "Very many files are being uploaded for this call right now, so this file could not be kept."
+        " Your answers are kept; please try the file again in an hour."
+    )
+
+
+def call_draft_file_bytes(call: CallPage) -> int:
+    """The bytes of files kept by the call's unsubmitted drafts (files of untouched drafts go within a day)."""
+    total = Draft.objects.filter(call=call, application__isnull=True).aggregate(total=Sum("file_bytes"))["total"]
+    return total or 0
 
 
 def bounded_step_data(step: str, data: dict[str, Any]) -> dict[str, list[Any]]:
@@ -166,12 +183,21 @@ class DraftStorage(BaseStorage):
             for field, entry in step_files.items()
             if not (name == step and field in files)
         )
-        if kept + sum(upload.size for upload in files.values()) > MAX_DRAFT_FILE_BYTES:
+        added = sum(upload.size for upload in files.values())
+        if kept + added > MAX_DRAFT_FILE_BYTES:
             raise DraftTooLarge
+        if added and call_draft_file_bytes(self.call) + added > settings.KOBO_CALL_DRAFT_FILE_BYTES:
+            raise CallFilesFull
         replaced = [stored[field]["tmp_name"] for field in files if field in stored]
         super().set_step_files(step, files)
         self._tmp_files.extend(replaced)  # deleted at the end of the response
         self._dirty = True
+
+    def file_bytes(self) -> int:
+        """The bytes of the files the draft keeps."""
+        return sum(
+            entry["size"] for step_files in self.data[self.step_files_key].values() for entry in step_files.values()
+        )
 
     def data_bytes(self) -> int:
         """The size of the draft's state as stored (UTF-8 JSON)."""
@@ -209,13 +235,15 @@ class DraftStorage(BaseStorage):
                 token_hash=hash_token(token),
                 call=self.call,
                 data=self.data,
+                file_bytes=self.file_bytes(),
                 language=getattr(self.request, "LANGUAGE_CODE", "ja"),
                 expires_at=timezone.now() + DRAFT_LIFETIME,
             )
             self.request.session[session_key(self.call.pk)] = token
         else:
             self.draft.data = self.data
-            self.draft.save(update_fields=["data", "updated_at"])
+            self.draft.file_bytes = self.file_bytes()
+            self.draft.save(update_fields=["data", "file_bytes", "updated_at"])
         self._dirty = False
         return self.draft
 

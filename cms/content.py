@@ -64,8 +64,8 @@ PAGES: list[dict[str, Any]] = [
             (
                 "paragraph",
                 "<ul>"
-                "<li>途中保存した応募(下書き)と添付ファイル: 選んだ業務の締切まで(最長30日)。"
-                "過ぎたものは毎日削除します。</li>"
+                "<li>途中保存した応募(下書き): 選んだ業務の締切まで(最長30日)。過ぎたものは毎日削除します。"
+                "下書きの添付ファイルは、1日操作がなければ削除します(もう一度添付してください)。</li>"
                 "<li>選考のために作成した資料(PDF・CSV): 作成から30日で削除します。作成者と日時の記録は残ります。</li>"
                 "<li>応募: 募集の最後の業務の採否が決まってから、募集ごとに定める保存期間(定めがなければ365日)の後に、"
                 "氏名・ふりがな・メールアドレス・電話番号・郵便番号・市区町村・回答と自由記述・選考のメモとコメントを匿名化し、"
@@ -97,8 +97,8 @@ PAGES: list[dict[str, Any]] = [
             (
                 "paragraph",
                 "<ul>"
-                "<li>Saved drafts and their files: until the roles you chose close (30 days at most); "
-                "expired drafts are deleted every day.</li>"
+                "<li>Saved drafts: until the roles you chose close (30 days at most); expired drafts are deleted "
+                "every day. A draft's attached files are deleted after a day without use (attach them again).</li>"
                 "<li>Documents made for the selection (PDF, CSV): deleted 30 days after they were made; "
                 "the record of who made them and when stays.</li>"
                 "<li>Applications: once the last role of the call has been decided, after the call's "

@@ -20,6 +20,8 @@ from wagtail.admin.auth import require_admin_access
 
 from applications import access
 from applications.teams.authority import Power
+from portal.downloads import private_download
+from portal.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
 from .models import ExportJob
@@ -58,11 +60,11 @@ def request_export(request: HttpRequest, call_id: int) -> HttpResponse:
         return HttpResponse("Unknown export kind.", status=400, content_type="text/plain; charset=utf-8")
     role = None
     if request.POST.get("role"):
-        try:
-            role = get_object_or_404(RolePage.objects.child_of(call), pk=int(request.POST["role"]))
-        except ValueError as exc:
-            raise Http404 from exc
-    chosen = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
+        role_id = parse_id(request.POST["role"])
+        if role_id is None:
+            raise Http404
+        role = get_object_or_404(RolePage.objects.child_of(call), pk=role_id)
+    chosen = parse_ids(request.POST.getlist("candidacy"))
     job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
     return redirect("exports_status", job.pk)
 
@@ -104,9 +106,7 @@ def download(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404 from exc
     export_download_logged(job=job, by=request.user)
     response = FileResponse(handle, as_attachment=True, filename=download_filename(job), content_type=job.content_type)
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    private_download(response)
     if job.sha256:
         response["X-Content-SHA256"] = job.sha256
     return response
@@ -121,8 +121,8 @@ def _dashboard_url(call: CallPage) -> str | None:
 
 #: Include under ``admin/screening/exports/`` (e.g. from a ``register_admin_urls`` hook).
 urlpatterns_for_admin = [
-    path("call/<int:call_id>/request/", request_export, name="exports_request"),
-    path("<int:job_id>/", job_status, name="exports_status"),
-    path("<int:job_id>/status.json", job_status_json, name="exports_status_json"),
-    path("<int:job_id>/download/", download, name="exports_download"),
+    path("call/<id:call_id>/request/", request_export, name="exports_request"),
+    path("<id:job_id>/", job_status, name="exports_status"),
+    path("<id:job_id>/status.json", job_status_json, name="exports_status_json"),
+    path("<id:job_id>/download/", download, name="exports_download"),
 ]

@@ -7,15 +7,24 @@ from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
-from . import views
+from . import staff_auth, views
 from .page_cache import public_cache, with_site_config
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Wagtail's login and password reset, bounded per address and account (portal/staff_auth.py).
+    path("admin/login/", staff_auth.login),
+    path("admin/password_reset/", staff_auth.password_reset),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's document URLs with bounded ids: its own pattern (\d+) sent 5,000 digits to the database.
+    path("documents/<id:document_id>/<path:document_filename>", wagtaildocs_serve.serve, name="wagtaildocs_serve"),
+    path(
+        "documents/authenticate_with_password/<id:restriction_id>/",
+        wagtaildocs_serve.authenticate_with_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("sitemap.xml", public_cache(sitemap), name="sitemap"),
 ]
 

@@ -36,7 +36,14 @@ ALLOWED_500 = [
 #: sqlmap runs on this many URLs (security/scan.sh); each must end "do not appear to be injectable".
 SQLMAP_URLS = 2
 #: Each phase must have had at least this many answers with status 200 under this path.
-REACHED = {"public": ("/calls/", 20), "staff": ("/admin/screening/", 20), "sqlmap": ("/admin/screening/", 5)}
+REACHED = {
+    "public": ("/calls/", 20),
+    "staff": ("/admin/screening/", 20),
+    "sqlmap": ("/admin/screening/", 5),
+    "walk": ("/apply/", 20),
+}
+#: The odd-value walk (security/odd_walk.py) makes at least this many requests.
+WALK_REQUESTS = 150
 
 
 def phases(out: Path) -> dict[str, list[tuple[int, str, str]]]:
@@ -110,6 +117,15 @@ def main(out: Path) -> int:
         for kind in SERIOUS:
             for finding in data.get("vulnerabilities", {}).get(kind, []):
                 failures.append(f"wapiti {name}: {kind} at {finding.get('path')} ({finding.get('parameter')})")
+
+    walk = json.loads((out / "walk.json").read_text())
+    print(
+        f"\nodd-value walk: {walk['requests']} requests, {walk['hostile_inputs']} hostile inputs,"
+        f" {len(walk['errors'])} answered 5xx"
+    )
+    failures.extend(f"walk: {error}" for error in walk["errors"])
+    if walk["requests"] < WALK_REQUESTS:
+        failures.append(f"walk: {walk['requests']} requests (need {WALK_REQUESTS}): did it run to its end?")
 
     sqlmap = (out / "sqlmap.txt").read_text()
     tested = re.findall(r"(?:GET|POST) parameter '([^']+)' does not seem to be injectable", sqlmap)

@@ -127,7 +127,12 @@ sqlmap_run() {
 } > "$OUT/sqlmap.txt"
 mark sqlmap
 
-# --- 6. Figures and the gate ----------------------------------------------------------------------
+# --- 6. The odd-value walk of the wizard and the staff forms that read numbers (issue 19) ---------
+step "odd-value walk"
+$PY security/odd_walk.py "$BASE" "$CALL_ID" "$SESSION" "$OUT"
+mark walk
+
+# --- 7. Figures and the gate ----------------------------------------------------------------------
 step "results"
 $PY security/gate.py "$OUT"
 echo "scan took $(( $(date +%s) - started )) s; reports in $OUT/"

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
+from portal.downloads import private_download
+from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 from .. import access
@@ -156,7 +158,7 @@ def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
     action = request.POST.get("action")
     roles = {r.pk: r for r in RolePage.objects.child_of(call).specific()}
     if action == "submit":
-        picked = [roles[int(v)] for v in request.POST.getlist("role") if v.isdigit() and int(v) in roles]
+        picked = [roles[pk] for pk in parse_ids(request.POST.getlist("role")) if pk in roles]
         if not picked:
             messages.error(request, "提出する業務を選んでください。 Choose the roles whose shortlist to submit.")
         for role in picked:
@@ -166,8 +168,7 @@ def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
             except ScreeningError as exc:
                 messages.error(request, f"{role.title}: {exc.message}")
         return redirect("screening_dashboard", call.pk)
-    role_id = request.POST.get("role", "")
-    role = roles.get(int(role_id)) if role_id.isdigit() else None
+    role = roles.get(parse_id(request.POST.get("role")))
     if role is None or action not in {"approve", "return", "reopen"}:
         messages.error(request, "不明な操作です。 Unknown action.")
         return redirect("screening_dashboard", call.pk)
@@ -282,7 +283,7 @@ def _list_url(request: HttpRequest, call: CallPage) -> str:
 def _bulk_assign(request: HttpRequest, call: CallPage) -> HttpResponse:
     """Assign the checked candidacies to one reviewer (each audited)."""
     back = _list_url(request, call)
-    ids = {int(v) for v in request.POST.getlist("candidacy") if v.isdigit()}
+    ids = set(parse_ids(request.POST.getlist("candidacy")))
     reviewer = next((u for u in _call_reviewers(call) if str(u.pk) == request.POST.get("reviewer")), None)
     if not ids or reviewer is None:
         messages.error(request, "候補と審査担当を選んでください。 Choose candidacies and a reviewer.")
@@ -302,7 +303,7 @@ def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:
     back = reverse("screening_candidacies", args=[call.pk])
     query = QueryDict(request.POST.get("list_query", "")).urlencode()
     back = f"{back}?{query}" if query else back
-    ids = {int(v) for v in request.POST.getlist("candidacy") if v.isdigit()}
+    ids = set(parse_ids(request.POST.getlist("candidacy")))
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "").strip()
     if not ids:
@@ -517,17 +518,17 @@ def _save_review(request: HttpRequest, candidacy: Candidacy, form: ReviewForm) -
 def _change_status(request: HttpRequest, candidacy: Candidacy) -> HttpResponse:
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "").strip()
-    version = request.POST.get("version", "")
+    version = parse_int(request.POST.get("version"), maximum=MAX_SMALL)
     if to not in S.values:
         messages.error(request, "変更後の選考状況を選んでください。 Choose the new status.")
     elif not reason:
         messages.error(request, "変更の理由を書いてください。 Give a reason for the change.")
-    elif not version.isdigit():
+    elif version is None:
         messages.error(request, "ページを読み込み直してください。 Reload the page and try again.")
     else:
         try:
             current = candidacy_transition(
-                candidacy=candidacy, to=to, by=request.user, reason=reason, expected_version=int(version)
+                candidacy=candidacy, to=to, by=request.user, reason=reason, expected_version=version
             )
             messages.success(request, f"選考状況を「{S(current.status).label}」にしました。 Status changed.")
         except TransitionConflict as exc:
@@ -594,9 +595,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         filename=filename,
         content_type=attachment.content_type if extension else "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_download(response)
 
 
 ACTION_LABELS = dict(AUDIT_ACTIONS)

@@ -190,9 +190,18 @@ LOGIN_URL = "wagtailadmin_login"
 # and the login lockout (portal/clientip.py).
 KOBO_TRUSTED_PROXY_COUNT = env_int("KOBO_TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
+# Bytes of files all unsubmitted drafts of one call may keep together (applications/wizard.py); the
+# files of a draft untouched for a day are removed, so this bounds the disk an hour of abuse can take.
+KOBO_CALL_DRAFT_FILE_BYTES = env_int("KOBO_CALL_DRAFT_FILE_BYTES", 20 * 1024**3)
+# Images decoded at once on one machine (applications/uploads.py): one leaves a core of two for pages.
+KOBO_IMAGE_DECODERS = env_int("KOBO_IMAGE_DECODERS", 1)
+# What the compressed streams of one uploaded PDF may inflate to, in all (applications/uploads.py).
+KOBO_PDF_MAX_INFLATED_BYTES = env_int("KOBO_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
 AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 # django-axes: five failures lock that username from that address (both together, so
-# nobody elsewhere can lock staff out) for an hour.
+# nobody elsewhere can lock staff out) for an hour. Failures from one address across
+# usernames are bounded too, with a ceiling fit for a city office behind one address
+# (portal/staff_auth.py, portal/limits.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -339,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.send_reminders",
         "schedule": 600.0,
         "options": {"expires": 590},
+    },
+    "expire-draft-files": {
+        "task": "applications.tasks.expire_draft_files",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
     },
     "send-deadline-notices": {
         "task": "applications.tasks.send_deadline_notices",

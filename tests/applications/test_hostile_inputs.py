@@ -21,8 +21,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image, ImageFile
 
-from applications import uploads, views, wizard
+from applications import uploads, wizard
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
+from portal import limits
 from tests.applications import factories as af
 from tests.applications.test_uploads import HOSTILE
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
@@ -161,7 +162,7 @@ def _other_about(n: int) -> dict:
 
 def test_posting_the_review_step_to_an_earlier_url_is_still_limited(call_with_roles, monkeypatch):
     call, roles = call_with_roles
-    monkeypatch.setitem(views.RATES, "submit", "2/h")
+    monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="2/h", address="2/h"))
     statuses = []
     for n in range(3):
         browser = Client()
@@ -176,17 +177,17 @@ def test_posting_the_review_step_to_an_earlier_url_is_still_limited(call_with_ro
 
 def test_every_wizard_post_counts_against_the_client(call_with_roles, monkeypatch):
     call, roles = call_with_roles
-    monkeypatch.setitem(views.RATES, "wizard", "5/h")
+    monkeypatch.setitem(limits.RATES, "wizard", limits.Rate(visitor="5/h", address="5/h"))
     browser = Client()
     statuses = [post_step(browser, call, "roles", {"roles": [roles[0].pk]}).status_code for _ in range(6)]
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
-    assert "しばらく" in post_step(Client(), call, "roles", {"roles": [roles[0].pk]}).content.decode()
+    assert "分待って" in post_step(Client(), call, "roles", {"roles": [roles[0].pk]}).content.decode()
 
 
 def test_uploads_have_their_own_tighter_limit(call_with_roles, monkeypatch):
     call, roles = call_with_roles
-    monkeypatch.setitem(views.RATES, "upload", "2/h")
+    monkeypatch.setitem(limits.RATES, "upload", limits.Rate(visitor="2/h", address="2/h"))
     browser = Client()
     walk(browser, call, [roles[0].pk], until="portfolio")
     statuses = [

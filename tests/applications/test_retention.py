@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from applications.models import Applicant, Application, Attachment, Candidacy, Draft, Note, OutboxEmail, Review
 from applications.screening import candidacy_transition, note_add, shortlist_decide, shortlist_for, shortlist_submit
-from applications.tasks import send_outbox
+from applications.tasks import expire_draft_files, send_outbox
 from applications.wizard import hash_token
 from exports.models import ExportJob
 from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
@@ -183,10 +183,33 @@ def test_expired_drafts_and_orphan_uploads_go_live_ones_stay(site_content, priva
     live = {"portfolio": {"portfolio-file_1": {"tmp_name": "drafts/live"}}}
     kept = Draft.objects.create(token_hash="2" * 64, call=call, data={"step_files": live},
                                 expires_at=role.closes_at + timedelta(days=5))  # fmt: skip
-    with time_machine.travel(role.closes_at + timedelta(days=2), tick=False):
+    purged_at = role.closes_at + timedelta(days=2)
+    Draft.objects.filter(pk=kept.pk).update(updated_at=purged_at - timedelta(hours=1))  # in use: keeps its files
+    with time_machine.travel(purged_at, tick=False):
         call_command("purge_expired", stdout=io.StringIO())
     assert list(Draft.objects.values_list("pk", flat=True)) == [kept.pk]
     assert files_in(private_root) == ["drafts/live"]
+
+
+def test_a_draft_untouched_for_a_day_loses_its_files_and_keeps_its_answers(site_content, private_root):
+    call = f.call()
+    role = f.role(call, closes_at=timezone.now() + timedelta(days=20))
+    (private_root / "drafts").mkdir()
+    answers = {"about": {"about-family_name": ["神戸"]}}
+    drafts = {}
+    for name, idle in (("abandoned", timedelta(hours=25)), ("recent", timedelta(hours=23))):
+        (private_root / "drafts" / name).write_bytes(b"x" * 1000)
+        files = {"portfolio": {"portfolio-file_1": {"tmp_name": f"drafts/{name}", "size": 1000}}}
+        drafts[name] = Draft.objects.create(
+            token_hash=name.ljust(64, "0"), call=call, data={"step_data": answers, "step_files": files},
+            expires_at=role.closes_at,
+        )  # fmt: skip
+        Draft.objects.filter(pk=drafts[name].pk).update(updated_at=timezone.now() - idle)
+    assert expire_draft_files() == 1
+    assert files_in(private_root) == ["drafts/recent"]
+    abandoned = Draft.objects.get(pk=drafts["abandoned"].pk)
+    assert abandoned.data["step_data"] == answers
+    assert abandoned.data["step_files"] == {}
 
 
 def test_export_files_go_after_thirty_days_the_job_stays(site_content, private_root, demo_users):

@@ -159,11 +159,11 @@ def test_honeypot_stops_a_bot_without_an_application(client, setting):
 
 
 def test_final_submit_is_rate_limited_per_address(client, setting, settings):
-    from applications import views
+    from portal import limits
 
     call, _, r = setting
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}
-    views.RATES["submit"] = "1/h"
+    limits.RATES["submit"], kept = limits.Rate(visitor="1/h", address="1/h"), limits.RATES["submit"]
     try:
         walk(client, call, [r["online"].pk], until="review")
         other = client.__class__()
@@ -177,7 +177,7 @@ def test_final_submit_is_rate_limited_per_address(client, setting, settings):
         assert post_step(client, call, "review", {}).status_code == 302
         blocked = post_step(other, call, "review", {})
     finally:
-        views.RATES["submit"] = "30/h"
+        limits.RATES["submit"] = kept
     assert blocked.status_code == 429
-    assert "しばらく" in blocked.content.decode()
+    assert "分待って" in blocked.content.decode()
     assert Application.objects.count() == 1

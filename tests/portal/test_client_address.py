@@ -48,9 +48,9 @@ def answers_for(email: str) -> dict:
 
 
 def test_the_submit_limit_of_one_visitor_does_not_stop_another_behind_the_same_proxy(one_proxy, open_call, monkeypatch):
-    from applications import views
+    from portal import limits
 
-    monkeypatch.setitem(views.RATES, "submit", "1/h")
+    monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="1/h", address="1/h"))
     call, role = open_call
     first, neighbour, again = behind_proxy("203.0.113.5"), behind_proxy("198.51.100.7"), behind_proxy("203.0.113.5")
     for browser, email in [(first, "a@example.jp"), (neighbour, "b@example.jp"), (again, "c@example.jp")]:
@@ -65,9 +65,9 @@ def test_the_submit_limit_of_one_visitor_does_not_stop_another_behind_the_same_p
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_limit(one_proxy, open_call, monkeypatch):
-    from applications import views
+    from portal import limits
 
-    monkeypatch.setitem(views.RATES, "submit", "1/h")
+    monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="1/h", address="1/h"))
     call, role = open_call
     honest, forger = behind_proxy("203.0.113.5"), behind_proxy("203.0.113.5", forged="192.0.2.99")
     walk(honest, call, [role.pk], until="review", answers=answers_for("a@example.jp"))
@@ -78,11 +78,11 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(one_proxy, open_call, 
 
 
 def test_with_no_proxy_configured_the_header_is_ignored(settings, open_call, monkeypatch):
-    from applications import views
+    from portal import limits
 
     settings.KOBO_TRUSTED_PROXY_COUNT = 0
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "direct"}}
-    monkeypatch.setitem(views.RATES, "submit", "1/h")
+    monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="1/h", address="1/h"))
     call, role = open_call
     first = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
     second = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.2")

@@ -18,15 +18,21 @@ CLEAN_SQLMAP = "[WARNING] GET parameter 'q' does not seem to be injectable\n" + 
 )
 
 
-def write_reports(out: Path, *, access: list[str] | None = None, vulnerabilities=None, sqlmap: str = CLEAN_SQLMAP):
+def write_reports(
+    out: Path, *, access: list[str] | None = None, vulnerabilities=None, sqlmap: str = CLEAN_SQLMAP,
+    walk_requests: int = 280,
+):  # fmt: skip
     """A clean set of reports as security/scan.sh leaves them, with the given changes."""
     out.mkdir(exist_ok=True)
     (out / "bandit.json").write_text(json.dumps({"results": [], "metrics": {"_totals": {"skipped_tests": 1}}}))
     public = ["200 GET /calls/?q=PR HTTP/1.1"] * 25
     staff = ["200 GET /admin/screening/call/1/candidacies/ HTTP/1.1"] * 25
-    lines = public + staff + staff[:5] + (access or [])
+    walked = ["200 GET /apply/12/roles/?role=%C2%B2 HTTP/1.1"] * 25
+    lines = public + staff + staff[:5] + walked + (access or [])
     (out / "access.log").write_text("\n".join(lines) + "\n")
-    (out / "phases").write_text(f"start 0\npublic 25\nstaff 50\nsqlmap {len(lines)}\n")
+    (out / "phases").write_text(f"start 0\npublic 25\nstaff 50\nsqlmap 55\nwalk {len(lines)}\n")
+    errors = [line.split(" HTTP")[0] for line in (access or []) if line.startswith("5") and "/apply/" in line]
+    (out / "walk.json").write_text(json.dumps({"requests": walk_requests, "hostile_inputs": 70, "errors": errors}))
     for name in ["public", "staff"]:
         report = {"vulnerabilities": vulnerabilities or {}, "anomalies": {}, "infos": {"crawled_pages_nbr": 25}}
         (out / f"wapiti-{name}.json").write_text(json.dumps(report))
@@ -47,6 +53,11 @@ def test_clean_reports_pass(tmp_path, capsys):
         ({"access": ["500 GET /calls/?q=%27 HTTP/1.1"]}, "/calls/?q=%27 answered 5xx"),
         ({"sqlmap": CLEAN_SQLMAP + "[INFO] GET parameter 'q' is vulnerable.\n"}, "injectable parameters ['q']"),
         ({"sqlmap": "[CRITICAL] connection refused\n"}, f"0 of {gate.SQLMAP_URLS} URLs reported clean"),
+        (
+            {"access": ["500 GET /apply/1180591620717411303424/roles/ HTTP/1.1"]},
+            "walk: 500 GET /apply/1180591620717411303424",
+        ),
+        ({"walk_requests": 12}, "walk: 12 requests (need"),
     ],
 )
 def test_a_finding_fails_the_scan(tmp_path, capsys, change, message):
