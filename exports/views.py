@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from applications import access
 from recruitment.models import CallPage, RolePage
 
 from .models import ExportJob
-from .services import download_filename, export_download_logged, export_request, job_or_404
+from .services import ExportLimit, download_filename, export_download_logged, export_request, job_or_404
 
 
 def _status_payload(job: ExportJob) -> dict[str, Any]:
@@ -62,7 +63,14 @@ def request_export(request: HttpRequest, call_id: int) -> HttpResponse:
         except ValueError as exc:
             raise Http404 from exc
     chosen = [int(v) for v in request.POST.getlist("candidacy") if v.isdigit()]
-    job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
+    try:
+        job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
+    except ExportLimit as exc:
+        dashboard = _dashboard_url(call)
+        if dashboard is None:
+            return HttpResponse(str(exc), status=429, content_type="text/plain; charset=utf-8")
+        messages.error(request, str(exc))
+        return redirect(dashboard)
     return redirect("exports_status", job.pk)
 
 
