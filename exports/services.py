@@ -175,7 +175,7 @@ def _data_changed_since(call: CallPage, when: datetime | None) -> bool:
     if when is None:
         return True
     return (
-        AuditEntry.objects.filter(call=call, created_at__gte=when).exclude(action="kobo.export").exists()
+        AuditEntry.objects.filter(call=call, timestamp__gte=when).exclude(action="kobo.export").exists()
         or Candidacy.objects.filter(application__call=call, created_at__gte=when).exists()
         or Review.objects.filter(candidacy__application__call=call, updated_at__gte=when).exists()
     )
