@@ -20,11 +20,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
+#: What "Redis did not answer" looks like (a missing key's ``ValueError`` from ``incr`` is an answer).
+NO_ANSWER = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 #: Seconds a process skips Redis after a failed call.
 RETRY_AFTER = 5.0
 #: ``LOCATION`` → monotonic time until which it is skipped. Module-level: Django makes a cache
@@ -49,7 +52,7 @@ class ResilientRedisCache(RedisCache):
             return default
         try:
             return method(*args, **kwargs)
-        except Exception as exc:  # redis.ConnectionError, TimeoutError, OSError: all mean "no answer"
+        except NO_ANSWER as exc:
             _down_until[self._location] = time.monotonic() + RETRY_AFTER
             logger.warning("cache: Redis did not answer %s (%s); skipping it for %s s", name, exc, RETRY_AFTER)
             return default

@@ -163,6 +163,8 @@ class SmtpSink:
 
     delay: float = 0.0
     messages: list = field(default_factory=list)
+    #: When each message of ``messages`` arrived (``time.time()``).
+    times: list = field(default_factory=list)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -209,6 +211,7 @@ class SmtpSink:
                     message = message_from_bytes(b"".join(data), policy=default_policy)
                     with self._lock:
                         self.messages.append(message)  # received: counted even if the sender dies now
+                        self.times.append(time.time())
                     time.sleep(self.delay)
                     reply("250 queued")
                 elif command == b"QUIT":
@@ -224,6 +227,11 @@ class SmtpSink:
     def received(self) -> list:
         with self._lock:
             return list(self.messages)
+
+    def timed(self) -> list[tuple[float, object]]:
+        """``(when, message)`` for every message received so far."""
+        with self._lock:
+            return list(zip(self.times, self.messages, strict=True))
 
     def close(self) -> None:
         self._stop.set()

@@ -4,6 +4,7 @@ refusing or accepting-and-hanging (real loopback ports, the production cache bac
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 
@@ -108,12 +109,31 @@ def test_healthz_names_the_cache_when_it_does_not_answer(client, settings, dead_
     assert elapsed < 1.0, elapsed
 
 
-def test_healthz_reports_a_live_redis_cache(client, settings):
+@pytest.fixture
+def live_redis_cache(settings):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test with Redis")
         pytest.skip("needs Redis (CELERY_BROKER_URL=redis://…; CI has it)")
-    settings.CACHES = {"default": {**redis_cache(0)["default"], "LOCATION": settings.CELERY_BROKER_URL}}
+    settings.CACHES = {
+        "default": {**redis_cache(0)["default"], "LOCATION": settings.CELERY_BROKER_URL, "KEY_PREFIX": "kobo-test"}
+    }
+
+
+def test_healthz_reports_a_live_redis_cache(client, live_redis_cache):
     response = client.get("/healthz")
     assert response.json()["checks"]["cache"] == "ok"
+
+
+def test_a_missing_key_is_an_answer_not_an_outage(live_redis_cache):
+    from django.core.cache import cache
+
+    key = f"missing-{time.time_ns()}"
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr(key)
+    assert not cache.down
+    assert cache.add(key, 1, 5) is True
+    assert cache.incr(key) == 2
 
 
 def test_a_hanging_cache_costs_one_timeout_then_is_skipped(settings):
