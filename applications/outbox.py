@@ -68,7 +68,8 @@ def _nudge_sender() -> None:
 
     # Never holds the response: a broker that refuses or hangs costs about a second at most,
     # and beat sends the row within a minute anyway.
-    publish_from_request(send_outbox)
+    if not publish_from_request(send_outbox):
+        logger.warning("outbox: could not queue the sender; pending mail will go out on the next beat run")
 
 
 def message_id(key: str) -> str:

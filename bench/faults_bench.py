@@ -469,7 +469,8 @@ def run(
     call_command("migrate", verbosity=0)
     call_command("load_site_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
     built = exports_bench.build_call()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # The production settings' static storage (hashed names, a manifest), as a deploy runs it.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=stack.env, check=True)
     call = CallPage.objects.get(pk=built["call_id"])
     role = call.roles().order_by("path").first()
     RolePage.objects.filter(pk=role.pk).update(
