@@ -63,6 +63,7 @@ FAULT_SECONDS = 8 if SMOKE else 30
 DB_CUT_SECONDS = 5 if SMOKE else 10
 MAIL_ROWS = 60 if SMOKE else 300
 MAIL_KILLS = 3
+MAIL_CONCURRENCY = 2  # the mail worker's pool, as bench/surge_bench.py runs it
 EXPORT_KILLS = 1 if SMOKE else 2
 SINK_DELAY = 0.05 if SMOKE else 0.1  # seconds per message: a slow relay
 OUTBOX_LEASE = 30
@@ -81,7 +82,7 @@ class Stack:
         celery = [sys.executable, "-m", "celery", "-A", "portal"]
         commands = {
             "web": [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.port}"],
-            "mail": [*celery, "worker", "-Q", "celery", "-c", "2", "-n", "mail@%h", "--loglevel=WARNING"],
+            "mail": [*celery, "worker", "-Q", "celery", "-c", str(MAIL_CONCURRENCY), "-n", "mail@%h", "-l", "WARNING"],
             "exports": [*celery, "worker", "-Q", "exports", "-c", "1", "-n", "exports@%h", "--loglevel=WARNING"],
             "beat": [*celery, "beat", "--loglevel=WARNING"],
         }
@@ -175,8 +176,15 @@ def applicants_fault(
     first: int,
     faults: list[tuple[Proxy, str]],
     seconds: float,
+    *,
+    trickle: bool = False,
 ) -> dict[str, Any]:
-    """``VISITORS`` applicants walk the wizard while ``faults`` hold for ``seconds``; then everything recovers."""
+    """``VISITORS`` applicants walk the wizard during ``faults``; then everything recovers.
+
+    By default the fault holds for at least ``seconds`` and until every walk has ended, so every
+    final submission meets it. With ``trickle`` the visitors start evenly over ``3 * seconds`` and
+    the fault holds from ``seconds`` after the first start for ``seconds`` (the database cut).
+    """
     from applications.models import Application
 
     pdf = surge_bench.portfolio_pdf(20_000)
@@ -185,22 +193,38 @@ def applicants_fault(
         for n in range(first, first + VISITORS)
     ]
     before = len(sink.received())
-    with Probe(stack.base + call.url) as probe:
+    walks_done = threading.Event()
+    began = time.time()
+    healed_at: list[float] = []
+
+    def inject_and_heal() -> None:
+        if trickle:
+            time.sleep(seconds)
         for proxy, mode in faults:
             proxy.set(mode)
-        fault_started = time.time()
+        time.sleep(seconds)
+        if not trickle:
+            walks_done.wait()
+        for proxy, _mode in faults:
+            proxy.set("pass")
+        healed_at.append(time.time())
 
-        def heal() -> None:
-            time.sleep(max(0.0, fault_started + seconds - time.time()))
-            for proxy, _mode in faults:
-                proxy.set("pass")
+    def walk(pair: tuple[int, Any]) -> dict[str, Any]:
+        index, visitor = pair
+        if trickle:
+            time.sleep(max(0.0, began + index * 3 * seconds / len(visitors) - time.time()))
+        return visitor.walk()
 
-        healer = threading.Thread(target=heal)
-        healer.start()
-        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-            results = list(pool.map(lambda v: v.walk(), visitors))
-        healer.join()
-        healed = time.time()
+    with Probe(stack.base + call.url) as probe:
+        injector = threading.Thread(target=inject_and_heal)
+        injector.start()
+        if not trickle:
+            time.sleep(0.2)  # the fault is on before the first step
+        with ThreadPoolExecutor(max_workers=len(visitors) if trickle else CLIENTS) as pool:
+            results = list(pool.map(walk, enumerate(visitors)))
+        walks_done.set()
+        injector.join()
+        healed = healed_at[0] if healed_at else time.time()
         time.sleep(2)
     delivered_all = wait_outbox_empty(180)
     time.sleep(1)
@@ -212,13 +236,16 @@ def applicants_fault(
     messages = [m for _t, m in timed]
     per_recipient = Counter(str(m["To"]) for m in messages)
     errors = Counter(r.get("error") for r in results if r.get("outcome") == "error")
+    finals = [r["timings"]["final"] for r in results if "final" in r.get("timings", {})]
     return {
         "fault": name,
-        "fault_seconds": seconds,
+        "fault_seconds": round(healed - began, 1) if faults else 0,
+        "final_step": benchlib.percentiles(finals),
         "visitors": len(visitors),
         "receipts": len(receipts),
         "applications_saved": sum(saved.values()),
         "lost": sum(1 for r in receipts if r["reference"] not in references),
+        "saved_without_receipt": len(references - {r["reference"] for r in receipts}),
         "doubled_receipts": sum(n - 1 for n in saved.values() if n > 1),
         "wizard_5xx": sum(n for e, n in errors.items() if str(e).startswith("HTTP 5")),
         "wizard_errors": dict(errors),
@@ -269,6 +296,8 @@ def mail_killed(stack: Stack, sink: SmtpSink) -> dict[str, Any]:
         "fault": "mail worker killed",
         "rows": MAIL_ROWS,
         "kills": MAIL_KILLS,
+        # Each kill takes the worker's whole pool: MAIL_CONCURRENCY senders, each with one message in flight.
+        "senders_killed": MAIL_KILLS * MAIL_CONCURRENCY,
         "mails_delivered": len(messages),
         "applicants_mailed": len(per_recipient),
         "extra_mails": len(messages) - len(per_recipient),
@@ -339,23 +368,29 @@ def exports_killed(stack: Stack, call_id: int, requester_id: int, temp_dir: Path
 
 def line(figures: dict[str, Any]) -> str:
     keys = [
+        "fault_seconds",
         "receipts",
         "applications_saved",
         "lost",
         "doubled_receipts",
         "wizard_5xx",
+        "final_p95_ms",
         "probe_5xx",
         "probe_failed",
         "probe_slowest_s",
         "mails_delivered",
         "extra_mails",
         "kills",
+        "senders_killed",
+        "rows_marked_interrupted",
         "last_mail_after_recovery_s",
         "seconds_to_send_all",
         "part_files_left",
         "recovery_s",
         "done_after_last_kill_s",
     ]
+    if "final_step" in figures:
+        figures = {**figures, "final_p95_ms": figures["final_step"]["p95_ms"]}
     shown = ", ".join(f"{k} {figures[k]}" for k in keys if k in figures)
     return f"{figures['fault']:<24} {shown}"
 
@@ -516,7 +551,9 @@ def run(
         )
     )
     record(applicants_fault("cache hanging", stack, sink, call, role, 5000, [(cache_proxy, "hang")], FAULT_SECONDS))
-    record(applicants_fault("database cut", stack, sink, call, role, 6000, [(db, "refuse")], DB_CUT_SECONDS))
+    record(
+        applicants_fault("database cut", stack, sink, call, role, 6000, [(db, "refuse")], DB_CUT_SECONDS, trickle=True)
+    )
     healthz = {}
     for mode in ("hang", "refuse"):
         broker_proxy.set(mode)
@@ -551,7 +588,13 @@ def run(
     report["goals"] = {
         "lost_0": all(f.get("lost", 0) == 0 for f in faults),
         "doubled_receipts_0": all(f.get("doubled_receipts", 0) == 0 for f in faults),
-        "extra_mails_at_most_kills": all(f.get("extra_mails", 0) <= f.get("kills", 0) for f in faults),
+        # At most one repeat per sender killed mid-send, and every repeat recorded on its row.
+        "extra_mails_at_most_one_per_killed_sender": all(
+            f.get("extra_mails", 0) <= f.get("senders_killed", 0) for f in faults
+        ),
+        "every_repeat_recorded": all(
+            f.get("extra_mails", 0) <= f.get("rows_marked_interrupted", 0) for f in faults if "rows" in f
+        ),
         "part_files_left_0": all(f.get("part_files_left", 0) == 0 for f in faults),
         "healthz_under_1_s": all((h.get("seconds") or 99) < 1.0 for h in healthz.values()),
     }

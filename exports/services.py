@@ -130,7 +130,10 @@ def export_request(
             pending = ExportJob.objects.filter(call=call, requested_by=by, status__in=[Status.QUEUED, Status.RUNNING])
             if pending.count() >= PENDING_PER_USER:
                 raise ExportLimit(
-                    _("出力の依頼が%(count)d件、作成待ちです。完了してから次を依頼してください。")
+                    _(
+                        "You already have %(count)d exports being made for this call. "
+                        "Please ask for another once one of them is finished."
+                    )
                     % {"count": PENDING_PER_USER}
                 )
             job = ExportJob.objects.create(

@@ -196,7 +196,7 @@ def test_a_user_may_have_only_a_few_exports_in_the_works(small_call, settings):
             export_request(call=small_call.call, kind=ExportJob.Kind.DECISION_PACK, by=small_call.official, role=role)
         with pytest.raises(ExportLimit) as refused:
             export_request(call=small_call.call, kind=ExportJob.Kind.DOSSIERS, by=small_call.official)
-        assert "3件" in str(refused.value)
+        assert "3件" in str(refused.value)  # Japanese, the admin's language here
         # Asking again for one already queued is no new job, so never refused.
         export_request(call=small_call.call, kind=ExportJob.Kind.DECISION_PACK, by=small_call.official)
         # Another user is not held up by this one.
