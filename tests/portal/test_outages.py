@@ -152,3 +152,47 @@ def test_a_hanging_cache_costs_one_timeout_then_is_skipped(settings):
         rest = time.monotonic() - started
     assert 0.2 < first < 1.0, first
     assert rest < 0.1, rest
+
+
+def test_production_gives_every_redis_call_a_timeout_well_under_a_second():
+    """The production settings as a web process loads them: cache, broker, beat and the export lease."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production"}
+    env.update(
+        SECRET_KEY="k" * 64,
+        ALLOWED_HOSTS="kobo.example.jp",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+        KOBO_TRUSTED_PROXY_COUNT="1",
+        KOBO_PUBLIC_URL="https://kobo.example.jp",
+    )
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({"
+        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_TRANSPORT_OPTIONS, 'limit': s.CELERY_TASK_TIME_LIMIT,"
+        "'request': s.KOBO_BROKER_REQUEST_TIMEOUT, 'fail_open': s.RATELIMIT_FAIL_OPEN,"
+        "'sweep': s.CELERY_BEAT_SCHEDULE['requeue-stalled-exports']['schedule'],"
+        "'lease': s.KOBO_EXPORT_LEASE_SECONDS}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["cache"]["BACKEND"] == "portal.cache.ResilientRedisCache"
+    assert found["cache"]["OPTIONS"]["socket_timeout"] < 1
+    assert found["cache"]["OPTIONS"]["socket_connect_timeout"] < 1
+    assert found["request"] < 1
+    assert found["fail_open"] is True
+    # A live render is never handed out twice; a dead one is found within a lease and a sweep.
+    assert found["broker"]["visibility_timeout"] > found["limit"]
+    assert found["lease"] + found["sweep"] <= 90
