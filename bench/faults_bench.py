@@ -216,7 +216,7 @@ def applicants_fault(
         return visitor.walk()
 
     with Probe(stack.base + call.url) as probe:
-        injector = threading.Thread(target=inject_and_heal)
+        injector = threading.Thread(target=inject_and_heal, daemon=True)
         injector.start()
         if not trickle:
             time.sleep(0.2)  # the fault is on before the first step
