@@ -32,7 +32,7 @@ SCAN_VENV := var/scan-venv
 # The pages benchmark: wrk for the load, perf for the CPU time of the gunicorn workers.
 DEBS_BENCH := $(DEBS_TEST) wrk linux-perf
 
-.PHONY: help run setup test lint format bench bench-smoke scan debs-run debs-test debs-bench debs-scan clean
+.PHONY: help run setup test lint format bench bench-smoke faults scan debs-run debs-test debs-bench debs-scan clean
 
 help:
 	@echo "make run    set up everything and start the portal (web, Celery workers and beat) on http://$(HOST):$(PORT)/"
@@ -40,6 +40,7 @@ help:
 	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/ (results in bench/results/, see docs/performance.md)"
 	@echo "make bench-smoke  a tiny run of each benchmark, as CI does"
+	@echo "make faults  outages injected into the production stack, one line of figures per fault"
 	@echo "make scan   bandit, check --deploy, wapiti and sqlmap against a throwaway production server"
 
 # --- Debian packages ----------------------------------------------------------
@@ -123,8 +124,11 @@ lint: $(VENV)/.test-installed
 # Benchmarks report ratios against a reference measured in the same run; results in bench/results/,
 # summarised in docs/performance.md. Every bench/*_bench.py is one benchmark and takes --smoke: a tiny
 # run (results in var/bench-smoke/) that CI makes after the tests so that none of them rots.
-# The surge and screening benchmarks need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL).
+# The surge, screening and faults benchmarks need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL).
+# The faults benchmark (`make faults`, outages injected into the production stack) takes minutes even
+# with --smoke, so bench-smoke leaves it out.
 BENCHES := $(sort $(wildcard bench/*_bench.py))
+SMOKE_BENCHES := $(filter-out bench/faults_bench.py,$(BENCHES))
 
 bench: debs-bench $(VENV)/.test-installed var
 	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
@@ -133,8 +137,12 @@ bench: debs-bench $(VENV)/.test-installed var
 bench-smoke: debs-bench $(VENV)/.test-installed var
 	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
 	@started=$$(date +%s); \
-	for b in $(BENCHES); do echo "== $$b --smoke"; $(PY) $$b --smoke >var/bench-smoke.log 2>&1 || { tail -50 var/bench-smoke.log; exit 1; }; done; \
-	echo "bench-smoke: $(words $(BENCHES)) benchmarks in $$(( $$(date +%s) - started )) s (results in var/bench-smoke/)"
+	for b in $(SMOKE_BENCHES); do echo "== $$b --smoke"; $(PY) $$b --smoke >var/bench-smoke.log 2>&1 || { tail -50 var/bench-smoke.log; exit 1; }; done; \
+	echo "bench-smoke: $(words $(SMOKE_BENCHES)) benchmarks in $$(( $$(date +%s) - started )) s (results in var/bench-smoke/)"
+
+faults: debs-bench $(VENV)/.test-installed var
+	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
+	$(PY) bench/faults_bench.py
 
 # Security scans (security/scan.sh): bounded in time, gated on the tools' reports; reports in var/scan/.
 $(SCAN_VENV)/.installed: security/requirements-wapiti.txt

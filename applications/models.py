@@ -242,6 +242,12 @@ class OutboxEmail(models.Model):
     delays mail and never loses it. ``key`` names the message (kind, object,
     window, e.g. ``draft_reminder:draft:12:24h@1767193200``); its unique
     constraint makes a doubled or restarted beat write it once, so it is sent once.
+
+    A sender claims a row (``claimed_at``, ``attempts`` + 1) in a short transaction, sends it,
+    then marks it sent in a commit of its own and blanks ``body`` and ``html_body`` (they may
+    hold a draft's or an application's live link; subject, kind, key, recipient and times
+    stay). A claim older than the lease with no ``sent_at`` is a sender that died mid-send:
+    the message may or may not have left, so it is sent once more and ``interrupted`` says so.
     """
 
     key = models.CharField(max_length=200, unique=True)
@@ -255,6 +261,11 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    #: When a sender took the row; null when nobody is sending it (never tried, or the last try failed).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    #: Claims that expired with the row neither sent nor failed: the sender died mid-send, and
+    #: the message may have gone out before it did (so the recipient may have it twice).
+    interrupted = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = "送信待ちメール Outbox email"

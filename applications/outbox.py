@@ -1,20 +1,27 @@
 """The mail outbox: rows written in the caller's transaction, sent later by a Celery task.
 
 A broker outage only delays mail: the row is committed with the data that caused
-it, the on-commit nudge may fail, and beat sends pending rows every minute. Every
-message has a unique key (kind, object, window): writing the same key again is a
-no-op, so a doubled or restarted beat, a retried task or a double click never
-sends a message twice.
+it, the on-commit nudge may fail (without holding the response), and beat sends
+pending rows every minute. Every message has a unique key (kind, object, window):
+writing the same key again is a no-op, so a doubled or restarted beat, a retried
+task or a double click never writes a message twice. Sending claims one row at a
+time and marks it sent in its own commit, so a sender killed mid-batch repeats at
+most the one message it was sending (:func:`outbox_send_pending`); that message
+carries the same ``Message-ID`` both times.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import messages
@@ -23,7 +30,8 @@ from .models import OutboxEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-BATCH = 50
+#: A row whose sender died mid-send is sent once more; interrupted again, it is given up.
+MAX_INTERRUPTED = 1
 
 
 def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[str, Any]) -> bool:
@@ -54,47 +62,110 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
 
 
 def _nudge_sender() -> None:
+    from portal.celery import publish_from_request
+
     from .tasks import send_outbox
 
-    try:
-        send_outbox.delay()
-    except Exception:  # the broker is down: beat will send the row later
+    # Never holds the response: a broker that refuses or hangs costs about a second at most,
+    # and beat sends the row within a minute anyway.
+    if not publish_from_request(send_outbox):
         logger.warning("outbox: could not queue the sender; pending mail will go out on the next beat run")
 
 
-def outbox_send_pending(*, limit: int = 500) -> int:
-    """Send pending emails, each exactly once per successful send; return how many were sent.
+def message_id(key: str) -> str:
+    """The ``Message-ID`` of the message under ``key``: the same for every try, so a receiving
+    system can drop the one repeat a crash between sending and marking may cause."""
+    domain = urlsplit(settings.KOBO_PUBLIC_URL).hostname or "kobo.invalid"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.outbox@{domain}>"
 
-    Rows are locked with ``SKIP LOCKED`` so several workers share the work without
-    sending one row twice; a failed send stays pending with its error for the next run.
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.KOBO_OUTBOX_LEASE_SECONDS)
+
+
+def _claim(*, exclude: set[int]) -> OutboxEmail | None:
+    """Take the oldest sendable row for this sender in one short transaction; None when none is left.
+
+    Sendable: not sent, attempts left, and nobody holding it (never claimed, its last try
+    failed, or its claim is older than the lease: that sender died). ``SKIP LOCKED`` lets
+    several senders pass each other on PostgreSQL; the conditional UPDATE makes the claim
+    atomic on every database. A row whose claim expired is counted in ``interrupted``; one
+    interrupted twice is given up (it is likely what kills the sender), with its reason.
+    """
+    now = timezone.now()
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _lease())
+    while True:
+        with transaction.atomic():
+            row = (
+                OutboxEmail.objects.select_for_update(skip_locked=True)
+                .filter(free, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=exclude)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if row is None:
+                return None
+            interrupted = row.interrupted + (1 if row.claimed_at is not None else 0)
+            update: dict[str, Any] = {"claimed_at": now, "attempts": F("attempts") + 1, "interrupted": interrupted}
+            if interrupted > MAX_INTERRUPTED:
+                update = {"claimed_at": None, "attempts": MAX_ATTEMPTS, "interrupted": interrupted}
+                update["last_error"] = "送信中に中断されました(2回)Interrupted twice while sending: not sent again"
+            claimed = OutboxEmail.objects.filter(
+                free, pk=row.pk, sent_at__isnull=True, claimed_at=row.claimed_at
+            ).update(**update)
+        if claimed and interrupted > MAX_INTERRUPTED:
+            logger.error("outbox: %s was interrupted twice while sending; given up", row.pk)
+            exclude.add(row.pk)
+            continue
+        if claimed:
+            row.refresh_from_db()
+            return row
+        exclude.add(row.pk)  # another sender took it between our read and our update
+
+
+def _send(row: OutboxEmail, connection: Any) -> None:
+    email = EmailMultiAlternatives(
+        row.subject,
+        row.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [row.to],
+        connection=connection,
+        headers={"Message-ID": message_id(row.key)},
+    )
+    if row.html_body:
+        email.attach_alternative(row.html_body, "text/html")
+    email.send()
+
+
+def outbox_send_pending(*, limit: int = 500) -> int:
+    """Send pending emails, each at most once per crash of a sender; return how many were sent.
+
+    For each row: claim it (:func:`_claim`, committed), send it, then mark it sent in a
+    commit of its own and blank its bodies (they may carry live links). A sender killed
+    between sending and marking leaves one row claimed: after the lease it is sent once
+    more (``interrupted`` says so), so a crash repeats at most the one message in flight.
+    A failed send releases the row with its error for the next run.
     """
     sent = 0
     tried: set[int] = set()
-    while len(tried) < limit:
-        with transaction.atomic():
-            rows = list(
-                OutboxEmail.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .exclude(pk__in=tried)
-                .order_by("created_at", "pk")[:BATCH]
-            )
-            if not rows:
+    connection = get_connection()
+    try:
+        while len(tried) < limit:
+            row = _claim(exclude=tried)
+            if row is None:
                 break
-            for row in rows:
-                tried.add(row.pk)
-                try:
-                    email = EmailMultiAlternatives(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
-                    if row.html_body:
-                        email.attach_alternative(row.html_body, "text/html")
-                    email.send()
-                except Exception as exc:
-                    row.attempts += 1
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    row.save(update_fields=["attempts", "last_error"])
-                    logger.warning("outbox: sending %s failed: %s", row.pk, exc)
-                    continue
-                row.attempts += 1
-                row.sent_at = timezone.now()
-                row.save(update_fields=["attempts", "sent_at"])
-                sent += 1
+            tried.add(row.pk)
+            try:
+                _send(row, connection)
+            except Exception as exc:
+                OutboxEmail.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
+                    claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+                logger.warning("outbox: sending %s failed: %s", row.pk, exc)
+                connection.close()  # a broken SMTP session is opened again for the next row
+                continue
+            OutboxEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), body="", html_body="")
+            sent += 1
+    finally:
+        connection.close()
     return sent

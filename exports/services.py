@@ -1,13 +1,17 @@
 """Export services: request a document, render it (idempotently), give it out only to those who may see it.
 
 * :func:`export_request` checks the user's access to the call (``access.call_or_404``: 404
-  for a call not assigned), creates the :class:`~exports.models.ExportJob` and queues the
-  task on commit. A broker outage leaves the job ``queued``: asking again, or beat's
-  :func:`export_requeue_stalled`, queues it again.
+  for a call not assigned), refuses a user with too many jobs in the works
+  (:class:`ExportLimit`), hands back the user's job for the same document when one is
+  queued, running or done since the call's data last changed, else creates the
+  :class:`~exports.models.ExportJob` and queues the task on commit. A broker outage or a
+  dead worker leaves the job ``queued`` or ``running`` with an old heartbeat: asking again,
+  or beat's :func:`export_requeue_stalled` (every 15 s), queues it again.
 * :func:`export_render` does the work (called by the thin task in ``exports.tasks``). It is
   idempotent: a done job with its file is returned as it is; otherwise the render claims
-  the job (a lease renewed with every progress step), writes the document to a local
-  temporary file, copies it to private storage under the job's one name
+  the job (a lease renewed with every progress step: the heartbeat), writes the document
+  in a private temporary folder of its own (:func:`_workdir`, removed when the render ends
+  however it ends, by the sweep, and at worker start), copies it to private storage under the job's one name
   (``ExportJob.storage_name``, overwriting what an interrupted run left) and marks the job
   done with the file's SHA-256 in the same transaction as the audit entry.
   Progress is written in separate short transactions, so the status page reads it live.
@@ -19,7 +23,8 @@ import csv
 import gc
 import hashlib
 import logging
-import tempfile
+import os
+import shutil
 import threading
 import time
 import unicodedata
@@ -29,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files import File
 from django.db import transaction
@@ -36,9 +42,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from applications import access
-from applications.models import Candidacy
+from applications.models import AuditEntry, Candidacy, Review
 from applications.screening import audit
 from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
@@ -52,11 +59,16 @@ logger = logging.getLogger(__name__)
 Kind = ExportJob.Kind
 Status = ExportJob.Status
 
-#: A running render renews its lease at least this often (every progress step does); a job
-#: whose lease is older is taken over by the next delivery of its task (the worker died).
-LEASE = timedelta(seconds=120)
-#: A job still queued this long after it was last queued is queued again by beat.
-REQUEUE_AFTER = timedelta(minutes=3)
+#: A running render renews its lease (the heartbeat) with every progress step: every page of
+#: layout, every part of the dossiers, every page numbered, at most every ``PROGRESS_INTERVAL``.
+#: A job whose heartbeat is older has stalled (its worker died): the sweep queues it again and
+#: the next delivery takes it over (``KOBO_EXPORT_LEASE_SECONDS``, 60 by default).
+LEASE = timedelta(seconds=settings.KOBO_EXPORT_LEASE_SECONDS)
+#: A job still queued this long after it was last queued is queued again by beat (its message
+#: was lost with the broker); a long queue behind one worker only gets a harmless repeat.
+REQUEUE_AFTER = timedelta(minutes=2)
+#: Jobs one user may have queued or running for one call at a time.
+PENDING_PER_USER = 3
 #: Progress is written at most this often during layout (seconds); stage changes always are.
 PROGRESS_INTERVAL = 0.5
 #: WeasyPrint options. PDF/UA-1: tagged PDF with structure tree, language and title (kept
@@ -82,6 +94,10 @@ class ExportLeaseLost(Exception):
     """This render's lease was taken over (it stalled); it must not write the job any more."""
 
 
+class ExportLimit(Exception):
+    """The user already has :data:`PENDING_PER_USER` jobs of this call in the works; the message says so."""
+
+
 # --- request -----------------------------------------------------------------------------------
 
 
@@ -104,53 +120,98 @@ def export_request(
             Candidacy.objects.filter(application__call=call, pk__in=candidacy_ids).values_list("pk", flat=True)
         )
     candidacy_ids = candidacy_ids or []
+    now = timezone.now()
     with transaction.atomic():
-        job = (
-            ExportJob.objects.filter(
-                call=call,
-                kind=kind,
-                role=role,
-                requested_by=by,
-                candidacy_ids=candidacy_ids,
-                status__in=[Status.QUEUED, Status.RUNNING],
-            )
-            .order_by("-created_at")
-            .first()
-        )
+        same = ExportJob.objects.filter(call=call, kind=kind, role=role, requested_by=by, candidacy_ids=candidacy_ids)
+        job = same.filter(status__in=[Status.QUEUED, Status.RUNNING]).order_by("-created_at").first()
         if job is None:
+            done = same.filter(status=Status.DONE).exclude(file="").order_by("-started_at").first()
+            if done is not None and _file_exists(done) and not _data_changed_since(call, done.started_at):
+                return done  # the same file again: nothing it shows has changed since it was made
+            pending = ExportJob.objects.filter(call=call, requested_by=by, status__in=[Status.QUEUED, Status.RUNNING])
+            if pending.count() >= PENDING_PER_USER:
+                raise ExportLimit(
+                    _(
+                        "You already have %(count)d exports being made for this call. "
+                        "Please ask for another once one of them is finished."
+                    )
+                    % {"count": PENDING_PER_USER}
+                )
             job = ExportJob.objects.create(
                 call=call, kind=kind, role=role, requested_by=by, candidacy_ids=candidacy_ids
             )
             audit(user=by, action="kobo.export", call=call, event="requested", job_id=job.pk, kind=kind)
-        if job.status == Status.QUEUED:
-            ExportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now())
+        if job.status == Status.QUEUED or _stalled(job, now):
+            _requeue(job, now)
             transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
+def _stalled(job: ExportJob, now: datetime) -> bool:
+    """A running job whose render has not beaten for a lease: its worker died."""
+    return job.status == Status.RUNNING and (job.heartbeat_at is None or job.heartbeat_at < now - LEASE)
+
+
+def _requeue(job: ExportJob, now: datetime) -> bool:
+    """Mark ``job`` queued again (a stalled render's lease is over); True if it was (the caller queues it).
+
+    Only if it is as it was read (a render that beat meanwhile keeps its job). A dead render's
+    temporary folder on this machine goes now; on another machine, at that worker's start or
+    with the next render of the job there.
+    """
+    updated = ExportJob.objects.filter(pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at).update(
+        status=Status.QUEUED,
+        queued_at=now,
+        heartbeat_at=None,
+        stage="再開を待っています Waiting to resume" if job.status == Status.RUNNING else job.stage,
+    )
+    if updated and job.status == Status.RUNNING:
+        _remove_workdirs(job)
+    return bool(updated)
+
+
+def _data_changed_since(call: CallPage, when: datetime | None) -> bool:
+    """Whether anything an export of ``call`` shows may have changed since ``when``.
+
+    Every screening write (status, shortlist, decision, conflict, erasure) leaves an audit
+    entry; reviews and new candidacies are looked at directly.
+    """
+    if when is None:
+        return True
+    return (
+        AuditEntry.objects.filter(call=call, timestamp__gte=when).exclude(action="kobo.export").exists()
+        or Candidacy.objects.filter(application__call=call, created_at__gte=when).exists()
+        or Review.objects.filter(candidacy__application__call=call, updated_at__gte=when).exists()
+    )
+
+
 def _enqueue(job_id: int) -> bool:
+    from portal.celery import publish_from_request
+
     from .tasks import render_export
 
-    try:
-        render_export.delay(job_id)
-    except Exception:  # the broker is down: the job stays queued; beat or a new request queues it again
-        logger.warning("exports: could not queue job %s; it stays queued and will be queued again", job_id)
-        return False
-    return True
+    # One try with short timeouts: a broker down or hanging leaves the job queued (never holds
+    # the response); beat's sweep or a new request queues it again.
+    return publish_from_request(render_export, job_id)
 
 
 def export_requeue_stalled(*, now: datetime | None = None) -> int:
-    """Queue again the jobs a broker outage or a lost worker left behind (run by beat); return how many."""
+    """Queue again the jobs a broker outage or a dead worker left behind (beat, every 15 s); return how many.
+
+    Queued for longer than :data:`REQUEUE_AFTER` (the message was lost), or running with a
+    heartbeat older than :data:`LEASE` (the worker died: its temporary folder here goes too).
+    """
     now = now or timezone.now()
     stalled = ExportJob.objects.filter(
         Q(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
         | Q(status=Status.QUEUED, queued_at__isnull=True)
-        | Q(status=Status.RUNNING, heartbeat_at__lt=now - LEASE - REQUEUE_AFTER)
+        | Q(status=Status.RUNNING, heartbeat_at__lt=now - LEASE)
+        | Q(status=Status.RUNNING, heartbeat_at__isnull=True)
     )
     count = 0
-    for job_id in stalled.values_list("pk", flat=True):
-        ExportJob.objects.filter(pk=job_id).update(queued_at=now)
-        count += _enqueue(job_id)
+    for job in stalled.only("pk", "key", "status", "heartbeat_at", "stage"):
+        if _requeue(job, now):
+            count += _enqueue(job.pk)
     return count
 
 
@@ -220,13 +281,10 @@ def export_render(*, job_id: int, now: datetime | None = None) -> ExportJob:
     if job.status == Status.DONE and _file_exists(job):
         return job
     attempt = _claim(job_id)
-    progress = _Progress(job_id, attempt)
-    workdir = Path(tempfile.gettempdir()) / "kobo-exports"
-    workdir.mkdir(mode=0o700, exist_ok=True)
-    stem = f"job-{job_id}-{job.key.hex}"  # the key keeps jobs of other databases (tests, checkouts) apart
-    for leftover in workdir.glob(f"{stem}.*.part"):  # what a killed worker on this machine left
-        leftover.unlink(missing_ok=True)
-    temporary = workdir / f"{stem}.{attempt}.part"
+    _remove_workdirs(job)  # what an earlier attempt on this machine left (a killed worker)
+    workdir = _workdir(job, attempt)
+    progress = _Progress(job_id, attempt, workdir)
+    temporary = workdir / f"document.{job.extension}"
     try:
         with translation.override("ja"):
             pages, rows = RENDERERS[job.kind](job, temporary, progress, now or timezone.now())
@@ -245,8 +303,66 @@ def export_render(*, job_id: int, now: datetime | None = None) -> ExportJob:
         )
         raise
     finally:
-        temporary.unlink(missing_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     return ExportJob.objects.get(pk=job_id)
+
+
+# --- temporary files ------------------------------------------------------------------------------
+
+
+def temp_root() -> Path:
+    """``KOBO_EXPORT_TEMP_DIR``, made private (0700, ours) if need be; refuses one another user owns."""
+    root = Path(settings.KOBO_EXPORT_TEMP_DIR)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if root.is_symlink() or root.stat().st_uid != os.getuid():
+        raise PermissionError(f"{root} is not a folder of this user: export files would not be private there")
+    if root.stat().st_mode & 0o077:
+        root.chmod(0o700)
+    return root
+
+
+def _workdir_prefix(job: ExportJob) -> str:
+    return f"job-{job.pk}-{job.key.hex}-"  # the key keeps jobs of other databases (tests, checkouts) apart
+
+
+def _workdir(job: ExportJob, attempt: int) -> Path:
+    """The private folder of this attempt at ``job``: everything the render writes goes in it."""
+    folder = temp_root() / f"{_workdir_prefix(job)}{attempt}"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def _remove_workdirs(job: ExportJob) -> None:
+    """Remove every temporary folder of ``job`` on this machine (earlier attempts, a dead render's)."""
+    root = Path(settings.KOBO_EXPORT_TEMP_DIR)
+    if root.is_dir():
+        for folder in root.glob(f"{_workdir_prefix(job)}*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def export_temp_sweep(*, older_than: timedelta | None = None) -> int:
+    """Remove what dead renders left in the temporary folder (at worker start); return how many entries.
+
+    A live render touches its folder with every heartbeat, so anything untouched for a
+    lease belongs to a render that is gone (killed, or of a machine's earlier life).
+    """
+    root = Path(settings.KOBO_EXPORT_TEMP_DIR)
+    if not root.is_dir():
+        return 0
+    limit = time.time() - (older_than or LEASE).total_seconds()
+    removed = 0
+    for entry in root.iterdir():
+        try:
+            if entry.lstat().st_mtime >= limit:
+                continue
+        except FileNotFoundError:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def export_fail(*, job_id: int, error: str) -> None:
@@ -278,24 +394,36 @@ def _claim(job_id: int) -> int:
 
 
 class _Progress:
-    """Writes (percent, stage) to the job in its own short transaction, and renews the lease."""
+    """Writes (percent, stage) to the job in its own short transaction, and renews the lease.
 
-    def __init__(self, job_id: int, attempt: int) -> None:
-        self.job_id, self.attempt = job_id, attempt
+    Also touches the render's temporary folder, so the start-up sweep of another worker on
+    this machine knows it is alive (:func:`export_temp_sweep`).
+    """
+
+    def __init__(self, job_id: int, attempt: int, workdir: Path | None = None) -> None:
+        self.job_id, self.attempt, self.workdir = job_id, attempt, workdir
         self.last = 0.0
         self.lost = False
+        self.percent, self.stage = 1, ""
 
     def __call__(self, percent: int, stage: str, *, throttle: bool = False) -> None:
         now = time.monotonic()
         if throttle and now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
+        self.percent, self.stage = percent, stage
         updated = ExportJob.objects.filter(pk=self.job_id, attempts=self.attempt, status=Status.RUNNING).update(
             progress=max(1, min(99, percent)), stage=stage[:200], heartbeat_at=timezone.now()
         )
         if not updated:
             self.lost = True
             raise ExportLeaseLost
+        if self.workdir is not None:
+            os.utime(self.workdir)
+
+    def beat(self) -> None:
+        """Renew the lease at the current percent and stage (throttled): long steps call it as they go."""
+        self(self.percent, self.stage, throttle=True)
 
 
 def _finish(job: ExportJob, attempt: int, *, name: str, digest: str, size: int, pages: int | None, rows: int) -> None:
@@ -390,12 +518,19 @@ def _install_progress_handler() -> None:
 _install_progress_handler()
 
 
-def _layout_reporter(progress: _Progress, estimated_pages: int) -> Callable[[str], None]:
-    """Map WeasyPrint's steps onto 20–90 %: layout (step 5) takes most of the time, per page."""
+def _layout_reporter(progress: _Progress, estimated_pages: int | None) -> Callable[[str], None]:
+    """Map WeasyPrint's steps onto 20–90 %: layout (step 5) takes most of the time, per page.
+
+    With no ``estimated_pages`` (a part of the dossiers, whose percent its caller sets) every
+    step only renews the lease.
+    """
 
     def report(message: str) -> None:
         if progress.lost:
             raise ExportLeaseLost  # raised inside WeasyPrint's logging call: stops the render
+        if estimated_pages is None:
+            progress.beat()
+            return
         if message.startswith("Step 5") and "Page" in message:
             page = int(message.rsplit(" ", 1)[-1]) if message.rsplit(" ", 1)[-1].isdigit() else 0
             share = min(1.0, page / max(1, estimated_pages))
@@ -413,7 +548,7 @@ def render_pdf(
     target: Path,
     *,
     progress: _Progress | None = None,
-    estimated_pages: int = 10,
+    estimated_pages: int | None = 10,
     options: dict[str, Any] | None = None,
 ) -> int:
     """Render ``html`` (from our templates) to a PDF file at ``target``; return its number of pages."""
@@ -491,16 +626,17 @@ def _render_dossiers(job: ExportJob, target: Path, progress: _Progress, now: dat
                 "exports/dossiers.html",
                 {"doc": doc, "part": _Part(dossiers, first=index == 0, numbered=False), "stylesheet": stylesheet_uri()},
             )
-            render_pdf(html, part, options={})  # the structure tree would not survive the join
+            # No structure tree (it would not survive the join); every layout step renews the lease.
+            render_pdf(html, part, progress=progress, estimated_pages=None, options={})
             done += len(dossiers)
         progress(90, "ページ番号を付けています Numbering the pages")
-        return _join_parts(parts, target), len(doc.dossiers)
+        return _join_parts(parts, target, progress), len(doc.dossiers)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
 
 
-def _join_parts(parts: list[Path], target: Path) -> int:
+def _join_parts(parts: list[Path], target: Path, progress: _Progress | None = None) -> int:
     """Join the PDF ``parts`` into ``target``, stamp "page n / N" on every page; return N.
 
     pypdf copies the pages, not the parts' structure trees: the joined document keeps its
@@ -510,15 +646,18 @@ def _join_parts(parts: list[Path], target: Path) -> int:
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
+    beat = progress.beat if progress is not None else (lambda: None)
     for part in parts:
         writer.append(str(part))
+        beat()
     total = len(writer.pages)
     stamps = target.with_name(f"{target.name}.numbers.pdf")
     try:
         html = render_to_string("exports/page_numbers.html", {"pages": range(total), "stylesheet": stylesheet_uri()})
-        render_pdf(html, stamps, options={})
+        render_pdf(html, stamps, progress=progress, estimated_pages=None, options={})
         for page, stamp in zip(writer.pages, PdfReader(str(stamps)).pages, strict=True):
             page.merge_page(stamp)
+            beat()
         metadata = PdfReader(str(parts[0])).metadata or {}
         writer.add_metadata(
             {

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from .models import ExportJob
-from .services import LEASE, ExportBusy, export_fail, export_render, export_requeue_stalled
+from .services import LEASE, ExportBusy, export_fail, export_render, export_requeue_stalled, export_temp_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -35,5 +36,17 @@ def render_export(self, job_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stalled_exports() -> int:
-    """Queue again the jobs a broker outage or a lost worker left behind (beat, every few minutes)."""
+    """Queue again the jobs a broker outage or a dead worker left behind (beat, every 15 seconds)."""
     return export_requeue_stalled()
+
+
+@worker_ready.connect
+def sweep_temporary_files(**kwargs: object) -> None:
+    """At worker start, remove what renders killed on this machine left in the export temp folder."""
+    try:
+        removed = export_temp_sweep()
+    except OSError:
+        logger.exception("exports: could not sweep the temporary folder")
+        return
+    if removed:
+        logger.warning("exports: removed %s temporary entries left by dead renders", removed)

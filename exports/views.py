@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,7 +26,7 @@ from portal.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
 from .models import ExportJob
-from .services import download_filename, export_download_logged, export_request, job_or_404
+from .services import ExportLimit, download_filename, export_download_logged, export_request, job_or_404
 
 
 def _status_payload(job: ExportJob) -> dict[str, Any]:
@@ -65,7 +66,14 @@ def request_export(request: HttpRequest, call_id: int) -> HttpResponse:
             raise Http404
         role = get_object_or_404(RolePage.objects.child_of(call), pk=role_id)
     chosen = parse_ids(request.POST.getlist("candidacy"))
-    job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
+    try:
+        job = export_request(call=call, kind=kind, by=request.user, role=role, candidacy_ids=chosen)
+    except ExportLimit as exc:
+        dashboard = _dashboard_url(call)
+        if dashboard is None:
+            return HttpResponse(str(exc), status=429, content_type="text/plain; charset=utf-8")
+        messages.error(request, str(exc))
+        return redirect(dashboard)
     return redirect("exports_status", job.pk)
 
 

@@ -107,18 +107,37 @@ def _key(request: HttpRequest) -> str:
     return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _lookup(key: str) -> tuple[int, tuple | None]:
-    """The current generation and the stored entry for ``key``, in one round trip to the cache."""
-    found = cache.get_many([GENERATION_KEY, key])
+def _store_down() -> bool:
+    """Whether the cache is not answering (``portal.cache.ResilientRedisCache`` says so after a timeout)."""
+    return bool(getattr(cache, "down", False))
+
+
+def _lookup(key: str) -> tuple[int | None, tuple | None]:
+    """The current generation and the stored entry for ``key``, in one round trip to the cache.
+
+    ``(None, None)`` when the store does not answer: the page is rendered and not stored.
+    """
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception:  # a cache backend that raises when its server is gone
+        logger.warning("page cache: the store did not answer; rendering", exc_info=True)
+        return None, None
+    if _store_down():
+        return None, None
     return _generation_or_new(found.get(GENERATION_KEY)), found.get(key)
 
 
-def _generation_or_new(generation: int | None) -> int:
+def _generation_or_new(generation: int | None) -> int | None:
+    """The generation, started if missing; None when the store does not answer (nothing is trusted then)."""
     if generation is None:
-        # A fresh (or evicted) counter starts from the clock, so it never repeats an old one.
-        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, None)
-        generation = cache.get(GENERATION_KEY, 0)
-    return generation
+        try:
+            # A fresh (or evicted) counter starts from the clock, so it never repeats an old one.
+            cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, None)
+            generation = cache.get(GENERATION_KEY)
+        except Exception:
+            logger.warning("page cache: the store did not answer; rendering", exc_info=True)
+            return None
+    return None if _store_down() else generation
 
 
 # The site's configuration, once per generation ---------------------------------------------
@@ -140,8 +159,12 @@ def with_site_config(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if cache_seconds() > 0:
             generation = getattr(request, "page_cache_generation", None)
             if generation is None:
-                generation = _generation_or_new(cache.get(GENERATION_KEY))
-            attach_site_config(request, generation)
+                try:
+                    generation = _generation_or_new(cache.get(GENERATION_KEY))
+                except Exception:
+                    generation = None
+            if generation is not None:  # else the store is down: read the site as Wagtail does
+                attach_site_config(request, generation)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -262,6 +285,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _bump_if_pending()
         if cache_seconds() <= 0 or not _may_serve_from_cache(request):
             response = self.get_response(request)
             if getattr(response, "kobo_public", False) and not _may_store(request, response):
@@ -269,6 +293,11 @@ class PageCacheMiddleware:
             return response
         key = _key(request)
         generation, entry = _lookup(key)
+        if generation is None:  # the store does not answer: render, store nothing, tell nobody to keep it
+            response = self.get_response(request)
+            if getattr(response, "kobo_public", False):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
         if entry is not None and entry[0] == generation and entry[1] > time.time():
             return self._replay(entry)
         request.page_cache_generation = generation
@@ -309,7 +338,15 @@ class PageCacheMiddleware:
         expires_at = time.time() + seconds
         _without_vary_on_language_or_cookies(response)
         headers = [(n, v) for n, v in response.headers.items() if n.lower() not in _NOT_STORED_HEADERS]
-        cache.set(key, (generation, expires_at, response.status_code, headers, response.content), seconds)
+        try:
+            cache.set(key, (generation, expires_at, response.status_code, headers, response.content), seconds)
+        except Exception:
+            logger.warning("page cache: the store did not answer; page not stored", exc_info=True)
+            patch_cache_control(response, private=True, no_cache=True)
+            return
+        if _store_down():  # dropped: nobody may keep a page the site itself could not store
+            patch_cache_control(response, private=True, no_cache=True)
+            return
         response.headers["Cache-Control"] = _cache_control(expires_at)
         response.headers["X-Page-Cache"] = "miss"
 
@@ -330,11 +367,27 @@ def page_cache_invalidate(*, urls: list[str] | None = None) -> None:
         transaction.on_commit(lambda: _purge(urls))
 
 
+#: A change this process could not announce because the store did not answer; bumped when it answers again,
+#: so pages stored before the outage are not served after it.
+_bump_pending = False
+
+
 def _bump() -> None:
+    global _bump_pending
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, None)
+    except Exception:  # a backend that raises when its server is gone
+        logger.warning("page cache: could not bump the generation; the store did not answer", exc_info=True)
+        _bump_pending = True
+        return
+    _bump_pending = _store_down()
+
+
+def _bump_if_pending() -> None:
+    if _bump_pending and not _store_down():
+        _bump()
 
 
 def _purge(urls: list[str]) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from portal.celery import app
 
@@ -61,3 +66,58 @@ def queue_size(name: str) -> int:
             return connection.default_channel.queue_declare(queue=name, passive=True).message_count
         except connection.channel_errors:  # Redis deletes an empty queue: nothing waits
             return 0
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker process on the test settings and the test database of this run."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+        url = f"postgres://{auth}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    else:
+        url = f"sqlite:///{database['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": str(app.conf.broker_url),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def worker_process(*, queue: str, env: dict[str, str], setup: str = "", log: Path | None = None) -> subprocess.Popen:
+    """A real Celery worker in a process of its own (solo pool, eager mode off) consuming only ``queue``.
+
+    ``setup`` is Python run after ``django.setup()`` in that process (settings for the test).
+    Stop it with ``SIGKILL`` to play a crash.
+    """
+    code = "\n".join(
+        [
+            "import django",
+            "django.setup()",
+            setup,
+            "from portal.celery import app",
+            "app.conf.task_always_eager = False",
+            f"app.worker_main(['worker', '--pool=solo', '-Q', {queue!r}, '--loglevel=INFO',"
+            " '--without-mingle', '--without-gossip', '--without-heartbeat'])",
+        ]
+    )
+    output = log.open("ab") if log else subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a worker process started by :func:`worker_process` (killed if it does not stop in 10 s)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

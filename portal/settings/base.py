@@ -8,6 +8,7 @@ configuration and production sets only variables (see README, "Production").
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -139,6 +140,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a new connection in seconds, not minutes (/healthz, requests).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run`: a transaction takes the write lock when it starts (BEGIN IMMEDIATE) and waits up
     # to 20 s for it, so two requests at once queue instead of failing with "database is locked".
@@ -146,14 +150,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when CACHE_URL is set (needed for rate limits across several
-# web processes), local memory otherwise.
+# web processes), local memory otherwise. Redis that does not answer within these
+# seconds is a miss, never an error page (portal/cache.py, docs/adr/0010-outages.md).
+KOBO_REDIS_SOCKET_TIMEOUT = 0.3
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": "kobo",
+            "OPTIONS": {
+                "socket_connect_timeout": KOBO_REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": KOBO_REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -197,6 +207,9 @@ KOBO_CALL_DRAFT_FILE_BYTES = env_int("KOBO_CALL_DRAFT_FILE_BYTES", 20 * 1024**3)
 KOBO_IMAGE_DECODERS = env_int("KOBO_IMAGE_DECODERS", 1)
 # What the compressed streams of one uploaded PDF may inflate to, in all (applications/uploads.py).
 KOBO_PDF_MAX_INFLATED_BYTES = env_int("KOBO_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
+# When the cache (Redis) does not answer, rate limits let the request through: a Redis outage
+# must not refuse every applicant before a deadline (docs/adr/0010-outages.md).
+RATELIMIT_FAIL_OPEN = True
 AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 # django-axes: five failures lock that username from that address (both together, so
 # nobody elsewhere can lock staff out) for an hour. Failures from one address across
@@ -294,9 +307,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A task not acknowledged within this time is delivered again: it must be
-    # longer than the longest task (the PDF exports), or tasks run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within this time is delivered again: longer than the longest
+    # task may run (CELERY_TASK_TIME_LIMIT below), so a live render is never handed out twice.
+    # A killed worker's export does not wait for it: the stall sweep re-queues the job once its
+    # heartbeat is older than the lease (exports/services.py), about a minute.
+    # The socket timeouts end a blocked command on a broker that accepts but does not answer
+    # (the workers reconnect); requests publish with shorter ones still (portal/celery.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 15 * 60 + 60,
+        "socket_connect_timeout": 5,
+        "socket_timeout": 10,
+    }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else f"file://{VAR_DIR / 'results'}"
 )
@@ -319,8 +340,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 KOBO_EXPORTS_QUEUE = "exports"
 CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": KOBO_EXPORTS_QUEUE}}
-# A web request that queues a task must not hang when the broker is down: fail fast
-# (the outbox and beat make up for it).
+# A web request that queues a task must not hang when the broker is down or hangs: it
+# publishes through ``portal.celery.publish_from_request`` with these socket timeouts and no
+# retry (the outbox and the exports' stall sweep make up for a lost message).
+KOBO_BROKER_REQUEST_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -331,8 +354,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-exports": {
         "task": "exports.tasks.requeue_stalled_exports",
-        "schedule": 120.0,
-        "options": {"expires": 110},
+        "schedule": 15.0,
+        "options": {"expires": 14},
     },
     "send-outbox": {
         "task": "applications.tasks.send_outbox",
@@ -435,6 +458,16 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
 # Kōbo --------------------------------------------------------------------------
+
+# Where an export's temporary files are written while it renders: one private (0700) folder
+# per job and attempt, removed when the render ends however it ends, by the stall sweep, and at
+# worker start (exports/services.py). Local disk of the exports worker; never served.
+KOBO_EXPORT_TEMP_DIR = Path(os.environ.get("KOBO_EXPORT_TEMP_DIR") or Path(tempfile.gettempdir()) / "kobo-exports")
+# Seconds a sender may hold an outbox row before another takes it as interrupted (longer than
+# one SMTP exchange may take: EMAIL_TIMEOUT per command).
+KOBO_OUTBOX_LEASE_SECONDS = env_int("KOBO_OUTBOX_LEASE_SECONDS", 120)
+# Seconds without a progress heartbeat after which a running export counts as stalled.
+KOBO_EXPORT_LEASE_SECONDS = env_int("KOBO_EXPORT_LEASE_SECONDS", 60)
 
 # Only the local and test settings may create the demo users with their known
 # password; production leaves this False.

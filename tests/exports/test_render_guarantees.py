@@ -144,13 +144,13 @@ def test_asking_twice_gives_the_same_queued_job(small_call, django_capture_on_co
 def test_a_broker_outage_leaves_the_job_queued_then_beat_queues_it_again(
     small_call, private_root, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.WARNING, logger="exports.services")
+    caplog.set_level(logging.WARNING, logger="portal.celery")
     with broker(f"redis://127.0.0.1:{closed_port()}/0"), django_capture_on_commit_callbacks(execute=True):
         job = export_request(call=small_call.call, kind=ExportJob.Kind.CSV, by=small_call.official)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED
     assert job.queued_at is not None
-    assert "could not queue job" in caplog.text
+    assert "could not queue exports.tasks.render_export" in caplog.text
 
     assert export_requeue_stalled() == 0  # queued only just now: not stalled yet
     # The broker is back (eager in these settings) and beat runs a few minutes later.
