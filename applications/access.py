@@ -1,4 +1,6 @@
-"""Who may see and do what in screening. Denied by default; every answer is a queryset or (allowed, reason).
+"""Who may do what in screening. Denied by default; every answer is a queryset or (allowed, reason).
+
+What a user may *see* of a person (names, files, scores, conflicts) is ``screening.visibility``'s.
 
 A contractor sees only the calls assigned to them; approvers and officials see
 the calls of their organisation; superusers see everything. Anything outside
@@ -10,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage
-
-from .models import Candidacy, ConflictOfInterest
 
 
 @dataclass(frozen=True)
@@ -80,60 +80,9 @@ def call_or_404(user: Any, call_id: int) -> CallPage:
         raise Http404 from exc
 
 
-def _without_conflicts(qs: QuerySet[Candidacy], user: Any) -> QuerySet[Candidacy]:
-    """Conflict of interest: a screener who declared they know the person never sees the candidacy."""
-    if user is None or not user.is_authenticated:
-        return qs
-    return qs.exclude(Exists(ConflictOfInterest.objects.filter(candidacy=OuterRef("pk"), user=user)))
-
-
-def candidacies_for(user: Any, call: CallPage) -> QuerySet[Candidacy]:
-    """Candidacies of ``call`` (already checked with :func:`call_or_404`) that ``user`` may see."""
-    return _without_conflicts(Candidacy.objects.filter(call=call), user)  # ``call``: the application's, copied
-
-
-def candidacy_or_404(user: Any, candidacy_id: int) -> Candidacy:
-    candidacy = (
-        _without_conflicts(
-            Candidacy.objects.filter(pk=candidacy_id, application__call__in=screenable_calls(user)), user
-        )
-        .select_related("application__applicant", "application__call", "role__category")
-        .first()
-    )
-    if candidacy is None:
-        raise Http404
-    return candidacy
-
-
-#: Blind review lifts for these statuses: a shortlisted candidate is a person the city will meet.
-NAMED_STATUSES = frozenset({Candidacy.Status.SHORTLISTED, Candidacy.Status.SELECTED, Candidacy.Status.NOT_SELECTED})
-
-
-def identity_visible_statuses(user: Any, call: CallPage) -> frozenset[str]:
-    """The candidacy statuses in which ``user`` sees names and contacts in ``call`` (for queries too).
-
-    Need-to-know: everyone (approvers, officials, superusers too) sees a person only once
-    they are shortlisted; before that, a code. Only when the call turns blind review off do
-    its screeners (contractors, superusers) see every applicant's name.
-    """
-    if not call.blind_review and (is_contractor(user) or user.is_superuser):
-        return frozenset(Candidacy.Status.values)
-    return NAMED_STATUSES
-
-
-def identity_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
-    """Names and contacts only for shortlisted-and-later candidacies (see :func:`identity_visible_statuses`)."""
-    return candidacy.status in identity_visible_statuses(user, call)
-
-
 def can_screen(user: Any) -> bool:
     """May open the screening area at all (which calls: :func:`screenable_calls`)."""
     return user.is_superuser or is_contractor(user) or is_approver(user) or is_official(user)
-
-
-def others_reviews_visible(user: Any, *, reviewed_by_me: bool) -> bool:
-    """Independent review: a reviewer sees others' scores only once their own review is in."""
-    return reviewed_by_me or not can_review(user)
 
 
 def can_review(user: Any) -> Decision:

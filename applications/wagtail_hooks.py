@@ -23,6 +23,7 @@ def register_screening_urls():
         path("screening/call/<int:call_id>/audit/", views.audit_log, name="screening_audit"),
         path("screening/candidacy/<int:candidacy_id>/", views.candidacy_detail, name="screening_candidacy"),
         path("screening/attachment/<int:attachment_id>/", views.attachment_download, name="screening_attachment"),
+        path("screening/erasure/<int:application_id>/", views.erasure, name="screening_erasure"),
     ]
 
 
