@@ -68,7 +68,7 @@ def staff(*, anonymous: int = 302, **statuses: int) -> dict[str, int]:
 
 # Who gets what, in words:
 # - screening of city X: its approver and official and its assigned contractor; everyone else 404;
-#   the audit log is for approvers only (the official and the contractor get 403).
+#   the audit log and the erasure page are for approvers only (the official and the contractor get 403).
 # - team screens: model rights for approvers only (Wagtail answers others with its "no access"
 #   redirect, 302); an approver of Y finds no row of X (404); cities are created only by superusers.
 # - task categories: editors and approvers view them (inspect), nobody but superusers changes them.
@@ -121,6 +121,11 @@ ROWS: list[Row] = [
     ),
     Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[w.candidacy_x.pk]), SCREENING_X),
     Row("screening_attachment", lambda w: reverse("screening_attachment", args=[w.attachment_x.pk]), SCREENING_X),
+    Row(
+        "screening_erasure",
+        lambda w: reverse("screening_erasure", args=[w.candidacy_x.application_id]),
+        staff(approver_x=200, official_x=403, contractor_x=403, others=404),
+    ),
     # --- exports ---
     Row(
         "exports_request",

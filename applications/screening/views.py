@@ -628,11 +628,6 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 ACTION_LABELS = dict(AUDIT_ACTIONS)
 
 
-def _audit_object(entry: AuditEntry) -> str:
-    c = entry.candidacy
-    return f"{c.reference} #{c.rank} ({c.applicant_code})" if c is not None else ""
-
-
 @screening_view
 def audit_log(request: HttpRequest, call_id: int) -> HttpResponse:
     """Who saw and changed what in this call (approvers only), filtered by who, what, which candidacy and when.
@@ -652,7 +647,7 @@ def audit_log(request: HttpRequest, call_id: int) -> HttpResponse:
         {
             "entry": entry,
             "action": ACTION_LABELS.get(entry.action, entry.action),
-            "object_kind": _audit_object(entry) or call.title,
+            "object_kind": visibility.audit_label(entry.candidacy) if entry.candidacy_id else call.title,
             "detail": {k: v for k, v in entry.data.items() if k != "call_id"},
         }
         for entry in page

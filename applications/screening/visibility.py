@@ -63,6 +63,15 @@ def candidacy_label(user: Any, call: CallPage, candidacy: Candidacy) -> str:
     return candidacy.applicant_code
 
 
+def audit_label(candidacy: Candidacy) -> str:
+    """How the audit log names a candidacy: reference, rank and code together.
+
+    Its readers are the city's approvers (``access.can_read_audit``), who must be able to follow
+    one person through the log and answer the applicant, who knows only their reference.
+    """
+    return f"{candidacy.reference} #{candidacy.rank} ({candidacy.applicant_code})"
+
+
 def search(user: Any, call: CallPage, q: str) -> Q:
     """The list's search: the candidate code always; the reference and names only where they may show.
 
