@@ -190,9 +190,9 @@ KINDS: dict[str, Kind] = {
         _(
             "The applicant of {reference} ({call}) asked us to erase their data. A decision has already been "
             "made, so a city approver decides: erase it, or keep it for the retention period and tell them why.\n\n"
-            "{candidacy_link}"
+            "{erasure_link}"
         ),
-        ("reference", "call", "candidacy_link"),
+        ("reference", "call", "erasure_link"),
     ),
 }
 
@@ -232,7 +232,7 @@ SAMPLE = {
 def sample_values() -> dict[str, str]:
     """Sample values for every placeholder, links included (the admin preview)."""
     link = public_url("/apply/manage/sample-token/")
-    links = ("manage_link", "link", "call_link", "dashboard_link", "candidacy_link")
+    links = ("manage_link", "link", "call_link", "dashboard_link", "erasure_link")
     return {**SAMPLE, **dict.fromkeys(links, link)}
 
 

@@ -342,7 +342,9 @@ class OrganisationMember(models.Model):
 class Review(models.Model):
     """One reviewer's scores on one candidacy, against the rubric as it was when they reviewed.
 
-    Reviews are never deleted when assignments change (PROTECT on both sides).
+    Reviews are never deleted when assignments change (PROTECT on both sides). A review whose
+    reviewer later declares they know the person is void (``voided_at``): kept for the audit
+    log, counted nowhere (``screening.visibility.counted_reviews``).
     """
 
     class Recommendation(models.TextChoices):
@@ -358,6 +360,8 @@ class Review(models.Model):
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices)
     submitted_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+    #: Set when the reviewer declared a conflict of interest with the person (the review no longer counts).
+    voided_at = models.DateTimeField("無効化日時 Voided at", null=True, blank=True)
 
     class Meta:
         verbose_name = "審査 Review"
@@ -430,6 +434,7 @@ AUDIT_ACTIONS = [
     ("kobo.candidacy.note", "メモの追加 Note added"),
     ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
     ("kobo.candidacy.conflict", "利益相反の申告 Conflict of interest declared"),
+    ("kobo.candidacy.review_changed", "審査の修正(理由つき) Review changed, with a reason"),
     ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
     ("kobo.export", "出力 Export"),
     ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
@@ -438,6 +443,7 @@ AUDIT_ACTIONS = [
     ("kobo.shortlist.reopen", "承認済み候補者リストの再開 Approved shortlist reopened"),
     ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
     ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
+    ("kobo.erasure.approved", "決定後の削除(承認者) Erased after a decision by an approver"),
 ]
 
 

@@ -11,7 +11,8 @@ runs it daily from beat, ``--dry-run`` lists without changing anything):
   statistics) and free text are anonymised and attachments deleted from storage;
   candidacies, statuses and scores stay, as anonymous counts;
 - an applicant may erase their own application through the manage link before any
-  decision; after one, the request goes to the city's approvers.
+  decision; after one, the request goes to the city's approvers, who carry it out in the
+  admin (``application_erase_after_decision``, the screening area's erasure page).
 
 Everything is read through ``Application`` and ``Candidacy`` relations, and every text
 column of the applicant and the application is anonymised by introspection, so a field
@@ -29,6 +30,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.jobs import each_row_alone
 from recruitment.models import CallPage, RolePage
@@ -48,8 +50,10 @@ from .models import (
     private_storage,
 )
 from .outbox import outbox_enqueue
-from .screening import audit
+from .screening import ScreeningError, audit
 from .services import candidacy_withdraw
+from .teams import authority
+from .teams.authority import Power
 
 logger = logging.getLogger(__name__)
 
@@ -313,7 +317,9 @@ def application_erase(*, application: Application, now: datetime | None = None) 
     """The applicant's request to erase their data, from the manage link.
 
     Before any decision: every candidacy is withdrawn and the application anonymised at once
-    ("erased"). After one: the city's approvers are asked to decide ("requested").
+    ("erased"). After one: the city's approvers are asked to decide ("requested"); their mail
+    links to the erasure page of the screening area, where one of them carries it out
+    (:func:`application_erase_after_decision`).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -326,31 +332,65 @@ def application_erase(*, application: Application, now: datetime | None = None) 
             values = {
                 "reference": application.reference,
                 "call": call.title,
-                "candidacy_link": messages.admin_url(reverse("screening_candidacy", args=[candidacy.pk]))
-                if candidacy
-                else "",
+                "erasure_link": messages.admin_url(reverse("screening_erasure", args=[application.pk])),
             }
             for user in notifications.city_approvers(call):
                 outbox_enqueue(
                     to=user.email, kind="erasure_request", language=notifications.staff_language(user),
                     key=f"erasure_request:application:{application.pk}:user:{user.pk}", values=values,
                 )  # fmt: skip
-            audit(user=None, action="kobo.erasure.request", call=call, candidacy=candidacy)
+            audit(user=None, action="kobo.erasure.request", call=call, candidacy=candidacy,
+                  reference=application.reference)  # fmt: skip
             return "requested"
-        candidacy_withdraw(
-            application=application, candidacy_ids=list(application.candidacies.values_list("pk", flat=True)), now=now
-        )
-        outbox_enqueue(
-            to=application.applicant.email, kind="erasure_done", language=application.language,
-            key=f"erasure_done:application:{application.pk}",
-            values={"reference": application.reference, "call": call.title},
-        )  # fmt: skip
-        audit(user=None, action="kobo.erasure.done", call=call)
-        # The confirmations just written are the last mail to this address; they keep it until sent.
-        pending = list(OutboxEmail.objects.filter(to=application.applicant.email, sent_at__isnull=True))
-        application_anonymise(application=application, now=now)
-        for row in pending:
-            OutboxEmail.objects.filter(pk=row.pk).update(
-                to=row.to, subject=row.subject, body=row.body, html_body=row.html_body
-            )
+        _erase_now(application=application, call=call, now=now, by=None)
     return "erased"
+
+
+def may_erase_after_decision(user: Any, application: Application) -> bool:
+    """A city approver of the application's call (``teams.authority``: the power to decide on it)."""
+    return bool(authority.decide(user, application.call, Power.DECIDE))
+
+
+def application_erase_after_decision(*, application: Application, by: Any, now: datetime | None = None) -> None:
+    """A city approver carries out an applicant's erasure request that came after a decision.
+
+    The same erasure as the applicant's own before a decision: the undecided candidacies are
+    withdrawn, the applicant is told (``erasure_done``) and the application is anonymised; the
+    audit log records the approver (``kobo.erasure.approved``). Raises ``ScreeningError`` when
+    ``by`` is not an approver of the call's city, or the application is already erased.
+    """
+    if not may_erase_after_decision(by, application):
+        raise ScreeningError(_("Only a city approver of this call's city erases an application after a decision."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("applicant", "call").get(pk=application.pk)
+        if application.anonymised_at:
+            raise ScreeningError(_("This application has already been erased."))
+        _erase_now(application=application, call=application.call.specific, now=now, by=by)
+
+
+def _erase_now(*, application: Application, call: CallPage, now: datetime, by: Any) -> None:
+    """Withdraw, tell the applicant, audit and anonymise (inside the caller's transaction).
+
+    ``by``: None for the applicant through their manage link, else the approver who erased it.
+    """
+    candidacy_withdraw(
+        application=application, candidacy_ids=list(application.candidacies.values_list("pk", flat=True)), now=now
+    )
+    outbox_enqueue(
+        to=application.applicant.email, kind="erasure_done", language=application.language,
+        key=f"erasure_done:application:{application.pk}",
+        values={"reference": application.reference, "call": call.title},
+    )  # fmt: skip
+    if by is None:
+        audit(user=None, action="kobo.erasure.done", call=call)
+    else:
+        first = application.candidacies.order_by("rank").first()
+        audit(user=by, action="kobo.erasure.approved", call=call, candidacy=first, reference=application.reference)
+    # The confirmations just written are the last mail to this address; they keep it until sent.
+    pending = list(OutboxEmail.objects.filter(to=application.applicant.email, sent_at__isnull=True))
+    application_anonymise(application=application, now=now)
+    for row in pending:
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            to=row.to, subject=row.subject, body=row.body, html_body=row.html_body
+        )

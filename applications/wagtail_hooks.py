@@ -23,6 +23,7 @@ def register_screening_urls():
         path("screening/call/<id:call_id>/audit/", views.audit_log, name="screening_audit"),
         path("screening/candidacy/<id:candidacy_id>/", views.candidacy_detail, name="screening_candidacy"),
         path("screening/attachment/<id:attachment_id>/", views.attachment_download, name="screening_attachment"),
+        path("screening/erasure/<id:application_id>/", views.erasure, name="screening_erasure"),
     ]
 
 

@@ -3,9 +3,12 @@
 Who sees names is decided here, once, and nowhere in the templates:
 
 * decision pack: only roles whose shortlist the city approved list their candidates, with names
-  when ``access.identity_visible`` allows them to the requester; every other role says it is pending;
-* dossiers and CSV: ``access.identity_visible`` for the requester, the rule of the screening
-  screens, so a contractor's export of a blind call shows codes where the screens do.
+  when ``visibility.identity_visible`` allows them to the requester; every other role says it is pending;
+* dossiers and CSV: ``visibility.identity_visible`` for the requester, the rule of the screening
+  screens, so a contractor's export of a blind call shows codes where the screens do; the
+  application's reference only beside a name (it is shared by the application's roles);
+* every document leaves out the people the requester declared they know, and counts only the
+  reviews that count (``visibility.counted_reviews``: not those voided by a conflict declaration).
 
 Every string that came from an applicant stays a plain ``str`` here and is escaped by the
 Django template that prints it.
@@ -22,8 +25,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from applications import access
 from applications.models import Candidacy, Review, Shortlist
+from applications.screening import visibility
 from applications.screening.selectors import candidacy_list
 from applications.selectors import answer_sections
 from recruitment.formatting import format_japan_date, format_japan_datetime
@@ -307,7 +310,7 @@ def _ranked(candidacies: list[Candidacy]) -> list[Candidacy]:
 def scores_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:
     """Blind means blind in documents too: a screener of ``call`` sees scores only of candidacies they reviewed."""
     reviewed = any(r.reviewer_id == getattr(user, "pk", None) for r in candidacy.reviews.all())
-    return access.others_reviews_visible(user, call, reviewed_by_me=reviewed)
+    return visibility.others_reviews_visible(user, call, reviewed_by_me=reviewed)
 
 
 def _candidate(
@@ -320,7 +323,7 @@ def _candidate(
         code=candidacy.applicant_code,
         label=f"{applicant.family_name} {applicant.given_name}" if name_shown else candidacy.applicant_code,
         name_shown=name_shown,
-        reference=candidacy.application.reference,
+        reference=candidacy.application.reference if name_shown else DASH,
         review_count=len(reviews),
         status=str(S(candidacy.status).label),
         # Blind to this reader: no score, no reviewer and no review shows.
@@ -332,13 +335,20 @@ def _candidate(
     )
 
 
-def _shortlisted(call: CallPage, role: RolePage | None) -> QuerySet[Candidacy]:
+def _counted_reviews() -> Prefetch:
+    """Each candidacy's reviews that count, oldest first (void ones stay out of every document)."""
+    reviews = visibility.counted_reviews(Review.objects.select_related("reviewer")).order_by("submitted_at", "pk")
+    return Prefetch("reviews", queryset=reviews)
+
+
+def _shortlisted(call: CallPage, role: RolePage | None, requested_by: Any) -> QuerySet[Candidacy]:
+    """The shortlisted candidacies the requester may see (not the people they declared they know)."""
     qs = (
-        Candidacy.objects.filter(application__call=call, status__in=SHORTLIST_STATUSES)
-        .select_related("application__applicant", "role")
-        .prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("submitted_at", "pk"))
+        visibility.without_conflicts(
+            Candidacy.objects.filter(application__call=call, status__in=SHORTLIST_STATUSES), requested_by
         )
+        .select_related("application__applicant", "role")
+        .prefetch_related(_counted_reviews())
     )
     return qs.filter(role=role) if role is not None else qs
 
@@ -457,7 +467,7 @@ def decision_pack_context(
     roles = _roles(call, role)
     approvals = _approvals(roles)
     by_role: dict[int, list[Candidacy]] = defaultdict(list)
-    for candidacy in _shortlisted(call, role):
+    for candidacy in _shortlisted(call, role, requested_by):
         by_role[candidacy.role_id].append(candidacy)
 
     sections = []
@@ -471,7 +481,7 @@ def decision_pack_context(
                 rank,
                 c,
                 criteria,
-                access.identity_visible(requested_by, call, c),
+                visibility.identity_visible(requested_by, call, c),
                 scores_visible(requested_by, call, c),
             )
             for rank, c in enumerate(candidacies, start=1)
@@ -537,7 +547,7 @@ def dossiers_context(
     """候補者資料: one dossier per shortlisted candidate, by role and rank."""
     roles = _roles(call, role)
     by_role: dict[int, list[Candidacy]] = defaultdict(list)
-    for candidacy in _shortlisted(call, role).prefetch_related("application__attachments"):
+    for candidacy in _shortlisted(call, role, requested_by).prefetch_related("application__attachments"):
         by_role[candidacy.role_id].append(candidacy)
     result = Dossiers(
         header=header(
@@ -549,7 +559,7 @@ def dossiers_context(
         reviews = [review for c in candidacies for review in c.reviews.all()]
         criteria = _criteria_with_reviews(criteria_of(r), reviews)
         for rank, candidacy in enumerate(candidacies, start=1):
-            visible = access.identity_visible(requested_by, call, candidacy)
+            visible = visibility.identity_visible(requested_by, call, candidacy)
             application = candidacy.application
             result.dossiers.append(
                 Dossier(
@@ -598,22 +608,22 @@ def csv_rows(
         candidacy_list(fetched_by=requested_by, call=call, filters=filters)
         .filter(role__in=roles)
         .select_related("application__applicant", "role")
-        .prefetch_related(Prefetch("reviews", queryset=Review.objects.order_by("submitted_at", "pk")))
+        .prefetch_related(_counted_reviews())
     )
     rows = []
     key = lambda c: (order[c.role_id], c.visible_score is None, -(c.visible_score or 0), c.pk)  # noqa: E731
     for candidacy in sorted(qs, key=key):
-        visible = access.identity_visible(requested_by, call, candidacy)
+        visible = visibility.identity_visible(requested_by, call, candidacy)
         applicant = candidacy.application.applicant
         reviews = list(candidacy.reviews.all())
-        shown = candidacy.visible_score is not None or access.others_reviews_visible(
+        shown = candidacy.visible_score is not None or visibility.others_reviews_visible(
             requested_by, call, reviewed_by_me=candidacy.reviewed_by_me
         )
         criteria = _criteria_with_reviews(base[candidacy.role_id], reviews)
         means = _criterion_means(reviews, criteria) if shown else []
         rows.append(
             [
-                candidacy.application.reference,
+                candidacy.application.reference if visible else "",
                 candidacy.applicant_code,
                 f"{applicant.family_name} {applicant.given_name}" if visible else "",
                 f"{applicant.family_name_kana} {applicant.given_name_kana}" if visible else "",

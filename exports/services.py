@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from applications import access
 from applications.models import AuditEntry, Candidacy, Review
-from applications.screening import audit
+from applications.screening import audit, visibility
 from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
 
@@ -221,14 +221,17 @@ def export_requeue_stalled(*, now: datetime | None = None) -> int:
 def _sees_less(user: Any, than: Any, call: CallPage) -> bool:
     """Whether ``user`` may see less of ``call`` than ``than`` did: names (blind review) or others' scores.
 
-    The rules of ``access.identity_visible`` and ``access.others_reviews_visible``: a screener
+    The rules of ``visibility.identity_visible`` and ``visibility.others_reviews_visible``: a screener
     sees only the scores of candidacies they reviewed themselves, so anyone else's file (an
-    official's, or a colleague's with their reviews) may hold scores they may not see.
+    official's, or a colleague's with their reviews) may hold scores they may not see; and
+    anyone else's file may show a person ``user`` declared they know (``visibility.has_conflicts_in``).
     """
     submitted = Candidacy(status=Candidacy.Status.SUBMITTED)
-    hidden_names = not access.identity_visible(user, call, submitted) and access.identity_visible(than, call, submitted)
+    hidden_names = not visibility.identity_visible(user, call, submitted) and visibility.identity_visible(
+        than, call, submitted
+    )
     hidden_scores = bool(access.can_review(user, call)) and getattr(than, "pk", None) != user.pk
-    return hidden_names or hidden_scores
+    return hidden_names or hidden_scores or visibility.has_conflicts_in(user, call)
 
 
 def job_or_404(user: Any, job_id: int) -> ExportJob:

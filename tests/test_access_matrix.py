@@ -194,6 +194,11 @@ def screening_rows(city: str) -> list[Row]:
             lambda w: reverse("screening_attachment", args=[w.attachments[city].pk]),
             screen(city, P.VIEW),
         ),
+        Row(
+            "screening_erasure",
+            lambda w: reverse("screening_erasure", args=[person(w).application_id]),
+            screen(city, P.DECIDE),
+        ),
         Row("exports_status", lambda w: reverse("exports_status", args=[w.jobs[city].pk]), export_file(city)),
         Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.jobs[city].pk]), export_file(city)),
         Row("exports_download", lambda w: reverse("exports_download", args=[w.jobs[city].pk]), export_file(city)),

@@ -1,18 +1,20 @@
-"""Forms of the screening screens: the candidacy list's FilterSet and the review form."""
+"""Forms of the screening screens: the candidacy list's and the audit log's FilterSets, and the review form."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from wagtail.admin.filters import WagtailFilterSet
 
 from recruitment.models import CallPage, RolePage
 
 from .. import forms as step_forms
-from ..models import Candidacy, Review
+from ..models import AUDIT_ACTIONS, AuditEntry, Candidacy, Review
 from .selectors import SORTS, candidacy_list
 
 S = Candidacy.Status
@@ -81,9 +83,24 @@ class ReviewForm(forms.Form):
         label="推薦 Recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, criteria: list[dict[str, Any]], changing: bool = False, reason_required: bool = False,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        if changing:
+            # A review is submitted once; a change after colleagues' reviews could be read says why.
+            self.fields["reason"] = forms.CharField(
+                label="修正の理由 Reason for the change",
+                required=reason_required,
+                max_length=500,
+                help_text="他の審査者の評価を読んだ後の修正には理由が必要です。修正前と修正後の両方が記録されます。 "
+                "After reading your colleagues' reviews, a change needs a reason; both versions are logged.",
+                error_messages={
+                    "required": "修正の理由を書いてください。 Say why you change your review.",
+                },
+            )
         for i, criterion in enumerate(criteria):
             choices = [(str(n), str(n)) for n in range(1, int(criterion["max_score"]) + 1)]
             self.fields[f"score_{i}"] = forms.ChoiceField(
@@ -100,3 +117,61 @@ class ReviewForm(forms.Form):
     def scores(self) -> list[int | None]:
         values = [self.cleaned_data[f"score_{i}"] for i in range(len(self.criteria))]
         return [None if v == self.NOT_APPLICABLE else int(v) for v in values]
+
+
+def _date(label: str, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        field_name="timestamp",
+        lookup_expr=lookup,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日付を YYYY-MM-DD で入力してください。 Enter a date as YYYY-MM-DD."},
+    )
+
+
+class AuditFilterSet(WagtailFilterSet):
+    """The audit log's filters (GET): who, what (action), which candidacy, when (dates in Japan time, inclusive).
+
+    ``candidacy`` takes an application reference (all its candidacies and the downloads of its
+    files) or a candidate code (``C-000123``). A condition with an error is ignored and the form says so.
+    """
+
+    user = django_filters.ChoiceFilter(label="操作者 Who", empty_label="すべて All", method="filter_user")
+    action = django_filters.ChoiceFilter(label="操作 Action", empty_label="すべて All", choices=AUDIT_ACTIONS)
+    candidacy = django_filters.CharFilter(
+        label="対象 Candidacy", max_length=30, method="filter_candidacy",
+        help_text="受付番号または候補番号 Reference or candidate code",
+    )  # fmt: skip
+    date_from = _date("開始日 From", "date__gte")
+    date_to = _date("終了日 To", "date__lte")
+
+    #: The "who" choice for entries without a user: the applicant (their own links) or the system.
+    NOBODY = "none"
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []
+
+    def __init__(self, data: Any, *, request: Any, call: CallPage) -> None:
+        super().__init__(data, queryset=AuditEntry.objects.filter(call=call), request=request)
+        User = get_user_model()
+        ids = AuditEntry.objects.filter(call=call, user__isnull=False).order_by().values("user").distinct()
+        users = User.objects.filter(pk__in=ids).order_by("username")
+        self.filters["user"].extra["choices"] = [
+            *((str(u.pk), u.get_full_name() or u.get_username()) for u in users),
+            (self.NOBODY, "応募者・システム Applicant or system"),
+        ]
+
+    def filter_user(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
+        if value == self.NOBODY:
+            return queryset.filter(user__isnull=True)
+        return queryset.filter(user_id=int(value)) if value.isdigit() else queryset
+
+    def filter_candidacy(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
+        value = value.strip()
+        if not value:
+            return queryset
+        code = re.fullmatch(r"[Cc]-?0*(\d{1,9})", value)
+        if code:
+            return queryset.filter(candidacy_id=int(code.group(1)))
+        return queryset.filter(Q(candidacy__reference__iexact=value) | Q(data__reference__iexact=value))

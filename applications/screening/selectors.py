@@ -2,13 +2,13 @@
 
 Blind means blind: every score a viewer is shown, sorted by, filtered on or counted in a
 chart is ``visible_score``, which is the stored aggregate only where that viewer may see
-it (``access.others_reviews_visible``: their own review is in, or they do not review).
-Conflict of interest: a screener never gets a candidacy they declared they know.
+it (``visibility.others_reviews_visible``: their own review is in, or they do not review).
+Conflict of interest: a screener never gets a candidacy of a person they declared they know
+(``visibility.candidacies_for``); who sees what is decided in ``visibility`` alone.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,8 +21,8 @@ from django.db.models.lookups import IsNull
 from recruitment.models import CallPage, RolePage
 
 from .. import access
-from ..models import Application, Candidacy, ConflictOfInterest, Review, Shortlist
-from ..text import furigana, name_key
+from ..models import Application, Candidacy, Review, Shortlist
+from . import visibility
 from .services import role_is_closed, shortlist_limit
 
 S = Candidacy.Status
@@ -45,8 +45,8 @@ SCORE_SORTS = {"score": "-score", "score_asc": "score"}
 
 
 def visible_candidacies(user: Any, call: CallPage) -> QuerySet[Candidacy]:
-    """The call's candidacies this user may see at all (``access.candidacies_for``: not their conflicts)."""
-    return access.candidacies_for(user, call)
+    """The call's candidacies this user may see at all (``visibility.candidacies_for``: not their conflicts)."""
+    return visibility.candidacies_for(user, call)
 
 
 def with_visible_scores(qs: QuerySet[Candidacy], user: Any, call: CallPage) -> QuerySet[Candidacy]:
@@ -64,23 +64,6 @@ def with_visible_scores(qs: QuerySet[Candidacy], user: Any, call: CallPage) -> Q
             ),
         )
     return qs.annotate(visible_score=F("score"), visible_disagreement=F("disagreement"))
-
-
-def _search(user: Any, call: CallPage, q: str) -> Q:
-    """Reference and candidate code always; names only where the user may see names (blind review)."""
-    match = Q(reference__icontains=q)
-    code = re.fullmatch(r"[Cc]-?0*(\d{1,9})", q)
-    if code:
-        match |= Q(pk=int(code.group(1)))
-    kana = furigana(q)
-    names = (
-        Q(applicant__name_key__contains=name_key(q))
-        | Q(applicant__family_name__icontains=q)
-        | Q(applicant__given_name__icontains=q)
-        | Q(applicant__family_name_kana__icontains=kana)
-        | Q(applicant__given_name_kana__icontains=kana)
-    )
-    return match | (names & Q(status__in=access.identity_visible_statuses(user, call)))
 
 
 def candidacy_list(*, fetched_by: Any, call: CallPage, filters: dict[str, Any]) -> QuerySet[Candidacy]:
@@ -120,7 +103,7 @@ def _listed(user: Any, base: QuerySet[Candidacy], call: CallPage, filters: dict[
     if value("reviewed"):
         qs = qs.filter(review_count__gt=0) if value("reviewed") == "yes" else qs.filter(review_count=0)
     if value("q"):
-        qs = qs.filter(_search(user, call, str(value("q")).strip()))
+        qs = qs.filter(visibility.search(user, call, str(value("q")).strip()))
     order = SORTS.get(value("sort") or "reference", SORTS["reference"])[1]
     return qs.order_by(*order, "pk")
 
@@ -152,15 +135,7 @@ class CandidacyPages:
         """
         if self._count is None:
             matching = _listed(self.user, Candidacy.objects.filter(call=self.call), self.call, self.filters)
-            conflicts = (
-                list(
-                    ConflictOfInterest.objects.filter(user=self.user, candidacy__call=self.call).values_list(
-                        "candidacy_id", flat=True
-                    )
-                )
-                if self.user.is_authenticated
-                else []
-            )
+            conflicts = visibility.conflicted_ids(self.user)
             hidden = matching.filter(pk__in=conflicts).count() if conflicts else 0
             self._count = matching.count() - hidden
         return self._count

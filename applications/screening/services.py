@@ -29,6 +29,8 @@ from ..models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Sh
 from ..scoring import aggregate_reviews, rubric_snapshot
 from ..teams import authority
 from ..teams.authority import Power
+from . import visibility
+from .visibility import has_conflict
 
 logger = logging.getLogger(__name__)
 
@@ -205,10 +207,6 @@ def shortlist_limit(role: Any, factor: Decimal) -> int:
     return int(role.headcount * Decimal(factor))
 
 
-def has_conflict(user: Any, candidacy: Candidacy) -> bool:
-    return ConflictOfInterest.objects.filter(user=user, candidacy=candidacy).exists()
-
-
 def _check_can_shortlist(candidacy: Candidacy) -> None:
     role = candidacy.role
     if not role_is_closed(role):
@@ -223,6 +221,27 @@ def _check_can_shortlist(candidacy: Candidacy) -> None:
         )
 
 
+class ReasonRequired(ScreeningError):
+    """A review changed after colleagues' reviews could be read needs a reason (independent review)."""
+
+
+def review_change_needs_reason(*, candidacy: Candidacy, reviewer: Any) -> bool:
+    """Whether changing ``reviewer``'s review of ``candidacy`` needs a reason.
+
+    A review is submitted once. Once it is in, the reviewer reads their colleagues' reviews
+    (``visibility.others_reviews_visible``); from the moment another reviewer's review of the
+    candidacy exists, a change may follow from reading it, so it needs a reason and is logged
+    with both versions. A review nobody else could have influenced changes freely (still logged).
+    """
+    mine = Review.objects.filter(candidacy=candidacy, reviewer=reviewer)
+    others = Review.objects.filter(candidacy=candidacy).exclude(reviewer=reviewer)
+    return mine.exists() and others.exists()
+
+
+def _review_version(review: Review) -> dict[str, Any]:
+    return {"scores": list(review.scores), "recommendation": review.recommendation, "comment": review.comment}
+
+
 def review_submit(
     *,
     candidacy: Candidacy,
@@ -230,9 +249,15 @@ def review_submit(
     scores: list[int | None],
     comment: str,
     recommendation: str,
+    reason: str = "",
     now: datetime | None = None,
 ) -> Review:
-    """Save (or update) the reviewer's review against the role's rubric as it is now; refresh the aggregate."""
+    """Save the reviewer's review against the role's rubric as it is now, or change it; refresh the aggregate.
+
+    The first save is the submission. A later save is a change: logged with both versions
+    (``kobo.candidacy.review_changed``), and refused with :class:`ReasonRequired` when it
+    needs a reason (:func:`review_change_needs_reason`) and ``reason`` is blank.
+    """
     _require(reviewer, candidacy.application.call, Power.REVIEW)
     if has_conflict(reviewer, candidacy):
         raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
@@ -245,8 +270,14 @@ def review_submit(
     for score, criterion in zip(scores, rubric, strict=True):
         if score is not None and not 1 <= score <= criterion["max_score"]:
             raise ScreeningError(_("Scores are whole numbers from 1 to the criterion's maximum."))
+    reason = reason.strip()
+    if existing is not None and not reason and review_change_needs_reason(candidacy=candidacy, reviewer=reviewer):
+        raise ReasonRequired(
+            _("You have read your colleagues' reviews: say why you change your own (both versions are logged).")
+        )
     now = now or timezone.now()
     with transaction.atomic():
+        before = _review_version(existing) if existing is not None else None
         review, _created = Review.objects.update_or_create(
             candidacy=candidacy,
             reviewer=reviewer,
@@ -255,7 +286,8 @@ def review_submit(
                 "scores": scores,
                 "comment": comment,
                 "recommendation": recommendation,
-                "submitted_at": now,
+                # A change keeps the time of the submission; the change's time is in the audit log.
+                "submitted_at": existing.submitted_at if existing is not None else now,
             },
         )
         candidacy_refresh_score(candidacy)
@@ -263,13 +295,30 @@ def review_submit(
         if current.status == S.SUBMITTED:
             moved = candidacy_transition(candidacy=current, to=S.IN_REVIEW, by=reviewer, reason="first review saved")
             candidacy.status, candidacy.version = moved.status, moved.version
-        audit(user=reviewer, action="kobo.candidacy.review", call=candidacy.application.call, candidacy=candidacy)
+        call = candidacy.application.call
+        if before is None:
+            audit(user=reviewer, action="kobo.candidacy.review", call=call, candidacy=candidacy)
+        else:
+            after = _review_version(review)
+            audit(
+                user=reviewer,
+                action="kobo.candidacy.review_changed",
+                call=call,
+                candidacy=candidacy,
+                reason=reason,
+                **{f"before_{k}": v for k, v in before.items()},
+                **{f"after_{k}": v for k, v in after.items()},
+            )
     return review
 
 
 def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]:
-    """Recompute the stored aggregate and disagreement flag from the candidacy's reviews."""
-    reviews = list(candidacy.reviews.all())
+    """Recompute the stored aggregate, disagreement flag and review count from the reviews that count.
+
+    Void reviews (``visibility.counted_reviews``: their reviewer declared they know the person)
+    stay in the database for the audit log but count in none of the three.
+    """
+    reviews = list(visibility.counted_reviews(candidacy.reviews.all()))
     score, disagreement = aggregate_reviews([(r.scores, r.rubric) for r in reviews])
     Candidacy.objects.filter(pk=candidacy.pk).update(score=score, disagreement=disagreement, review_count=len(reviews))
     candidacy.score, candidacy.disagreement, candidacy.review_count = score, disagreement, len(reviews)
@@ -374,15 +423,30 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
     return shortlist
 
 
-def conflict_declare(*, candidacy: Candidacy, by: Any) -> ConflictOfInterest:
-    """A screener says "I know this person": they stop seeing, reviewing and being assigned the candidacy."""
+def conflict_declare(*, candidacy: Candidacy, by: Any, now: datetime | None = None) -> ConflictOfInterest:
+    """A screener says "I know this person": they stop seeing, reviewing and being assigned the person.
+
+    The person is every candidacy of theirs (``visibility.person_q``), not only this one. The
+    declarer's reviews of that person are voided (kept, counted nowhere) and the scores,
+    disagreement flags and review counts of those candidacies recomputed without them.
+    """
     _require(by, candidacy.application.call, Power.REVIEW)
+    now = now or timezone.now()
     with transaction.atomic():
         conflict, created = ConflictOfInterest.objects.get_or_create(user=by, candidacy=candidacy)
+        person = Candidacy.objects.filter(visibility.person_q([(candidacy.application_id, candidacy.email_key)]))
+        person.filter(assigned_reviewer=by).update(assigned_reviewer=None)
         if candidacy.assigned_reviewer_id == by.pk:
-            Candidacy.objects.filter(pk=candidacy.pk).update(assigned_reviewer=None)
+            candidacy.assigned_reviewer = None
+        voided = Review.objects.filter(candidacy__in=person, reviewer=by, voided_at__isnull=True)
+        touched = list(Candidacy.objects.filter(pk__in=voided.values("candidacy_id")))
+        voided_count = voided.update(voided_at=now)
+        for other in touched:
+            candidacy_refresh_score(other)
         if created:
-            audit(user=by, action="kobo.candidacy.conflict", call=candidacy.application.call, candidacy=candidacy)
+            audit(user=by, action="kobo.candidacy.conflict", call=candidacy.application.call, candidacy=candidacy,
+                  reviews_voided=voided_count)  # fmt: skip
+    visibility.forget_conflicts(by)
     return conflict
 
 
@@ -408,7 +472,7 @@ def candidacies_assign_reviewer(*, candidacies: list[Candidacy], reviewer: Any, 
         _require(by, call, Power.REVIEW)
         if not (authority.standing(reviewer, call).running and authority.decide(reviewer, call, Power.REVIEW)):
             raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
-    if ConflictOfInterest.objects.filter(user=reviewer, candidacy__in=candidacies).exists():
+    if any(has_conflict(reviewer, c) for c in candidacies):
         raise ScreeningError(_("This reviewer declared that they know one of these people; assign someone else."))
     with transaction.atomic():
         for candidacy in candidacies:

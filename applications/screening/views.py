@@ -1,9 +1,9 @@
 """The screening workspace in the Wagtail admin, for contractors and city approvers.
 
-Thin views: every one starts from ``access.call_or_404`` or ``access.candidacy_or_404``
-(so a contractor gets 404 for anything of a call not assigned to them), asks
-``access`` what the user may see and calls the services of ``screening`` for
-every change. Registered under /admin/screening/ in ``wagtail_hooks``.
+Thin views: every one starts from ``access.call_or_404`` or ``visibility.candidacy_or_404``
+(so a contractor gets 404 for anything of a call not assigned to them, and a screener for
+a person they declared they know), asks ``visibility`` what the user may see and calls the
+services of ``screening`` for every change. Registered under /admin/screening/ in ``wagtail_hooks``.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 from .. import access
-from ..models import AUDIT_ACTIONS, Attachment, AuditEntry, Candidacy, Review, Shortlist
+from ..models import AUDIT_ACTIONS, Application, Attachment, AuditEntry, Candidacy, Review, Shortlist
 from ..selectors import answer_sections
 from ..teams.authority import Power, decide, holders
 from ..uploads import CANONICAL_EXTENSIONS, MIME_TYPES
-from .forms import CandidacyFilterSet, ReviewForm
+from . import visibility
+from .forms import AuditFilterSet, CandidacyFilterSet, ReviewForm
 from .selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
 from .services import (
     ALLOWED_TRANSITIONS,
@@ -43,6 +44,7 @@ from .services import (
     candidacy_transition,
     conflict_declare,
     note_add,
+    review_change_needs_reason,
     review_submit,
     shortlist_decide,
     shortlist_for,
@@ -208,16 +210,19 @@ def _call_roles(call: CallPage) -> list[RolePage]:
 
 
 def _row(user: Any, call: CallPage, candidacy: Candidacy) -> dict[str, Any]:
-    """What the list shows of one candidacy: the name only where identity is visible, scores only after one's review."""
-    visible = access.identity_visible(user, call, candidacy)
+    """What the list shows of one candidacy: the name and reference only where identity is visible,
+    scores only after one's review (``visibility``)."""
+    visible = visibility.identity_visible(user, call, candidacy)
     applicant = candidacy.applicant if visible else None
     return {
         "candidacy": candidacy,
         "code": candidacy.applicant_code,
+        "label": visibility.candidacy_label(user, call, candidacy),
+        "reference": candidacy.reference if visible else None,
         "name": f"{applicant.family_name} {applicant.given_name}" if applicant else None,
         "kana": f"{applicant.family_name_kana} {applicant.given_name_kana}" if applicant else None,
         "status": S(candidacy.status).label,
-        "score_visible": access.others_reviews_visible(user, call, reviewed_by_me=candidacy.reviewed_by_me),
+        "score_visible": visibility.others_reviews_visible(user, call, reviewed_by_me=candidacy.reviewed_by_me),
         "assignee": candidacy.assigned_reviewer.get_username() if candidacy.assigned_reviewer_id else None,
     }
 
@@ -288,7 +293,7 @@ def _bulk_assign(request: HttpRequest, call: CallPage) -> HttpResponse:
     if not ids or reviewer is None:
         messages.error(request, "候補と審査担当を選んでください。 Choose candidacies and a reviewer.")
         return redirect(back)
-    candidacies = list(access.candidacies_for(request.user, call).filter(pk__in=ids).select_related("application"))
+    candidacies = list(visibility.candidacies_for(request.user, call).filter(pk__in=ids).select_related("application"))
     try:
         count = candidacies_assign_reviewer(candidacies=candidacies, reviewer=reviewer, by=request.user)
     except ScreeningError as exc:
@@ -316,7 +321,7 @@ def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:
         messages.error(request, "変更の理由を書いてください。 Give a reason for the change.")
         return redirect(back)
     candidacies = (
-        access.candidacies_for(request.user, call).filter(pk__in=ids).select_related("application__call", "role")
+        visibility.candidacies_for(request.user, call).filter(pk__in=ids).select_related("application__call", "role")
     )
     done = 0
     refused: dict[str, list[str]] = defaultdict(list)
@@ -325,7 +330,7 @@ def _bulk_status(request: HttpRequest, call: CallPage) -> HttpResponse:
             candidacy_transition(candidacy=candidacy, to=to, by=request.user, reason=reason)
             done += 1
         except ScreeningError as exc:
-            refused[exc.message].append(str(candidacy))
+            refused[exc.message].append(visibility.candidacy_label(request.user, call, candidacy))
     if done:
         messages.success(
             request, f"{done}件を「{S(to).label}」に変更しました。 {done} candidacies moved to “{S(to).label}”."
@@ -374,8 +379,12 @@ def _portfolio_links(answers: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _attachments(candidacy: Candidacy, identity_visible: bool) -> list[dict[str, Any]]:
-    """Attachments with download links; their original names only where identity is visible."""
+    """Attachments with download links; their original names only where identity is visible.
+
+    The link names the candidacy it was opened from, so the download is named as this page is.
+    """
     items = []
+    query = f"?candidacy={candidacy.pk}"
     for n, attachment in enumerate(candidacy.application.attachments.order_by("pk"), start=1):
         kind = SAFE_CONTENT_TYPES.get(attachment.content_type, "").lstrip(".").upper() or "file"
         items.append(
@@ -383,7 +392,7 @@ def _attachments(candidacy: Candidacy, identity_visible: bool) -> list[dict[str,
                 "name": attachment.original_name if identity_visible else f"添付ファイル {n} Attachment {n}",
                 "kind": kind,
                 "size": attachment.size,
-                "url": reverse("screening_attachment", args=[attachment.pk]),
+                "url": reverse("screening_attachment", args=[attachment.pk]) + query,
             }
         )
     return items
@@ -396,7 +405,7 @@ def _neighbours(request: HttpRequest, call: CallPage, candidacy: Candidacy, list
     order = list(qs.values_list("pk", flat=True))
     if candidacy.pk not in order:
         order = list(
-            access.candidacies_for(user, call).order_by("reference", "rank", "pk").values_list("pk", flat=True)
+            visibility.candidacies_for(user, call).order_by("reference", "rank", "pk").values_list("pk", flat=True)
         )
         list_query = ""
     i = order.index(candidacy.pk)
@@ -421,18 +430,23 @@ def _neighbours(request: HttpRequest, call: CallPage, candidacy: Candidacy, list
 def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
     """One candidacy: the application, notes, status change and the review form. Every view is audited."""
     user = request.user
-    candidacy = access.candidacy_or_404(user, candidacy_id)
+    candidacy = visibility.candidacy_or_404(user, candidacy_id)
     call = candidacy.application.call
     reviews = list(candidacy.reviews.select_related("reviewer").order_by("submitted_at"))
     my_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
     criteria = _criteria(candidacy, my_review)
     review_form = None
+    review_options: dict[str, Any] = {"criteria": criteria}
     if access.can_review(user, call):
         initial = {}
         if my_review:
             initial = {f"score_{i}": ("na" if s is None else str(s)) for i, s in enumerate(my_review.scores)}
             initial |= {"comment": my_review.comment, "recommendation": my_review.recommendation}
-        review_form = ReviewForm(initial=initial, criteria=criteria)
+            review_options |= {
+                "changing": True,
+                "reason_required": review_change_needs_reason(candidacy=candidacy, reviewer=user),
+            }
+        review_form = ReviewForm(initial=initial, **review_options)
 
     if request.method == "POST":
         action = request.POST.get("action")
@@ -440,7 +454,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
             if review_form is None:
                 messages.error(request, f"審査する権限がありません。 {access.can_review(user, call).reason}")
                 return _back_to(request, candidacy)
-            review_form = ReviewForm(request.POST, criteria=criteria)
+            review_form = ReviewForm(request.POST, **review_options)
             if review_form.is_valid():
                 return _save_review(request, candidacy, review_form)
             messages.error(request, "審査を保存できませんでした。 The review was not saved: see below.")
@@ -453,8 +467,8 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         else:
             return redirect("screening_candidacy", candidacy.pk)
 
-    visible = access.identity_visible(user, call, candidacy)
-    show_scores = access.others_reviews_visible(user, call, reviewed_by_me=my_review is not None)
+    visible = visibility.identity_visible(user, call, candidacy)
+    show_scores = visibility.others_reviews_visible(user, call, reviewed_by_me=my_review is not None)
     list_query = request.GET.get("from", "")
     list_url = reverse("screening_candidacies", args=[call.pk]) + (f"?{list_query}" if list_query else "")
     context = {
@@ -462,15 +476,18 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         "candidacy": candidacy,
         "status_label": S(candidacy.status).label,
         "identity_visible": visible,
+        "label": visibility.candidacy_label(user, call, candidacy),
+        "reference": candidacy.reference if visible else None,
         "applicant": candidacy.application.applicant if visible else None,
         "answers": _answer_sections(candidacy.application.answers, visible),
         "links": _portfolio_links(candidacy.application.answers),
         "attachments": _attachments(candidacy, visible),
-        "siblings": access.candidacies_for(user, call)
-        .filter(applicant_id=candidacy.applicant_id)
+        # The application's other roles: titles and ranks only (no status, reference or link to a named page).
+        "siblings": Candidacy.objects.filter(application_id=candidacy.application_id)
         .exclude(pk=candidacy.pk)
-        .select_related("role", "application")
-        .order_by("submitted_at", "rank"),
+        .select_related("role")
+        .only("rank", "role__title")
+        .order_by("rank"),
         "notes": candidacy.notes.select_related("author"),
         "may_note": bool(actor_kind(user, call)),
         "may_declare_conflict": bool(decide(user, call, Power.REVIEW)),
@@ -481,7 +498,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         "other_reviews": [
             {"review": r, "rows": list(zip(r.rubric, r.scores, strict=False))}
             for r in reviews
-            if show_scores and r is not my_review
+            if show_scores and r is not my_review and r.voided_at is None
         ],
         "nav": _neighbours(request, call, candidacy, list_query),
         "list_url": list_url,
@@ -508,6 +525,7 @@ def _save_review(request: HttpRequest, candidacy: Candidacy, form: ReviewForm) -
             scores=form.scores(),
             comment=form.cleaned_data["comment"],
             recommendation=form.cleaned_data["recommendation"],
+            reason=form.cleaned_data.get("reason", ""),
         )
         messages.success(request, "審査を保存しました。 Your review was saved.")
     except ScreeningError as exc:
@@ -568,16 +586,20 @@ def _add_note(request: HttpRequest, candidacy: Candidacy) -> HttpResponse:
 
 @screening_view
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """A portfolio file from private storage, for users who may screen its call; every download is audited."""
+    """A portfolio file from private storage, for users who may screen its call; every download is audited.
+
+    404 for a person the user declared they know (``visibility.candidacies_for``). The file is
+    named as the candidacy it was opened from (``?candidacy=``) shows its person: the original
+    name where that candidacy is named, else a neutral name with the candidate code.
+    """
     attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment_id)
     call = access.call_or_404(request.user, attachment.application.call_id)
-    candidacies = access.candidacies_for(request.user, call).filter(application=attachment.application)
-    visible = any(access.identity_visible(request.user, call, c) for c in candidacies)
+    candidacies = list(visibility.candidacies_for(request.user, call).filter(application=attachment.application))
+    if not candidacies:
+        raise Http404
+    opened_from = next((c for c in candidacies if str(c.pk) == request.GET.get("candidacy")), None)
     extension = SAFE_CONTENT_TYPES.get(attachment.content_type)
-    if visible:
-        filename = attachment.original_name
-    else:
-        filename = f"{attachment.application.reference}-{attachment.pk}{extension or ''}"
+    filename = visibility.attachment_filename(request.user, call, attachment, opened_from, extension or "")
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
@@ -586,6 +608,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         user=request.user,
         action="kobo.attachment.download",
         call=call,
+        candidacy=opened_from,
         attachment_id=attachment.pk,
         reference=attachment.application.reference,
     )
@@ -603,21 +626,70 @@ ACTION_LABELS = dict(AUDIT_ACTIONS)
 
 @screening_view
 def audit_log(request: HttpRequest, call_id: int) -> HttpResponse:
-    """Who saw and changed what in this call (approvers only); kept apart from Wagtail's page history."""
+    """Who saw and changed what in this call (approvers only), filtered by who, what, which candidacy and when.
+
+    Kept apart from Wagtail's page history. An entry's candidacy shows as its reference, rank
+    and code, so that an approver can follow one person through the log.
+    """
     call = access.call_or_404(request.user, call_id)
     decision = access.can_read_audit(request.user, call)
     if not decision:
         return _forbidden(request, decision.reason)
-    entries = AuditEntry.objects.filter(call=call).select_related("user", "candidacy__application")
+    filterset = AuditFilterSet(request.GET, request=request, call=call)
+    filterset.form.is_valid()  # an invalid condition is dropped (django-filter) and shown next to its field
+    entries = filterset.qs.select_related("user", "candidacy")
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "entry": entry,
             "action": ACTION_LABELS.get(entry.action, entry.action),
-            "object_kind": str(entry.candidacy) if entry.candidacy_id else call.title,
+            "object_kind": visibility.audit_label(entry.candidacy) if entry.candidacy_id else call.title,
             "detail": {k: v for k, v in entry.data.items() if k != "call_id"},
         }
         for entry in page
     ]
-    context = {"call": call, "page": page, "entries": rows}
+    context = {"call": call, "page": page, "entries": rows, "form": filterset.form}
     return TemplateResponse(request, TEMPLATES + "audit_log.html", context)
+
+
+# --- erasure after a decision ----------------------------------------------------------------
+
+
+@screening_view
+def erasure(request: HttpRequest, application_id: int) -> HttpResponse:
+    """An approver carries out an applicant's erasure request that came after a decision.
+
+    The approver's mail links here. The page names the application by its reference, call and
+    roles (title and rank): erasing needs no name, so it shows none. A POST with the
+    confirmation calls ``retention.application_erase_after_decision`` (audited there).
+    """
+    from ..retention import application_erase_after_decision, application_has_decision, may_erase_after_decision
+
+    application = get_object_or_404(Application.objects.select_related("call"), pk=application_id)
+    call = access.call_or_404(request.user, application.call_id)
+    if not may_erase_after_decision(request.user, application):
+        return _forbidden(request, "決定後の削除は、この募集の承認者が行います。 Only an approver of this city erases.")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = "削除する場合は確認欄にチェックを入れてください。 Tick the box to confirm the erasure."
+        else:
+            try:
+                application_erase_after_decision(application=application, by=request.user)
+            except ScreeningError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{application.reference} を削除しました。 The application was erased.")
+            return redirect("screening_erasure", application.pk)
+    requests = AuditEntry.objects.filter(
+        call=call, action="kobo.erasure.request", data__reference=application.reference
+    ).order_by("timestamp")
+    context = {
+        "call": call,
+        "application": application,
+        "roles": application.candidacies.select_related("role").only("rank", "role__title").order_by("rank"),
+        "decided": application_has_decision(application),
+        "requests": requests,
+        "error": error,
+    }
+    return TemplateResponse(request, TEMPLATES + "erasure.html", context, status=400 if error else 200)

@@ -16,12 +16,22 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from applications.models import Applicant, Application, Attachment, Candidacy, Draft, Note, OutboxEmail, Review
+from applications.models import (
+    Applicant,
+    Application,
+    Attachment,
+    AuditEntry,
+    Candidacy,
+    Draft,
+    Note,
+    OutboxEmail,
+    Review,
+)
 from applications.screening import candidacy_transition, note_add, shortlist_decide, shortlist_for, shortlist_submit
 from applications.tasks import expire_draft_files, send_outbox
 from applications.wizard import hash_token
 from exports.models import ExportJob
-from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
+from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from portal.storage import PrivateFileSystemStorage
 from tests.applications import factories as af
 from tests.recruitment import factories as f
@@ -291,9 +301,64 @@ def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, 
     requests = [m for m in mail.outbox if m.to == ["approver-1@example.jp"] and "削除" in m.subject]
     assert len(requests) == 1
     assert person.application.reference in requests[0].subject
-    assert f"/admin/screening/candidacy/{person.pk}/" in requests[0].body
+    assert f"/admin/screening/erasure/{person.application_id}/" in requests[0].body
     assert Applicant.objects.filter(family_name=NAME[0]).exists()  # nothing erased without the city
     assert OutboxEmail.objects.filter(kind="erasure_request").count() == 1
+
+
+def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmation_and_audit(
+    site_content, private_root, committed
+):
+    """Issue 18: the request after a decision is an admin action, reached from the mail, for a person still blind."""
+    call = f.call(blind_review=True)
+    role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1, title="写真撮影")
+    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
+    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
+    elsewhere = af.staff("approver-2", CITY_APPROVERS, organisation=f.organisation())
+    official = af.staff("official-1", OFFICIALS, organisation=call.organisation)
+    person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
+    chosen = af.candidacy(role, status=S.IN_REVIEW)
+    with time_machine.travel(role.closes_at + timedelta(hours=1), tick=False):
+        candidacy_transition(candidacy=chosen, to=S.SHORTLISTED, by=contractor)
+        committed(shortlist_submit, role=role, by=contractor)
+        committed(shortlist_decide, shortlist=shortlist_for(role), by=approver, approve=True)
+    # The person was not shortlisted: to the approver they are a code, and their reference leads nowhere on screen.
+    mail.outbox.clear()
+    Client().post(_manage_link(person), {"erase": "1", "erase_confirm": "1"})
+    send_outbox.delay()
+    body = next(m.body for m in mail.outbox if m.to == ["approver-1@example.jp"])
+    link = next(word for word in body.split() if "/admin/screening/erasure/" in word)
+    path = link[link.index("/admin/") :]
+
+    staff_client = Client()
+    for outsider, status in ((elsewhere, 404), (official, 403)):
+        staff_client.force_login(outsider)
+        assert staff_client.get(path).status_code == status
+        assert staff_client.post(path, {"confirm": "yes"}).status_code == status
+    assert Applicant.objects.filter(family_name=NAME[0]).exists()
+
+    staff_client.force_login(approver)
+    page = staff_client.get(path).content.decode()
+    assert person.application.reference in page
+    assert "写真撮影" in page
+    assert NAME[0] not in page  # erasing needs no name
+    unconfirmed = staff_client.post(path, {})
+    assert unconfirmed.status_code == 400
+    assert "確認欄にチェック" in unconfirmed.content.decode()
+    assert Applicant.objects.filter(family_name=NAME[0]).exists()
+
+    mail.outbox.clear()
+    done = staff_client.post(path, {"confirm": "yes"}, follow=True)
+    assert "削除しました" in done.content.decode()
+    assert not Applicant.objects.filter(family_name=NAME[0]).exists()
+    assert Application.objects.get(pk=person.application_id).anonymised_at is not None
+    entry = AuditEntry.objects.get(action="kobo.erasure.approved")
+    assert entry.user == approver
+    assert entry.data["reference"] == person.application.reference
+    send_outbox.delay()
+    assert any("個人情報を削除しました" in m.subject for m in mail.outbox if m.to == [EMAIL])
+    assert staff_client.post(path, {"confirm": "yes"}, follow=True).status_code == 200  # twice: told, nothing more
+    assert AuditEntry.objects.filter(action="kobo.erasure.approved").count() == 1
 
 
 def test_the_privacy_page_states_the_periods_the_code_uses(site_content):

@@ -125,7 +125,7 @@ def url_of(world: World, screen: str) -> str:
         "dashboard": reverse("screening_dashboard", args=[call.pk]),
         "list": reverse("screening_candidacies", args=[call.pk]),
         "detail": reverse("screening_candidacy", args=[c.pk]),
-        "attachment": reverse("screening_attachment", args=[world.attachment_a.pk]),
+        "attachment": reverse("screening_attachment", args=[world.attachment_a.pk]) + f"?candidacy={c.pk}",
         "audit": reverse("screening_audit", args=[call.pk]),
         "status": reverse("screening_candidacy", args=[c.pk]),
         "review": reverse("screening_candidacy", args=[c.pk]),
@@ -234,7 +234,8 @@ def test_blind_contractor_downloads_under_a_neutral_name_and_is_audited(client, 
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert world.candidacy_a.application.reference in disposition
+    assert world.candidacy_a.applicant_code in disposition
+    assert world.candidacy_a.application.reference not in disposition  # shared by the application's roles
     assert "%E9%B7%B2" not in disposition.upper()  # 鷲, the start of the applicant's name
     entry = AuditEntry.objects.get(action="kobo.attachment.download")
     assert entry.user == world.users["contractor_a"]
@@ -265,10 +266,14 @@ def test_blind_review_hides_identity_from_the_contractor(client, world):
 def test_blind_search_by_name_finds_nothing_but_the_code_does(client, world):
     login(client, world.users["contractor_a"])
     url = url_of(world, "list")
-    assert world.candidacy_a.application.reference not in client.get(url, {"q": "鷲羽山"}).content.decode()
-    assert world.candidacy_a.application.reference not in client.get(url, {"q": "ワシュウ"}).content.decode()
+    row_link = url_of(world, "detail")
+    assert row_link not in client.get(url, {"q": "鷲羽山"}).content.decode()
+    assert row_link not in client.get(url, {"q": "ワシュウ"}).content.decode()
+    # A blind row shows its code, not the application's reference, and is found by the code alone.
+    assert row_link not in client.get(url, {"q": world.candidacy_a.application.reference}).content.decode()
     found = client.get(url, {"q": world.candidacy_a.applicant_code}).content.decode()
-    assert world.candidacy_a.application.reference in found
+    assert row_link in found
+    assert world.candidacy_a.application.reference not in found
 
 
 @pytest.mark.parametrize("kind", ["approver", "official"])
@@ -472,8 +477,10 @@ def test_list_filters_by_score_and_sorts(client, world):
         applicant.save()
         application = make_application(world.call_a, applicant)
         application.save()
-        Candidacy.objects.create(application=application, applicant=applicant, role=world.role_a, rank=2, score=score)
-        references[score] = application.reference
+        candidacy = Candidacy.objects.create(
+            application=application, applicant=applicant, role=world.role_a, rank=2, score=score
+        )
+        references[score] = candidacy.applicant_code  # blind rows show the code, not the reference
     login(client, world.users["approver"])
     url = url_of(world, "list")
 
@@ -485,7 +492,7 @@ def test_list_filters_by_score_and_sorts(client, world):
     html = client.get(url, {"sort": "score", "rank": "2"}).content.decode()
     positions = [html.index(references[s]) for s in (5, 3, 1)]
     assert positions == sorted(positions)
-    assert world.candidacy_a.application.reference not in html  # rank 1
+    assert world.candidacy_a.applicant_code not in html  # rank 1
 
     html = client.get(url, {"score_min": "abc"}).content.decode()
     assert "Conditions with errors were ignored" in html

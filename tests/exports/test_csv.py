@@ -56,15 +56,15 @@ def test_a_contractors_csv_of_a_blind_call_hides_names_the_screens_hide(site_con
     job = export_render(
         job_id=ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.CSV, requested_by=world.contractor).pk
     )
-    rows = {row[0]: row for row in rows_of(job)[1:]}
-    shortlisted = {c.application.reference for c in world.shortlisted}
+    rows = {row[1]: row for row in rows_of(job)[1:]}
+    shortlisted = {c.pk for c in world.shortlisted}
     for candidacy in world.candidacies:
-        row = rows[candidacy.application.reference]
-        assert row[1] == candidacy.applicant_code
-        if candidacy.application.reference in shortlisted:
+        row = rows[candidacy.applicant_code]
+        if candidacy.pk in shortlisted:
+            assert row[0] == candidacy.application.reference
             assert row[2] == f"{candidacy.applicant.family_name} {candidacy.applicant.given_name}"
         else:
-            assert row[2] == row[3] == ""
+            assert row[0] == row[2] == row[3] == ""  # the reference is shared by the application's roles
 
 
 def test_checked_candidacies_from_the_list_go_into_their_own_csv(

@@ -133,7 +133,7 @@ def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(site_content)
     world = make_small_call(blind=True)
     job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.contractor)
     text = pdftotext(Path(export_render(job_id=job.pk).file.path))
-    # Shortlisted candidacies are identified to contractors on screen too (access.identity_visible).
+    # Shortlisted candidacies are identified to contractors on screen too (visibility.identity_visible).
     assert has_name(text, "山田", "太郎")
     assert "佐藤" not in text  # not shortlisted: not in the dossiers at all
 
