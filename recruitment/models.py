@@ -31,7 +31,7 @@ from cms.models import BasePage
 from portal.page_cache import PublicCacheMixin
 
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
-from .deadlines import RoleState, open_roles_filter, role_state
+from .deadlines import RoleState, extension_refusal, open_roles_filter, role_state
 from .forms import CallPageForm, RolePageForm
 
 RICH_FEATURES = ["bold", "link", "ol", "ul"]
@@ -406,6 +406,8 @@ class RolePage(PublicCacheMixin, BasePage):
             errors["pay_max"] = "上限は下限以上にしてください。 The upper bound must not be below the lower one."
         if (self.pay_min or self.pay_max) and not self.pay_basis:
             errors["pay_basis"] = "金額を入れたら単位も選んでください。 Choose what the amount is paid per."
+        if "closes_at" not in errors and (refusal := extension_refusal(self)):
+            errors["closes_at"] = refusal
         if errors:
             raise ValidationError(errors)
         if not self.rubric and self.category_id:

@@ -1,17 +1,23 @@
 """Screening: contractors review and shortlist each role's candidacies, the city approves.
 
-``services`` (writes), ``selectors`` (reads), ``forms``, ``views`` (registered in
+``rules`` (the candidacy status table and the role's selection lifecycle table),
+``services`` (writes, one per move), ``selectors`` (reads), ``forms``, ``views`` (registered in
 ``applications.wagtail_hooks``). The services are importable from here, e.g.
 ``applications.screening.shortlist_submit``.
 """
 
-from .services import (
+from .rules import (
     ALLOWED_TRANSITIONS,
     APPLICANT,
     APPROVER,
     CONTRACTOR,
     DECISIONS,
+    ROLE_MOVES,
     WITHDRAWABLE,
+    Move,
+    Stage,
+)
+from .services import (
     ScreeningError,
     TransitionConflict,
     actor_kind,
@@ -24,6 +30,8 @@ from .services import (
     note_add,
     review_submit,
     role_is_closed,
+    role_move_check,
+    role_stage,
     shortlist_decide,
     shortlist_for,
     shortlist_limit,
@@ -37,8 +45,11 @@ __all__ = [
     "APPROVER",
     "CONTRACTOR",
     "DECISIONS",
+    "ROLE_MOVES",
     "WITHDRAWABLE",
+    "Move",
     "ScreeningError",
+    "Stage",
     "TransitionConflict",
     "actor_kind",
     "audit",
@@ -50,6 +61,8 @@ __all__ = [
     "note_add",
     "review_submit",
     "role_is_closed",
+    "role_move_check",
+    "role_stage",
     "shortlist_decide",
     "shortlist_for",
     "shortlist_limit",
