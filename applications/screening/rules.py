@@ -98,6 +98,7 @@ St, M = Stage, Move
 #: governed by ALLOWED_TRANSITIONS, not here); only then is there a shortlist to submit.
 ROLE_MOVES: dict[tuple[Stage, Move], Stage] = {
     (St.OPEN, M.DEADLINE): St.CLOSED,
+    (St.OPEN, M.EXTEND): St.OPEN,
     (St.CLOSED, M.EXTEND): St.OPEN,
     (St.SCREENING, M.EXTEND): St.OPEN,
     (St.SCREENING, M.SUBMIT): St.SUBMITTED,

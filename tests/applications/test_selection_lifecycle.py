@@ -1,0 +1,373 @@
+"""Issue 18: a role's selection lifecycle is one table; results go out once, to the judged, and are corrected.
+
+The Kobe timeline of the issue: role A approved (one person told 通過, another 不通過), reopened
+with a reason, the two swapped, approved again: exactly the two whose outcome changed receive a
+correction (訂正). A deadline change never opens a role whose shortlist is with the city or
+approved, and an application that arrives after the approval never hears a result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.notifications import screening_results_send
+from applications.outbox import outbox_send_pending
+from applications.screening import (
+    ROLE_MOVES,
+    Move,
+    ScreeningError,
+    Stage,
+    candidacy_transition,
+    review_submit,
+    role_stage,
+    shortlist_decide,
+    shortlist_for,
+    shortlist_reopen,
+    shortlist_submit,
+)
+from applications.tasks import send_deadline_notices, send_outbox, send_reminders
+from portal.groups import CITY_APPROVERS, CITY_EDITORS, SCREENING_CONTRACTORS
+from recruitment.models import RolePage
+from tests.applications import factories as af
+from tests.recruitment import factories as rf
+
+S = Candidacy.Status
+pytestmark = pytest.mark.django_db
+
+RUBRIC = [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})]
+
+
+@dataclass
+class Kobe:
+    call: Any
+    role: Any
+    deadline: Any
+    contractor: Any
+    approver: Any
+    #: The issue's C-86 (first shortlisted, then moved back), C-278 (first not, then shortlisted),
+    #: one shortlisted both times and one never shortlisted.
+    c86: Candidacy
+    c278: Candidacy
+    kept: Candidacy
+    never: Candidacy
+
+
+def _person(role, family: str, email: str) -> Candidacy:
+    return af.candidacy(role, family_name=family, email=email)
+
+
+@pytest.fixture
+def kobe(site_content) -> Kobe:
+    deadline = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    call = rf.call(blind_review=True)
+    role = rf.role(call, closes_at=deadline, rubric=RUBRIC, headcount=1, title="記事作成")
+    contractor = af.staff("kobe-contractor", SCREENING_CONTRACTORS, call=call)
+    approver = af.staff("kobe-approver", CITY_APPROVERS, organisation=call.organisation)
+    people = [
+        _person(role, "八十六", "c86@example.jp"),
+        _person(role, "二七八", "c278@example.jp"),
+        _person(role, "残留", "kept@example.jp"),
+        _person(role, "見送り", "never@example.jp"),
+    ]
+    return Kobe(call, role, deadline, contractor, approver, *people)
+
+
+def _fresh(candidacy: Candidacy) -> Candidacy:
+    return Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
+
+
+def _move(kobe: Kobe, candidacy: Candidacy, to: str) -> Candidacy:
+    return candidacy_transition(candidacy=_fresh(candidacy), to=to, by=kobe.contractor, reason="審査")
+
+
+def _screen(kobe: Kobe, shortlisted: list[Candidacy]) -> None:
+    for candidacy in (kobe.c86, kobe.c278, kobe.kept, kobe.never):
+        review_submit(
+            candidacy=_fresh(candidacy), reviewer=kobe.contractor, scores=[3], comment="", recommendation="yes"
+        )
+    for candidacy in shortlisted:
+        _move(kobe, candidacy, S.SHORTLISTED)
+
+
+def _approve(kobe: Kobe, committed) -> Shortlist:
+    committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+    return committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
+
+
+def _mail_to(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def _applicant_mail() -> list:
+    return [m for m in mail.outbox if m.to[0].split("@")[0] in {"c86", "c278", "kept", "never", "late"}]
+
+
+def run_beat_twice() -> None:
+    """Every periodic mail task (the old result catch-up ran in send_deadline_notices), then the sender."""
+    for _ in range(2):
+        send_reminders.delay()
+        send_deadline_notices.delay()
+        send_outbox.delay()
+
+
+# --- the Kobe timeline: reopen after results, corrections only for changed outcomes ---------------
+
+
+def test_reopen_and_a_new_approval_correct_exactly_the_two_whose_outcome_changed(kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86, kobe.kept])
+        _approve(kobe, committed)
+        outbox_send_pending()
+    assert "通過となりました" in _mail_to("c86@example.jp")[0].body
+    assert "誠に残念ながら" in _mail_to("c278@example.jp")[0].body
+    assert len(_applicant_mail()) == 4  # each judged candidacy told once
+    mail.outbox.clear()
+
+    with time_machine.travel(kobe.deadline + timedelta(days=2), tick=False):
+        committed(
+            shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="評価の誤りが判明したため"
+        )
+        _move(kobe, kobe.c86, S.IN_REVIEW)
+        _move(kobe, kobe.c278, S.SHORTLISTED)
+        _approve(kobe, committed)
+        run_beat_twice()
+
+    corrections = _applicant_mail()
+    assert sorted(m.to[0] for m in corrections) == ["c278@example.jp", "c86@example.jp"]
+    assert all(m.subject.startswith("【訂正】") for m in corrections)
+    to_86, to_278 = _mail_to("c86@example.jp")[0], _mail_to("c278@example.jp")[0]
+    assert kobe.c86.application.reference in to_86.subject
+    assert "お詫び" in to_86.body
+    assert "次の選考にお進みいただくことができなくなりました" in to_86.body
+    assert "お詫び" in to_278.body
+    assert "書類選考は通過" in to_278.body
+    assert "オンライン面談" in to_278.body
+    html, mime = to_278.alternatives[0]
+    assert mime == "text/html"
+    assert "<p>" in html
+    assert OutboxEmail.objects.filter(kind="screening_correction").count() == 2
+    # What each believes now is recorded: the latest outcome of the second approval.
+    latest = {o.candidacy_id: o.outcome for o in ScreeningOutcome.objects.filter(approval=2)}
+    assert latest == {
+        kobe.c86.pk: "not_passed",
+        kobe.c278.pk: "passed",
+        kobe.kept.pk: "passed",
+        kobe.never.pk: "not_passed",
+    }
+
+
+def test_a_correction_in_english_for_an_english_applicant(kobe, committed):
+    application = kobe.c278.application
+    application.language = "en"
+    application.save()
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+        committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="見直し")
+        _move(kobe, kobe.c278, S.SHORTLISTED)
+        mail.outbox.clear()
+        _approve(kobe, committed)
+        outbox_send_pending()
+    (english,) = _mail_to("c278@example.jp")
+    assert english.subject.startswith("Correction: result of document screening")
+    assert "we sincerely apologise" in english.body
+    assert "you have passed the document screening" in english.body
+    assert [m.to[0] for m in _applicant_mail()] == ["c278@example.jp"]  # C-86 stays shortlisted: nothing
+
+
+def test_no_reopen_once_a_final_decision_is_recorded(kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        assert role_stage(kobe.role) == Stage.DECIDED
+        with pytest.raises(ScreeningError, match="最終"):
+            shortlist_reopen(shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="やり直し")
+    assert shortlist_for(kobe.role).status == Shortlist.Status.APPROVED
+
+
+# --- a deadline change never opens a role whose shortlist is with the city ------------------------
+
+
+def _role(kobe: Kobe) -> RolePage:
+    return RolePage.objects.get(pk=kobe.role.pk)
+
+
+def test_a_deadline_change_on_a_submitted_or_approved_role_is_refused_until_reopened(kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=7)
+        role.full_clean()  # screening, not submitted: an extension is still possible
+        committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+        for stage in ("submitted", "approved"):
+            role = _role(kobe)
+            role.closes_at = kobe.deadline + timedelta(days=7)
+            with pytest.raises(ValidationError) as refused:
+                role.full_clean()
+            assert "closes_at" in refused.value.message_dict, stage
+            assert "再開" in refused.value.message_dict["closes_at"][0]
+            role.closes_at = kobe.deadline - timedelta(hours=2)  # an earlier deadline opens nothing: allowed
+            role.full_clean()
+            if stage == "submitted":
+                committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
+
+        committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="応募者を増やす")
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=7)
+        role.full_clean()  # reopened first: now the deadline may move
+
+
+def test_a_deadline_change_after_a_decision_stays_refused(kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=7)
+        with pytest.raises(ValidationError, match="最終"):
+            role.full_clean()
+
+
+# --- a late application never hears a result it was not judged for ---------------------------------
+
+
+def test_an_application_arriving_after_the_approval_never_gets_a_result_even_from_beat(kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+    # The deadline is moved past every guard (straight in the database, as the old editor path did)
+    # and someone applies: they were not in what the city approved.
+    with time_machine.travel(kobe.deadline + timedelta(hours=3), tick=False):
+        RolePage.objects.filter(pk=kobe.role.pk).update(closes_at=kobe.deadline + timedelta(days=7))
+        late = _person(kobe.role, "遅延", "late@example.jp")
+        run_beat_twice()
+    with time_machine.travel(kobe.deadline + timedelta(days=3), tick=False):
+        run_beat_twice()
+    assert _mail_to("late@example.jp") == []
+    assert not ScreeningOutcome.objects.filter(candidacy=late).exists()
+    assert len(_applicant_mail()) == 4  # the four judged ones, once each
+
+
+def test_an_application_made_before_the_submission_is_judged_and_told(kobe, committed):
+    """Extended while screening (allowed), a new application is in the submitted population: it hears once."""
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=1)
+        role.save_revision().publish()
+    with time_machine.travel(kobe.deadline + timedelta(hours=2), tick=False):
+        later = _person(kobe.role, "追加", "late@example.jp")
+    with time_machine.travel(kobe.deadline + timedelta(days=1, hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+        run_beat_twice()
+    assert len(_mail_to("late@example.jp")) == 1
+    assert ScreeningOutcome.objects.get(candidacy=later).outcome == "not_passed"
+
+
+# --- the table, walked ---------------------------------------------------------------------------------
+
+
+def _reach(kobe: Kobe, stage: Stage, committed) -> None:
+    """Bring role A to ``stage`` through the services (the clock is past A's deadline except for OPEN)."""
+    if stage == Stage.OPEN:
+        RolePage.objects.filter(pk=kobe.role.pk).update(closes_at=timezone.now() + timedelta(days=2))
+        return
+    if stage == Stage.CLOSED:
+        return
+    _screen(kobe, [kobe.c86, kobe.kept])
+    if stage == Stage.SCREENING:
+        return
+    committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+    if stage == Stage.SUBMITTED:
+        return
+    if stage == Stage.RETURNED:
+        committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=False, comment="再考")
+        return
+    if stage == Stage.APPROVED:  # approved, results not written: only reachable by hand (an import, say)
+        Shortlist.objects.filter(role=kobe.role).update(status=Shortlist.Status.APPROVED, approvals=1)
+        return
+    committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
+    if stage == Stage.DECIDED:
+        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+    if stage == Stage.REOPENED:
+        committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="見直し")
+
+
+def _try(kobe: Kobe, move: Move, committed) -> None:
+    """Make ``move`` through its one service; ScreeningError (or ValidationError for a deadline) if refused."""
+    shortlist = shortlist_for(kobe.role)
+    if move == Move.EXTEND:
+        role = _role(kobe)
+        role.closes_at = timezone.now() + timedelta(days=10)
+        try:
+            role.full_clean()
+        except ValidationError as exc:
+            raise ScreeningError(str(exc)) from exc
+        role.save_revision().publish()
+    elif move == Move.SUBMIT:
+        committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+    elif move == Move.APPROVE:
+        committed(shortlist_decide, shortlist=shortlist, by=kobe.approver, approve=True)
+    elif move == Move.RETURN:
+        committed(shortlist_decide, shortlist=shortlist, by=kobe.approver, approve=False, comment="再考")
+    elif move == Move.REOPEN:
+        committed(shortlist_reopen, shortlist=shortlist, by=kobe.approver, reason="見直し")
+    elif move == Move.DECIDE:
+        shortlisted = [c for c in (_fresh(kobe.c86), _fresh(kobe.kept)) if c.status == S.SHORTLISTED]
+        target = (shortlisted or [_fresh(kobe.c86)])[0]
+        candidacy_transition(candidacy=target, to=S.NOT_SELECTED, by=kobe.approver, reason="不採用")
+    elif move == Move.SEND_RESULTS and screening_results_send(shortlist=shortlist) == 0:
+        # Its one caller is the approval; called anywhere else it tells nobody anything.
+        raise ScreeningError("nothing sent")
+
+
+SERVICE_MOVES = [m for m in Move if m != Move.DEADLINE]
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+@pytest.mark.parametrize("move", SERVICE_MOVES)
+def test_the_lifecycle_table_decides_every_move(kobe, committed, stage, move):
+    """Each (stage, move) in ROLE_MOVES works and leads where the table says; every other one is refused."""
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):
+        _reach(kobe, stage, committed)
+        assert role_stage(_role(kobe)) == stage
+        expected = ROLE_MOVES.get((stage, move))
+        before = (shortlist_for(kobe.role).status, AuditEntry.objects.count(), ScreeningOutcome.objects.count())
+        if expected is None:
+            with pytest.raises(ScreeningError):
+                _try(kobe, move, committed)
+            assert role_stage(_role(kobe)) == stage
+            after = (shortlist_for(kobe.role).status, AuditEntry.objects.count(), ScreeningOutcome.objects.count())
+            assert after == before
+        else:
+            _try(kobe, move, committed)
+            if move == Move.APPROVE:  # the approval sends the results in its own transaction
+                expected = ROLE_MOVES[(expected, Move.SEND_RESULTS)]
+            assert role_stage(_role(kobe)) == expected
+
+
+def test_the_clock_closes_an_open_role(kobe):
+    assert role_stage(_role(kobe)) == Stage.OPEN
+    assert ROLE_MOVES[(Stage.OPEN, Move.DEADLINE)] == Stage.CLOSED
+    with time_machine.travel(kobe.deadline, tick=False):
+        assert role_stage(_role(kobe)) == Stage.CLOSED
+
+
+def test_editors_and_contractors_may_not_make_the_citys_moves(kobe, committed):
+    editor = af.staff("kobe-editor", CITY_EDITORS, organisation=kobe.call.organisation)
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+        for by in (editor, kobe.contractor):
+            with pytest.raises(ScreeningError):
+                shortlist_decide(shortlist=shortlist_for(kobe.role), by=by, approve=True)
