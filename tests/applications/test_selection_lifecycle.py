@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
@@ -371,3 +372,105 @@ def test_editors_and_contractors_may_not_make_the_citys_moves(kobe, committed):
         for by in (editor, kobe.contractor):
             with pytest.raises(ScreeningError):
                 shortlist_decide(shortlist=shortlist_for(kobe.role), by=by, approve=True)
+
+
+# --- the screening dashboard and the candidacy page ------------------------------------------------
+
+
+def test_reopening_shows_who_was_told_what_before_it_happens(client, kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):
+        _screen(kobe, [kobe.c86, kobe.kept])
+        _approve(kobe, committed)
+        client.force_login(kobe.approver)
+        url = reverse("screening_dashboard", args=[kobe.call.pk])
+        item = next(i for i in client.get(url).context["roles"] if i["role"].pk == kobe.role.pk)
+        assert item["can_reopen"]
+
+        response = client.post(url, {"action": "reopen", "role": kobe.role.pk, "comment": "評価の誤り"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert shortlist_for(kobe.role).status == Shortlist.Status.APPROVED  # nothing happened yet
+        told = {row["reference"]: row["outcome"] for row in response.context["told"]}
+        assert told == {
+            kobe.c86.application.reference: "書類選考通過",
+            kobe.kept.application.reference: "書類選考通過",
+            kobe.c278.application.reference: "不通過",
+            kobe.never.application.reference: "不通過",
+        }
+        assert kobe.c278.application.reference in html
+        assert "訂正" in html
+        assert "八十六" not in html  # references and outcomes, not names
+
+        response = client.post(url, {"action": "reopen", "role": kobe.role.pk, "comment": "評価の誤り", "confirm": "1"})
+        assert response.status_code == 302
+    shortlist = shortlist_for(kobe.role)
+    assert shortlist.status == Shortlist.Status.RETURNED
+    assert shortlist.comment == "評価の誤り"
+
+
+def test_no_reopen_button_after_a_decision_and_no_decision_before_the_approval(client, kobe, committed):
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):
+        _screen(kobe, [kobe.c86])
+        client.force_login(kobe.approver)
+        detail = reverse("screening_candidacy", args=[kobe.c86.pk])
+        offered = [value for value, _label in client.get(detail).context["next_statuses"]]
+        assert S.SELECTED not in offered
+        assert S.NOT_SELECTED not in offered
+        assert "採用" not in client.get(detail).content.decode().split("選考状況の変更")[1]
+
+        _approve(kobe, committed)
+        offered = [value for value, _label in client.get(detail).context["next_statuses"]]
+        assert offered == [S.SELECTED, S.NOT_SELECTED]
+
+        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        url = reverse("screening_dashboard", args=[kobe.call.pk])
+        response = client.get(url)
+        item = next(i for i in response.context["roles"] if i["role"].pk == kobe.role.pk)
+        assert not item["can_reopen"]
+        assert 'value="reopen"' not in response.content.decode()
+
+
+# --- the decision pack lists every approval, return and reopen ---------------------------------------
+
+
+@pytest.fixture
+def private_root(tmp_path, monkeypatch):
+    from exports.models import ExportJob
+    from portal.storage import PrivateFileSystemStorage
+
+    root = tmp_path / "private"
+    root.mkdir()
+    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(root)))
+    return root
+
+
+def test_the_decision_pack_lists_the_approval_the_reopen_with_its_reason_and_the_new_approval(
+    kobe, committed, private_root, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from exports.models import ExportJob
+    from exports.services import export_request
+    from tests.exports.conftest import pdftotext
+
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):
+        _screen(kobe, [kobe.c86])
+        committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+        committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=False,
+                  comment="経験年数を確認してください")  # fmt: skip
+        committed(shortlist_submit, role=kobe.role, by=kobe.contractor)
+        committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
+        committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="辞退者が出たため")
+        _move(kobe, kobe.c278, S.SHORTLISTED)
+        _approve(kobe, committed)
+        with django_capture_on_commit_callbacks(execute=True):
+            job = export_request(call=kobe.call, kind=ExportJob.Kind.DECISION_PACK, by=kobe.approver)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    text = pdftotext(Path(job.file.path))
+    history = text[text.index("承認の経緯") : text.index("付録A")]
+    rows = [line.split()[1] for line in history.splitlines() if line.strip().startswith(kobe.role.title)]
+    assert rows == ["提出", "差し戻し", "提出", "承認", "再開", "提出", "承認"]
+    assert history.count("kobe-approver") == 4  # who decided each step
+    assert "経験年数を確認し" in history
+    assert "辞退者が出たため" in history  # the reopen's reason
