@@ -68,7 +68,7 @@ def _person(role, family: str, email: str) -> Candidacy:
 
 @pytest.fixture
 def kobe(site_content) -> Kobe:
-    deadline = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    deadline = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     call = rf.call(blind_review=True)
     role = rf.role(call, closes_at=deadline, rubric=RUBRIC, headcount=1, title="記事作成")
     contractor = af.staff("kobe-contractor", SCREENING_CONTRACTORS, call=call)
@@ -474,3 +474,103 @@ def test_the_decision_pack_lists_the_approval_the_reopen_with_its_reason_and_the
     assert history.count("kobe-approver") == 4  # who decided each step
     assert "経験年数を確認し" in history
     assert "辞退者が出たため" in history  # the reopen's reason
+
+
+# --- the Wagtail editor, as a person uses it, and scheduled publishing ------------------------------
+
+
+def _edit_form_data(html: str) -> dict[str, Any]:
+    """Every field of the page editor's form as the browser would send it (Wagtail renders them all)."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").find("form", attrs={"data-edit-form": True}) or BeautifulSoup(
+        html, "html.parser"
+    ).find("form", id="page-edit-form")
+    data: dict[str, Any] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in {"submit", "button", "file"}:
+            continue
+        if field.get("type") in {"checkbox", "radio"} and not field.has_attr("checked"):
+            continue
+        if field.name == "textarea":
+            value = field.string or ""
+        elif field.name == "select":
+            chosen = field.find("option", selected=True)
+            value = chosen.get("value", "") if chosen else ""
+        else:
+            value = field.get("value", "")
+        data[name] = value
+    return data
+
+
+def test_the_editor_sees_the_refusal_next_to_the_deadline_and_publishing_changes_nothing(client, kobe, committed):
+    from django.contrib.auth import get_user_model
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):
+        _screen(kobe, [kobe.c86])
+        _approve(kobe, committed)
+        admin = get_user_model().objects.create_superuser("kobe-admin", "admin@example.jp", "pw-not-used-123")
+        client.force_login(admin)
+        url = reverse("wagtailadmin_pages:edit", args=[kobe.role.pk])
+        data = _edit_form_data(client.get(url).content.decode())
+        rubric = [
+            (block.block_type, {k: "" if v is None else str(v) for k, v in block.value.items()})
+            for block in _role(kobe).rubric
+        ]
+        data |= nested_form_data({"rubric": streamfield(rubric)})  # the one field the browser's script fills in
+        new_deadline = timezone.localtime(kobe.deadline + timedelta(days=7))
+        data["closes_at"] = new_deadline.strftime("%Y-%m-%d %H:%M")
+        data["action-publish"] = "action-publish"
+        response = client.post(url, data)
+        assert response.status_code == 200, response.get("Location")
+        html = response.content.decode()
+        assert "先に市の承認者が候補者リストを再開してください" in html
+        errors = response.context["form"].errors
+        assert "closes_at" in errors
+        assert _role(kobe).closes_at == kobe.deadline
+        assert _role(kobe).state() == "closed"
+
+        # The same form with a deadline that opens nothing is published: only the reopening was refused.
+        data["closes_at"] = timezone.localtime(kobe.deadline - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")
+        assert client.post(url, data).status_code == 302
+        assert _role(kobe).closes_at == kobe.deadline - timedelta(minutes=30)
+
+
+def test_a_scheduled_extension_saved_while_screening_is_not_published_once_the_shortlist_is_approved(kobe, committed):
+    from portal.tasks import publish_scheduled
+
+    other = rf.role(kobe.call, closes_at=kobe.deadline + timedelta(days=30), title="写真撮影")
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        go_live = kobe.deadline + timedelta(hours=3)
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=7)
+        role.go_live_at = go_live
+        role.save_revision().publish()  # screening: an extension may still be scheduled
+        later = RolePage.objects.get(pk=other.pk)
+        later.headcount = 3
+        later.go_live_at = go_live
+        later.save_revision().publish()
+        _approve(kobe, committed)
+    with time_machine.travel(go_live + timedelta(minutes=1), tick=False):
+        publish_scheduled.delay()
+        assert _role(kobe).closes_at == kobe.deadline
+        assert _role(kobe).state() == "closed"
+        assert RolePage.objects.get(pk=other.pk).headcount == 3  # the rest of the beat run went on
+        publish_scheduled.delay()  # and the refused revision is no longer waiting
+        assert _role(kobe).closes_at == kobe.deadline
+
+
+def test_approving_a_workflow_revision_that_would_reopen_the_role_publishes_nothing(kobe, committed):
+    approver_of_pages = af.staff("kobe-page-approver", CITY_APPROVERS, organisation=kobe.call.organisation)
+    with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
+        _screen(kobe, [kobe.c86])
+        role = _role(kobe)
+        role.closes_at = kobe.deadline + timedelta(days=7)
+        revision = role.save_revision()  # sent for approval while screening
+        _approve(kobe, committed)
+        revision.publish(user=approver_of_pages)  # what the workflow's approval does
+        assert _role(kobe).closes_at == kobe.deadline
+        assert _role(kobe).state() == "closed"
