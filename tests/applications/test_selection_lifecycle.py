@@ -564,7 +564,9 @@ def test_a_scheduled_extension_saved_while_screening_is_not_published_once_the_s
 
 
 def test_approving_a_workflow_revision_that_would_reopen_the_role_publishes_nothing(kobe, committed):
-    approver_of_pages = af.staff("kobe-page-approver", CITY_APPROVERS, organisation=kobe.call.organisation)
+    from django.contrib.auth import get_user_model
+
+    approver_of_pages = get_user_model().objects.create_superuser("page-approver", "pa@example.jp", "pw-not-used-1")
     with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
         _screen(kobe, [kobe.c86])
         role = _role(kobe)
