@@ -576,3 +576,23 @@ def test_approving_a_workflow_revision_that_would_reopen_the_role_publishes_noth
         revision.publish(user=approver_of_pages)  # what the workflow's approval does
         assert _role(kobe).closes_at == kobe.deadline
         assert _role(kobe).state() == "closed"
+
+
+def test_reloading_the_demo_days_later_keeps_the_dates_of_a_role_whose_shortlist_is_with_the_city(db):
+    from recruitment.demo import ensure_kobe_demo
+
+    call = ensure_kobe_demo()
+    role = RolePage.objects.child_of(call).filter(closes_at__gt=timezone.now()).order_by("closes_at").first()
+    deadline = role.closes_at
+    contractor = af.staff("demo-contractor", SCREENING_CONTRACTORS, call=call)
+    candidacy = af.candidacy(role, family_name="デモ")
+    later = deadline + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        review_submit(candidacy=candidacy, reviewer=contractor, scores=[3] * len(role.rubric), comment="",
+                      recommendation="yes")  # fmt: skip
+        candidacy_transition(candidacy=_fresh(candidacy), to=S.SHORTLISTED, by=contractor, reason="上位")
+        shortlist_submit(role=role, by=contractor)
+        ensure_kobe_demo(now=later)  # `make run` on a later day moves every deadline but this one
+    assert RolePage.objects.get(pk=role.pk).closes_at == deadline
+    others = RolePage.objects.child_of(call).filter(closes_at__gt=deadline).exclude(pk=role.pk)
+    assert others.exists()
