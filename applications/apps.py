@@ -6,3 +6,11 @@ class ApplicationsConfig(AppConfig):
 
     name = "applications"
     verbose_name = "応募 Applications"
+
+    def ready(self) -> None:
+        from recruitment.deadlines import EXTENSION_CHECKS
+
+        from .screening.services import role_extension_refusal
+
+        if role_extension_refusal not in EXTENSION_CHECKS:
+            EXTENSION_CHECKS.append(role_extension_refusal)

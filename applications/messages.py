@@ -109,6 +109,17 @@ KINDS: dict[str, Kind] = {
         ),
         ("name", "reference", "call", "role"),
     ),
+    "screening_correction": Kind(
+        APPLICANT,
+        _("Correction: result of document screening ({reference})"),
+        _(
+            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "We must correct the result of the document screening we sent you earlier, "
+            "and we sincerely apologise for the confusion.\n\n{result}\n\n"
+            "We apologise once more for the trouble this has caused you.\n\nReference number: {reference}"
+        ),
+        ("name", "reference", "call", "role", "result", "call_link"),
+    ),
     "still_reviewing": Kind(
         APPLICANT,
         _("Your application is still being reviewed ({reference})"),
@@ -206,6 +217,7 @@ KIND_LABELS = {
     "duplicate": "重複応募のお知らせ Applied again with the same address",
     "screening_passed": "書類選考通過 Passed document screening",
     "screening_result": "書類選考結果 Document screening result",
+    "screening_correction": "書類選考結果の訂正 Correction of the screening result",
     "still_reviewing": "選考中のお知らせ Still reviewing",
     "decision_selected": "採用 Selected",
     "decision_not_selected": "不採用 Not selected",
@@ -226,7 +238,29 @@ SAMPLE = {
     "actor": "approver",
     "scope": "Instagram記事の作成",
     "comment": "",
+    "result": "選考をやり直した結果、書類選考は通過となりました。",
 }
+
+
+#: The ``{result}`` of a correction (``screening_correction``): the outcome that is now right.
+CORRECTED_RESULTS = {
+    True: _(
+        "After the screening was reviewed again, the correct result is that you have passed the document "
+        "screening. The city will contact you by email about an online interview. The selection process is "
+        "described on the call's page:\n{call_link}"
+    ),
+    False: _(
+        "After the screening was reviewed again, we are very sorry to tell you that the correct result is that "
+        "you have not been selected for the next stage this time. We regret that our earlier message raised "
+        "your hopes, and we thank you sincerely for your application."
+    ),
+}
+
+
+def correction_result(*, passed: bool, language: str, call_link: str) -> str:
+    """The paragraph of a correction that states the right outcome, in ``language``."""
+    with override(language):
+        return str(CORRECTED_RESULTS[passed]).format(call_link=call_link)
 
 
 def sample_values() -> dict[str, str]:

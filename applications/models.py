@@ -412,6 +412,8 @@ class Shortlist(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     #: The approver's comment on a return, or the reason an approved shortlist was reopened.
     comment = models.TextField(blank=True)
+    #: How many times the city approved it (each approval tells the judged candidacies their result).
+    approvals = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "候補者リスト Shortlist"
@@ -423,6 +425,37 @@ class Shortlist(models.Model):
     def editable(self) -> bool:
         """The contractor may change who is on it (not while the city holds it or after approval)."""
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class ScreeningOutcome(models.Model):
+    """What one candidacy was told of its document screening at one approval of its role's shortlist.
+
+    Written in the approval's transaction (``screening.services.shortlist_decide``) for every
+    candidacy of the approved population: the role's live candidacies that had applied when the
+    shortlist was submitted. Nobody else is ever told a result. A candidacy's latest row is what it
+    believes; ``notice`` is the message that told it (empty when a later approval confirmed what
+    it had been told, so nothing was sent).
+    """
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("Passed the document screening")
+        NOT_PASSED = "not_passed", _("Not passed")
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="outcomes")
+    #: Which approval of the shortlist (1 for the first).
+    approval = models.PositiveSmallIntegerField()
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="screening_outcomes")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    notice = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "書類選考の結果 Screening outcome"
+        constraints = [models.UniqueConstraint(fields=["candidacy", "approval"], name="one_outcome_per_approval")]
+        indexes = [models.Index(fields=["shortlist", "approval"], name="outcome_shortlist_approval")]
+
+    def __str__(self) -> str:
+        return f"{self.candidacy_id}: {self.outcome} (approval {self.approval})"
 
 
 #: The screening audit log's actions and how the audit page names them.

@@ -2,8 +2,10 @@
 
 Each message has a key (kind, object, window) so that running any function here
 twice, from a doubled or restarted beat or a retried task, writes it once. The
-scheduled ones (``reminders_send``, ``deadline_digests_send``, ``still_reviewing_send``,
-``screening_results_due``) are run by beat (``portal/settings/base.py``) and take ``now``.
+scheduled ones (``reminders_send``, ``deadline_digests_send``, ``still_reviewing_send``)
+are run by beat (``portal/settings/base.py``) and take ``now``. Results of document
+screening are not scheduled: the approval writes them in its own transaction
+(``screening_results_send``), so no catch-up is needed and none can tell a late applicant.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from portal.numbers import parse_ids
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
 
-from .messages import admin_url, public_url
-from .models import Application, Candidacy, Draft, OutboxEmail, Shortlist
+from .messages import admin_url, correction_result, public_url
+from .models import Application, Candidacy, Draft, OutboxEmail, ScreeningOutcome, Shortlist
 from .outbox import outbox_enqueue
 from .teams import authority
 from .teams.authority import Power
@@ -33,8 +35,6 @@ S = Candidacy.Status
 REMINDER_WINDOWS: list[tuple[str, timedelta]] = [("24h", timedelta(hours=24)), ("72h", timedelta(hours=72))]
 #: A deadline digest is sent for roles that closed at most this long ago (a beat that was down catches up).
 DIGEST_LOOKBACK = timedelta(days=7)
-#: Result notices are (re)checked for shortlists approved at most this long ago.
-RESULTS_LOOKBACK = timedelta(days=30)
 #: Live candidacies that have not heard the result of document screening yet.
 AWAITING = (S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED)
 #: Statuses told they passed the document screening.
@@ -282,7 +282,7 @@ SHORTLIST_EVENTS = {
 
 
 def shortlist_notify(*, shortlist: Shortlist, event: str, now: datetime | None = None) -> int:
-    """Staff notice of a shortlist event; on approval, also every candidate's result of document screening.
+    """Staff notice of a shortlist event (applicants' results are written by the approval itself).
 
     ``event`` is "submitted" (to the city's approvers) or "approved", "returned", "reopened"
     (to the call's contractors). Run on commit by ``screening.services._after_shortlist_change``.
@@ -303,8 +303,6 @@ def shortlist_notify(*, shortlist: Shortlist, event: str, now: datetime | None =
         written = _to_staff(
             recipients(call), kind=kind, key=f"{kind}:shortlist:{shortlist.pk}@{_ts(when)}", values=values
         )
-        if event == "approved":
-            written += screening_results_send(role=role)
     return written
 
 
@@ -320,43 +318,77 @@ def _unsent(keys: list[str]) -> set[str]:
     return set(keys) - set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
-def screening_results_send(*, role: RolePage) -> int:
-    """After the shortlist is approved: 書類選考通過 to the shortlisted, a courteous 書類選考結果 to the others.
+def screening_population(shortlist: Shortlist) -> Any:
+    """The candidacies an approval of ``shortlist`` judges: its role's live ones that applied before it was submitted.
 
-    Exactly one result per live candidacy, whatever runs this again.
+    An application that arrives later (after a deadline change, say) was not in what the city
+    approved, so it is never told a result of this approval.
     """
-    if not role_has_result(role):
+    submitted_at = shortlist.submitted_at or timezone.now()
+    return Candidacy.objects.filter(role_id=shortlist.role_id, submitted_at__lte=submitted_at).exclude(
+        status=S.WITHDRAWN
+    )
+
+
+def screening_results_send(*, shortlist: Shortlist, now: datetime | None = None) -> int:
+    """The one place that tells applicants the result of document screening; run in the approval's transaction.
+
+    For each candidacy of :func:`screening_population`: its outcome (通過 if shortlisted, else
+    不通過) is recorded as a :class:`ScreeningOutcome` of this approval. Told nothing before: the
+    result (書類選考通過 / 書類選考結果). Told the other outcome at an earlier approval: a
+    courteous correction (訂正). Told the same: nothing. Running it again for the same approval
+    writes nothing (one outcome per candidacy and approval, keyed outbox rows).
+    """
+    now = now or timezone.now()
+    approval = shortlist.approvals
+    if shortlist.status != Shortlist.Status.APPROVED or approval < 1:
         return 0
-    candidacies = list(_candidacies(Candidacy.objects.filter(role=role, status__in=(*AWAITING, *DECIDED))))
-    todo = _unsent([f"screening_result:candidacy:{c.pk}" for c in candidacies])
+    recorded = set(
+        ScreeningOutcome.objects.filter(shortlist=shortlist, approval=approval).values_list("candidacy_id", flat=True)
+    )
+    candidacies = [c for c in _candidacies(screening_population(shortlist)).order_by("pk") if c.pk not in recorded]
+    told: dict[int, str] = {}
+    for candidacy_id, outcome in (
+        ScreeningOutcome.objects.filter(candidacy__in=[c.pk for c in candidacies], approval__lt=approval)
+        .order_by("approval")
+        .values_list("candidacy_id", "outcome")
+    ):
+        told[candidacy_id] = outcome  # the latest approval wins
     written = 0
     with transaction.atomic():
         for candidacy in candidacies:
-            key = f"screening_result:candidacy:{candidacy.pk}"
-            if key not in todo:
-                continue
-            written += outbox_enqueue(
-                to=candidacy.application.applicant.email,
-                kind="screening_passed" if candidacy.status in PASSED else "screening_result",
-                language=candidacy.application.language,
-                key=key,
-                values={
-                    **_applicant_values(candidacy),
-                    "call_link": page_link(candidacy.application.call, candidacy.application.language),
-                },
-            )
+            passed = candidacy.status in PASSED
+            outcome = ScreeningOutcome.Outcome.PASSED if passed else ScreeningOutcome.Outcome.NOT_PASSED
+            before = told.get(candidacy.pk)
+            language = candidacy.application.language
+            values = {**_applicant_values(candidacy), "call_link": page_link(candidacy.application.call, language)}
+            if before is None:
+                kind = "screening_passed" if passed else "screening_result"
+                key = f"screening_result:candidacy:{candidacy.pk}"
+            elif before != outcome:
+                kind = "screening_correction"
+                key = f"screening_correction:candidacy:{candidacy.pk}:approval:{approval}"
+                values["result"] = correction_result(passed=passed, language=language, call_link=values["call_link"])
+            else:
+                kind = key = ""
+            ScreeningOutcome.objects.create(
+                shortlist=shortlist, approval=approval, candidacy=candidacy, outcome=outcome, notice=kind,
+                created_at=now,
+            )  # fmt: skip
+            if kind:
+                written += outbox_enqueue(
+                    to=candidacy.application.applicant.email, kind=kind, language=language, key=key, values=values
+                )
     return written
 
 
-def screening_results_due(*, now: datetime | None = None) -> int:
-    """Catch up result notices of recently approved shortlists (beat; a crash after the approval loses none)."""
-    now = now or timezone.now()
-    approved = Shortlist.objects.filter(status=Shortlist.Status.APPROVED, decided_at__gt=now - RESULTS_LOOKBACK)
-    written = 0
-    for shortlist in approved.select_related("role"):
-        with each_row_alone("screening_results_due", shortlist):
-            written += screening_results_send(role=shortlist.role)
-    return written
+def told_outcomes(shortlist: Shortlist) -> list[ScreeningOutcome]:
+    """What each candidacy judged at the shortlist's latest approval was told (or confirmed), by reference."""
+    return list(
+        ScreeningOutcome.objects.filter(shortlist=shortlist, approval=shortlist.approvals)
+        .select_related("candidacy")
+        .order_by("candidacy__reference", "candidacy__rank")
+    )
 
 
 def still_reviewing_send(*, now: datetime | None = None) -> int:

@@ -27,9 +27,8 @@ def expire_draft_files() -> int:
 
 @shared_task(ignore_result=True, acks_late=True)
 def send_deadline_notices() -> int:
-    """Deadline digests to staff, result notices not yet written, "still reviewing" notices (beat; idempotent)."""
-    return (
-        notifications.deadline_digests_send()
-        + notifications.screening_results_due()
-        + notifications.still_reviewing_send()
-    )
+    """Deadline digests to staff and "still reviewing" notices (beat; idempotent).
+
+    No result notices: the approval writes them in its own transaction (``screening_results_send``).
+    """
+    return notifications.deadline_digests_send() + notifications.still_reviewing_send()

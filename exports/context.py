@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from applications.models import Candidacy, Review, Shortlist
+from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening import visibility
 from applications.screening.selectors import candidacy_list
 from applications.selectors import answer_sections
@@ -89,6 +89,25 @@ class RoleCount:
 
 
 @dataclass
+class ShortlistEvent:
+    """One step of a role's shortlist: submitted, approved, returned or reopened, by whom, when and why."""
+
+    event: str
+    by: str
+    at: str
+    comment: str
+
+
+#: The shortlist steps the decision pack lists, from the screening audit log, and how it names them.
+SHORTLIST_EVENTS = {
+    "kobo.shortlist.submit": "提出 Submitted",
+    "kobo.shortlist.approve": "承認 Approved",
+    "kobo.shortlist.return": "差し戻し Returned",
+    "kobo.shortlist.reopen": "再開 Reopened",
+}
+
+
+@dataclass
 class Approval:
     status: str
     approved: bool
@@ -97,6 +116,8 @@ class Approval:
     decided_by: str
     decided_at: str
     comment: str
+    #: Every submission, approval, return and reopening, oldest first (the audit log keeps them all).
+    history: list[ShortlistEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -365,11 +386,35 @@ def _period(call: CallPage, roles: list[RolePage]) -> str:
     return f"{start} 〜 {end}"
 
 
-def _approvals(roles: list[RolePage]) -> dict[int, Approval]:
-    """Each role's shortlist approval (a role nobody shortlisted yet is "being prepared")."""
+def _shortlist_history(call: CallPage, roles: list[RolePage]) -> dict[int, list[ShortlistEvent]]:
+    """Each role's shortlist steps, oldest first, from the screening audit log (where the services record them)."""
+    ids = {role.pk for role in roles}
+    history: dict[int, list[ShortlistEvent]] = defaultdict(list)
+    entries = (
+        AuditEntry.objects.filter(action__in=SHORTLIST_EVENTS, call=call)
+        .select_related("user")
+        .order_by("timestamp", "pk")
+    )
+    for entry in entries:
+        role_id = entry.data.get("role_id")
+        if role_id in ids:
+            history[role_id].append(
+                ShortlistEvent(
+                    event=SHORTLIST_EVENTS[entry.action],
+                    by=person_name(entry.user) if entry.user_id else DASH,
+                    at=_jst(entry.timestamp),
+                    comment=entry.data.get("reason") or entry.data.get("comment") or "",
+                )
+            )
+    return history
+
+
+def _approvals(call: CallPage, roles: list[RolePage]) -> dict[int, Approval]:
+    """Each role's shortlist approval (a role nobody shortlisted yet is "being prepared") and its history."""
     shortlists = {
         s.role_id: s for s in Shortlist.objects.filter(role__in=roles).select_related("submitted_by", "decided_by")
     }
+    history = _shortlist_history(call, roles)
     result = {}
     for role in roles:
         shortlist = shortlists.get(role.pk)
@@ -384,6 +429,7 @@ def _approvals(roles: list[RolePage]) -> dict[int, Approval]:
             decided_by=person_name(shortlist.decided_by) if shortlist.decided_by_id else DASH,
             decided_at=_jst(shortlist.decided_at),
             comment=shortlist.comment,
+            history=history.get(role.pk, []),
         )
     return result
 
@@ -465,7 +511,7 @@ def decision_pack_context(
 ) -> DecisionPack:
     """選考結果報告書: cover counts, each approved role's ranked shortlist with reviews, the pending roles, rubric."""
     roles = _roles(call, role)
-    approvals = _approvals(roles)
+    approvals = _approvals(call, roles)
     by_role: dict[int, list[Candidacy]] = defaultdict(list)
     for candidacy in _shortlisted(call, role, requested_by):
         by_role[candidacy.role_id].append(candidacy)

@@ -8,14 +8,22 @@ filter; ``tests/recruitment/test_deadlines.py`` checks the two agree).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CLOSING_SOON = timedelta(hours=72)
+
+#: Asked by ``RolePage.clean`` when a deadline change would let a closed role take applications
+#: again: each returns why it may not ("" when it may). Recruitment knows nothing of screening, so
+#: the selection lifecycle registers its rule here (``applications.apps``): a role whose shortlist
+#: is with the city or approved is not opened again by a date.
+EXTENSION_CHECKS: list[Callable[[Any], str]] = []
 
 
 class RoleState(StrEnum):
@@ -95,3 +103,13 @@ def open_roles_filter(now: datetime | None = None, *, call_live_field: str = "ca
     return Q(live=True, **{call_live_field: True}, closes_at__gt=now) & (
         Q(opens_at__isnull=True) | Q(opens_at__lte=now)
     )
+
+
+def extension_refusal(role: Any, now: datetime | None = None) -> str:
+    """Why ``role``'s edited dates may not stand ("" when they may): only a change that would open it is asked."""
+    if role.pk is None or role.closes_at is None:
+        return ""
+    would_be = role_state(role_live=True, call_live=True, opens_at=role.opens_at, closes_at=role.closes_at, now=now)
+    if would_be == RoleState.CLOSED:
+        return ""
+    return next((reason for check in EXTENSION_CHECKS if (reason := check(role))), "")

@@ -18,6 +18,7 @@ it is loaded: ``DEMO_TODAY`` (2020-10-03) becomes the day the loader runs.
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from cms.content import ensure_site_content
 from cms.models import HomePage
 
 from .cities import city_ensure
+from .deadlines import extension_refusal
 from .models import CallIndexPage, CallPage, CityPage, Organisation, RolePage, TaskCategory
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -787,6 +789,11 @@ def ensure_call(
         role = RolePage.objects.child_of(call).filter(slug=slug).first() or RolePage(slug=slug)
         fields = {name: role_spec[name] for name in ROLE_FIELDS}
         fields.update(category=category, opens_at=opens_at, closes_at=closes_at, rubric=category.rubric.raw_data)
+        if role.pk is not None:
+            moved = copy.copy(role)
+            moved.opens_at, moved.closes_at = opens_at, closes_at
+            if extension_refusal(moved):  # its shortlist is with the city: reloading keeps its dates
+                fields.update(opens_at=role.opens_at, closes_at=role.closes_at)
         _save_page(call, role, fields)
     return call
 

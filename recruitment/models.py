@@ -9,8 +9,10 @@ under a call. Whether a role takes applications is decided by
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -22,7 +24,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Revision
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -31,8 +33,10 @@ from cms.models import BasePage
 from portal.page_cache import PublicCacheMixin
 
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
-from .deadlines import RoleState, open_roles_filter, role_state
+from .deadlines import RoleState, extension_refusal, open_roles_filter, role_state
 from .forms import CallPageForm, RolePageForm
+
+logger = logging.getLogger(__name__)
 
 RICH_FEATURES = ["bold", "link", "ol", "ul"]
 
@@ -406,10 +410,27 @@ class RolePage(PublicCacheMixin, BasePage):
             errors["pay_max"] = "上限は下限以上にしてください。 The upper bound must not be below the lower one."
         if (self.pay_min or self.pay_max) and not self.pay_basis:
             errors["pay_basis"] = "金額を入れたら単位も選んでください。 Choose what the amount is paid per."
+        if "closes_at" not in errors and (refusal := extension_refusal(self)):
+            errors["closes_at"] = refusal
         if errors:
             raise ValidationError(errors)
         if not self.rubric and self.category_id:
             self.rubric = self.category.rubric.raw_data
+
+    def publish(self, revision: Revision, *args: Any, **kwargs: Any) -> Any:
+        """Publish ``revision`` unless its deadline would open a role whose selection forbids it.
+
+        The editor's form already shows that refusal next to the deadline (``clean``); this covers
+        the paths without a form, a workflow approval and the scheduled publishing of a revision
+        saved before the shortlist was submitted: the role stays as it is, the revision is no
+        longer scheduled, and the refusal is logged (never an error in the middle of a beat run).
+        """
+        refusal = extension_refusal(revision.as_object())
+        if refusal:
+            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            logger.warning("role %s: revision %s not published: %s", self.pk, revision.pk, refusal)
+            return None
+        return super().publish(revision, *args, **kwargs)
 
     def state(self, now: datetime | None = None) -> RoleState:
         """This role's state at ``now``; uses the ``call_live`` annotation when the query loaded it."""

@@ -1,17 +1,23 @@
 """Screening: contractors review and shortlist each role's candidacies, the city approves.
 
-``services`` (writes), ``selectors`` (reads), ``forms``, ``views`` (registered in
+``rules`` (the candidacy status table and the role's selection lifecycle table),
+``services`` (writes, one per move), ``selectors`` (reads), ``forms``, ``views`` (registered in
 ``applications.wagtail_hooks``). The services are importable from here, e.g.
 ``applications.screening.shortlist_submit``.
 """
 
-from .services import (
+from .rules import (
     ALLOWED_TRANSITIONS,
     APPLICANT,
     APPROVER,
     CONTRACTOR,
     DECISIONS,
+    ROLE_MOVES,
     WITHDRAWABLE,
+    Move,
+    Stage,
+)
+from .services import (
     ReasonRequired,
     ScreeningError,
     TransitionConflict,
@@ -26,6 +32,8 @@ from .services import (
     review_change_needs_reason,
     review_submit,
     role_is_closed,
+    role_move_check,
+    role_stage,
     shortlist_decide,
     shortlist_for,
     shortlist_limit,
@@ -39,9 +47,12 @@ __all__ = [
     "APPROVER",
     "CONTRACTOR",
     "DECISIONS",
+    "ROLE_MOVES",
     "WITHDRAWABLE",
+    "Move",
     "ReasonRequired",
     "ScreeningError",
+    "Stage",
     "TransitionConflict",
     "actor_kind",
     "audit",
@@ -54,6 +65,8 @@ __all__ = [
     "review_change_needs_reason",
     "review_submit",
     "role_is_closed",
+    "role_move_check",
+    "role_stage",
     "shortlist_decide",
     "shortlist_for",
     "shortlist_limit",

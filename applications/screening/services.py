@@ -1,8 +1,9 @@
 """Writes of screening: status moves, reviews, each role's shortlist and its approval, the audit log.
 
-The allowed status moves are one table, :data:`ALLOWED_TRANSITIONS`, enforced by
-:func:`candidacy_transition` alone (reviews, bulk moves and the applicant's withdrawal
-included), so every change has its audit entry.
+The two tables live in :mod:`.rules`: the candidacy status moves (:data:`ALLOWED_TRANSITIONS`,
+enforced by :func:`candidacy_transition` alone — reviews, bulk moves and the applicant's withdrawal
+included — so every change has its audit entry) and a role's selection lifecycle
+(:data:`ROLE_MOVES`: one service per move, each asking :func:`role_move_check`).
 
 Actors: a user, or ``by=None`` for the applicant acting through their own signed
 withdrawal link (anonymous, see ``applications.views``). ``None`` may make only the
@@ -18,8 +19,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from recruitment.deadlines import RoleState
 from recruitment.models import CallPage, RolePage
@@ -30,40 +32,27 @@ from ..scoring import aggregate_reviews, rubric_snapshot
 from ..teams import authority
 from ..teams.authority import Power
 from . import visibility
+from .rules import (
+    ALLOWED_TRANSITIONS,
+    APPLICANT,
+    APPROVER,
+    CONTRACTOR,
+    DECISIONS,
+    ROLE_MOVES,
+    WITHDRAWABLE,
+    Move,
+    Stage,
+)
 from .visibility import has_conflict
 
 logger = logging.getLogger(__name__)
 
 S = Candidacy.Status
 
-CONTRACTOR = "contractor"
-APPROVER = "approver"
-APPLICANT = "applicant"
+__all__ = ["ALLOWED_TRANSITIONS", "APPLICANT", "APPROVER", "CONTRACTOR", "DECISIONS", "ROLE_MOVES", "WITHDRAWABLE"]
+
 #: Actors whose moves a conflict-of-interest declaration blocks.
 CONFLICT_CHECKED = {CONTRACTOR}
-
-#: (from, to) → who may make the move. Plain data: read it as the pipeline.
-ALLOWED_TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (S.SUBMITTED, S.IN_REVIEW): {CONTRACTOR},
-    (S.SUBMITTED, S.REJECTED): {CONTRACTOR},
-    (S.IN_REVIEW, S.SHORTLISTED): {CONTRACTOR},
-    (S.IN_REVIEW, S.REJECTED): {CONTRACTOR},
-    (S.SHORTLISTED, S.IN_REVIEW): {CONTRACTOR},
-    (S.REJECTED, S.IN_REVIEW): {CONTRACTOR},
-    (S.SHORTLISTED, S.SELECTED): {APPROVER},
-    (S.SHORTLISTED, S.NOT_SELECTED): {APPROVER},
-    (S.SUBMITTED, S.WITHDRAWN): {APPLICANT},
-    (S.IN_REVIEW, S.WITHDRAWN): {APPLICANT},
-    (S.SHORTLISTED, S.WITHDRAWN): {APPLICANT},
-}
-
-#: Statuses from which the applicant may still withdraw (no decision yet), read off the table.
-WITHDRAWABLE = frozenset(
-    frm for (frm, to), who in ALLOWED_TRANSITIONS.items() if to == S.WITHDRAWN and APPLICANT in who
-)
-
-#: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
-DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
 
 
 class ScreeningError(Exception):
@@ -136,6 +125,82 @@ def _require(by: Any, call: CallPage, power: Power, *, shortlist: Shortlist | No
         raise ScreeningError(decision.reason)
 
 
+def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
+    """Where ``role``'s selection stands (:class:`rules.Stage`), read off its shortlist, candidacies and deadline.
+
+    ``role`` as stored: a deadline being edited is checked against the stage it would leave.
+    """
+    shortlist = Shortlist.objects.filter(role_id=role.pk).first()
+    status = shortlist.status if shortlist else Shortlist.Status.DRAFT
+    candidacies = Candidacy.objects.filter(role_id=role.pk)
+    if status == Shortlist.Status.SUBMITTED:
+        return Stage.SUBMITTED
+    if status == Shortlist.Status.APPROVED:
+        if candidacies.filter(status__in=DECISIONS).exists():
+            return Stage.DECIDED
+        if shortlist.outcomes.filter(approval=shortlist.approvals).exists():
+            return Stage.RESULTS_SENT
+        return Stage.APPROVED
+    if role.state(now) != RoleState.CLOSED:
+        return Stage.OPEN
+    if status == Shortlist.Status.RETURNED:
+        return Stage.REOPENED if shortlist.approvals else Stage.RETURNED
+    started = (
+        candidacies.exclude(status__in=[S.SUBMITTED, S.WITHDRAWN]).exists()
+        or candidacies.filter(review_count__gt=0).exists()
+    )
+    return Stage.SCREENING if started else Stage.CLOSED
+
+
+#: Why a move is refused, by move (the stage it was tried from is added).
+_REFUSALS = {
+    Move.EXTEND: gettext_lazy(
+        "The shortlist of this role has been submitted to or approved by the city, so the deadline cannot "
+        "open the role again. Ask a city approver to reopen the shortlist first."
+    ),
+    Move.SUBMIT: gettext_lazy("The shortlist of “%(role)s” cannot be submitted now."),
+    Move.APPROVE: gettext_lazy("There is no submitted shortlist to decide on."),
+    Move.RETURN: gettext_lazy("There is no submitted shortlist to decide on."),
+    Move.SEND_RESULTS: gettext_lazy("The results of “%(role)s” are sent when its shortlist is approved."),
+    Move.REOPEN: gettext_lazy("Only an approved shortlist whose results were sent can be reopened."),
+    Move.DECIDE: gettext_lazy("The final selection is recorded after the city approves the shortlist."),
+}
+
+
+def role_move_check(role: RolePage, move: Move, now: datetime | None = None) -> Stage:
+    """The stage ``move`` leads ``role`` to, per :data:`rules.ROLE_MOVES`; :class:`ScreeningError` if refused."""
+    stage = role_stage(role, now)
+    to = ROLE_MOVES.get((stage, move))
+    if to is None:
+        if move == Move.REOPEN and stage == Stage.DECIDED:
+            raise ScreeningError(_("The final selection of this role is recorded; the shortlist stays as approved."))
+        if move == Move.EXTEND and stage == Stage.DECIDED:
+            raise ScreeningError(
+                _("The final selection of this role is recorded; its deadline can no longer open it again.")
+            )
+        refusal = str(_REFUSALS[move]) % {"role": role.title}
+        raise ScreeningError(_("%(refusal)s (now: %(stage)s)") % {"refusal": refusal, "stage": stage.label})
+    return to
+
+
+def role_extension_refusal(role: RolePage) -> str:
+    """Why a deadline change may not open ``role`` again ("" when it may): the lifecycle's ``extend`` move.
+
+    Registered with ``recruitment.deadlines.EXTENSION_CHECKS`` and asked by ``RolePage.clean``.
+    """
+    stored = RolePage.objects.filter(pk=role.pk).first()
+    if stored is None or role_stage(stored) == Stage.OPEN:
+        return ""
+    refusals = []
+    for language in ("ja", "en"):  # the editor's page form shows both, like the role's other date errors
+        with translation.override(language):
+            try:
+                role_move_check(stored, Move.EXTEND)
+            except ScreeningError as exc:
+                refusals.append(exc.message)
+    return " ".join(refusals)
+
+
 def candidacy_transition(
     *,
     candidacy: Candidacy,
@@ -168,8 +233,8 @@ def candidacy_transition(
     shortlist = Shortlist.objects.filter(role_id=candidacy.role_id).first() or Shortlist(role_id=candidacy.role_id)
     if CONTRACTOR in allowed_for and not shortlist.editable and S.SHORTLISTED in (candidacy.status, to):
         raise ScreeningError(_("The shortlist has been submitted to the city; it can no longer be changed."))
-    if to in {S.SELECTED, S.NOT_SELECTED} and shortlist.status != Shortlist.Status.APPROVED:
-        raise ScreeningError(_("The final selection is recorded after the city approves the shortlist."))
+    if to in DECISIONS:
+        role_move_check(candidacy.role, Move.DECIDE)
 
     with transaction.atomic():
         changes: dict[str, Any] = {"status": to, "version": F("version") + 1}
@@ -326,11 +391,10 @@ def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]
 
 
 def _after_shortlist_change(shortlist: Shortlist, event: str) -> None:
-    """The one place that reacts to a shortlist event ("submitted", "approved", "returned", "reopened").
+    """The staff notice of a shortlist event ("submitted", "approved", "returned", "reopened"), on commit.
 
-    Runs after the transaction commits (``transaction.on_commit``): the staff notice of the
-    event and, on approval, every candidate's result of document screening, through the
-    outbox (keyed, so written once; beat re-checks recent approvals should this be lost).
+    Applicants' results are not written here: the approval writes them in its own transaction
+    (:func:`shortlist_decide` → ``notifications.screening_results_send``).
     """
 
     def hook() -> None:
@@ -345,7 +409,7 @@ def _locked_shortlist(role: RolePage) -> Shortlist:
 
 
 def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) -> Shortlist:
-    """The call's contractor hands one closed role's shortlist to the city for approval."""
+    """The call's contractor hands one closed role's shortlist to the city for approval (move ``submit``)."""
     call = role.call
     _require(by, call, Power.SUBMIT)
     if not role_is_closed(role, now):
@@ -354,12 +418,13 @@ def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) ->
         )
     with transaction.atomic():
         shortlist = _locked_shortlist(role)
-        if not shortlist.editable:
+        if shortlist.status == Shortlist.Status.SUBMITTED:
             raise ScreeningError(_("The shortlist of “%(role)s” has already been submitted.") % {"role": role.title})
         if not Candidacy.objects.filter(role=role, status=S.SHORTLISTED).exists():
             raise ScreeningError(
                 _("Shortlist at least one candidate for “%(role)s” before submitting.") % {"role": role.title}
             )
+        role_move_check(role, Move.SUBMIT, now)
         shortlist.status = Shortlist.Status.SUBMITTED
         shortlist.submitted_by = by
         shortlist.submitted_at = now or timezone.now()
@@ -372,7 +437,12 @@ def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) ->
 def shortlist_decide(
     *, shortlist: Shortlist, by: Any, approve: bool, comment: str = "", now: datetime | None = None
 ) -> Shortlist:
-    """A city approver of the call's city approves a submitted shortlist, or returns it with a comment."""
+    """A city approver of the call's city approves a submitted shortlist, or returns it with a comment.
+
+    Approval (move ``approve``, then ``send_results``) tells every judged candidacy its result in
+    the same transaction: ``notifications.screening_results_send`` records who was told what and
+    writes the mail to the outbox (a correction to those a new approval tells something else).
+    """
     role = shortlist.role
     call = role.call
     _require(by, call, Power.APPROVE, shortlist=Shortlist.objects.get(pk=shortlist.pk))  # as stored now
@@ -380,12 +450,13 @@ def shortlist_decide(
         raise ScreeningError(_("Say what should change when returning the shortlist."))
     with transaction.atomic():
         shortlist = _locked_shortlist(role)
-        if shortlist.status != Shortlist.Status.SUBMITTED:
-            raise ScreeningError(_("There is no submitted shortlist to decide on."))
+        role_move_check(role, Move.APPROVE if approve else Move.RETURN, now)
         shortlist.status = Shortlist.Status.APPROVED if approve else Shortlist.Status.RETURNED
         shortlist.decided_by = by
         shortlist.decided_at = now or timezone.now()
         shortlist.comment = comment.strip()
+        if approve:
+            shortlist.approvals += 1
         shortlist.save()
         audit(
             user=by,
@@ -394,13 +465,21 @@ def shortlist_decide(
             role_id=role.pk,
             role=role.title,
             comment=shortlist.comment,
+            approval=shortlist.approvals,
         )
+        if approve:
+            role_move_check(role, Move.SEND_RESULTS, now)
+            notifications.screening_results_send(shortlist=shortlist, now=now)
         _after_shortlist_change(shortlist, "approved" if approve else "returned")
     return shortlist
 
 
 def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetime | None = None) -> Shortlist:
-    """An approver of the call's city reopens an approved shortlist (reason required): back to the contractor."""
+    """An approver of the call's city reopens an approved shortlist (reason required): back to the contractor.
+
+    Refused once a final decision is recorded (the table has no ``reopen`` from ``decided``). What
+    each candidacy was told stays recorded: the next approval corrects only those whose outcome changes.
+    """
     role = shortlist.role
     call = role.call
     _require(by, call, Power.APPROVE)
@@ -408,17 +487,14 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
         raise ScreeningError(_("Say why the approved shortlist is reopened."))
     with transaction.atomic():
         shortlist = _locked_shortlist(role)
-        if shortlist.status != Shortlist.Status.APPROVED:
-            raise ScreeningError(_("Only an approved shortlist can be reopened."))
-        if Candidacy.objects.filter(role=role, status__in=[S.SELECTED, S.NOT_SELECTED]).exists():
-            raise ScreeningError(_("The final selection of this role is recorded; the shortlist stays as approved."))
+        role_move_check(role, Move.REOPEN, now)
         shortlist.status = Shortlist.Status.RETURNED
         shortlist.decided_by = by
         shortlist.decided_at = now or timezone.now()
         shortlist.comment = reason.strip()
         shortlist.save()
         audit(user=by, action="kobo.shortlist.reopen", call=call, role_id=role.pk, role=role.title,
-              reason=shortlist.comment)  # fmt: skip
+              reason=shortlist.comment, approval=shortlist.approvals)  # fmt: skip
         _after_shortlist_change(shortlist, "reopened")
     return shortlist
 

@@ -27,15 +27,16 @@ from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 from .. import access
-from ..models import AUDIT_ACTIONS, Application, Attachment, AuditEntry, Candidacy, Review, Shortlist
+from ..models import AUDIT_ACTIONS, Application, Attachment, AuditEntry, Candidacy, Review, ScreeningOutcome, Shortlist
+from ..notifications import told_outcomes
 from ..selectors import answer_sections
 from ..teams.authority import Power, decide, holders
 from ..uploads import CANONICAL_EXTENSIONS, MIME_TYPES
 from . import visibility
 from .forms import AuditFilterSet, CandidacyFilterSet, ReviewForm
+from .rules import ALLOWED_TRANSITIONS, DECISIONS, ROLE_MOVES, Move
 from .selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
 from .services import (
-    ALLOWED_TRANSITIONS,
     ScreeningError,
     TransitionConflict,
     actor_kind,
@@ -46,6 +47,8 @@ from .services import (
     note_add,
     review_change_needs_reason,
     review_submit,
+    role_move_check,
+    role_stage,
     shortlist_decide,
     shortlist_for,
     shortlist_reopen,
@@ -68,10 +71,16 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     return TemplateResponse(request, TEMPLATES + "forbidden.html", {"reason": reason}, status=403)
 
 
-def _next_statuses(user: Any, call: CallPage, status: str) -> list[str]:
-    """Where this user may move a candidacy of ``call`` from ``status``, read off ``ALLOWED_TRANSITIONS``."""
+def _next_statuses(user: Any, call: CallPage, candidacy: Candidacy) -> list[str]:
+    """Where this user may move a candidacy of ``call``, read off ``ALLOWED_TRANSITIONS``.
+
+    採用 / 不採用 only once the role's lifecycle (``ROLE_MOVES``) allows the final decision.
+    """
     kinds = actor_kind(user, call)
-    return [to for (frm, to), who in ALLOWED_TRANSITIONS.items() if frm == status and who & kinds]
+    targets = [to for (frm, to), who in ALLOWED_TRANSITIONS.items() if frm == candidacy.status and who & kinds]
+    if DECISIONS & set(targets) and (role_stage(candidacy.role), Move.DECIDE) not in ROLE_MOVES:
+        targets = [to for to in targets if to not in DECISIONS]
+    return targets
 
 
 def _bulk_statuses(user: Any, call: CallPage) -> list[str]:
@@ -139,7 +148,9 @@ def dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
             "shortlisted_url": f"{list_url}?role={row.role.pk}&status={S.SHORTLISTED}",
             "can_submit": may_submit and row.submittable,
             "can_decide": may_approve and row.shortlist_status == Shortlist.Status.SUBMITTED,
-            "can_reopen": may_approve and row.shortlist_status == Shortlist.Status.APPROVED,
+            "can_reopen": may_approve
+            and row.shortlist_status == Shortlist.Status.APPROVED
+            and (role_stage(row.role), Move.REOPEN) in ROLE_MOVES,
         }
         for row in rows
     ]
@@ -175,6 +186,8 @@ def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
         messages.error(request, "不明な操作です。 Unknown action.")
         return redirect("screening_dashboard", call.pk)
     comment = request.POST.get("comment", "")
+    if action == "reopen" and not request.POST.get("confirm"):
+        return _reopen_confirmation(request, call, role, comment)
     try:
         if action == "reopen":
             shortlist_reopen(shortlist=shortlist_for(role), by=request.user, reason=comment)
@@ -192,6 +205,39 @@ def _shortlist_action(request: HttpRequest, call: CallPage) -> HttpResponse:
     except ScreeningError as exc:
         messages.error(request, f"{role.title}: {exc.message}")
     return redirect("screening_dashboard", call.pk)
+
+
+def _reopen_confirmation(request: HttpRequest, call: CallPage, role: RolePage, reason: str) -> HttpResponse:
+    """Before reopening an approved shortlist: who was told what (reference, outcome), then confirm with a reason.
+
+    After the next approval only those whose outcome changes receive a correction (訂正).
+    """
+    if not decide(request.user, call, Power.APPROVE):
+        messages.error(request, f"{role.title}: 再開する権限がありません。 You may not reopen this shortlist.")
+        return redirect("screening_dashboard", call.pk)
+    try:
+        role_move_check(role, Move.REOPEN)
+    except ScreeningError as exc:
+        messages.error(request, f"{role.title}: {exc.message}")
+        return redirect("screening_dashboard", call.pk)
+    told = told_outcomes(shortlist_for(role))
+    audit(user=request.user, action="kobo.candidacy.list", call=call, rows=len(told), named=0,
+          purpose="reopen confirmation", role_id=role.pk)  # fmt: skip
+    context = {
+        "call": call,
+        "role": role,
+        "reason": reason,
+        "told": [
+            {
+                "reference": o.candidacy.reference,
+                "code": o.candidacy.applicant_code,
+                "outcome": ScreeningOutcome.Outcome(o.outcome).label,
+                "passed": o.outcome == ScreeningOutcome.Outcome.PASSED,
+            }
+            for o in told
+        ],
+    }
+    return TemplateResponse(request, TEMPLATES + "reopen_confirm.html", context)
 
 
 # --- the list of candidacies -----------------------------------------------------------------
@@ -491,7 +537,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         "notes": candidacy.notes.select_related("author"),
         "may_note": bool(actor_kind(user, call)),
         "may_declare_conflict": bool(decide(user, call, Power.REVIEW)),
-        "next_statuses": [(s, S(s).label) for s in _next_statuses(user, call, candidacy.status)],
+        "next_statuses": [(s, S(s).label) for s in _next_statuses(user, call, candidacy)],
         "review_form": review_form,
         "my_review": my_review,
         "show_scores": show_scores,

@@ -334,13 +334,13 @@ def test_a_reopened_shortlist_tells_the_contractors_why(world, committed):
     assert "approver-1" in reopened[0].body
 
 
-def test_results_lost_after_the_approval_are_written_by_beat_once(world):
-    """The approval committed but its on-commit work never ran (a crash): beat's catch-up tells everyone."""
+def test_results_are_written_by_the_approval_itself_so_no_crash_can_lose_them(world):
+    """The approval commits but its on-commit work never runs (a crash): the results are already in the outbox."""
     with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
         candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
         shortlist_submit(role=world["role"], by=world["contractor"])
         shortlist_decide(shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
-        assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 0
+        assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 4
         run_beat_twice()
     assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 4
     for address in ("chosen@example.jp", "other-ja@example.jp", "other-en@example.jp", "rejected@example.jp"):

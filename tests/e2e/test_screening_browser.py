@@ -94,3 +94,14 @@ def test_contractor_scores_shortlists_and_submits_then_the_city_approves(
     page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/audit/")
     settled(page, assert_accessible)
     assert "候補者リストの承認" in page.content()
+
+    # Reopening first shows who was told what (references and outcomes), then asks to confirm.
+    page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/")
+    page.locator(f"#comment-{role.pk}").fill("評価の見直し")
+    page.get_by_role("button", name="再開する(確認へ) Reopen…").click()
+    settled(page, assert_accessible)
+    assert "通知済みの結果" in page.content()
+    assert Shortlist.objects.get(role=role).status == "approved"
+    page.get_by_role("button", name="確認して再開する Confirm and reopen").click()
+    settled(page, assert_accessible)
+    assert Shortlist.objects.get(role=role).status == "returned"

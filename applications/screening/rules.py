@@ -1,0 +1,121 @@
+"""The two tables of selection, as plain data: a candidacy's status moves and a role's selection lifecycle.
+
+:data:`ALLOWED_TRANSITIONS` says who may move one candidacy from one status to another
+(enforced by ``services.candidacy_transition`` alone). :data:`ROLE_MOVES` says which moves a
+role's selection may make from each :class:`Stage`, and where each leads; every service of a
+move (``services.shortlist_submit``, ``shortlist_decide``, ``shortlist_reopen``, the result
+notices, a final decision, and a deadline change through ``RolePage.full_clean``) asks
+:func:`services.role_move_check`, so a move missing here is refused everywhere. Who may make a
+move is not decided here (``access`` and the services' power checks).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Candidacy
+
+S = Candidacy.Status
+
+CONTRACTOR = "contractor"
+APPROVER = "approver"
+APPLICANT = "applicant"
+
+#: (from, to) → who may make the move. Plain data: read it as the pipeline.
+ALLOWED_TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (S.SUBMITTED, S.IN_REVIEW): {CONTRACTOR},
+    (S.SUBMITTED, S.REJECTED): {CONTRACTOR},
+    (S.IN_REVIEW, S.SHORTLISTED): {CONTRACTOR},
+    (S.IN_REVIEW, S.REJECTED): {CONTRACTOR},
+    (S.SHORTLISTED, S.IN_REVIEW): {CONTRACTOR},
+    (S.REJECTED, S.IN_REVIEW): {CONTRACTOR},
+    (S.SHORTLISTED, S.SELECTED): {APPROVER},
+    (S.SHORTLISTED, S.NOT_SELECTED): {APPROVER},
+    (S.SUBMITTED, S.WITHDRAWN): {APPLICANT},
+    (S.IN_REVIEW, S.WITHDRAWN): {APPLICANT},
+    (S.SHORTLISTED, S.WITHDRAWN): {APPLICANT},
+}
+
+#: Statuses from which the applicant may still withdraw (no decision yet), read off the table.
+WITHDRAWABLE = frozenset(
+    frm for (frm, to), who in ALLOWED_TRANSITIONS.items() if to == S.WITHDRAWN and APPLICANT in who
+)
+
+#: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
+DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
+
+
+class Stage(StrEnum):
+    """Where one role's selection stands (``services.role_stage`` reads it off the stored facts)."""
+
+    OPEN = "open"  # takes applications (or will: not open yet)
+    CLOSED = "closed"  # past its deadline, nobody screened yet
+    SCREENING = "screening"  # closed, and the contractor has reviewed or moved one of its candidacies
+    SUBMITTED = "submitted"  # the shortlist is with the city
+    RETURNED = "returned"  # the city sent it back before approving it
+    APPROVED = "approved"  # the city approved it (results not written yet)
+    RESULTS_SENT = "results_sent"  # every judged candidacy was told its result
+    DECIDED = "decided"  # a final 採用 / 不採用 is recorded
+    REOPENED = "reopened"  # back with the contractor after an approval (results may have gone out)
+
+    @property
+    def label(self) -> str:
+        return str(STAGE_LABELS[self])
+
+
+STAGE_LABELS = {
+    Stage.OPEN: _("Taking applications"),
+    Stage.CLOSED: _("Closed, not screened yet"),
+    Stage.SCREENING: _("Screening"),
+    Stage.SUBMITTED: _("Shortlist submitted"),
+    Stage.RETURNED: _("Shortlist returned"),
+    Stage.APPROVED: _("Shortlist approved"),
+    Stage.RESULTS_SENT: _("Results sent"),
+    Stage.DECIDED: _("Decided"),
+    Stage.REOPENED: _("Shortlist reopened"),
+}
+
+
+class Move(StrEnum):
+    """What can happen to a role's selection."""
+
+    DEADLINE = "deadline"  # the clock passes the deadline
+    EXTEND = "extend"  # an editor moves the deadline so that the role takes applications again
+    SUBMIT = "submit"  # shortlist_submit
+    APPROVE = "approve"  # shortlist_decide(approve=True)
+    RETURN = "return"  # shortlist_decide(approve=False)
+    SEND_RESULTS = "send_results"  # notifications.screening_results_send, in the approval's transaction
+    REOPEN = "reopen"  # shortlist_reopen
+    DECIDE = "decide"  # candidacy_transition to 採用 / 不採用
+
+
+St, M = Stage, Move
+
+#: (stage, move) → the stage it leads to. Any pair missing is refused. Plain data: read it as the lifecycle.
+#: CLOSED becomes SCREENING with the first review or status move of a candidacy (candidacy work is
+#: governed by ALLOWED_TRANSITIONS, not here); only then is there a shortlist to submit.
+ROLE_MOVES: dict[tuple[Stage, Move], Stage] = {
+    (St.OPEN, M.DEADLINE): St.CLOSED,
+    (St.OPEN, M.EXTEND): St.OPEN,
+    (St.CLOSED, M.EXTEND): St.OPEN,
+    (St.SCREENING, M.EXTEND): St.OPEN,
+    (St.SCREENING, M.SUBMIT): St.SUBMITTED,
+    (St.SUBMITTED, M.APPROVE): St.APPROVED,
+    (St.SUBMITTED, M.RETURN): St.RETURNED,
+    (St.RETURNED, M.SUBMIT): St.SUBMITTED,
+    (St.RETURNED, M.EXTEND): St.OPEN,
+    (St.APPROVED, M.SEND_RESULTS): St.RESULTS_SENT,
+    (St.APPROVED, M.DECIDE): St.DECIDED,
+    (St.RESULTS_SENT, M.DECIDE): St.DECIDED,
+    (St.RESULTS_SENT, M.REOPEN): St.REOPENED,
+    (St.DECIDED, M.DECIDE): St.DECIDED,
+    (St.REOPENED, M.SUBMIT): St.SUBMITTED,
+    (St.REOPENED, M.EXTEND): St.OPEN,
+}
+
+
+def moves_from(stage: Stage) -> set[Move]:
+    """The moves the table allows from ``stage``."""
+    return {move for (frm, move) in ROLE_MOVES if frm == stage}
