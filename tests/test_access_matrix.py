@@ -32,7 +32,15 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from applications.models import Assignment, Attachment, Candidacy, OrganisationMember, Review, Shortlist
+from applications.models import (
+    Assignment,
+    Attachment,
+    Candidacy,
+    OrganisationMember,
+    Review,
+    ScreeningOutcome,
+    Shortlist,
+)
 from applications.teams.authority import Power
 from exports.models import ExportJob
 from tests.applications.factories import candidacy
@@ -263,7 +271,12 @@ def screening_rows(city: str) -> list[Row]:
             lambda w: dashboard(w) + "#reopen",
             act(city, P.APPROVE),
             method="post",
-            data=lambda w: {"action": "reopen", "role": str(w.selection[city]["approved"].pk), "comment": "見直し"},
+            data=lambda w: {
+                "action": "reopen",
+                "role": str(w.selection[city]["approved"].pk),
+                "comment": "見直し",
+                "confirm": "yes",
+            },
             effect=lambda w, u: _shortlist_status(w, city, "approved") == Shortlist.Status.RETURNED,
         ),
     ]
@@ -499,14 +512,19 @@ def _selection(call: Any, contractor: Any, approver: Any) -> dict[str, Any]:
     for state in ("draft", "submitted", "approved"):
         role = f.role(call, rubric=RUBRIC, closes_at=now - timedelta(hours=1), headcount=2, title=f"締切済み {state}")
         roles[f"{state}_person"] = candidacy(role, status=Candidacy.Status.SHORTLISTED)
-        Shortlist.objects.create(
+        shortlist = Shortlist.objects.create(
             role=role,
             status=state,
             submitted_by=None if state == "draft" else contractor,
             submitted_at=None if state == "draft" else now,
             decided_by=approver if state == "approved" else None,
             decided_at=now if state == "approved" else None,
+            approvals=1 if state == "approved" else 0,
         )
+        if state == "approved":  # its results were sent: the lifecycle lets it be reopened
+            ScreeningOutcome.objects.create(
+                shortlist=shortlist, approval=1, candidacy=roles["approved_person"], outcome="passed"
+            )
         roles[state] = role
     return roles
 
