@@ -251,7 +251,10 @@ def applicants_fault(
         "wizard_errors": dict(errors),
         "mails_delivered": len(messages),
         "applicants_mailed": len(per_recipient),
-        "extra_mails": len(messages) - len(per_recipient),
+        # A repeat is the same message (one Message-ID per outbox row) received twice; beat may
+        # also write another kind of mail to these applicants meanwhile (a result notice).
+        "extra_mails": len(messages) - len({m["Message-ID"] for m in messages}),
+        "kinds": dict(Counter(str(m["Subject"])[:12] for m in messages)),
         "kills": 0,
         "outbox_emptied": delivered_all,
         "last_mail_after_recovery_s": round(max(t for t, _m in timed) - healed, 1) if timed else None,
@@ -300,7 +303,7 @@ def mail_killed(stack: Stack, sink: SmtpSink) -> dict[str, Any]:
         "senders_killed": MAIL_KILLS * MAIL_CONCURRENCY,
         "mails_delivered": len(messages),
         "applicants_mailed": len(per_recipient),
-        "extra_mails": len(messages) - len(per_recipient),
+        "extra_mails": len(messages) - len({m["Message-ID"] for m in messages}),
         "repeats_with_one_message_id": sum(1 for v in ids.values() if len(v) == 1),
         "rows_marked_interrupted": rows.filter(interrupted__gt=0).count(),
         "outbox_emptied": emptied,

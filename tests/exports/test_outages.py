@@ -189,9 +189,8 @@ def test_the_same_document_asked_again_is_the_finished_file_until_the_data_chang
 
 
 @pytest.mark.django_db
-def test_a_user_may_have_only_a_few_exports_in_the_works(small_call, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # nothing renders: every job stays queued
-    with broker("memory://"):
+def test_a_user_may_have_only_a_few_exports_in_the_works(small_call):
+    with broker("memory://"):  # eager mode off and nobody consuming: every job stays queued
         for role in [None, *small_call.roles]:
             export_request(call=small_call.call, kind=ExportJob.Kind.DECISION_PACK, by=small_call.official, role=role)
         with pytest.raises(ExportLimit) as refused:
