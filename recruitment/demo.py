@@ -58,6 +58,7 @@ ORGANISATIONS: list[dict[str, str]] = [
         "name_en": "City of Kobe",
         "url": "https://www.city.kobe.lg.jp/",
         "reference_prefix": "KOBE",
+        "prefecture": "28",
     },
     {
         "slug": "miki",
@@ -65,6 +66,7 @@ ORGANISATIONS: list[dict[str, str]] = [
         "name_en": "Miki City",
         "url": "https://www.city.miki.lg.jp/",
         "reference_prefix": "MIKI",
+        "prefecture": "28",
     },
 ]
 
