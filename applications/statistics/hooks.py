@@ -8,4 +8,9 @@ from wagtail import hooks
 def register_statistics_urls():
     from . import views
 
-    return [path("screening/call/<int:call_id>/statistics/", views.call_statistics_view, name="call_statistics")]
+    return [
+        path("screening/call/<int:call_id>/statistics/", views.call_statistics_view, name="call_statistics"),
+        path(
+            "screening/call/<int:call_id>/statistics/press.csv", views.press_csv_view, name="call_statistics_press_csv"
+        ),
+    ]

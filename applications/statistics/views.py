@@ -13,9 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 
 from portal.page_cache import public_cache, with_site_config
+from recruitment.formatting import JAPAN
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE
 
@@ -66,6 +68,18 @@ def call_statistics_view(request: HttpRequest, call_id: int) -> HttpResponse:
         "step_count": len(STEPS),
     }
     return TemplateResponse(request, "applications/statistics/call.html", context)
+
+
+@require_admin_access
+def press_csv_view(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The press summary's figures as CSV (the open-data columns, small cells suppressed), named to the minute."""
+    call = access.call_or_404(request.user, call_id)
+    stats = call_statistics(call=call)
+    stamp = timezone.localtime(stats.at, JAPAN).strftime("%Y%m%d-%H%M")
+    response = HttpResponse(results_csv(public_results(stats)).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"press-summary-{call.organisation.reference_prefix}-{call.pk:04d}-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def published_call_or_404(city: str, call: str) -> CallPage:

@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +24,7 @@ from applications.models import Applicant, Application, Candidacy
 from applications.statistics.aggregates import call_statistics
 from applications.statistics.public import suppress
 from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
+from recruitment.formatting import format_japan_datetime
 from recruitment.prefectures import CODE_BY_NAME
 from tests.applications.factories import make_applicant, make_application, staff
 from tests.recruitment import factories as f
@@ -281,3 +283,41 @@ def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client
 
 
 QUERIES: dict[str, int] = {}
+
+
+def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_minute(
+    client, kobe, demo_users, tmp_path, monkeypatch
+):
+    from exports.models import ExportJob
+    from exports.services import export_render, export_request
+    from portal.storage import PrivateFileSystemStorage
+    from tests.exports.conftest import pdffonts, pdftotext
+
+    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))
+    call, (newsletter, instagram, quiet) = kobe
+    want = expected_figures(call)
+    approver = staff("press_approver", CITY_APPROVERS)
+    f.member(approver, call.organisation, "approver")
+    job = export_request(call=call, kind=ExportJob.Kind.PRESS_SUMMARY, by=approver)
+    job = export_render(job_id=job.pk)
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert (job.pages, job.rows, len(job.sha256)) == (1, 0, 64)  # one page, nobody's data, hashed
+    fonts = [line for line in pdffonts(Path(job.file.path)).splitlines()[2:] if "CJK" in line]
+    assert fonts
+    assert all(line.split()[-5] == "yes" for line in fonts), "the CJK font must be embedded"
+    text = re.sub(r"\s+", " ", pdftotext(Path(job.file.path)))
+    assert f"応募 Applications {want['applications']}" in text
+    assert f"応募者(人) People {want['people']}" in text
+    minutes = {format_japan_datetime(moment, "ja") for moment in (job.started_at, job.finished_at)}
+    assert any(f"{minute} 現在(日本時間)" in text for minute in minutes), text
+    for role in (newsletter, instagram):
+        count = want["by_role"][role.pk]["applications"]
+        assert re.search(rf"{role.title} {role.headcount} {count} ", text), role.title
+    assert re.search(rf"{quiet.title} 2 5未満 5未満", text)  # 2 applications: suppressed, ratio too
+    assert "p0@example.jp" not in text
+
+    client.force_login(approver)
+    response = client.get(reverse("call_statistics_press_csv", args=[call.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (rows[0]["applications"], rows[0]["people"]) == ("14", "11")
+    assert re.search(r'filename="press-summary-TEST-\d{4}-\d{8}-\d{4}\.csv"', response["Content-Disposition"])
