@@ -17,8 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import CharField, Count, F, Q, Value
+from django.core.cache import cache
+from django.db.models import CharField, Count, F, Max, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 
@@ -159,17 +161,30 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+#: How long the submission figures (:func:`submission_figures`) may be reused while no candidacy was added
+#: or removed: bounds how long an erasure (an address anonymised in place) shows in the people count.
+SNAPSHOT_SECONDS = 300
+
+
 def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStatistics:
-    """Every figure of ``call`` (roles of any publication state), in seven queries whatever its size."""
+    """Every figure of ``call`` (roles of any publication state), in seven queries whatever its size.
+
+    What follows from the submissions alone (totals, days, prefectures, languages: four of the seven
+    queries, the ones that read every application) is kept in the cache under the call's count and
+    highest id of candidacies, read by the per-role query anyway: any new or removed candidacy names
+    a new entry, so the figures are never older than the last submission; a status change (shortlist,
+    hire, withdrawal) is read live every time.
+    """
     now = now or timezone.now()
     stats = CallStatistics(call=call, at=now, home_prefecture=call.organisation.prefecture)
     candidacies = Candidacy.objects.filter(call=call).order_by()
-    applications = candidacies.filter(rank=1)  # one per application
 
     roles = list(RolePage.objects.child_of(call).select_related("category").order_by("path"))
     stats.roles = [RoleFigures(role=role) for role in roles]
     by_role = {figures.role.pk: figures for figures in stats.roles}
-    for row in candidacies.values("role_id", "status").annotate(n=Count("id")):
+    count, last = 0, 0
+    for row in candidacies.values("role_id", "status").annotate(n=Count("id"), last=Max("id")):
+        count, last = count + row["n"], max(last, row["last"])
         figures = by_role.get(row["role_id"])
         if figures is None:  # a role moved elsewhere: its candidacies stay with this call
             continue
@@ -183,37 +198,18 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
     stats.candidacies = sum(r.candidacies for r in stats.roles)
     stats.categories = _categories(stats.roles)
 
-    totals = applications.aggregate(applications=Count("id"), people=Count(person_key(), distinct=True))
-    stats.applications, stats.people = totals["applications"], totals["people"]
-
-    per_day = {
-        row["day"]: row["n"]
-        for row in applications.annotate(day=TruncDate("submitted_at", tzinfo=JAPAN))
-        .values("day")
-        .annotate(n=Count("id"))
-    }
-    stats.days = _days(per_day, roles, now)
-
-    prefecture_rows = (
-        applications.values("applicant__prefecture")
-        .annotate(applications=Count("id"), people=Count(person_key(), distinct=True))
-        .order_by()
-    )
-    for row in prefecture_rows:
-        name = row["applicant__prefecture"]
-        code = CODE_BY_NAME.get(name, UNKNOWN_PREFECTURE)
-        stats.prefectures.append(
-            PrefectureFigures(code=code, name=NAME_BY_CODE.get(code, name or "不明"), **_pick(row))
-        )
-    stats.prefectures.sort(key=lambda p: p.code)
+    key = f"kobo:statistics:{call.pk}:{count}:{last}"
+    submitted = cache.get(key)
+    if submitted is None:
+        submitted = submission_figures(call=call)
+        cache.set(key, submitted, SNAPSHOT_SECONDS)
+    stats.applications, stats.people = submitted["applications"], submitted["people"]
+    stats.days = _days(submitted["per_day"], roles, now)
+    stats.prefectures = [PrefectureFigures(**row) for row in submitted["prefectures"]]
     home = next((p for p in stats.prefectures if p.code == stats.home_prefecture), None)
     if home is not None:
         stats.applications_home, stats.people_home = home.applications, home.people
-
-    stats.languages = {
-        row["applicant__language"]: row["n"]
-        for row in applications.values("applicant__language").annotate(n=Count("id")).order_by("applicant__language")
-    }
+    stats.languages = submitted["languages"]
 
     draft_rows = (
         Draft.objects.filter(call=call)
@@ -238,8 +234,31 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
     return stats
 
 
-def _pick(row: dict) -> dict[str, int]:
-    return {"applications": row["applications"], "people": row["people"]}
+def submission_figures(*, call: CallPage) -> dict[str, Any]:
+    """What the call's submissions say on their own, in four grouped queries over its applications."""
+    applications = Candidacy.objects.filter(call=call, rank=1).order_by()  # one per application
+    totals = applications.aggregate(applications=Count("id"), people=Count(person_key(), distinct=True))
+    per_day = {
+        row["day"]: row["n"]
+        for row in applications.annotate(day=TruncDate("submitted_at", tzinfo=JAPAN))
+        .values("day")
+        .annotate(n=Count("id"))
+    }
+    prefectures = []
+    rows = applications.values("applicant__prefecture").annotate(
+        applications=Count("id"), people=Count(person_key(), distinct=True)
+    )
+    for row in rows:
+        name = row["applicant__prefecture"]
+        code = CODE_BY_NAME.get(name, UNKNOWN_PREFECTURE)
+        name = NAME_BY_CODE.get(code, name or "不明")
+        prefectures.append({"code": code, "name": name, "applications": row["applications"], "people": row["people"]})
+    prefectures.sort(key=lambda p: p["code"])
+    languages = {
+        row["applicant__language"]: row["n"]
+        for row in applications.values("applicant__language").annotate(n=Count("id")).order_by("applicant__language")
+    }
+    return {**totals, "per_day": per_day, "prefectures": prefectures, "languages": languages}
 
 
 def _categories(roles: list[RoleFigures]) -> list[CategoryFigures]:

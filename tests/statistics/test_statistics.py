@@ -275,11 +275,28 @@ def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert cell(response.content.decode(), "stat-applications") == str(size)
-    with CaptureQueriesContext(connection) as aggregates:
+    with CaptureQueriesContext(connection) as warm:
         call_statistics(call=call)
-    assert len(aggregates.captured_queries) == 7
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        call_statistics(call=call)
+    # Seven grouped queries; three while no candidacy was added (the submission figures come from the cache).
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (7, 3)
     # The whole page (session, user, groups, call, aggregates, Wagtail's admin chrome) is the same at both sizes.
     assert len(ctx.captured_queries) == QUERIES.setdefault("page", len(ctx.captured_queries))
+
+
+def test_a_new_submission_shows_at_once_and_a_status_change_too(kobe):
+    call, (newsletter, instagram, _quiet) = kobe
+    before = call_statistics(call=call)
+    apply(call, [instagram], email="late@example.jp", prefecture="北海道", when=DAY0 + timedelta(days=3))
+    after = call_statistics(call=call)
+    assert (after.applications, after.people) == (before.applications + 1, before.people + 1)
+    assert {p.code: p.people for p in after.prefectures}["01"] == 1
+    Candidacy.objects.filter(role=instagram, status=S.SUBMITTED).update(status=S.SELECTED)
+    hired = {r.role.pk: r.hired for r in call_statistics(call=call).roles}
+    assert hired[instagram.pk] == Candidacy.objects.filter(role=instagram, status=S.SELECTED).count() > 0
+    assert hired[newsletter.pk] == 1
 
 
 QUERIES: dict[str, int] = {}
