@@ -121,6 +121,12 @@ ROWS: list[Row] = [
     ),
     Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[w.candidacy_x.pk]), SCREENING_X),
     Row("screening_attachment", lambda w: reverse("screening_attachment", args=[w.attachment_x.pk]), SCREENING_X),
+    # --- statistics (admin: counts only, the call's screeners; public: only once the city publishes results) ---
+    Row("call_statistics", lambda w: reverse("call_statistics", args=[w.call_x.pk]), SCREENING_X),
+    Row("call_statistics_press_csv", lambda w: reverse("call_statistics_press_csv", args=[w.call_x.pk]), SCREENING_X),
+    Row("call_results", lambda w: reverse("call_results", args=[w.org_x.slug, w.call_x.slug]), same(404)),
+    Row("call_results_json", lambda w: reverse("call_results_json", args=[w.org_x.slug, w.call_x.slug]), same(404)),
+    Row("call_results_csv", lambda w: reverse("call_results_csv", args=[w.org_x.slug, w.call_x.slug]), same(404)),
     # --- exports ---
     Row(
         "exports_request",
