@@ -209,6 +209,10 @@ DAY_WEIGHTS = [8, 15, 12, 10, 9, 7, 6, 5, 4, 2.5, 2, 2, 1.5, 1.5, 1, 1, 1, 1, 1,
 #: Share by hour of day (Japan time): lunch and evenings, a little at night.
 HOUR_WEIGHTS = [2, 1, 0.5, 0.2, 0.2, 0.5, 1, 2, 3, 3, 3, 3, 5, 4, 3, 3, 3, 3, 4, 5, 6, 7, 7, 5]
 
+#: Share of applications sent in the ``SURGE_DAYS`` before a deadline that has passed.
+DEADLINE_SURGE_SHARE = 0.15
+SURGE_DAYS = timedelta(days=2)
+
 ROLE_COUNT_WEIGHTS = [(1, 50), (2, 30), (3, 20)]
 #: 1,026 applications from 912 people: about one application in nine is someone's second.
 REPEAT_SHARE = 0.11
@@ -263,7 +267,16 @@ def _roles(call: CallPage, now: datetime) -> list[_Role]:
 
 
 def _submission_time(rng: random.Random, roles: list[_Role], start: datetime, now: datetime) -> datetime:
-    """A moment in the call's first weeks, before ``now``, when at least one role was open."""
+    """A moment in the call's first weeks, before ``now``, when at least one role was open.
+
+    ``DEADLINE_SURGE_SHARE`` of them fall in the two days before a role's deadline (one already
+    past), most in its last hours: the surge every call sees before a deadline.
+    """
+    if rng.random() < DEADLINE_SURGE_SHARE:
+        closed = [role for role in roles if role.closes and start + SURGE_DAYS < role.closes <= now]
+        if closed:
+            role = rng.choices(closed, [r.weight for r in closed])[0]
+            return role.closes - SURGE_DAYS * rng.random() ** 2 - timedelta(seconds=1)
     first_day = start.astimezone(JST).replace(hour=0, minute=0, second=0, microsecond=0)
     for _attempt in range(200):
         day = rng.choices(range(len(DAY_WEIGHTS)), DAY_WEIGHTS)[0]

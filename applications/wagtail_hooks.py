@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import MessageTemplate
+from .statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)
 from .teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)
 
 # --- The screening workspace (views in ``screening.views``) ---------------------------------

@@ -30,6 +30,7 @@ class ExportJob(models.Model):
         DECISION_PACK = "decision_pack", _("Decision pack (選考結果報告書)")
         DOSSIERS = "dossiers", _("Candidate dossiers (候補者資料)")
         CSV = "csv", _("Candidacies with scores (CSV)")
+        PRESS_SUMMARY = "press_summary", _("Press summary (報道発表用集計)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

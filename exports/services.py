@@ -83,6 +83,7 @@ TITLES = {
     Kind.DECISION_PACK: "選考結果報告書",
     Kind.DOSSIERS: "候補者資料",
     Kind.CSV: "候補一覧",
+    Kind.PRESS_SUMMARY: "報道発表用集計",
 }
 
 
@@ -707,10 +708,20 @@ def _render_csv(job: ExportJob, target: Path, progress: _Progress, now: datetime
 
 
 #: Each writes its document and answers (pages or None, how many applicants' data it holds).
+def _render_press_summary(job: ExportJob, target: Path, progress: _Progress, now: datetime) -> tuple[int, int]:
+    """One page of counts (``applications.statistics.press``): no applicant's data, so 0 rows."""
+    from applications.statistics.press import press_summary_html
+
+    progress(10, "集計しています Counting")
+    html = press_summary_html(call=job.call, requested_by=job.requested_by, job_number=job.pk, now=now)
+    return render_pdf(html, target, progress=progress, estimated_pages=1), 0
+
+
 RENDERERS: dict[str, Callable[[ExportJob, Path, _Progress, datetime], tuple[int | None, int]]] = {
     Kind.DECISION_PACK: _render_decision_pack,
     Kind.DOSSIERS: _render_dossiers,
     Kind.CSV: _render_csv,
+    Kind.PRESS_SUMMARY: _render_press_summary,
 }
 
 

@@ -37,6 +37,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("recruitment.urls")),
     path("", include("applications.urls")),
+    path("", include("applications.statistics.urls")),
     # Wagtail's own URLs, its page view reading the site's configuration once per change (portal/page_cache.py).
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, with_site_config(wagtail_views.serve), name="wagtail_serve"),

@@ -60,6 +60,7 @@ ORGANISATIONS: list[dict[str, str]] = [
         "name_en": "City of Kobe",
         "url": "https://www.city.kobe.lg.jp/",
         "reference_prefix": "KOBE",
+        "prefecture": "28",
     },
     {
         "slug": "miki",
@@ -67,6 +68,7 @@ ORGANISATIONS: list[dict[str, str]] = [
         "name_en": "Miki City",
         "url": "https://www.city.miki.lg.jp/",
         "reference_prefix": "MIKI",
+        "prefecture": "28",
     },
 ]
 

@@ -32,6 +32,7 @@ from cms.blocks import BodyBlock
 from cms.models import BasePage
 from portal.page_cache import PublicCacheMixin
 
+from . import prefectures
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
 from .deadlines import RoleState, extension_refusal, open_roles_filter, role_state
 from .forms import CallPageForm, RolePageForm
@@ -58,6 +59,10 @@ class Organisation(models.Model):
         "連絡先 Contact", blank=True, help_text="担当部署・電話番号など、応募者と受託事業者への連絡先。"
     )
     contact_email = models.EmailField("連絡先メール Contact email", blank=True)
+    #: JIS X 0401 code of the prefecture the organisation is in: the statistics count applicants from outside it.
+    prefecture = models.CharField(
+        "都道府県 Prefecture", max_length=2, choices=prefectures.CHOICES, blank=True, help_text="例: 28 兵庫県"
+    )
     #: The city's own staff groups, made by ``recruitment.cities.organisation_onboard``: page rights on
     #: the city's subtree only, and the approvers approve the city's pages (its own workflow).
     editors_group = models.OneToOneField(
@@ -75,6 +80,7 @@ class Organisation(models.Model):
         FieldPanel("reference_prefix"),
         FieldPanel("contact"),
         FieldPanel("contact_email"),
+        FieldPanel("prefecture"),
     ]
 
     class Meta:
@@ -228,6 +234,17 @@ class CallPage(PublicCacheMixin, BasePage):
         help_text="最後の業務の採否決定からこの日数が過ぎると、応募者の氏名・連絡先・自由記述を匿名化し、添付ファイルを削除します。",
     )
 
+    #: The public results page (応募状況・選考結果, ``applications.statistics``) is shown only while this is on;
+    #: it changes through Wagtail's publish, which also refreshes the page cache.
+    results_published = models.BooleanField(
+        "応募状況・選考結果を公開 Publish results",
+        default=False,
+        help_text="応募者数・倍率・採用者数を公開ページとオープンデータで公開します(5未満の数は伏せます)。",
+    )
+    results_note = models.TextField(
+        "結果のお知らせ Results note", blank=True, help_text="公開ページの数字の上に表示する短い説明。"
+    )
+
     content_panels = [
         *BasePage.content_panels,
         MultiFieldPanel([FieldPanel("department")], heading="団体 Organisation"),
@@ -252,6 +269,9 @@ class CallPage(PublicCacheMixin, BasePage):
         MultiFieldPanel(
             [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
             heading="連絡と保存期間 Notices and retention",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("results_published"), FieldPanel("results_note")], heading="応募状況・選考結果 Results"
         ),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("summary"), index.SearchField("body")]

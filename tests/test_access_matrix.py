@@ -330,6 +330,16 @@ ROWS: list[Row] = [
     Row("screening_calls", lambda w: reverse("screening_calls"), any_call()),
     *screening_rows("x"),
     *screening_rows("y"),
+    # --- statistics (admin: counts only, for those who view the call; public: only once the city publishes results) ---
+    Row("call_statistics", lambda w: reverse("call_statistics", args=[w.call_x.pk]), screen("x", P.VIEW)),
+    Row(
+        "call_statistics_press_csv",
+        lambda w: reverse("call_statistics_press_csv", args=[w.call_x.pk]),
+        screen("x", P.VIEW),
+    ),
+    Row("call_results", lambda w: reverse("call_results", args=[w.org_x.slug, w.call_x.slug]), same(404)),
+    Row("call_results_json", lambda w: reverse("call_results_json", args=[w.org_x.slug, w.call_x.slug]), same(404)),
+    Row("call_results_csv", lambda w: reverse("call_results_csv", args=[w.org_x.slug, w.call_x.slug]), same(404)),
     # --- teams: organisations ---
     Row("organisation:index", lambda w: reverse("organisation:index"), TEAM_INDEX),
     Row("organisation:index_results", lambda w: reverse("organisation:index_results"), TEAM_INDEX),

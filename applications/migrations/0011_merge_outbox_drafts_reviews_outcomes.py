@@ -4,13 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0010_draft_file_bytes'),
-        ('applications', '0010_outbox_claims'),
-        ('applications', '0010_review_voided_at'),
-        ('applications', '0010_screening_outcomes_and_approval_count'),
+        ("applications", "0010_draft_file_bytes"),
+        ("applications", "0010_outbox_claims"),
+        ("applications", "0010_review_voided_at"),
+        ("applications", "0010_screening_outcomes_and_approval_count"),
     ]
 
-    operations = [
-    ]
+    operations = []

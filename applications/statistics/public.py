@@ -1,0 +1,222 @@
+"""What anyone may see of a call's figures: the public results page, its CSV and its JSON.
+
+The one rule for small numbers lives here (:func:`suppress`): a count from 1 to 4 is shown
+as 「5未満」 ("under 5"), so that nobody can be singled out; 0 stays 0. Anything that
+would let a suppressed count be worked back (its ratio per post, a share whose other
+part is small) is suppressed with it. The press summary's CSV uses it too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from recruitment.prefectures import NAME_BY_CODE
+
+from .aggregates import CallStatistics, per_post
+
+#: Counts below this (and above 0) are not published.
+SUPPRESS_BELOW = 5
+#: How a suppressed count reads on the page and in the CSV (JSON: null).
+SUPPRESSED_LABEL = "5未満"
+#: The JSON document's format name; raised when a field changes meaning (docs/opendata.md).
+SCHEMA = "kobo-call-results/1"
+
+
+def suppress(count: int) -> int | None:
+    """``count``, or None when it is from 1 to 4 (a cell small enough to point at someone)."""
+    return None if 0 < count < SUPPRESS_BELOW else count
+
+
+def shown(value: Any) -> str:
+    """A published value as text: a suppressed one as 「5未満」."""
+    return SUPPRESSED_LABEL if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class PublicRole:
+    title: str
+    category: str
+    headcount: int
+    deadline: str
+    applications: int | None
+    applications_per_post: Decimal | None
+    hired: int | None
+
+
+@dataclass(frozen=True)
+class PublicPrefecture:
+    code: str
+    name: str
+    people: int | None
+
+
+@dataclass(frozen=True)
+class PublicResults:
+    """The published figures of one call; every count is already suppressed."""
+
+    stats: CallStatistics
+    applications: int | None
+    people: int | None
+    headcount: int
+    applications_per_post: Decimal | None
+    home_prefecture: str
+    people_outside: int | None
+    share_outside: Decimal | None
+    hired: int | None
+    roles: list[PublicRole]
+    prefectures: list[PublicPrefecture]
+
+
+def public_results(stats: CallStatistics) -> PublicResults:
+    """The public subset of ``stats``: published roles only, small cells suppressed."""
+    roles = [
+        PublicRole(
+            title=figures.role.title,
+            category=figures.role.category.name,
+            headcount=figures.role.headcount,
+            deadline=figures.role.closes_at.isoformat() if figures.role.closes_at else "",
+            applications=suppress(figures.candidacies),
+            applications_per_post=figures.per_post if suppress(figures.candidacies) is not None else None,
+            hired=suppress(figures.hired),
+        )
+        for figures in stats.roles
+        if figures.role.live
+    ]
+    people_counts = {p.code: p.people for p in stats.prefectures}
+    prefectures = [
+        PublicPrefecture(code=code, name=name, people=suppress(people_counts.get(code, 0)))
+        for code, name in NAME_BY_CODE.items()
+    ]
+    if people_counts.get("00"):
+        prefectures.append(PublicPrefecture(code="00", name="不明", people=suppress(people_counts["00"])))
+    headcount = sum(r.headcount for r in roles)
+    candidacies = sum(f.candidacies for f in stats.roles if f.role.live)
+    share = stats.share_outside
+    if suppress(stats.people_outside) is None or suppress(stats.people_home) is None:
+        share = None
+    return PublicResults(
+        stats=stats,
+        applications=suppress(stats.applications),
+        people=suppress(stats.people),
+        headcount=headcount,
+        applications_per_post=per_post(candidacies, headcount) if suppress(candidacies) is not None else None,
+        home_prefecture=stats.home_prefecture,
+        people_outside=suppress(stats.people_outside) if stats.home_prefecture else None,
+        share_outside=share,
+        hired=suppress(sum(f.hired for f in stats.roles if f.role.live)),
+        roles=roles,
+        prefectures=prefectures,
+    )
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def results_json(results: PublicResults, *, url: str) -> str:
+    """The open-data JSON document (schema ``SCHEMA``, described in docs/opendata.md)."""
+    call = results.stats.call
+    document = {
+        "schema": SCHEMA,
+        "generated_at": results.stats.at.isoformat(timespec="seconds"),
+        "suppressed_below": SUPPRESS_BELOW,
+        "call": {
+            "title": call.title,
+            "organisation": call.organisation.name,
+            "organisation_prefecture_code": results.home_prefecture or None,
+            "url": url,
+        },
+        "totals": {
+            "applications": results.applications,
+            "people": results.people,
+            "headcount": results.headcount,
+            "applications_per_post": _number(results.applications_per_post),
+            "people_outside_prefecture": results.people_outside,
+            "share_outside_prefecture_percent": _number(results.share_outside),
+            "hired": results.hired,
+        },
+        "roles": [
+            {
+                "title": role.title,
+                "category": role.category,
+                "headcount": role.headcount,
+                "deadline": role.deadline or None,
+                "applications": role.applications,
+                "applications_per_post": _number(role.applications_per_post),
+                "hired": role.hired,
+            }
+            for role in results.roles
+        ],
+        "prefectures": [{"code": p.code, "name": p.name, "people": p.people} for p in results.prefectures],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+#: The CSV's columns, the same names as the JSON's fields.
+CSV_COLUMNS = [
+    "record",
+    "code",
+    "name",
+    "headcount",
+    "deadline",
+    "applications",
+    "people",
+    "applications_per_post",
+    "hired",
+    "share_outside_prefecture_percent",
+    "generated_at",
+]
+
+
+def _cell(value: Any) -> str:
+    return "" if value == "" else shown(value)
+
+
+def results_csv(results: PublicResults) -> str:
+    """The open-data CSV (UTF-8 with BOM, one row per total, role and prefecture; docs/opendata.md)."""
+    at = results.stats.at.isoformat(timespec="seconds")
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(
+        [
+            "total",
+            "",
+            results.stats.call.title,
+            results.headcount,
+            "",
+            _cell(results.applications),
+            _cell(results.people),
+            _cell(results.applications_per_post),
+            _cell(results.hired),
+            "" if results.share_outside is None and not results.home_prefecture else _cell(results.share_outside),
+            at,
+        ]
+    )
+    for number, role in enumerate(results.roles, start=1):
+        writer.writerow(
+            [
+                "role",
+                number,
+                role.title,
+                role.headcount,
+                role.deadline,
+                _cell(role.applications),
+                "",
+                _cell(role.applications_per_post),
+                _cell(role.hired),
+                "",
+                at,
+            ]
+        )
+    for prefecture in results.prefectures:
+        writer.writerow(
+            ["prefecture", prefecture.code, prefecture.name, "", "", "", _cell(prefecture.people), "", "", "", at]
+        )
+    return out.getvalue()

@@ -1,0 +1,48 @@
+"""The city's statistics page and the public results page, in a real browser, with axe."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from applications.demo import ensure_demo_screening, generate_demo_applications
+from recruitment.demo import ensure_kobe_demo
+from tests.e2e.admin_helpers import log_in, settled
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def kobe_statistics(transactional_db):
+    call = ensure_kobe_demo()
+    call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    ensure_demo_screening(call)
+    generate_demo_applications(call=call, count=120)
+    return call
+
+
+def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_results(
+    page, live_server, kobe_statistics, assert_accessible, settings
+):
+    call = kobe_statistics
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/")
+    page.get_by_role("link", name="統計 Statistics").click()
+    settled(page, assert_accessible)
+    assert page.locator("#stat-applications").inner_text() == "120"
+    assert page.locator("figure svg").count() == 2
+
+    results_url = f"{live_server.url}/calls/{call.organisation.slug}/{call.slug}/results/"
+    page.context.clear_cookies()
+    assert page.goto(results_url).status == 404  # not published yet
+
+    call.results_published = True
+    call.save_revision().publish()
+    for url, heading in (
+        (results_url, "応募状況・選考結果"),
+        (results_url.replace("/calls/", "/en/calls/"), "Applications and results"),
+    ):
+        assert page.goto(url).status == 200
+        settled(page, assert_accessible)
+        assert heading in page.locator("h1").inner_text()

@@ -1,0 +1,50 @@
+"""The Kobe demo's statistics show the real call's shape, from the generated applications (nothing typed in)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from applications.demo import ensure_demo_screening, generate_demo_applications
+from applications.statistics.aggregates import call_statistics
+from recruitment.demo import ensure_kobe_demo
+
+pytestmark = pytest.mark.django_db
+
+NEWSLETTER = "広報紙連載記事制作"
+
+
+@pytest.fixture
+def kobe(site_content, demo_users):
+    call = ensure_kobe_demo()
+    generate_demo_applications(call=call, count=700)
+    return call
+
+
+def test_the_demo_has_a_deadline_surge_a_newsletter_far_ahead_and_about_half_from_outside_hyogo(kobe):
+    stats = call_statistics(call=kobe)
+    assert stats.applications == 700
+    assert 0.8 * 700 < stats.people < 700  # some people applied twice: people and applications differ
+
+    per_post = sorted(((r.per_post, r.role.category.name) for r in stats.roles), reverse=True)
+    assert per_post[0][1] == NEWSLETTER
+    assert per_post[0][0] > 2 * per_post[1][0]  # far ahead of the next role
+
+    assert stats.home_prefecture == "28"  # Kobe is in Hyogo
+    assert 40 <= stats.share_outside <= 65
+
+    days = [d.day for d in stats.days]
+    closed = [d for d in stats.days if d.deadlines and d.day <= days[-1] and d.cumulative < stats.applications]
+    assert closed, "one Kobe role has closed when the demo is loaded"
+    deadline = days.index(closed[0].day)
+    last_two = sum(d.applications for d in stats.days[deadline - 1 : deadline + 1])
+    two_before = sum(d.applications for d in stats.days[deadline - 3 : deadline - 1])
+    assert last_two > two_before  # the surge before the deadline
+
+
+def test_the_admin_page_of_the_demo_call_renders_its_charts(client, kobe):
+    users = ensure_demo_screening(kobe)
+    client.force_login(users["approver"])
+    html = client.get(reverse("call_statistics", args=[kobe.pk])).content.decode()
+    assert html.count("<svg") >= 2
+    assert "兵庫県以外から" in html

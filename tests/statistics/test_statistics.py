@@ -1,0 +1,340 @@
+"""Statistics of a call: every figure recomputed here from the raw rows and compared with what the city,
+the public and open-data users get (admin page, results page, CSV, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Applicant, Application, Candidacy
+from applications.statistics.aggregates import call_statistics
+from applications.statistics.public import suppress
+from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
+from recruitment.formatting import format_japan_datetime
+from recruitment.prefectures import CODE_BY_NAME
+from tests.applications.factories import make_applicant, make_application, staff
+from tests.recruitment import factories as f
+
+pytestmark = pytest.mark.django_db
+S = Candidacy.Status
+JAPAN = ZoneInfo("Asia/Tokyo")
+DAY0 = datetime(2020, 9, 28, 9, 0, tzinfo=JAPAN)
+
+
+def apply(call, roles, *, email, prefecture="兵庫県", when=DAY0, statuses=(), language="ja") -> Application:
+    """One application to ``roles`` (ranked in order) from ``email``, as the wizard would store it."""
+    applicant = make_applicant(email=email, prefecture=prefecture, language=language)
+    applicant.save()
+    application = make_application(call, applicant, submitted_at=when, language=language)
+    application.save()
+    for rank, role in enumerate(roles, start=1):
+        status = statuses[rank - 1] if len(statuses) >= rank else S.SUBMITTED
+        Candidacy.objects.create(
+            application=application, applicant=applicant, email_key=applicant.email_key, role=role, rank=rank,
+            status=status,
+        )  # fmt: skip
+    return application
+
+
+@pytest.fixture
+def kobe(site_content):
+    org = hyogo_city()
+    call = f.call(organisation=org)
+    closes = timezone.now() + timedelta(days=20)
+    newsletter = f.role(call, title="広報紙連載", headcount=1, closes_at=closes)
+    instagram = f.role(call, title="Instagram記事", headcount=3, closes_at=closes)
+    quiet = f.role(call, title="動画企画", headcount=2, closes_at=closes)
+    # 14 applications from 11 people; a repeat applicant chooses other roles the second time.
+    places = ["兵庫県"] * 5 + ["東京都"] * 3 + ["大阪府"] * 2 + ["沖縄県"]
+    for n, place in enumerate(places):
+        statuses = [S.SELECTED] if n == 0 else [S.SHORTLISTED] if n in (1, 2) else [S.WITHDRAWN] if n == 3 else []
+        apply(call, [newsletter, instagram] if n % 2 else [newsletter], email=f"p{n}@example.jp", prefecture=place,
+              when=DAY0 + timedelta(hours=20 * n), statuses=statuses, language="en" if n == 10 else "ja")  # fmt: skip
+    for n in (4, 6, 8):  # the second application of three people, on the last day, to other roles
+        apply(call, [quiet] if n != 8 else [instagram], email=f"P{n}@Example.jp".lower(), prefecture="東京都",
+              when=DAY0 + timedelta(days=9, hours=23, minutes=30))  # fmt: skip
+    return call, [newsletter, instagram, quiet]
+
+
+def hyogo_city():
+    org = f.organisation()
+    org.prefecture = "28"  # 兵庫県
+    org.save()
+    return org
+
+
+def expected_figures(call) -> dict:
+    """Every figure, from the raw rows (no aggregate query)."""
+    applications = list(Application.objects.filter(call=call).select_related("applicant"))
+    candidacies = list(Candidacy.objects.filter(application__call=call))
+    people = {a.applicant.email_key for a in applications}
+    by_role = defaultdict(Counter)
+    for c in candidacies:
+        by_role[c.role_id]["applications"] += 1
+        by_role[c.role_id]["hired"] += c.status == S.SELECTED
+        by_role[c.role_id]["shortlisted"] += c.status in (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
+    days = Counter(timezone.localtime(a.submitted_at, JAPAN).date() for a in applications)
+    people_by_prefecture = defaultdict(set)
+    for a in applications:
+        people_by_prefecture[CODE_BY_NAME[a.applicant.prefecture]].add(a.applicant.email_key)
+    home = len(people_by_prefecture["28"])
+    return {
+        "applications": len(applications),
+        "people": len(people),
+        "by_role": by_role,
+        "days": days,
+        "prefectures": {code: len(emails) for code, emails in people_by_prefecture.items()},
+        "outside": len(people) - home,
+        "share_outside": (Decimal(100) * (len(people) - home) / len(people)).quantize(Decimal("0.1"), ROUND_HALF_UP),
+        "languages": Counter(a.language for a in applications),
+    }
+
+
+def publish_results(call, **fields):
+    call.results_published = True
+    for name, value in fields.items():
+        setattr(call, name, value)
+    call.save_revision().publish()
+
+
+def cell(html: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}">([^<]*)<', html).group(1).strip()
+
+
+def row_cells(html: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+    body = table.split("<tbody>")[1]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_admin_page_shows_each_figure_as_the_raw_rows_give_it(client, kobe, demo_users):
+    call, roles = kobe
+    want = expected_figures(call)
+    assert (want["applications"], want["people"]) == (14, 11)  # applications and people kept apart
+    approver = staff("kobe_approver", CITY_APPROVERS)
+    f.member(approver, call.organisation, "approver")
+    client.force_login(approver)
+    html = client.get(reverse("call_statistics", args=[call.pk])).content.decode()
+
+    assert cell(html, "stat-applications") == "14"
+    assert cell(html, "stat-people") == "11"
+    for row in row_cells(html, "stat-roles"):
+        role = next(r for r in roles if r.title == row[0])
+        got = want["by_role"][role.pk]
+        assert row[4] == str(got["applications"])
+        assert Decimal(row[5]) == (Decimal(got["applications"]) / role.headcount).quantize(Decimal("0.1"))
+        assert (row[7], row[8], row[9]) == (str(got["shortlisted"]), "対象外 n/a", str(got["hired"]))
+    days = {r[0]: (int(r[1]), int(r[2])) for r in row_cells(html, "stat-days")}
+    running = 0
+    for day in sorted(days):
+        running += want["days"].get(datetime.fromisoformat(day).date(), 0)
+        assert days[day] == (want["days"].get(datetime.fromisoformat(day).date(), 0), running)
+    assert running == 14
+    prefectures = {r[0]: int(r[3]) for r in row_cells(html, "stat-prefectures")}
+    assert prefectures == want["prefectures"]
+    assert f"{want['outside']}人 / 11人({want['share_outside']}%)" in html
+    languages = {r[0]: int(r[1]) for r in row_cells(html, "stat-languages")}
+    assert languages == {"日本語 Japanese": want["languages"]["ja"], "英語 English": want["languages"]["en"]}
+    assert "<svg" in html
+    assert "締切" in html
+
+
+def test_public_page_csv_and_json_agree_with_the_raw_rows_and_suppress_small_cells(client, kobe):
+    call, (newsletter, instagram, quiet) = kobe
+    want = expected_figures(call)
+    publish_results(call, results_note="書類選考を終えました。")
+    city, slug = call.organisation.slug, call.slug
+
+    html = client.get(reverse("call_results", args=[city, slug])).content.decode()
+    data = json.loads(client.get(reverse("call_results_json", args=[city, slug])).content)
+    raw = client.get(reverse("call_results_csv", args=[city, slug])).content
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheet programs
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+    totals = data["totals"]
+    assert (totals["applications"], totals["people"]) == (14, 11)
+    assert totals["people_outside_prefecture"] == want["outside"]
+    assert Decimal(str(totals["share_outside_prefecture_percent"])) == want["share_outside"]
+    total_row = rows[0]
+    assert (total_row["record"], total_row["applications"], total_row["people"]) == ("total", "14", "11")
+    assert "書類選考を終えました。" in html
+
+    by_title = {r["title"]: r for r in data["roles"]}
+    csv_roles = {r["name"]: r for r in rows if r["record"] == "role"}
+    for role in (newsletter, instagram, quiet):
+        count = want["by_role"][role.pk]["applications"]
+        hired = want["by_role"][role.pk]["hired"]
+        assert by_title[role.title]["applications"] == suppress(count)
+        assert by_title[role.title]["hired"] == suppress(hired)
+        shown = "5未満" if 0 < count < 5 else str(count)
+        assert csv_roles[role.title]["applications"] == shown
+        assert f"<td>{shown}</td>" in html
+    # The quiet role has 2 applications: under 5, so neither its count nor its ratio is published.
+    assert by_title[quiet.title]["applications"] is None
+    assert by_title[quiet.title]["applications_per_post"] is None
+    assert csv_roles[quiet.title]["applications_per_post"] == "5未満"
+    # One hire: suppressed; a role with no hire shows 0.
+    assert by_title[newsletter.title]["hired"] is None
+    assert by_title[instagram.title]["hired"] == 0
+
+    prefectures = {p["code"]: p["people"] for p in data["prefectures"]}
+    assert len(prefectures) == 47
+    assert prefectures["28"] == want["prefectures"]["28"] == 5
+    assert prefectures["47"] is None  # one person from Okinawa: suppressed
+    assert prefectures["01"] == 0
+    csv_prefectures = {r["code"]: r["people"] for r in rows if r["record"] == "prefecture"}
+    assert csv_prefectures["47"] == "5未満"
+    assert csv_prefectures["28"] == "5"
+    # Nothing that names a person leaves the building.
+    for text in (html, json.dumps(data, ensure_ascii=False), raw.decode("utf-8-sig")):
+        assert not re.search(r"\bp\d+@example\.jp", text)
+        assert "応募1" not in text
+
+
+def test_results_stay_hidden_until_the_city_publishes_them_then_come_from_the_page_cache(client, kobe, settings):
+    call, _roles = kobe
+    settings.KOBO_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    url = reverse("call_results", args=[call.organisation.slug, call.slug])
+    json_url = reverse("call_results_json", args=[call.organisation.slug, call.slug])
+    assert client.get(url).status_code == 404
+    assert client.get(json_url).status_code == 404
+    call.results_published = True
+    call.save_revision()  # a draft: not published yet
+    assert client.get(url).status_code == 404
+
+    publish_results(call, results_note="第1報")
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert len(ctx.captured_queries) == 0
+    assert "第1報" in second.content.decode()
+
+    publish_results(call, results_note="第2報")  # the city publishes an update: the cache drops the old page
+    assert "第2報" in client.get(url).content.decode()
+    cache.clear()
+
+
+def test_another_citys_approver_gets_404_and_an_assigned_contractor_sees_counts(client, kobe, demo_users):
+    call, _roles = kobe
+    url = reverse("call_statistics", args=[call.pk])
+    stranger = staff("other_approver", CITY_APPROVERS)
+    f.member(stranger, f.organisation(), "approver")
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    contractor = staff("contractor_kobe", SCREENING_CONTRACTORS, call=call)
+    client.force_login(contractor)
+    html = client.get(url).content.decode()
+    assert cell(html, "stat-applications") == "14"
+    assert not re.search(r"\bp\d+@example\.jp", html)
+    assert "応募1" not in html
+    client.logout()
+    assert client.get(url).status_code == 302  # to the admin login
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client, site_content, demo_users, size):
+    org = hyogo_city()
+    call = f.call(organisation=org)
+    roles = [f.role(call, headcount=2) for _ in range(3)]
+    applicants = [make_applicant(email=f"q{n}@example.jp", prefecture=["兵庫県", "東京都"][n % 2]) for n in range(size)]
+    Applicant.objects.bulk_create(applicants)
+    applications = [
+        make_application(call, a, submitted_at=DAY0 + timedelta(hours=5 * n)) for n, a in enumerate(applicants)
+    ]
+    Application.objects.bulk_create(applications)
+    Candidacy.objects.bulk_create(
+        Candidacy(
+            application=app, applicant=app.applicant, email_key=app.applicant.email_key, role=roles[n % 3], rank=1
+        )
+        for n, app in enumerate(applications)
+    )
+    approver = staff(f"approver{size}", CITY_APPROVERS)
+    f.member(approver, org, "approver")
+    client.force_login(approver)
+    url = reverse("call_statistics", args=[call.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert cell(response.content.decode(), "stat-applications") == str(size)
+    with CaptureQueriesContext(connection) as warm:
+        call_statistics(call=call)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        call_statistics(call=call)
+    # Seven grouped queries; three while no candidacy was added (the submission figures come from the cache).
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (7, 3)
+    # The whole page (session, user, groups, call, aggregates, Wagtail's admin chrome) is the same at both sizes.
+    assert len(ctx.captured_queries) == QUERIES.setdefault("page", len(ctx.captured_queries))
+
+
+def test_a_new_submission_shows_at_once_and_a_status_change_too(kobe):
+    call, (newsletter, instagram, _quiet) = kobe
+    before = call_statistics(call=call)
+    apply(call, [instagram], email="late@example.jp", prefecture="北海道", when=DAY0 + timedelta(days=3))
+    after = call_statistics(call=call)
+    assert (after.applications, after.people) == (before.applications + 1, before.people + 1)
+    assert {p.code: p.people for p in after.prefectures}["01"] == 1
+    Candidacy.objects.filter(role=instagram, status=S.SUBMITTED).update(status=S.SELECTED)
+    hired = {r.role.pk: r.hired for r in call_statistics(call=call).roles}
+    assert hired[instagram.pk] == Candidacy.objects.filter(role=instagram, status=S.SELECTED).count() > 0
+    assert hired[newsletter.pk] == 1
+
+
+QUERIES: dict[str, int] = {}
+
+
+def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_minute(
+    client, kobe, demo_users, tmp_path, monkeypatch
+):
+    from exports.models import ExportJob
+    from exports.services import export_render, export_request
+    from portal.storage import PrivateFileSystemStorage
+    from tests.exports.conftest import pdffonts, pdftotext
+
+    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))
+    call, (newsletter, instagram, quiet) = kobe
+    want = expected_figures(call)
+    approver = staff("press_approver", CITY_APPROVERS)
+    f.member(approver, call.organisation, "approver")
+    job = export_request(call=call, kind=ExportJob.Kind.PRESS_SUMMARY, by=approver)
+    job = export_render(job_id=job.pk)
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert (job.pages, job.rows, len(job.sha256)) == (1, 0, 64)  # one page, nobody's data, hashed
+    fonts = [line for line in pdffonts(Path(job.file.path)).splitlines()[2:] if "CJK" in line]
+    assert fonts
+    assert all(line.split()[-5] == "yes" for line in fonts), "the CJK font must be embedded"
+    text = re.sub(r"\s+", " ", pdftotext(Path(job.file.path)))
+    assert f"応募 Applications {want['applications']}" in text
+    assert f"応募者(人) People {want['people']}" in text
+    minutes = {format_japan_datetime(moment, "ja") for moment in (job.started_at, job.finished_at)}
+    assert any(f"{minute} 現在(日本時間)" in text for minute in minutes), text
+    for role in (newsletter, instagram):
+        count = want["by_role"][role.pk]["applications"]
+        assert re.search(rf"{role.title} {role.headcount} {count} ", text), role.title
+    assert re.search(rf"{quiet.title} 2 5未満 5未満", text)  # 2 applications: suppressed, ratio too
+    assert "p0@example.jp" not in text
+
+    client.force_login(approver)
+    response = client.get(reverse("call_statistics_press_csv", args=[call.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (rows[0]["applications"], rows[0]["people"]) == ("14", "11")
+    assert re.search(r'filename="press-summary-TEST-\d{4}-\d{8}-\d{4}\.csv"', response["Content-Disposition"])
