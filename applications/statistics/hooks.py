@@ -9,8 +9,8 @@ def register_statistics_urls():
     from . import views
 
     return [
-        path("screening/call/<int:call_id>/statistics/", views.call_statistics_view, name="call_statistics"),
+        path("screening/call/<id:call_id>/statistics/", views.call_statistics_view, name="call_statistics"),
         path(
-            "screening/call/<int:call_id>/statistics/press.csv", views.press_csv_view, name="call_statistics_press_csv"
+            "screening/call/<id:call_id>/statistics/press.csv", views.press_csv_view, name="call_statistics_press_csv"
         ),
     ]
