@@ -374,9 +374,7 @@ class VerifyEmailForm(StepForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
-    def __init__(
-        self, *args: Any, email: str = "", verified: bool = False, check: Any = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, email: str = "", verified: bool = False, check: Any = None, **kwargs: Any) -> None:
         self.email = email
         self.verified = verified
         self.check = check

@@ -8,6 +8,7 @@ no-referrer``, so neither the next site nor our own static files see the address
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
@@ -51,7 +52,14 @@ from .services import (
     manage_links_resend,
 )
 from .text import email_key
-from .verification import CODE_LIFETIME, CodeCheck, email_code_check, email_code_issue, email_code_pending, email_verified
+from .verification import (
+    CODE_LIFETIME,
+    CodeCheck,
+    email_code_check,
+    email_code_issue,
+    email_code_pending,
+    email_verified,
+)
 from .wizard import (
     DRAFT_LIFETIME,
     STEP_BY_NAME,
@@ -111,7 +119,12 @@ def rate_limited(request: HttpRequest, group: str) -> bool:
 def rate_limited_on(request: HttpRequest, group: str, value: str) -> bool:
     """Count one more against ``value`` (a draft, an address) whoever sends it; true when over the limit."""
     return is_ratelimited(
-        request, group=f"kobo:{group}", key=lambda _group, _request: value, rate=RATES[group], method=ALL, increment=True
+        request,
+        group=f"kobo:{group}",
+        key=lambda _group, _request: value,
+        rate=RATES[group],
+        method=ALL,
+        increment=True,
     )
 
 
@@ -239,7 +252,7 @@ class ApplyWizard(NamedUrlWizardView):
     def applicant_email(self) -> str:
         """The address given on the "about you" step (as typed), or ''."""
         data = self.storage.get_step_data("about")
-        return (data.get("about-email") or "").strip() if data else ""
+        return unicodedata.normalize("NFKC", data.get("about-email") or "").strip() if data else ""
 
     def check_code(self, code: str) -> str | None:
         """Check the typed code (counts a try); the message to show, or None when the address is proven."""
