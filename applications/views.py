@@ -336,7 +336,10 @@ class ApplyWizard(NamedUrlWizardView):
         if self.steps.current == "verify" and self.request.POST.get("send_code"):
             outcome = self.send_code()
             return self.render(self.get_form(), code_outcome=outcome)
-        self._checking_code = self.steps.current == "verify" and not self.request.POST.get("wizard_goto_step")
+        # Only "next" on the verify step tries the code (Back and "save and finish later" keep it unchecked).
+        self._checking_code = self.steps.current == "verify" and not (
+            self.request.POST.get("wizard_goto_step") or "save_draft" in self.request.POST
+        )
         try:
             return self._post(*args, **kwargs)
         except DraftTooLarge as refusal:

@@ -21,6 +21,7 @@ from pypdf import PdfWriter
 from applications.forms import PREFECTURES
 from applications.models import Application, Candidacy
 from applications.postcodes import postcode_address
+from tests.applications.test_wizard import closes_soon
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
 from tests.recruitment import factories as f
 
@@ -118,6 +119,7 @@ def test_back_keeps_what_was_typed_on_the_current_step(client, call_with_roles):
 # 6. A role that closed while the person was on the review step shows as a number.
 def test_a_role_closing_during_review_is_named_and_the_rest_can_be_sent(client, call_with_roles):
     call, roles = call_with_roles
+    closes_soon(roles[0])
     walk(client, call, [roles[0].pk, roles[1].pk], until="review")
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         review = client.get(step_url(call, "review")).content.decode()

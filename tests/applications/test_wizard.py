@@ -29,6 +29,12 @@ def call_with_roles(site_content):
     return call, roles
 
 
+def closes_soon(role) -> None:
+    """The role closes in half an hour: the person is still at the form (their session lasts two hours)."""
+    role.closes_at = timezone.now() + timedelta(minutes=30)
+    type(role).objects.filter(pk=role.pk).update(closes_at=role.closes_at)
+
+
 def test_citizen_applies_for_two_roles_and_gets_a_reference(
     client, call_with_roles, django_capture_on_commit_callbacks
 ):
@@ -101,7 +107,7 @@ def test_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, call_
 
 @pytest.mark.parametrize(("offset", "accepted"), [(timedelta(seconds=-1), True), (timedelta(seconds=1), False)])
 def test_submit_at_the_deadline_edges(client, site_content, offset, accepted):
-    deadline = timezone.now() + timedelta(days=3)
+    deadline = timezone.now() + timedelta(minutes=30)  # within the citizen's session (two hours)
     call = f.call()
     role = f.role(call, closes_at=deadline)
     walk(client, call, [role.pk], until="review")
@@ -219,6 +225,7 @@ def test_draft_link_stops_working_when_the_chosen_role_closes(
 
 def test_a_step_after_one_chosen_role_closed_says_so_and_accepts_nothing(client, call_with_roles):
     call, roles = call_with_roles
+    closes_soon(roles[0])
     walk(client, call, [roles[0].pk, roles[1].pk], until="experience")
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         response = post_step(client, call, "experience", GOOD_ANSWERS["experience"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django.core import mail
@@ -71,6 +72,7 @@ def emailed_code(email: str) -> str:
     """The latest confirmation code mailed to ``email``, as the applicant reads it (outbox row or sent mail)."""
     from applications.models import OutboxEmail
 
+    email = unicodedata.normalize("NFKC", email).strip()
     row = OutboxEmail.objects.filter(kind="email_code", to__iexact=email).order_by("-pk").first()
     if row is not None and _CODE.search(row.subject):
         return _CODE.search(row.subject).group(1)
