@@ -2,7 +2,8 @@
 
 Thin: forms check input, ``services`` write, the wizard's steps live in ``wizard.STEPS``.
 Pages whose address carries a secret (resume, manage) and the receipt send ``Referrer-Policy:
-no-referrer``, so neither the next site nor our own static files see the address in a Referer.
+strict-origin`` (``secret_address``), so neither the next site nor our own static files see more
+of the address than the site's origin in a Referer.
 """
 
 from __future__ import annotations
@@ -133,13 +134,19 @@ def mail_to_limited(request: HttpRequest, email: str) -> bool:
     return rate_limited_on(request, "mail_to", email_key(email))
 
 
-def no_referrer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send ``Referrer-Policy: no-referrer``: the page's address (a secret link) leaks to no one, us included."""
+#: What a page with a secret in its address tells others of it: only the site's origin, never the path.
+#: Not ``no-referrer``: browsers then send ``Origin: null`` with the page's own form POSTs (continue,
+#: withdraw, erase), which the CSRF check rightly refuses.
+LINK_PAGE_REFERRER_POLICY = "strict-origin"
+
+
+def secret_address(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep the page's address (a secret link) out of every Referer: other sites' and our static files'."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
         return response
 
     return wrapped
@@ -631,7 +638,7 @@ def postcode_lookup(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@no_referrer
+@secret_address
 @require_http_methods(["GET", "POST"])
 def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: ask, then (POST) continue the saved draft in this browser.
@@ -661,7 +668,7 @@ def _receipt_gone(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@no_referrer
+@secret_address
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """The receipt, once, right after submitting, in the browser that submitted (the email has the rest).
 
@@ -762,7 +769,7 @@ class ManageView(TemplateView):
         return self.render_to_response(context)
 
 
-manage = never_cache(no_referrer(ManageView.as_view()))
+manage = never_cache(secret_address(ManageView.as_view()))
 
 
 @never_cache

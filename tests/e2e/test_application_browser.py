@@ -210,12 +210,17 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     # The browser is closed; the link opens the draft in a new one, at the step where we stopped.
     page.context.close()
     page = new_context().new_page()
+    referers = []
+    page.on("request", lambda r: referers.append(r.headers.get("referer") or ""))
     page.goto(live_server.url + resume_path)
     # Opening the link only asks; continuing (a POST) moves the draft to this browser.
     expect(page.locator("h1")).to_have_text("保存した応募の続きを入力しますか?")
     check_page(page, assert_accessible)
     page.get_by_role("button", name="この応募の続きを入力する").click()
     check_step(page, assert_accessible, "portfolio")
+    # The link's secret reached no Referer, not even of the page's own styles and scripts.
+    assert referers
+    assert not [r for r in referers if "/apply/resume/" in r], referers
     expect(page.locator(".stored-file")).to_contain_text(PDF_NAME)
     # The kept file is read out with its own slot, not only shown near it.
     expect(field(page, "portfolio", "file_1")).to_have_accessible_description(re.compile(re.escape(PDF_NAME)))
