@@ -308,6 +308,49 @@ class AboutYouForm(StepForm):
         return cleaned
 
 
+class VerifyEmailForm(StepForm):
+    """Step 4: the code emailed to the address just given, typed back; nothing is sent without it.
+
+    ``verified``: the address of the "about you" step is already proven (the step then only says so).
+    ``check``: given by the wizard only when this step itself is posted; it checks the code (and counts
+    the try). Without it (a re-check of the stored steps) an unproven address is simply an error.
+    """
+
+    title = _("Confirm your email address")
+    code = forms.CharField(
+        label=_("Confirmation code (6 digits)"),
+        max_length=20,
+        required=False,
+        help_text=_("Check your email (and its spam folder) for a 6-digit code, then type it here."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, email: str = "", verified: bool = False, check: Any = None, **kwargs: Any) -> None:
+        self.email = email
+        self.verified = verified
+        self.check = check
+        super().__init__(*args, **kwargs)
+        if verified:
+            self.fields.pop("code")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.verified:
+            return {}
+        code = digits(cleaned.get("code") or "")
+        if not code:
+            self.add_error("code", _("Enter the 6-digit code we sent to your email address."))
+        elif len(code) != 6:
+            self.add_error("code", _("Enter the code as 6 digits, such as 123456."))
+        elif self.check is None:
+            self.add_error("code", _("Confirm your email address with the code we sent to it."))
+        else:
+            problem = self.check(code)
+            if problem:
+                self.add_error("code", problem)
+        return cleaned
+
+
 class ExperienceForm(StepForm):
     """Step 4: occupation, experience, strengths and interests."""
 
@@ -470,7 +513,7 @@ class ConsentForm(StepForm):
 
 
 class ReviewStepForm(StepForm):
-    """Step 8: the answers once more, then submit."""
+    """The last step: the answers once more, then submit."""
 
     title = _("Check your answers")
     hint = _("Check everything, then send your application. You can change any answer until then.")
@@ -485,6 +528,20 @@ class DraftEmailForm(forms.Form):
         help_text=_(
             "We send a link that opens your draft in any browser. It works for 30 days or until the roles close."
         ),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
+    )
+
+
+class ManageLinkRequestForm(forms.Form):
+    """The address an application was made with, to send a new link to manage it."""
+
+    email = NormalisedEmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address you applied with. If it applied, we send it a new link."),
         error_messages={
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address such as name@example.jp."),

@@ -55,6 +55,26 @@ KINDS: dict[str, Kind] = {
         ),
         ("call", "link"),
     ),
+    "email_code": Kind(
+        APPLICANT,
+        _("{code} is your confirmation code"),
+        _(
+            "Your confirmation code for an application to “{call}”:\n\n{code}\n\n"
+            "Type it in the application form. It works for {minutes} minutes. "
+            "If you did not start an application, ignore this email: nothing is sent without this code."
+        ),
+        ("code", "call", "minutes"),
+    ),
+    "manage_link": Kind(
+        APPLICANT,
+        _("Your link to your application ({reference})"),
+        _(
+            "You asked for a new link to your application.\n\nReference number: {reference}\nCall: {call}\n\n"
+            "To see your application, withdraw it or ask us to erase your data, open this link "
+            "(it works for {days} days):\n{manage_link}\n\nIf you did not ask for it, you need do nothing."
+        ),
+        ("reference", "call", "days", "manage_link"),
+    ),
     "draft_reminder": Kind(
         APPLICANT,
         _("Your application to “{call}” is not sent yet"),
@@ -80,7 +100,7 @@ KINDS: dict[str, Kind] = {
             "Someone applied again with this email address for a role you have already applied for. "
             "Only one application per email address and role is accepted, so the new one was not accepted. "
             "Your application is unchanged.\n\nReference number: {reference}\nCall: {call}\nRoles:\n{roles}\n\n"
-            "To see your application or withdraw it before a decision, open this link (it works for 30 days):\n"
+            "To see your application or withdraw it before a decision, open this link (it works for 7 days):\n"
             "{manage_link}\n\nIf it was you and you want to send different answers, withdraw the earlier "
             "application for that role with the link above, then apply again. If it was not you, you need do nothing."
         ),
@@ -212,6 +232,8 @@ APPLICANT_KINDS = [name for name, kind in KINDS.items() if kind.audience == APPL
 KIND_LABELS = {
     "confirmation": "受付確認 Application received",
     "draft_link": "下書きのリンク Draft link",
+    "email_code": "確認コード Confirmation code",
+    "manage_link": "応募内容の確認リンクの再送 Manage link sent again",
     "draft_reminder": "下書きのリマインダー Draft reminder",
     "withdrawal": "辞退の確認 Withdrawal",
     "duplicate": "重複応募のお知らせ Applied again with the same address",
@@ -239,6 +261,8 @@ SAMPLE = {
     "scope": "Instagram記事の作成",
     "comment": "",
     "result": "選考をやり直した結果、書類選考は通過となりました。",
+    "code": "428193",
+    "minutes": "15",
 }
 
 

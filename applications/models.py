@@ -209,11 +209,23 @@ class Attachment(models.Model):
 class Draft(models.Model):
     """Server-side state of an application in progress, so it survives a closed browser.
 
-    Found by the hash of a secret token held in the session or sent by email;
-    the token itself is never stored.
+    Found by the hash of the token in the emailed link (the token itself is never stored),
+    or from the one browser it is open in: the session holds the draft's id and the draft the
+    hash of that session's key (``session_hash``), so no token rides in the session and a
+    browser that once had the draft open loses it when someone else continues it. The address
+    is proven by a code sent to it (``applications.verification``) before the draft is submitted.
     """
 
     token_hash = models.CharField(max_length=64, unique=True)
+    #: The hash of the session key of the browser the draft is open in (docs/adr/0004).
+    session_hash = models.CharField(max_length=64, blank=True, editable=False)
+    #: ``text.email_key`` of the address proven with a code; submitting needs it equal to the address given.
+    verified_email_key = models.CharField(max_length=254, blank=True, editable=False)
+    #: The code last sent (a keyed hash, never the code), to which address, until when and how often tried.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_email_key = models.CharField(max_length=254, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     call = models.ForeignKey(CallPage, on_delete=models.CASCADE, related_name="drafts")
     data = models.JSONField(default=dict)

@@ -147,6 +147,34 @@ def draft_link_send(*, draft: Draft, token: str) -> bool:
     )
 
 
+def email_code_send(*, draft: Draft, email: str, code: str, language: str, minutes: int) -> bool:
+    """The code that proves ``email``; sent before the address is proven, so it carries no applicant text."""
+    return outbox_enqueue(
+        to=email,
+        kind="email_code",
+        language=language,
+        key=f"email_code:draft:{draft.pk}:{draft.code_hash[:16]}",
+        values={"code": code, "call": draft.call.title, "minutes": minutes},
+    )
+
+
+def manage_link_send(*, application: Application, manage_token: str, days: int, now: datetime) -> bool:
+    """A new manage link, asked for on the "send me my link again" page, to the address that applied."""
+    language = application.language
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind="manage_link",
+        language=language,
+        key=f"manage_link:application:{application.pk}:{now.isoformat()}",
+        values={
+            "reference": application.reference,
+            "call": application.call.title,
+            "days": days,
+            "manage_link": route_link("applications:manage", language, token=manage_token),
+        },
+    )
+
+
 def withdrawal_send(*, application: Application, roles: list[RolePage]) -> bool:
     """Confirms a withdrawal of the given roles."""
     ids = "-".join(str(r.pk) for r in sorted(roles, key=lambda r: r.pk))

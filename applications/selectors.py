@@ -2,37 +2,93 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
+from django.utils import timezone
 
 from . import forms as step_forms
-from .models import Application
+from .models import Application, Candidacy, Shortlist
 from .wizard import hash_token
 
-#: Manage links issued after submission (to the address that applied, when someone applies again
-#: with it) are signed, not stored: they name the application and expire.
+#: Manage links issued after submission (on request, to the address that applied, or when someone
+#: applies again with it) are signed, not stored: they name the application and expire after
+#: ``MANAGE_LINK_MAX_AGE``. The confirmation email's link works until ``MANAGE_LINK_AFTER_DECISION``
+#: after the application's last decision (docs/adr/0006); a new link can be asked for at any time.
 MANAGE_LINK_SALT = "kobo.applications.manage-link"
-MANAGE_LINK_MAX_AGE = timedelta(days=30)
+MANAGE_LINK_MAX_AGE = timedelta(days=7)
+MANAGE_LINK_AFTER_DECISION = timedelta(days=30)
 
 
-def application_by_manage_token(token: str) -> Application | None:
-    """The application a manage link opens, or None.
+@dataclass(frozen=True)
+class ManageLink:
+    """What a manage link opens: its application, and whether the link has expired."""
 
-    Either the secret token of the confirmation email (only its hash is stored) or a
-    signed link from :func:`applications.services.manage_link_token` younger than
-    ``MANAGE_LINK_MAX_AGE``.
+    application: Application
+    expired: bool
+
+
+def application_last_decision(application: Application) -> datetime | None:
+    """When the last of the application's candidacies was decided or withdrawn; None while one still waits.
+
+    Decided: selected or not selected (the final decision), not shortlisted once the role's shortlist
+    was approved (the result of document screening), or withdrawn.
     """
+    moments = []
+    for candidacy in application.candidacies.select_related("role"):
+        if candidacy.status == Candidacy.Status.WITHDRAWN:
+            moments.append(candidacy.withdrawn_at or application.submitted_at)
+        elif candidacy.status in (Candidacy.Status.SELECTED, Candidacy.Status.NOT_SELECTED):
+            moments.append(candidacy.decided_at or application.submitted_at)
+        elif candidacy.status == Candidacy.Status.REJECTED:
+            approved = Shortlist.objects.filter(role=candidacy.role_id, status=Shortlist.Status.APPROVED).first()
+            if approved is None:
+                return None
+            moments.append(approved.decided_at or application.submitted_at)
+        else:
+            return None
+    return max(moments) if moments else None
+
+
+def manage_link_expires_at(application: Application) -> datetime | None:
+    """When the confirmation email's manage link stops working (None: not yet decided, so not yet known)."""
+    last = application_last_decision(application)
+    return last + MANAGE_LINK_AFTER_DECISION if last is not None else None
+
+
+def manage_link_lookup(token: str, *, now: datetime | None = None) -> ManageLink | None:
+    """The application a manage link opens, and whether the link has expired; None for no application.
+
+    Either the secret token of the confirmation email (only its hash is stored), which expires
+    ``MANAGE_LINK_AFTER_DECISION`` after the last decision, or a signed link from
+    :func:`applications.services.manage_link_token`, which expires ``MANAGE_LINK_MAX_AGE`` after it was made.
+    """
+    now = now or timezone.now()
     applications = Application.objects.select_related("call", "applicant")
     application = applications.filter(manage_token_hash=hash_token(token)).first()
     if application is not None:
-        return application
+        expires = manage_link_expires_at(application)
+        return ManageLink(application, expired=expires is not None and expires <= now)
     try:
-        pk = signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+        pk = signing.loads(token, salt=MANAGE_LINK_SALT)
     except signing.BadSignature:
         return None
-    return applications.filter(pk=pk).first() if isinstance(pk, int) else None
+    application = applications.filter(pk=pk).first() if isinstance(pk, int) else None
+    if application is None:
+        return None
+    try:
+        signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return ManageLink(application, expired=True)
+    return ManageLink(application, expired=False)
+
+
+def application_by_manage_token(token: str) -> Application | None:
+    """The application a live (not expired) manage link opens, or None."""
+    link = manage_link_lookup(token)
+    return link.application if link is not None and not link.expired else None
 
 
 #: Answers that identify the person (an invoice number is public with the name): hidden in blind review.

@@ -1,4 +1,4 @@
-"""Writes of the application side: submitting, withdrawing, sending draft links."""
+"""Writes of the application side: submitting, withdrawing, sending and resuming draft links, manage links."""
 
 from __future__ import annotations
 
@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 from recruitment.models import CallPage, RolePage
 
 from .models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
-from .notifications import confirmation_send, draft_link_send, duplicate_attempt_send, withdrawal_send
+from .notifications import (
+    confirmation_send,
+    draft_link_send,
+    duplicate_attempt_send,
+    manage_link_send,
+    withdrawal_send,
+)
 from .screening import WITHDRAWABLE, candidacy_transition
-from .selectors import MANAGE_LINK_SALT
+from .selectors import MANAGE_LINK_MAX_AGE, MANAGE_LINK_SALT
 from .text import email_key, name_key
 from .uploads import CheckedUpload
+from .verification import email_verified
 from .wizard import hash_token, new_token
 
 #: At most one "someone applied again with your address" email per address in this time.
@@ -32,10 +39,12 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 class SubmissionRefused(Exception):
     """The application cannot be accepted as it is; ``message`` says why, for the applicant."""
 
-    def __init__(self, message: str, *, closed_roles: list[RolePage] | None = None) -> None:
+    def __init__(self, message: str, *, closed_roles: list[RolePage] | None = None, unverified: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.closed_roles = closed_roles or []
+        #: The address was not proven with a code (``applications.verification``).
+        self.unverified = unverified
 
 
 class _AlreadyApplied(Exception):
@@ -92,6 +101,7 @@ def application_submit(
     open; if one closed meanwhile this raises :class:`SubmissionRefused` naming
     it, unless ``drop_closed`` (the applicant agreed to send the rest).
     Returns the application and, for the first request only, the manage token.
+    The address must have been proven with a code for this draft (``verification.email_verified``).
     """
     now = now or timezone.now()
     try:
@@ -102,6 +112,11 @@ def application_submit(
             existing = Application.objects.filter(submission_token=locked.submission_token).first()
             if existing:
                 return existing, None
+            if not email_verified(locked, submission.about["email"]):
+                raise SubmissionRefused(
+                    _("Confirm your email address with the code we sent to it before sending your application."),
+                    unverified=True,
+                )
             application, manage_token = _create_application(locked, submission, now, drop_closed)
             locked.application = application
             locked.data = {}
@@ -220,8 +235,8 @@ def _tell_owner_of_attempt(*, taken: list[Candidacy], now: datetime) -> None:
         )
 
 
-def draft_send_link(*, draft: Draft, email: str, language: str) -> str:
-    """Give the draft a new secret token and email the link that resumes it; returns the token."""
+def draft_send_link(*, draft: Draft, email: str, language: str) -> None:
+    """Give the draft a new secret token and email the link that resumes it (earlier links stop working)."""
     token = new_token()
     with transaction.atomic():
         draft.token_hash = hash_token(token)
@@ -229,7 +244,38 @@ def draft_send_link(*, draft: Draft, email: str, language: str) -> str:
         draft.language = language
         draft.save(update_fields=["token_hash", "email", "language", "updated_at"])
         draft_link_send(draft=draft, token=token)
-    return token
+
+
+def draft_resume(*, draft: Draft, session_key: str) -> None:
+    """Continue a draft from its emailed link in the browser of ``session_key``, and in no other.
+
+    The link's token is replaced by one nobody knows (the link stops working; a new one can be
+    emailed from the form) and the draft is bound to this browser's session, so a browser that
+    had it open before (whoever sent the link) no longer reads it.
+    """
+    Draft.objects.filter(pk=draft.pk).update(
+        token_hash=hash_token(new_token()), session_hash=hash_token(session_key), updated_at=timezone.now()
+    )
+
+
+def manage_links_resend(*, email: str, now: datetime | None = None) -> int:
+    """Email a new manage link, valid ``MANAGE_LINK_MAX_AGE``, for every application made with ``email``.
+
+    Only to the address the application was made (and proven) with; the caller answers the same
+    whether or not there was any. Returns how many were sent.
+    """
+    now = now or timezone.now()
+    days = MANAGE_LINK_MAX_AGE.days
+    applications = Application.objects.filter(
+        applicant__email_key=email_key(email), anonymised_at__isnull=True
+    ).select_related("applicant", "call")
+    sent = 0
+    with transaction.atomic():
+        for application in applications.order_by("pk"):
+            sent += manage_link_send(
+                application=application, manage_token=manage_link_token(application), days=days, now=now
+            )
+    return sent
 
 
 def candidacy_withdraw(*, application: Application, candidacy_ids: list[int], now: datetime | None = None) -> int:

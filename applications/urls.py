@@ -13,5 +13,6 @@ urlpatterns = [
     path("apply/postcode/", views.postcode_lookup, name="postcode"),
     path("apply/resume/<str:token>/", with_site_config(views.resume_draft), name="resume"),
     path("apply/receipt/<str:reference>/", with_site_config(views.receipt), name="receipt"),
+    path("apply/manage/", with_site_config(views.manage_request), name="manage_request"),
     path("apply/manage/<str:token>/", with_site_config(views.manage), name="manage"),
 ]

@@ -1,14 +1,23 @@
 """Public views of the application side: the wizard, saving and resuming drafts, receipt, manage.
 
 Thin: forms check input, ``services`` write, the wizard's steps live in ``wizard.STEPS``.
+Pages whose address carries a secret (resume, manage) and the receipt send ``Referrer-Policy:
+strict-origin`` (``secret_address``), so neither the next site nor our own static files see more
+of the address than the site's origin in a Referer.
 """
 
 from __future__ import annotations
 
+import secrets
+import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django import forms as django_forms
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +29,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
@@ -33,8 +42,25 @@ from .models import Application, Draft
 from .postcodes import postcode_address
 from .retention import application_erase
 from .screening import WITHDRAWABLE
-from .selectors import application_by_manage_token
-from .services import Submission, SubmissionRefused, application_submit, candidacy_withdraw, draft_send_link
+from .selectors import MANAGE_LINK_AFTER_DECISION, MANAGE_LINK_MAX_AGE, manage_link_lookup
+from .services import (
+    Submission,
+    SubmissionRefused,
+    application_submit,
+    candidacy_withdraw,
+    draft_resume,
+    draft_send_link,
+    manage_links_resend,
+)
+from .text import email_key
+from .verification import (
+    CODE_LIFETIME,
+    CodeCheck,
+    email_code_check,
+    email_code_issue,
+    email_code_pending,
+    email_verified,
+)
 from .wizard import (
     DRAFT_LIFETIME,
     STEP_BY_NAME,
@@ -42,11 +68,16 @@ from .wizard import (
     DraftFiles,
     DraftStorage,
     DraftTooLarge,
+    browser_key,
+    draft_bind,
+    draft_in_session,
     hash_token,
-    session_key,
 )
 
-RECEIPTS_SESSION_KEY = "kobo_receipts"
+#: The receipt shown right after submitting: one entry in the session (reference, a one-time key, until
+#: when); the manage token it may show waits in the cache under that key and is removed on display.
+RECEIPT_SESSION_KEY = "kobo_receipt"
+RECEIPT_LIFETIME = timedelta(minutes=10)
 #: The steps whose forms need every role of the call: the first lists them, the last checks the first again.
 ALL_ROLES_STEPS = {STEPS[0].name, STEPS[-1].name}
 #: What the wizard reads of a role: its title, deadline and state, what the self-check compares and
@@ -74,6 +105,30 @@ def rate_limited(request: HttpRequest, group: str, *, visitor: str | None = None
     return over_limit(request, group, visitor=visitor or session_visitor(request))
 
 
+def mail_to_limited(request: HttpRequest, email: str) -> Refusal | None:
+    """One more mail anyone can make us send to ``email`` (codes, draft links, manage links): counted per
+    recipient address whoever asks, and per sender's address (``portal.limits``)."""
+    return over_limit(request, "mail_to", visitor=f"to:{email_key(email)}")
+
+
+#: What a page with a secret in its address tells others of it: only the site's origin, never the path.
+#: Not ``no-referrer``: browsers then send ``Origin: null`` with the page's own form POSTs (continue,
+#: withdraw, erase), which the CSRF check rightly refuses.
+LINK_PAGE_REFERRER_POLICY = "strict-origin"
+
+
+def secret_address(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep the page's address (a secret link) out of every Referer: other sites' and our static files'."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
+        return response
+
+    return wrapped
+
+
 class ApplyWizard(NamedUrlWizardView):
     """The multi-step application to one call (formtools, with drafts in the database)."""
 
@@ -90,8 +145,14 @@ class ApplyWizard(NamedUrlWizardView):
         self.steps = StepsHelper(self)
         draft = self.storage.draft
         if draft is not None and draft.application_id:
-            self._remember_receipt(draft.application.reference)
-            return redirect("applications:receipt", reference=draft.application.reference)
+            # A second tap of the final button, moments later: its answer is the same receipt.
+            # Anything else in this browser after a submission starts a fresh form.
+            final = request.POST.get(f"{self.prefix}-current_step") == STEPS[-1].name
+            if final and draft.application.submitted_at > timezone.now() - RECEIPT_LIFETIME:
+                self._remember_receipt(draft.application.reference)
+                return redirect("applications:receipt", reference=draft.application.reference)
+            self.storage.forget_draft()
+        self._checking_code = False
         if not self._chosen_ids() and not any(r.state().accepts_applications for r in self.roles):
             return render(request, "applications/closed.html", {"call": self.call, "roles": self.roles})
         # formtools' WizardView.dispatch builds its own storage; ours needs the call.
@@ -159,7 +220,39 @@ class ApplyWizard(NamedUrlWizardView):
         if step == "portfolio":
             stored = self.storage.data[self.storage.step_files_key].get("portfolio", {})
             kwargs["stored_files"] = {key.removeprefix("portfolio-"): entry["name"] for key, entry in stored.items()}
+        if step == "verify":
+            email = self.applicant_email()
+            kwargs.update(email=email, verified=email_verified(self.storage.draft, email))
+            if self._checking_code:
+                kwargs["check"] = self.check_code
         return kwargs
+
+    # --- the address, proven by a code ------------------------------------------------------
+
+    def applicant_email(self) -> str:
+        """The address given on the "about you" step (as typed), or ''."""
+        data = self.storage.get_step_data("about")
+        return unicodedata.normalize("NFKC", data.get("about-email") or "").strip() if data else ""
+
+    def check_code(self, code: str) -> str | None:
+        """Check the typed code (counts a try); the message to show, or None when the address is proven."""
+        outcome = email_code_check(draft=self.storage.draft, email=self.applicant_email(), code=code)
+        if outcome is CodeCheck.VERIFIED:
+            return None
+        if outcome is CodeCheck.WRONG:
+            return _("That code is not the one we sent. Check the latest email and type its 6 digits again.")
+        return _("This code no longer works (it expired or was typed wrongly too often). Ask for a new code below.")
+
+    def send_code(self) -> str:
+        """Send a new code to the address given, within the limits; says what happened, for the step."""
+        email = self.applicant_email()
+        draft = self.storage.draft
+        if not email or draft is None:
+            return "no_email"
+        if over_limit(self.request, "code", visitor=f"draft:{draft.pk}") or mail_to_limited(self.request, email):
+            return "limited"
+        email_code_issue(draft=draft, email=email, language=get_language() or "ja")
+        return "sent"
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         if step == "roles":
@@ -221,6 +314,13 @@ class ApplyWizard(NamedUrlWizardView):
             raise SuspiciousOperation("The wizard's current step was tampered with.")  # a 400
         if posted_step and posted_step != self.steps.current and self.storage.current_step is not None:
             self.storage.current_step = posted_step  # as formtools would, before anything reads the step
+        if self.steps.current == "verify" and self.request.POST.get("send_code"):
+            outcome = self.send_code()
+            return self.render(self.get_form(), code_outcome=outcome)
+        # Only "next" on the verify step tries the code (Back and "save and finish later" keep it unchecked).
+        self._checking_code = self.steps.current == "verify" and not (
+            self.request.POST.get("wizard_goto_step") or "save_draft" in self.request.POST
+        )
         try:
             return self._post(*args, **kwargs)
         except DraftTooLarge as refusal:
@@ -249,7 +349,18 @@ class ApplyWizard(NamedUrlWizardView):
         response = super().post(*args, **kwargs)
         if step == "roles" and self.storage.save() is not None:
             self._limit_draft_life()
+        if step == "about" and self.storage.current_step == "verify":
+            # The address was just given (or changed): mail its code unless one for it is still out.
+            email = self.applicant_email()
+            self.storage.save()
+            if not email_verified(self.storage.draft, email) and not email_code_pending(self.storage.draft, email):
+                self.send_code()
         return response
+
+    def process_step(self, form: Any) -> Any:
+        if self.steps.current == "verify":
+            return {}  # the code is spent; the draft row says whether the address is proven
+        return super().process_step(form)
 
     def _drop_roles(self, closed: list[RolePage]) -> bool:
         """The applicant agreed to send only the roles still open: take the closed ones out of the draft."""
@@ -291,6 +402,7 @@ class ApplyWizard(NamedUrlWizardView):
         """
         if self.request.method != "POST":
             return redirect(self.get_step_url(STEPS[-1].name))
+        self._checking_code = False
         final_forms = OrderedDict()
         for name in self.get_form_list():
             try:
@@ -337,6 +449,15 @@ class ApplyWizard(NamedUrlWizardView):
         )
         if self.steps.current == "review":
             context["summary"] = self.review_summary()
+        if self.steps.current == "verify":
+            email = self.applicant_email()
+            context.update(
+                email=email,
+                verified=email_verified(self.storage.draft, email),
+                code_pending=email_code_pending(self.storage.draft, email),
+                code_outcome=kwargs.get("code_outcome"),
+                code_minutes=int(CODE_LIFETIME.total_seconds() // 60),
+            )
         return context
 
     def review_summary(self) -> list[dict[str, Any]]:
@@ -347,8 +468,8 @@ class ApplyWizard(NamedUrlWizardView):
         """
         sections = []
         for step in STEPS[:-1]:
-            if step.name == "rank":
-                continue  # shown as the order of the roles
+            if step.name in {"rank", "verify"}:
+                continue  # shown as the order of the roles; the address is shown with "about you"
             if step.name == "roles":
                 rows = [
                     {"label": _("Preference %(rank)s") % {"rank": rank}, "value": forms.role_title(role), "html": True}
@@ -424,6 +545,8 @@ class ApplyWizard(NamedUrlWizardView):
                 drop_closed=bool(self.request.POST.get("submit_remaining")),
             )
         except SubmissionRefused as refusal:
+            if refusal.unverified:
+                return redirect(self.get_step_url("verify"))
             form = self.get_form(step="review", data=self.request.POST)
             form.is_valid()
             return self.render(form, refusal=refusal, closed_roles=refusal.closed_roles)
@@ -432,10 +555,19 @@ class ApplyWizard(NamedUrlWizardView):
         return redirect("applications:receipt", reference=application.reference)
 
     def _remember_receipt(self, reference: str, manage_token: str | None = None) -> None:
-        receipts = self.request.session.get(RECEIPTS_SESSION_KEY, {})
-        if manage_token or reference not in receipts:
-            receipts[reference] = manage_token or receipts.get(reference)
-        self.request.session[RECEIPTS_SESSION_KEY] = receipts
+        """Let this browser see the receipt of ``reference`` once, within ``RECEIPT_LIFETIME``.
+
+        The manage token (first request only) waits in the cache, not in the session row.
+        """
+        pending = self.request.session.get(RECEIPT_SESSION_KEY) or {}
+        now = timezone.now().timestamp()
+        if manage_token is None and pending.get("reference") == reference and pending.get("until", 0) > now:
+            return  # the first tap's receipt (with its link) is still waiting: keep it
+        once = secrets.token_urlsafe(16)
+        if manage_token:
+            cache.set(f"kobo:receipt:{once}", manage_token, timeout=int(RECEIPT_LIFETIME.total_seconds()))
+        until = now + RECEIPT_LIFETIME.total_seconds()
+        self.request.session[RECEIPT_SESSION_KEY] = {"reference": reference, "once": once, "until": until}
 
 
 apply_wizard = never_cache(ApplyWizard.as_view(url_name="applications:apply_step", done_step_name="done"))
@@ -451,9 +583,8 @@ def apply_start(request: HttpRequest, call_id: int) -> HttpResponse:
 def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
     """Ask for an email address and send the link that resumes the draft."""
     call = get_object_or_404(CallPage.objects.live(), pk=call_id)
-    token = request.session.get(session_key(call.pk))
-    draft = Draft.objects.filter(token_hash=hash_token(token or ""), call=call, application__isnull=True).first()
-    if draft is None:
+    draft = draft_in_session(request, call.pk)
+    if draft is None or draft.application_id:
         return redirect("applications:apply", call_id=call.pk)
     about = (draft.data.get("step_data") or {}).get("about") or {}
     email_value = (about.get("about-email") or [""])[0]
@@ -463,9 +594,9 @@ def save_draft(request: HttpRequest, call_id: int) -> HttpResponse:
             return too_many(request, refusal)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            request.session[session_key(call.pk)] = draft_send_link(
-                draft=draft, email=email, language=get_language() or "ja"
-            )
+            if refusal := mail_to_limited(request, email):
+                return too_many(request, refusal)
+            draft_send_link(draft=draft, email=email, language=get_language() or "ja")
             return render(request, "applications/draft_sent.html", {"call": call, "email": email, "draft": draft})
     return render(request, "applications/save_draft.html", {"call": call, "form": form, "draft": draft})
 
@@ -481,28 +612,53 @@ def postcode_lookup(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
+@secret_address
+@require_http_methods(["GET", "POST"])
 def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: restore the draft into this browser and continue at its last step.
+    """The emailed link: ask, then (POST) continue the saved draft in this browser.
 
-    Not rate-limited: it only reads, and its token has 256 bits.
+    Opening the link changes nothing (a link can be sent by anyone, from any site): the page says
+    what continuing will replace. Continuing replaces the link's token (this link stops working;
+    a new one can be emailed from the form) and binds the draft to this browser alone.
+    Not rate-limited: its token has 256 bits.
     """
     draft = Draft.objects.filter(token_hash=hash_token(token)).select_related("call").first()
     if draft is None or draft.application_id or draft.expires_at <= timezone.now():
         return render(request, "applications/draft_expired.html", {"draft": draft}, status=410 if draft else 404)
-    request.session[session_key(draft.call_id)] = token
-    step = (draft.data or {}).get("step") or STEPS[0].name
-    return redirect("applications:apply_step", call_id=draft.call_id, step=step)
+    if request.method == "POST":
+        draft_resume(draft=draft, session_key=browser_key(request))
+        draft_bind(request, draft)
+        step = (draft.data or {}).get("step") or STEPS[0].name
+        return redirect("applications:apply_step", call_id=draft.call_id, step=step)
+    current = draft_in_session(request, draft.call_id)
+    replaces = current if current is not None and current.pk != draft.pk and not current.application_id else None
+    return render(
+        request, "applications/resume_confirm.html", {"draft": draft, "call": draft.call.specific, "replaces": replaces}
+    )
+
+
+def _receipt_gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/receipt_gone.html", status=404)
 
 
 @never_cache
+@secret_address
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    """The receipt: only for the browser that submitted (the email has the manage link)."""
-    receipts = request.session.get(RECEIPTS_SESSION_KEY, {})
-    if reference not in receipts:
-        raise Http404
+    """The receipt, once, right after submitting, in the browser that submitted (the email has the rest).
+
+    Shown from a one-time entry in the session that expires after ``RECEIPT_LIFETIME``; the next
+    person at the same browser finds nothing here.
+    """
+    pending = request.session.get(RECEIPT_SESSION_KEY) or {}
+    if pending.get("reference") != reference:
+        return _receipt_gone(request)
+    request.session.pop(RECEIPT_SESSION_KEY)
+    manage_token = cache.get(f"kobo:receipt:{pending.get('once')}")
+    cache.delete(f"kobo:receipt:{pending.get('once')}")
+    if pending.get("until", 0) <= timezone.now().timestamp():
+        return _receipt_gone(request)
     application = get_object_or_404(Application.objects.select_related("call", "applicant"), reference=reference)
     candidacies = application.candidacies.select_related("role").order_by("rank")
-    manage_token = receipts.get(reference)
     return render(
         request,
         "applications/receipt.html",
@@ -515,16 +671,32 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+class ManageLinkExpired(Exception):
+    """The manage link was right but is too old; a new one can be asked for."""
+
+
+def _manage_periods() -> dict[str, int]:
+    return {"after_decision_days": MANAGE_LINK_AFTER_DECISION.days, "new_link_days": MANAGE_LINK_MAX_AGE.days}
+
+
 class ManageView(TemplateView):
     """The emailed link to see an application and withdraw candidacies before a decision."""
 
     template_name = "applications/manage.html"
 
     def get_application(self) -> Application:
-        application = application_by_manage_token(self.kwargs["token"])
-        if application is None:
+        link = manage_link_lookup(self.kwargs["token"])
+        if link is None:
             raise Http404
-        return application
+        if link.expired:
+            raise ManageLinkExpired
+        return link.application
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ManageLinkExpired:
+            return render(request, "applications/manage_expired.html", _manage_periods(), status=410)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = self.get_application()
@@ -571,4 +743,23 @@ class ManageView(TemplateView):
         return self.render_to_response(context)
 
 
-manage = never_cache(ManageView.as_view())
+manage = never_cache(secret_address(ManageView.as_view()))
+
+
+@never_cache
+def manage_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a new manage link: it goes to the address the application was made with, if any.
+
+    The page answers the same whatever the address (it tells no one who applied); limited per
+    visitor and per address.
+    """
+    form = forms.ManageLinkRequestForm(request.POST or None)
+    if request.method == "POST":
+        if refusal := rate_limited(request, "manage_request"):
+            return too_many(request, refusal)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if not mail_to_limited(request, email):
+                manage_links_resend(email=email)
+            return render(request, "applications/manage_request_sent.html", {"email": email, **_manage_periods()})
+    return render(request, "applications/manage_request.html", {"form": form, **_manage_periods()})

@@ -1,8 +1,10 @@
 """The application wizard's steps (one list, one place) and its storage in the ``Draft`` table.
 
-The draft lives in the database, found by the hash of a secret token kept in the
-session (and sent by email when the applicant saves for later), so it survives a
-closed browser and any number of web processes.
+The draft lives in the database, so it survives a closed browser and any number of web
+processes. The browser it is open in keeps only its id in the session, and the draft the hash
+of that session's key: no token rides in the session, and a draft is open in one browser at a
+time. The emailed link (its token stored as a hash) moves it to another browser
+(``services.draft_resume``); submitting closes it in this one (docs/adr/0004).
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ STEPS: list[Step] = [
     Step("rank", forms.RankForm, "applications/steps/fields.html", when=more_than_one_role),
     Step("check", forms.SelfCheckForm, "applications/steps/check.html"),
     Step("about", forms.AboutYouForm, "applications/steps/fields.html"),
+    Step("verify", forms.VerifyEmailForm, "applications/steps/verify.html"),
     Step("experience", forms.ExperienceForm, "applications/steps/fields.html"),
     Step("portfolio", forms.PortfolioForm, "applications/steps/portfolio.html"),
     Step("sidework", forms.SideWorkForm, "applications/steps/fields.html"),
@@ -118,6 +121,36 @@ def new_token() -> str:
 
 def session_key(call_id: int) -> str:
     return f"kobo_draft_{call_id}"
+
+
+def browser_key(request: Any) -> str:
+    """This browser's session key, creating the session if it has none yet."""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def draft_in_session(request: Any, call_id: int) -> Draft | None:
+    """The draft of ``call_id`` open in this browser (submitted or not), or None."""
+    pk = request.session.get(session_key(call_id))
+    current = request.session.session_key
+    if not isinstance(pk, int) or not current:
+        return None
+    return (
+        Draft.objects.filter(pk=pk, call_id=call_id, session_hash=hash_token(current), expires_at__gt=timezone.now())
+        .select_related("application")
+        .first()
+    )
+
+
+def draft_bind(request: Any, draft: Draft) -> None:
+    """Remember in the session that ``draft`` is open in this browser (its ``session_hash`` says which)."""
+    request.session[session_key(draft.call_id)] = draft.pk
+
+
+def draft_unbind(request: Any, call_id: int) -> None:
+    """This browser no longer has a draft of ``call_id`` open: the next visit starts a fresh form."""
+    request.session.pop(session_key(call_id), None)
 
 
 class DraftFiles:
@@ -145,12 +178,7 @@ class DraftStorage(BaseStorage):
     def __init__(self, prefix: str, request: Any, file_storage: Any, *, call: CallPage) -> None:
         super().__init__(prefix, request, file_storage)
         self.call = call
-        token = request.session.get(session_key(call.pk))
-        self.draft = (
-            Draft.objects.filter(token_hash=hash_token(token), call=call, expires_at__gt=timezone.now()).first()
-            if token
-            else None
-        )
+        self.draft = draft_in_session(request, call.pk)
         if self.draft is not None and self.draft.data:
             self.data = self.draft.data
         else:
@@ -213,9 +241,20 @@ class DraftStorage(BaseStorage):
         self._dirty = True
 
     def forget_submitted(self) -> None:
-        """After the submission: drop the kept files; the row itself was emptied by the service, in its transaction."""
+        """After the submission: drop the kept files; the row itself was emptied by the service, in its transaction.
+
+        The browser keeps the submitted draft's id only so that a second tap of the final button finds
+        its receipt; any other visit unbinds it (``forget_draft``) and starts a fresh form.
+        """
         self.reset()
         self._dirty = False  # writing the emptied state again would be one more UPDATE for nothing
+
+    def forget_draft(self) -> None:
+        """Close the (submitted) draft in this browser and start from an empty form."""
+        draft_unbind(self.request, self.call.pk)
+        self.draft = None
+        self.init_data()
+        self._dirty = False
 
     def remove_step_file(self, step: str, field: str) -> None:
         entry = self.data[self.step_files_key].get(step, {}).pop(field, None)
@@ -230,20 +269,21 @@ class DraftStorage(BaseStorage):
         if self.draft is None:
             if not self.data.get(self.step_data_key):
                 return None
-            token = new_token()
             self.draft = Draft.objects.create(
-                token_hash=hash_token(token),
+                token_hash=hash_token(new_token()),  # no link yet: "save and finish later" makes one
+                session_hash=hash_token(browser_key(self.request)),
                 call=self.call,
                 data=self.data,
                 file_bytes=self.file_bytes(),
                 language=getattr(self.request, "LANGUAGE_CODE", "ja"),
                 expires_at=timezone.now() + DRAFT_LIFETIME,
             )
-            self.request.session[session_key(self.call.pk)] = token
+            draft_bind(self.request, self.draft)
         else:
             self.draft.data = self.data
             self.draft.file_bytes = self.file_bytes()
             self.draft.save(update_fields=["data", "file_bytes", "updated_at"])
+            self.request.session.modified = True  # the citizen's short session lasts while they work
         self._dirty = False
         return self.draft
 

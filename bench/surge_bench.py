@@ -91,7 +91,10 @@ TIME_LIMIT = int(os.environ.get("KOBO_BENCH_SURGE_TIME_LIMIT", "2400"))
 
 #: What each visitor answers: the test suite's good answers (their email is set per visitor).
 ANSWERS = GOOD_ANSWERS
-STEPS = ["roles", "check", "about", "experience", "portfolio", "sidework", "consent", "review"]
+STEPS = ["roles", "check", "about", "verify", "experience", "portfolio", "sidework", "consent", "review"]
+#: The confirmation code is read from the mail files the worker writes, as the applicant reads their inbox.
+CODE_WAIT = 60  # seconds
+CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -119,6 +122,9 @@ def portfolio_pdf(size: int) -> bytes:
 
 class Visitor:
     """One applicant with their own browser session and address."""
+
+    #: Where the file mail backend writes (set by ``run``): the visitor reads its confirmation code there.
+    mail_dir = Path(".")
 
     def __init__(self, number: int, base: str, call_id: int, role_id: int, pdf: bytes, *, double_click: bool) -> None:
         import requests
@@ -184,6 +190,8 @@ class Visitor:
                 if not token:
                     return self._error(step, "no CSRF token on the page")
                 fields = {"roles": str(self.role_id)} if step == "roles" else dict(ANSWERS[step])
+                if step == "verify":
+                    fields = {"code": self.code()}
                 if step == "about":
                     fields.update(email=self.email, email_confirm=self.email)
                 data = {
@@ -207,6 +215,17 @@ class Visitor:
         except Exception as exc:  # a timeout, a refused connection: an error of its kind
             return self._error(step, type(exc).__name__)
         return self.result
+
+    def code(self) -> str:
+        """The confirmation code mailed to this visitor, from the worker's mail files (waits for the worker)."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < CODE_WAIT:
+            for message in mail_messages(self.mail_dir):
+                if message["to"] == self.email and message["code"]:
+                    self.timings["code_mail"] = time.perf_counter() - started
+                    return message["code"]
+            time.sleep(0.5)
+        raise _Failed("no confirmation code mailed")
 
     def _submit(self, data: dict) -> dict[str, Any]:
         url = self.url("review")
@@ -257,6 +276,24 @@ class Visitor:
     def _error(self, step: str, kind: str) -> dict[str, Any]:
         self.result.update(outcome="error", step=step, error=kind, finished=time.time(), timings=self.timings)
         return self.result
+
+
+def mail_messages(mail_dir: Path) -> list[dict[str, str]]:
+    """Every message the file mail backend wrote: its recipient and, for a confirmation code mail, the code."""
+    import email
+    from email.header import decode_header, make_header
+
+    found = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for block in path.read_text(encoding="utf-8", errors="replace").split("\n" + "-" * 79 + "\n"):
+            if "To: " not in block:
+                continue
+            message = email.message_from_string(block.lstrip("\n"))
+            subject = str(make_header(decode_header(message.get("Subject", ""))))
+            is_code = "確認コード" in subject or "confirmation code" in subject
+            code = CODE.search(subject) if is_code else None
+            found.append({"to": (message.get("To") or "").strip(), "code": code.group(1) if code else ""})
+    return found
 
 
 def walk_gap(schedule: list[float]) -> float:
@@ -347,6 +384,7 @@ def run(database_url: str, redis: str, workdir: Path, processes: list[subprocess
     base = f"http://127.0.0.1:{port}"
     for folder in ("mail", "static", "private", "media", "requests"):
         (workdir / folder).mkdir()
+    Visitor.mail_dir = workdir / "mail"
     env = {
         **os.environ,
         **benchlib.production_env(workdir, database_url=database_url, redis=redis, host="127.0.0.1"),
@@ -617,11 +655,7 @@ def tally(results: list[dict[str, Any]], call: Any, deadline: float, mail_dir: P
     saved_without_receipt = sorted(set(by_reference) - set(received))
 
     confirmations = OutboxEmail.objects.filter(kind="confirmation")
-    mailed = Counter()
-    for path in mail_dir.glob("*.log"):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("To: "):
-                mailed[line[4:].strip()] += 1
+    mailed = Counter(m["to"] for m in mail_messages(mail_dir) if not m["code"])  # the codes are not confirmations
     saved_emails = set(per_email)
     exactly_once = all(mailed[email] == 1 for email in saved_emails) and set(mailed) <= saved_emails
 

@@ -39,7 +39,7 @@ BARE_LAYOUT = (
     "<!DOCTYPE html><html><head><title>{% block title %}{% endblock %}</title>{% block extra_head %}{% endblock %}"
     "</head><body><main>{% block content %}{% endblock %}</main></body></html>"
 )
-STEPS = ["roles", "check", "about", "experience", "portfolio", "sidework", "consent", "review"]
+STEPS = ["roles", "check", "about", "verify", "experience", "portfolio", "sidework", "consent", "review"]
 
 
 def main() -> None:
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> None:
 
     from recruitment.demo import ensure_kobe_demo
     from recruitment.models import RolePage
+    from tests.applications.wizard_helpers import emailed_code
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the outbox task is queued, not run here
     if args.bare_layout:
@@ -159,6 +160,8 @@ def run(args: argparse.Namespace) -> None:
                 fields = {"roles": str(role.pk)} if step == "roles" else dict(ANSWERS[step])
                 if step == "about":
                     fields.update(email=email, email_confirm=email)
+                if step == "verify":
+                    fields = {"code": emailed_code(email)}  # as the applicant reads it in the mail
                 data = {
                     "csrfmiddlewaretoken": token,
                     f"apply-{call.pk}-current_step": step,

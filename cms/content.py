@@ -77,12 +77,16 @@ PAGES: list[dict[str, Any]] = [
                 "paragraph",
                 "<p>受付メールのリンクから、選考の決定前であれば、いつでも応募を取り下げて個人情報を削除できます"
                 "(すぐに匿名化し、添付ファイルを削除します。作成済みの選考資料は30日以内に削除されます)。"
-                "決定後のご依頼は市の承認者に届き、市からメールでお返事します。</p>",
+                "決定後のご依頼は市の承認者に届き、市からメールでお返事します。"
+                "受付メールのリンクは、最後の採否の決定(または取り下げ)から30日後まで使えます。その後も、"
+                "「応募内容の確認リンクの再送」(/apply/manage/)から、応募に使ったメールアドレスに新しいリンク"
+                "(7日間有効)を送れます。</p>",
             ),
             ("heading", {"text": "お送りするメール", "level": "h2"}),
             (
                 "paragraph",
-                "<p>受付、途中保存のリンク、締切の72時間前と24時間前のお知らせ(メールアドレスを入力した下書きのみ)、"
+                "<p>メールアドレスの確認コード(応募の送信前に、入力したアドレスに送ります)、"
+                "受付、途中保存のリンク、締切の72時間前と24時間前のお知らせ(メールアドレスを入力した下書きのみ)、"
                 "書類選考の結果、締切から一定の日数(定めがなければ21日)が過ぎても結果が出ていない場合の選考中のお知らせ、"
                 "採否の結果をお送りします。</p>",
             ),
@@ -114,12 +118,16 @@ PAGES: list[dict[str, Any]] = [
                 "<p>Before a decision, the link in your confirmation email lets you withdraw and erase your data "
                 "at once (anonymised immediately, files deleted; selection documents already made are deleted "
                 "within 30 days). "
-                "After a decision, your request goes to the city's approvers, who answer you by email.</p>",
+                "After a decision, your request goes to the city's approvers, who answer you by email. "
+                "The link in the confirmation email works until 30 days after the last decision (or withdrawal); "
+                "after that, ask for a new link (valid 7 days) at /apply/manage/: it is sent to the address you "
+                "applied with.</p>",
             ),
             ("heading", {"text": "Emails we send", "level": "h2"}),
             (
                 "paragraph",
-                "<p>The receipt, the link to a saved draft, reminders 72 and 24 hours before the deadline (only for "
+                "<p>The confirmation code for your email address (sent to it before you send the application), "
+                "the receipt, the link to a saved draft, reminders 72 and 24 hours before the deadline (only for "
                 "drafts with an email address), the result of the document screening, a notice that we are still "
                 "reviewing when a role has been closed for a set number of days (21 unless the call states otherwise) "
                 "without a result, and the final result.</p>",

@@ -29,7 +29,10 @@ class Rate:
 
 #: "wizard" counts every POST to the wizard, "upload" those carrying files, "submit" the act of
 #: submitting, "draft_link" and "manage" their forms, "password_reset" the staff reset form (the
-#: visitor there is the account asked for), "login" failed staff logins from one address.
+#: visitor there is the account asked for), "login" failed staff logins from one address,
+#: "manage_request" the form that mails a manage link again, "code" the confirmation codes sent
+#: for one draft (the visitor is the draft), "mail_to" every mail anyone can make us send to one
+#: address, whoever asks (the visitor is the recipient's address: codes, draft and manage links).
 RATES: dict[str, Rate] = {
     "wizard": Rate(visitor="300/h", address="3000/h"),
     "upload": Rate(visitor="30/h", address="300/h"),
@@ -38,6 +41,9 @@ RATES: dict[str, Rate] = {
     "manage": Rate(visitor="30/h", address="300/h"),
     "password_reset": Rate(visitor="3/h", address="20/h"),
     "login": Rate(visitor="5/h", address="30/h"),
+    "manage_request": Rate(visitor="10/h", address="100/h"),
+    "code": Rate(visitor="5/h", address="300/h"),
+    "mail_to": Rate(visitor="6/h", address="100/h"),
 }
 
 

@@ -1,9 +1,13 @@
-"""The session engine: Django's database sessions, shorter for signed-in staff.
+"""The session engine: Django's database sessions, short for citizens, a working day for signed-in staff.
 
-Citizens have no account; their session carries a draft's token and their receipts and keeps
-Django's defaults. Once someone signs in to the admin, the session ends when the browser
-closes (its cookie has no expiry) and the server forgets it after ``KOBO_STAFF_SESSION_AGE``
-seconds without a change, whatever Wagtail's "remember me" asked for (it would set two weeks).
+Citizens have no account; their session holds which draft is open in this browser (never a
+token) and, for a few minutes, the receipt to show once. It lasts what filling in a form needs:
+the server forgets it ``KOBO_CITIZEN_SESSION_AGE`` seconds after its last change (each saved step
+changes it), so a shared browser does not keep someone's application open for days; the draft
+itself stays in the database, reachable again through the emailed link. Once someone signs in to
+the admin, the session ends when the browser closes (its cookie has no expiry) and the server
+forgets it after ``KOBO_STAFF_SESSION_AGE`` seconds without a change, whatever Wagtail's
+"remember me" asked for (it would set two weeks).
 """
 
 from __future__ import annotations
@@ -18,21 +22,21 @@ from django.utils import timezone
 
 
 class SessionStore(DatabaseSessionStore):
-    """Database sessions that end on browser close and after a working day once a user is signed in."""
+    """Database sessions: a citizen's lasts a couple of hours after its last change; staff's a working day."""
 
     def _signed_in(self) -> bool:
         return SESSION_KEY in self
+
+    def _age(self) -> int:
+        return settings.KOBO_STAFF_SESSION_AGE if self._signed_in() else settings.KOBO_CITIZEN_SESSION_AGE
 
     def get_expire_at_browser_close(self) -> bool:
         return True if self._signed_in() else super().get_expire_at_browser_close()
 
     def get_expiry_age(self, **kwargs: Any) -> int:
-        age = super().get_expiry_age(**kwargs)
-        return min(age, settings.KOBO_STAFF_SESSION_AGE) if self._signed_in() else age
+        return min(super().get_expiry_age(**kwargs), self._age())
 
     def get_expiry_date(self, **kwargs: Any) -> datetime:
         expires = super().get_expiry_date(**kwargs)
-        if not self._signed_in():
-            return expires
         latest = kwargs.get("modification") or timezone.now()
-        return min(expires, latest + timedelta(seconds=settings.KOBO_STAFF_SESSION_AGE))
+        return min(expires, latest + timedelta(seconds=self._age()))

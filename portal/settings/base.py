@@ -419,10 +419,11 @@ KOBO_PERMISSIONS_POLICY: dict[str, list[str]] = {
     "xr-spatial-tracking": [],
 }
 
-# Sessions: citizens keep Django's default (their draft and receipts ride on it); a signed-in
-# member of staff gets a session that ends when the browser closes and after a working day
-# without activity (portal/sessions.py).
+# Sessions: a citizen's (which draft is open here, the receipt to show once) ends two hours after
+# its last change, each saved step being one; a signed-in member of staff gets a session that ends
+# when the browser closes and after a working day without activity (portal/sessions.py).
 SESSION_ENGINE = "portal.sessions"
+KOBO_CITIZEN_SESSION_AGE = 2 * 3600
 KOBO_STAFF_SESSION_AGE = 9 * 3600
 
 # Content Security Policy for the public site: our own scripts, styles and

@@ -21,6 +21,7 @@ from pypdf import PdfWriter
 from applications.forms import PREFECTURES
 from applications.models import Application, Candidacy
 from applications.postcodes import postcode_address
+from tests.applications.test_wizard import closes_soon
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
 from tests.recruitment import factories as f
 
@@ -77,7 +78,7 @@ def test_resuming_a_draft_shows_the_step_without_errors(client, call_with_roles,
         client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
     browser = client.__class__()
-    page = browser.get(browser.get(link[link.index("/apply/resume/") :])["Location"])
+    page = browser.get(browser.post(link[link.index("/apply/resume/") :])["Location"])
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="error-summary"' not in html
@@ -118,6 +119,7 @@ def test_back_keeps_what_was_typed_on_the_current_step(client, call_with_roles):
 # 6. A role that closed while the person was on the review step shows as a number.
 def test_a_role_closing_during_review_is_named_and_the_rest_can_be_sent(client, call_with_roles):
     call, roles = call_with_roles
+    closes_soon(roles[0])
     walk(client, call, [roles[0].pk, roles[1].pk], until="review")
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         review = client.get(step_url(call, "review")).content.decode()
@@ -165,7 +167,7 @@ def test_withdrawing_asks_for_confirmation_first(client, call_with_roles, django
     call, roles = call_with_roles
     with django_capture_on_commit_callbacks(execute=True):
         walk(client, call, [roles[0].pk, roles[1].pk])
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/apply/manage/" in line)
+    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/apply/manage/" in line)
     path = link[link.index("/apply/manage/") :]
     page = client.get(path).content.decode()
     assert "button--warning" in page

@@ -85,7 +85,7 @@ def test_broker_outage_delays_the_email_but_loses_nothing(kobe_like, caplog):
     assert response.status_code == 302
     application = Application.objects.get()
     assert response["Location"] == f"/apply/receipt/{application.reference}/"
-    pending = OutboxEmail.objects.get()
+    pending = OutboxEmail.objects.get(kind="confirmation")
     assert pending.sent_at is None
     assert mail.outbox == []
     assert "could not queue the sender" in caplog.text
@@ -97,7 +97,7 @@ def test_broker_outage_delays_the_email_but_loses_nothing(kobe_like, caplog):
     pending.refresh_from_db()
     assert pending.sent_at is not None
     assert [m.subject for m in mail.outbox].count(pending.subject) == 1
-    assert application.reference in mail.outbox[0].subject
+    assert any(application.reference in m.subject for m in mail.outbox)
 
 
 def test_two_people_submitting_the_same_email_and_role_at_once_get_one_candidacy(kobe_like):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
+from django.core import mail
 from django.urls import reverse
 
 GOOD_ANSWERS: dict[str, dict[str, Any]] = {
@@ -21,6 +24,7 @@ GOOD_ANSWERS: dict[str, dict[str, Any]] = {
         "city": "神戸市中央区",
         "website": "",
     },
+    "verify": {},  # the code is read from the mail (``emailed_code``)
     "experience": {
         "occupation": "employee",
         "experience": "広報誌の編集を5年。",
@@ -61,12 +65,42 @@ def choose_roles(client, call, role_ids: list[int]):
     return response
 
 
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+def emailed_code(email: str) -> str:
+    """The latest confirmation code mailed to ``email``, as the applicant reads it (outbox row or sent mail)."""
+    from applications.models import OutboxEmail
+
+    email = unicodedata.normalize("NFKC", email).strip()
+    row = OutboxEmail.objects.filter(kind="email_code", to__iexact=email).order_by("-pk").first()
+    if row is not None and _CODE.search(row.subject):
+        return _CODE.search(row.subject).group(1)
+    for message in reversed(mail.outbox):
+        if [a.lower() for a in message.to] == [email.lower()] and _CODE.search(message.subject):
+            return _CODE.search(message.subject).group(1)
+    raise AssertionError(f"no confirmation code was mailed to {email}")
+
+
+def verify_email(client, call, email: str | None = None):
+    """Type the code mailed to the address of the "about you" step."""
+    email = email or GOOD_ANSWERS["about"]["email"]
+    return post_step(client, call, "verify", {"code": emailed_code(email)})
+
+
 def walk(client, call, role_ids: list[int], *, until: str | None = None, answers: dict | None = None, files=None):
-    """Post every step with good answers (overridable); stop before ``until``; return the last response."""
+    """Post every step with good answers (overridable); stop before ``until``; return the last response.
+
+    The "verify" step types the code mailed to the address given on "about you".
+    """
     answers = {**GOOD_ANSWERS, **(answers or {})}
     response = choose_roles(client, call, role_ids)
-    for step in ["check", "about", "experience", "portfolio", "sidework", "consent", "review"]:
+    for step in ["check", "about", "verify", "experience", "portfolio", "sidework", "consent", "review"]:
         if step == until:
             return response
+        if step == "verify":
+            if response.status_code == 302 and response["Location"].endswith("/verify/"):
+                response = verify_email(client, call, answers["about"]["email"])
+            continue
         response = post_step(client, call, step, answers[step], files=files if step == "portfolio" else None)
     return response

@@ -62,6 +62,15 @@ def check_page(page: Page, assert_accessible) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
+def mailed_code(email: str) -> str:
+    """The confirmation code in the latest code mail to ``email``, as the applicant reads it."""
+    for message in reversed(mail.outbox):
+        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.subject)
+        if message.to == [email] and found:
+            return found.group(1)
+    raise AssertionError(f"no code mailed to {email}: {[m.subject for m in mail.outbox]}")
+
+
 def next_step(page: Page) -> None:
     page.locator('button[name="next"]').click()
 
@@ -143,6 +152,20 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     field(page, "about", "email_confirm").fill(EMAIL)
     next_step(page)
     # The summary link's #fragment does not follow the applicant to the next steps.
+    page.wait_for_url(re.compile(r"/verify/$"))
+
+    # 3b. The address is proven with the code mailed to it: a wrong code first, refused next to the field.
+    check_step(page, assert_accessible, "verify")
+    expect(page.locator("main")).to_contain_text(EMAIL)
+    code = mailed_code(EMAIL)
+    code_field = page.get_by_label(re.compile("確認コード"))
+    code_field.fill("000000" if code != "000000" else "111111")
+    next_step(page)
+    expect(page.locator("#id_verify-code-error")).to_be_visible()
+    expect(code_field).to_have_attribute("aria-invalid", "true")
+    check_step(page, assert_accessible, "verify")
+    code_field.fill(code)
+    next_step(page)
     page.wait_for_url(re.compile(r"/experience/$"))
 
     # 4. Experience.
@@ -179,6 +202,7 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     assert mail.outbox, "no draft link was sent"
     draft_mail = mail.outbox[-1]
     assert draft_mail.to == [EMAIL]
+    assert "𠮷田" not in draft_mail.body  # mail before submitting carries nothing the applicant typed
     link = re.search(r"https?://\S+/apply/resume/\S+", draft_mail.body)
     assert link, draft_mail.body
     resume_path = urlsplit(link.group(0)).path
@@ -186,8 +210,17 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     # The browser is closed; the link opens the draft in a new one, at the step where we stopped.
     page.context.close()
     page = new_context().new_page()
+    referers = []
+    page.on("request", lambda r: referers.append(r.headers.get("referer") or ""))
     page.goto(live_server.url + resume_path)
+    # Opening the link only asks; continuing (a POST) moves the draft to this browser.
+    expect(page.locator("h1")).to_have_text("保存した応募の続きを入力しますか?")
+    check_page(page, assert_accessible)
+    page.get_by_role("button", name="この応募の続きを入力する").click()
     check_step(page, assert_accessible, "portfolio")
+    # The link's secret reached no Referer, not even of the page's own styles and scripts.
+    assert referers
+    assert not [r for r in referers if "/apply/resume/" in r], referers
     expect(page.locator(".stored-file")).to_contain_text(PDF_NAME)
     # The kept file is read out with its own slot, not only shown near it.
     expect(field(page, "portfolio", "file_1")).to_have_accessible_description(re.compile(re.escape(PDF_NAME)))

@@ -169,13 +169,29 @@ def test_new_applicant_meets_every_step_and_error_on_a_phone(
     assert_accessible(page)
     next_step(page)
 
+    # Verify: the code mailed to the address (read as typed, in half-width); no code is an error.
+    at_step(page, assert_accessible, "verify")
+    errors_of(page, "verify", assert_accessible)
+    expect(field(page, "verify", "code")).to_have_attribute("aria-invalid", "true")
+    code = next(
+        found.group(1)
+        for m in reversed(mail.outbox)
+        if m.to == ["HANAKO@example.jp"] and (found := re.search(r"(?<!\d)(\d{6})(?!\d)", m.subject))
+    )
+    field(page, "verify", "code").fill(code)
+    next_step(page)
+
     # Experience: an error state, then Back keeps what was typed.
     at_step(page, assert_accessible, "experience")
     assert text["strengths"] in errors_of(page, "experience", assert_accessible)
     field(page, "experience", "strengths").fill("取材と写真")
     page.locator('button[name="wizard_goto_step"]').click()
+    at_step(page, assert_accessible, "verify")  # the address is confirmed: it says so
+    page.locator('button[name="wizard_goto_step"]').click()
     at_step(page, assert_accessible, "about")
     expect(field(page, "about", "city")).to_have_value("神戸市中央区加納町")
+    next_step(page)
+    at_step(page, assert_accessible, "verify")  # still confirmed: no new code, just "next"
     next_step(page)
     at_step(page, assert_accessible, "experience")
     expect(field(page, "experience", "strengths")).to_have_value("取材と写真")
@@ -224,7 +240,7 @@ def test_new_applicant_meets_every_step_and_error_on_a_phone(
     assert list(application.attachments.values_list("original_name", flat=True)) == ["portfolio.pdf"]
 
     # Withdrawal: a confirmation page, a warning button; nothing left to withdraw afterwards.
-    link = re.search(r"https?://\S+/apply/manage/\S+", mail.outbox[0].body).group(0)
+    link = next(found.group(0) for m in mail.outbox if (found := re.search(r"https?://\S+/apply/manage/\S+", m.body)))
     page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
     assert_accessible(page)
     page.locator('button[name="withdraw_all"]').click()
