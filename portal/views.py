@@ -60,7 +60,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     Each check gives up within about a second (the database within its connect timeout), so
     a load balancer learns which dependency is down instead of waiting on a held worker. The
     site still serves pages and takes applications with the broker or cache down
-    (docs/adr/0010-outages.md); 503 here says it is degraded.
+    (docs/adr/0012-outages.md); 503 here says it is degraded.
     """
     checks = {
         "database": "ok" if _database_ok() else "unavailable",

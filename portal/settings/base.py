@@ -151,7 +151,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when CACHE_URL is set (needed for rate limits across several
 # web processes), local memory otherwise. Redis that does not answer within these
-# seconds is a miss, never an error page (portal/cache.py, docs/adr/0010-outages.md).
+# seconds is a miss, never an error page (portal/cache.py, docs/adr/0012-outages.md).
 KOBO_REDIS_SOCKET_TIMEOUT = 0.3
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
@@ -208,7 +208,7 @@ KOBO_IMAGE_DECODERS = env_int("KOBO_IMAGE_DECODERS", 1)
 # What the compressed streams of one uploaded PDF may inflate to, in all (applications/uploads.py).
 KOBO_PDF_MAX_INFLATED_BYTES = env_int("KOBO_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
 # When the cache (Redis) does not answer, rate limits let the request through: a Redis outage
-# must not refuse every applicant before a deadline (docs/adr/0010-outages.md).
+# must not refuse every applicant before a deadline (docs/adr/0012-outages.md).
 RATELIMIT_FAIL_OPEN = True
 AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 # django-axes: five failures lock that username from that address (both together, so
