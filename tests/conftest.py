@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
 from cms.content import ensure_site_content
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _local_broker_folders():
+    """The folders of kombu's filesystem broker and of the file result backend (``make`` makes them too).
+
+    Without them every task queued with the embedded default broker fails, eager ones included
+    (Celery acquires a producer first), so a fresh clone's tests must not depend on ``make``.
+    """
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    folders = [options.get(key) for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")]
+    if settings.CELERY_RESULT_BACKEND.startswith("file://"):
+        folders.append(settings.CELERY_RESULT_BACKEND.removeprefix("file://"))
+    for folder in filter(None, folders):
+        Path(folder).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
