@@ -189,17 +189,30 @@ def production_env(workdir: Path, *, database_url: str, redis: str, host: str) -
     }
 
 
-def setup_test_django(workdir: Path) -> None:
+def setup_test_django(workdir: Path, *, database_url: str | None = None) -> None:
     """Django in this process on the test settings, its files in ``workdir``.
 
-    The database is ``KOBO_BENCH_DATABASE_URL``, else SQLite in ``workdir``.
+    The database is ``database_url``, else ``KOBO_BENCH_DATABASE_URL``, else SQLite in ``workdir``.
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
     os.environ["KOBO_VAR_DIR"] = str(workdir)
     os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
-    os.environ["DATABASE_URL"] = os.environ.get("KOBO_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = (
+        database_url or os.environ.get("KOBO_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    )
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     import django
 
     django.setup()
+
+
+def setup_scratch_django(name: str, workdir: Path) -> Any:
+    """Django on the test settings over a scratch database of its own (:func:`scratch_database`,
+    SQLite in ``workdir`` without PostgreSQL); returns the function that drops it."""
+    import logging
+
+    url, drop = scratch_database(name)
+    setup_test_django(workdir, database_url=url)
+    logging.getLogger("wagtail").setLevel(logging.WARNING)
+    return drop

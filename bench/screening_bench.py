@@ -74,23 +74,6 @@ def reference_urlconf() -> str:
     return module.__name__
 
 
-def setup_django(workdir: Path) -> Any:
-    url, drop = benchlib.scratch_database("screening")
-    os.environ["DATABASE_URL"] = url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    os.environ["KOBO_VAR_DIR"] = str(workdir)
-    os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
-    sys.path.insert(0, str(benchlib.ROOT))
-    os.chdir(benchlib.ROOT)
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("wagtail").setLevel(logging.WARNING)
-    return drop
-
-
 def grow(call: Any, target: int, reviewers: list[Any]) -> dict[str, int]:
     """Add generated applications until the call has at least ``target`` candidacies."""
     from applications.demo import generate_demo_applications
@@ -184,7 +167,7 @@ def _short(filename: str) -> str:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-bench-screening-"))
-    drop = setup_django(workdir)
+    drop = benchlib.setup_scratch_django("screening", workdir)
     try:
         from django.test import override_settings
 

@@ -39,23 +39,6 @@ REPEATS = 3 if benchlib.smoke() else 30
 GOAL_P95_MS = 150
 
 
-def setup_django(workdir: Path) -> Any:
-    url, drop = benchlib.scratch_database("statistics")
-    os.environ["DATABASE_URL"] = url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    os.environ["KOBO_VAR_DIR"] = str(workdir)
-    os.environ["PRIVATE_STORAGE_ROOT"] = str(workdir / "private")
-    sys.path.insert(0, str(benchlib.ROOT))
-    os.chdir(benchlib.ROOT)
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("wagtail").setLevel(logging.WARNING)
-    return drop
-
-
 def time_aggregates(call: Any, repeats: int, *, cold: bool) -> dict[str, Any]:
     """``call_statistics`` alone: what the figures cost without the page around them.
 
@@ -85,7 +68,7 @@ def time_aggregates(call: Any, repeats: int, *, cold: bool) -> dict[str, Any]:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-bench-statistics-"))
-    drop = setup_django(workdir)
+    drop = benchlib.setup_scratch_django("statistics", workdir)
     try:
         from django.test import override_settings
 
