@@ -69,7 +69,8 @@ def test_a_staff_session_ends_with_the_browser_and_after_a_working_day(client, s
     assert timedelta(hours=8) <= lifetime <= timedelta(hours=10)
 
 
-def test_a_citizens_draft_session_still_outlives_a_browser_restart(client, site_content):
+def test_a_citizens_draft_session_outlives_a_browser_restart_but_only_for_two_hours(client, site_content):
+    """A restart on a phone keeps the form; a shared browser does not keep it for days (issue 19)."""
     from tests.applications.wizard_helpers import post_step
     from tests.recruitment import factories as f
 
@@ -80,4 +81,6 @@ def test_a_citizens_draft_session_still_outlives_a_browser_restart(client, site_
 
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
-    assert cookie["max-age"] == 14 * 24 * 3600
+    assert cookie["max-age"] == 2 * 3600
+    session = Session.objects.get(session_key=cookie.value)
+    assert session.expire_date - timezone.now() <= timedelta(hours=2)
