@@ -326,6 +326,15 @@ ROWS: list[Row] = [
     Row("applications:resume", lambda w: reverse("applications:resume", args=["not-a-token"]), same(404)),
     Row("applications:receipt", lambda w: reverse("applications:receipt", args=["XCTY-NOPE00"]), same(404)),
     Row("applications:manage", lambda w: reverse("applications:manage", args=["not-a-token"]), same(404)),
+    # Anyone may ask for their manage link again: the page says the same whatever the address.
+    Row("applications:manage_request", lambda w: reverse("applications:manage_request"), same(200)),
+    Row(
+        "applications:manage_request",
+        lambda w: reverse("applications:manage_request") + "#post",
+        same(200),
+        method="post",
+        data={"email": "nobody@example.jp"},
+    ),
     # --- screening and exports (admin): generated from POWERS, for each city's call ---
     Row("screening_calls", lambda w: reverse("screening_calls"), any_call()),
     *screening_rows("x"),
