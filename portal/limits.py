@@ -36,7 +36,7 @@ class Rate:
 RATES: dict[str, Rate] = {
     "wizard": Rate(visitor="300/h", address="3000/h"),
     "upload": Rate(visitor="30/h", address="300/h"),
-    "submit": Rate(visitor="10/h", address="300/h"),
+    "submit": Rate(visitor="30/h", address="300/h"),
     "draft_link": Rate(visitor="10/h", address="100/h"),
     "manage": Rate(visitor="30/h", address="300/h"),
     "password_reset": Rate(visitor="3/h", address="20/h"),
