@@ -8,9 +8,8 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "応募 Applications"
 
     def ready(self) -> None:
+        from applications.screening.services import role_extension_refusal
         from recruitment.deadlines import EXTENSION_CHECKS
-
-        from .screening.services import role_extension_refusal
 
         if role_extension_refusal not in EXTENSION_CHECKS:
             EXTENSION_CHECKS.append(role_extension_refusal)

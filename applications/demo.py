@@ -27,15 +27,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from applications.intake.services import new_reference
+from applications.intake.text import email_key, name_key
+from applications.intake.wizard import hash_token, new_token
+from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
+from applications.screening.scoring import aggregate_scores, review_score, rubric_snapshot
+from applications.teams.services import member_groups_sync
 from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallPage, RolePage
-
-from .models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
-from .scoring import aggregate_scores, review_score, rubric_snapshot
-from .services import new_reference
-from .teams.services import member_groups_sync
-from .text import email_key, name_key
-from .wizard import hash_token, new_token
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -520,7 +519,7 @@ def generate_demo_applications(
     the first reviewer and a smaller share by each of the others (mostly the same
     candidacies, some 2 points apart on a criterion); reviewed candidacies are
     ``in_review`` with ``score``, ``review_count`` and ``disagreement`` from
-    :func:`applications.scoring.aggregate_scores`.
+    :func:`applications.screening.scoring.aggregate_scores`.
 
     Everything is written with ``bulk_create`` in one transaction: 1,300 applications
     take a few seconds on SQLite.

@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications, retention
-from .outbox import outbox_send_pending
+from applications.mail import triggers as notifications
+from applications.mail.outbox import outbox_send_pending
+from applications.privacy import retention
 
 
 @shared_task(ignore_result=True, acks_late=True)

@@ -1,8 +1,7 @@
 from django.urls import path
 
+from applications.intake import views
 from portal.page_cache import with_site_config
-
-from . import views
 
 app_name = "applications"
 # Pages in the site's layout read the site and its settings once per change (portal/page_cache.py).

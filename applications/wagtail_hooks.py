@@ -4,9 +4,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import MessageTemplate
-from .statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)
-from .teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)
+from applications.models import MessageTemplate
+from applications.statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)
+from applications.teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)
 
 # --- The screening workspace (views in ``screening.views``) ---------------------------------
 
@@ -15,7 +15,7 @@ from .teams import hooks as _teams_hooks  # noqa: F401  (policies first, then th
 def register_screening_urls():
     from django.urls import path
 
-    from .screening import views
+    from applications.screening import views
 
     return [
         path("screening/", views.calls, name="screening_calls"),
@@ -34,7 +34,7 @@ def register_screening_menu_item():
     from django.urls import reverse_lazy
     from wagtail.admin.menu import MenuItem
 
-    from . import access
+    from applications.teams import access
 
     class ScreeningMenuItem(MenuItem):
         def is_shown(self, request):

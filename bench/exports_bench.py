@@ -78,7 +78,7 @@ def build_call() -> dict[str, Any]:
 
     from applications.demo import ensure_demo_screening, generate_demo_applications
     from applications.models import Application, Candidacy, Review
-    from applications.screening import (
+    from applications.screening.services import (
         candidacy_transition,
         review_submit,
         shortlist_decide,

@@ -175,7 +175,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-wizard-bench-"))
     try:
         benchlib.setup_test_django(workdir)
-        from applications.uploads import MAX_IMAGE_PIXELS
+        from applications.intake.uploads import MAX_IMAGE_PIXELS
 
         call_id = build_call()
         disk = measure_disk(workdir, call_id)

@@ -25,10 +25,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from applications.intake.selectors import answer_sections
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening import visibility
 from applications.screening.selectors import candidacy_list
-from applications.selectors import answer_sections
 from recruitment.formatting import format_japan_date, format_japan_datetime
 from recruitment.models import CallPage, RolePage
 

@@ -44,9 +44,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications import access
 from applications.models import AuditEntry, Candidacy, Review
-from applications.screening import audit, visibility
+from applications.screening import visibility
+from applications.screening.services import audit
+from applications.teams import access
 from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
 

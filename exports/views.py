@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.auth import require_admin_access
 
-from applications import access
+from applications.teams import access
 from applications.teams.authority import Power
 from portal.downloads import private_download
 from portal.numbers import parse_id, parse_ids

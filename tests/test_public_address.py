@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Site
 
+from applications.intake.services import draft_send_link
+from applications.mail.triggers import deadline_digests_send
 from applications.models import Draft
-from applications.notifications import deadline_digests_send
-from applications.services import draft_send_link
 from applications.tasks import send_outbox
 from portal.groups import CITY_APPROVERS
 from tests.applications import factories as af

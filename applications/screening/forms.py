@@ -11,11 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.admin.filters import WagtailFilterSet
 
+from applications.intake import forms as step_forms
+from applications.models import AUDIT_ACTIONS, AuditEntry, Candidacy, Review
+from applications.screening.selectors import SORTS, candidacy_list
 from recruitment.models import CallPage, RolePage
-
-from .. import forms as step_forms
-from ..models import AUDIT_ACTIONS, AuditEntry, Candidacy, Review
-from .selectors import SORTS, candidacy_list
 
 S = Candidacy.Status
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Candidacy
+from applications.models import Candidacy
 
 S = Candidacy.Status
 

@@ -18,12 +18,11 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.lookups import IsNull
 
+from applications.models import Application, Candidacy, Review, Shortlist
+from applications.screening import visibility
+from applications.screening.services import role_is_closed, shortlist_limit
+from applications.teams import access
 from recruitment.models import CallPage, RolePage
-
-from .. import access
-from ..models import Application, Candidacy, Review, Shortlist
-from . import visibility
-from .services import role_is_closed, shortlist_limit
 
 S = Candidacy.Status
 #: Score bands of the dashboard chart, on the 0–5 scale of ``scoring.aggregate_scores``.

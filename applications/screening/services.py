@@ -6,7 +6,7 @@ included — so every change has its audit entry) and a role's selection lifecyc
 (:data:`ROLE_MOVES`: one service per move, each asking :func:`role_move_check`).
 
 Actors: a user, or ``by=None`` for the applicant acting through their own signed
-withdrawal link (anonymous, see ``applications.views``). ``None`` may make only the
+withdrawal link (anonymous, see ``applications.intake.views``). ``None`` may make only the
 moves marked :data:`APPLICANT`; it is recorded as "the applicant" in the audit log.
 """
 
@@ -23,16 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from recruitment.deadlines import RoleState
-from recruitment.models import CallPage, RolePage
-
-from .. import notifications
-from ..models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
-from ..scoring import aggregate_reviews, rubric_snapshot
-from ..teams import authority
-from ..teams.authority import Power
-from . import visibility
-from .rules import (
+from applications.mail import triggers as notifications
+from applications.models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
+from applications.screening import visibility
+from applications.screening.rules import (
     ALLOWED_TRANSITIONS,
     APPLICANT,
     APPROVER,
@@ -43,7 +37,12 @@ from .rules import (
     Move,
     Stage,
 )
-from .visibility import has_conflict
+from applications.screening.scoring import aggregate_reviews, rubric_snapshot
+from applications.screening.visibility import has_conflict
+from applications.teams import authority
+from applications.teams.authority import Power
+from recruitment.deadlines import RoleState
+from recruitment.models import CallPage, RolePage
 
 logger = logging.getLogger(__name__)
 

@@ -22,21 +22,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
-from portal.downloads import private_download
-from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
-from recruitment.models import CallPage, RolePage
-
-from .. import access
-from ..models import AUDIT_ACTIONS, Application, Attachment, AuditEntry, Candidacy, Review, ScreeningOutcome, Shortlist
-from ..notifications import told_outcomes
-from ..selectors import answer_sections
-from ..teams.authority import Power, decide, holders
-from ..uploads import CANONICAL_EXTENSIONS, MIME_TYPES
-from . import visibility
-from .forms import AuditFilterSet, CandidacyFilterSet, ReviewForm
-from .rules import ALLOWED_TRANSITIONS, DECISIONS, ROLE_MOVES, Move
-from .selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
-from .services import (
+from applications.intake.selectors import answer_sections
+from applications.intake.uploads import CANONICAL_EXTENSIONS, MIME_TYPES
+from applications.mail.triggers import told_outcomes
+from applications.models import (
+    AUDIT_ACTIONS,
+    Application,
+    Attachment,
+    AuditEntry,
+    Candidacy,
+    Review,
+    ScreeningOutcome,
+    Shortlist,
+)
+from applications.screening import visibility
+from applications.screening.forms import AuditFilterSet, CandidacyFilterSet, ReviewForm
+from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS, ROLE_MOVES, Move
+from applications.screening.selectors import SCORE_BANDS, CandidacyPages, call_counts, role_overview
+from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
     actor_kind,
@@ -54,6 +57,11 @@ from .services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from applications.teams import access
+from applications.teams.authority import Power, decide, holders
+from portal.downloads import private_download
+from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
+from recruitment.models import CallPage, RolePage
 
 S = Candidacy.Status
 PER_PAGE = 50
@@ -709,7 +717,11 @@ def erasure(request: HttpRequest, application_id: int) -> HttpResponse:
     roles (title and rank): erasing needs no name, so it shows none. A POST with the
     confirmation calls ``retention.application_erase_after_decision`` (audited there).
     """
-    from ..retention import application_erase_after_decision, application_has_decision, may_erase_after_decision
+    from applications.privacy.retention import (
+        application_erase_after_decision,
+        application_has_decision,
+        may_erase_after_decision,
+    )
 
     application = get_object_or_404(Application.objects.select_related("call"), pk=application_id)
     call = access.call_or_404(request.user, application.call_id)

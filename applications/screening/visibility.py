@@ -2,7 +2,7 @@
 
 The one place these answers are decided; the list, the detail page, search, the CSV, both PDFs,
 attachment downloads, the audit view and the erasure page all ask here. What a user may *do*
-on a call (and so which calls they open at all) is ``applications.access``'s question.
+on a call (and so which calls they open at all) is ``applications.teams.access``'s question.
 
 * **Blind per person and per role.** Names, contacts, original file names and the application's
   reference show for a candidacy only once *that* candidacy is shortlisted (or decided). The
@@ -24,11 +24,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from applications.intake.text import furigana, name_key
+from applications.models import Attachment, Candidacy, ConflictOfInterest, Review
+from applications.teams import access
 from recruitment.models import CallPage
-
-from .. import access
-from ..models import Attachment, Candidacy, ConflictOfInterest, Review
-from ..text import furigana, name_key
 
 S = Candidacy.Status
 

@@ -24,12 +24,11 @@ from django.db.models import CharField, Count, F, Max, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 
+from applications.intake.wizard import STEPS
+from applications.models import Candidacy, Draft
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage, RolePage, TaskCategory
 from recruitment.prefectures import CODE_BY_NAME, NAME_BY_CODE
-
-from ..models import Candidacy, Draft
-from ..wizard import STEPS
 
 S = Candidacy.Status
 #: Statuses of a candidacy that reached the shortlist (whatever the city decided afterwards).

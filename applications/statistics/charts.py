@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .aggregates import DayFigures, PrefectureFigures
+from applications.statistics.aggregates import DayFigures, PrefectureFigures
 
 WIDTH = 720
 HEIGHT = 240

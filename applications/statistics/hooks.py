@@ -6,7 +6,7 @@ from wagtail import hooks
 
 @hooks.register("register_admin_urls")
 def register_statistics_urls():
-    from . import views
+    from applications.statistics import views
 
     return [
         path("screening/call/<id:call_id>/statistics/", views.call_statistics_view, name="call_statistics"),

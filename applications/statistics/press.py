@@ -14,11 +14,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from applications.statistics.aggregates import call_statistics
+from applications.statistics.public import public_results
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE
-
-from .aggregates import call_statistics
-from .public import public_results
 
 TITLE = "報道発表用集計 Press summary"
 #: How many prefectures the summary names (the open data lists all 47).

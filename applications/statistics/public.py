@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from applications.statistics.aggregates import CallStatistics, per_post
 from recruitment.prefectures import NAME_BY_CODE
-
-from .aggregates import CallStatistics, per_post
 
 #: Counts below this (and above 0) are not published.
 SUPPRESS_BELOW = 5

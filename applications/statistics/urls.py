@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from applications.statistics import views
 
 urlpatterns = [
     path("calls/<slug:city>/<slug:call>/results/", views.results_page, name="call_results"),

@@ -16,16 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 
+from applications.intake.wizard import STEPS
+from applications.statistics import charts
+from applications.statistics.aggregates import call_statistics, percent
+from applications.statistics.public import public_results, results_csv, results_json
+from applications.teams import access
 from portal.page_cache import public_cache, with_site_config
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE
-
-from .. import access
-from ..wizard import STEPS
-from . import charts
-from .aggregates import call_statistics, percent
-from .public import public_results, results_csv, results_json
 
 STEP_LABELS = {
     "roles": "業務の選択 Roles",

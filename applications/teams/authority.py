@@ -32,9 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.models import Assignment, OrganisationMember
 from recruitment.models import CallPage
-
-from ..models import Assignment, OrganisationMember
 
 
 class Power(StrEnum):

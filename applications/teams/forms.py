@@ -16,11 +16,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from applications.models import Assignment, OrganisationMember
+from applications.teams.permissions import approver_organisations
 from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallIndexPage, CallPage
-
-from ..models import Assignment, OrganisationMember
-from .permissions import approver_organisations
 
 
 def city_people(manager: Any) -> QuerySet[Any]:

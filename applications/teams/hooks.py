@@ -6,10 +6,9 @@ Imported from ``applications/wagtail_hooks.py``.
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from applications.models import Assignment, OrganisationMember
+from applications.teams.permissions import CityTeamPermissionPolicy
 from recruitment.models import Organisation
-
-from ..models import Assignment, OrganisationMember
-from .permissions import CityTeamPermissionPolicy
 
 register_permission_policy(
     Organisation,
@@ -28,6 +27,6 @@ register_permission_policy(
 
 @hooks.register("register_admin_viewset")
 def register_teams_viewsets():
-    from .viewsets import TeamsViewSetGroup
+    from applications.teams.viewsets import TeamsViewSetGroup
 
     return TeamsViewSetGroup()

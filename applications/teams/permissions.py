@@ -13,9 +13,8 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from applications.models import OrganisationMember
 from recruitment.models import Organisation
-
-from ..models import OrganisationMember
 
 
 def approver_organisations(user: Any) -> QuerySet[Organisation]:

@@ -18,12 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail.log_actions import log
 
+from applications.models import Assignment, OrganisationMember
+from applications.teams import authority
+from applications.teams.permissions import approver_organisations
 from portal.groups import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage, Organisation
-
-from ..models import Assignment, OrganisationMember
-from . import authority
-from .permissions import approver_organisations
 
 #: The site-wide group each role of a city's member belongs to (admin access and model rights only).
 ROLE_GROUPS = {

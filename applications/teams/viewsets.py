@@ -12,12 +12,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from applications.models import Assignment, OrganisationMember
+from applications.teams import services
+from applications.teams.forms import AssignmentForm, MemberForm, OrganisationForm
 from recruitment.cities import organisation_onboard
 from recruitment.models import Organisation
-
-from ..models import Assignment, OrganisationMember
-from . import services
-from .forms import AssignmentForm, MemberForm, OrganisationForm
 
 _ANY = ["view", "add", "change", "delete"]
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from applications import notifications
+from applications.mail import triggers as notifications
 from applications.models import Assignment, Candidacy, OrganisationMember, OutboxEmail, Shortlist
-from applications.screening import (
+from applications.screening.services import (
     ScreeningError,
     candidacy_transition,
     shortlist_decide,

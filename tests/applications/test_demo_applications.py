@@ -14,9 +14,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
+from applications.intake.text import digits, is_katakana, name_key
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
-from applications.scoring import aggregate_scores, rubric_snapshot
-from applications.text import digits, is_katakana, name_key
+from applications.screening.scoring import aggregate_scores, rubric_snapshot
 from portal.groups import SCREENING_CONTRACTORS
 from recruitment.demo import ensure_kobe_demo
 

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from applications.intake.wizard import call_draft_file_bytes
 from applications.models import Draft
-from applications.wizard import call_draft_file_bytes
 from tests.applications.wizard_helpers import post_step, walk
 from tests.recruitment import factories as f
 

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from applications import uploads
-from applications.uploads import check_upload
+from applications.intake import uploads
+from applications.intake.uploads import check_upload
 from tests.applications.test_uploads import (
     CATALOG,
     PAGES,

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image, ImageFile
 
-from applications import uploads, wizard
+from applications.intake import uploads, wizard
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
 from portal import limits
 from tests.applications import factories as af

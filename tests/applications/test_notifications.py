@@ -15,11 +15,11 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
-from applications.messages import placeholder_errors
+from applications.mail.catalogue import placeholder_errors
+from applications.mail.outbox import outbox_enqueue, outbox_send_pending
+from applications.mail.triggers import reminders_send
 from applications.models import Candidacy, Draft, MessageTemplate, OutboxEmail
-from applications.notifications import reminders_send
-from applications.outbox import outbox_enqueue, outbox_send_pending
-from applications.screening import (
+from applications.screening.services import (
     candidacy_transition,
     shortlist_decide,
     shortlist_for,

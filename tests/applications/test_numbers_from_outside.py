@@ -16,10 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.intake.wizard import hash_token
+from applications.mail.triggers import reminders_send
 from applications.models import Candidacy, Draft, OutboxEmail
-from applications.notifications import reminders_send
 from applications.tasks import send_reminders
-from applications.wizard import hash_token
 from portal.jobs import each_row_alone
 from portal.numbers import MAX_ID, parse_id, parse_ids, parse_int
 from tests.applications.teams_world import two_cities

@@ -16,8 +16,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from applications.mail.outbox import message_id, outbox_enqueue, outbox_send_pending
 from applications.models import OutboxEmail
-from applications.outbox import message_id, outbox_enqueue, outbox_send_pending
 from applications.tasks import send_outbox
 from tests.celery_helpers import broker, closed_port, process_env, routes, stop, worker_process
 from tests.fault_servers import SmtpSink, hanging_port

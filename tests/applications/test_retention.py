@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from applications.intake.wizard import hash_token
 from applications.models import (
     Applicant,
     Application,
@@ -27,9 +28,14 @@ from applications.models import (
     OutboxEmail,
     Review,
 )
-from applications.screening import candidacy_transition, note_add, shortlist_decide, shortlist_for, shortlist_submit
+from applications.screening.services import (
+    candidacy_transition,
+    note_add,
+    shortlist_decide,
+    shortlist_for,
+    shortlist_submit,
+)
 from applications.tasks import expire_draft_files, send_outbox
-from applications.wizard import hash_token
 from exports.models import ExportJob
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from portal.storage import PrivateFileSystemStorage
@@ -362,8 +368,8 @@ def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmati
 
 
 def test_the_privacy_page_states_the_periods_the_code_uses(site_content):
-    from applications.notifications import REMINDER_WINDOWS
-    from applications.wizard import DRAFT_LIFETIME
+    from applications.intake.wizard import DRAFT_LIFETIME
+    from applications.mail.triggers import REMINDER_WINDOWS
     from exports.services import EXPORT_FILE_DAYS
     from recruitment.models import CallPage
 

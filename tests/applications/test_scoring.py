@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from applications.scoring import aggregate_scores, review_score
+from applications.screening.scoring import aggregate_scores, review_score
 
 
 def rubric(*criteria: tuple[str, int]) -> list[dict]:

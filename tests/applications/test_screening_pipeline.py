@@ -12,11 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
-from applications.screening import (
-    ALLOWED_TRANSITIONS,
-    APPLICANT,
-    APPROVER,
-    CONTRACTOR,
+from applications.screening.rules import ALLOWED_TRANSITIONS, APPLICANT, APPROVER, CONTRACTOR
+from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
     candidacy_transition,

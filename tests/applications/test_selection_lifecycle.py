@@ -19,14 +19,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.mail.outbox import outbox_send_pending
+from applications.mail.triggers import screening_results_send
 from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
-from applications.notifications import screening_results_send
-from applications.outbox import outbox_send_pending
-from applications.screening import (
-    ROLE_MOVES,
-    Move,
+from applications.screening.rules import ROLE_MOVES, Move, Stage
+from applications.screening.services import (
     ScreeningError,
-    Stage,
     candidacy_transition,
     review_submit,
     role_stage,

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from applications.intake.services import candidacy_withdraw
 from applications.models import AuditEntry, Candidacy, Shortlist
-from applications.screening import (
+from applications.screening.services import (
     ScreeningError,
     candidacies_assign_reviewer,
     candidacy_transition,
@@ -28,7 +29,6 @@ from applications.screening import (
     shortlist_reopen,
     shortlist_submit,
 )
-from applications.services import candidacy_withdraw
 from exports.models import ExportJob
 from exports.services import export_request
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS

@@ -17,8 +17,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from applications.intake.services import Submission, SubmissionRefused, application_submit
 from applications.models import Application, Candidacy, Draft, OutboxEmail
-from applications.services import Submission, SubmissionRefused, application_submit
 from tests.applications.wizard_helpers import GOOD_ANSWERS, emailed_code, post_step, step_url, walk
 from tests.recruitment import factories as f
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from applications import access
 from applications.models import Assignment, OrganisationMember
+from applications.teams import access
 from tests.applications.teams_world import two_cities
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
-from applications import uploads
-from applications.uploads import MAX_IMAGE_PIXELS, MAX_NAME_BYTES, MAX_UPLOAD_BYTES, check_upload
+from applications.intake import uploads
+from applications.intake.uploads import MAX_IMAGE_PIXELS, MAX_NAME_BYTES, MAX_UPLOAD_BYTES, check_upload
 
 JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 

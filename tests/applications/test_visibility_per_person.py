@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Attachment, AuditEntry, Candidacy, Review
-from applications.screening import (
+from applications.screening.services import (
     ReasonRequired,
     candidacy_transition,
     conflict_declare,

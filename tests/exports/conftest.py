@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy
-from applications.screening import (
+from applications.screening.services import (
     candidacy_transition,
     review_submit,
     shortlist_decide,

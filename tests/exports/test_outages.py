@@ -169,7 +169,7 @@ def test_worker_start_removes_what_dead_renders_left_but_not_a_live_one(temp_dir
 def test_the_same_document_asked_again_is_the_finished_file_until_the_data_changes(
     small_call, private_root, django_capture_on_commit_callbacks
 ):
-    from applications.screening import candidacy_transition
+    from applications.screening.services import candidacy_transition
 
     def ask(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):

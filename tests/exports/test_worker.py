@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
+from applications.mail.triggers import withdrawal_send
 from applications.models import OutboxEmail
-from applications.notifications import withdrawal_send
 from cms.content import ensure_site_content
 from exports import services, tasks
 from exports.models import ExportJob

@@ -1,7 +1,7 @@
 """``python manage.py purge_expired [--dry-run]``: delete what the privacy page says is deleted, when it says.
 
 Expired drafts and their files, export files older than 30 days, and the personal data
-of calls past their retention period (``applications.retention``). Run daily by beat.
+of calls past their retention period (``applications.privacy.retention``). Run daily by beat.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from applications.retention import calls_due, purge_expired
+from applications.privacy.retention import calls_due, purge_expired
 from exports.services import export_files_purge
 
 

@@ -18,16 +18,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from applications.mail.catalogue import admin_url, correction_result, public_url
+from applications.mail.outbox import outbox_enqueue
+from applications.models import Application, Candidacy, Draft, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.teams import authority
+from applications.teams.authority import Power
 from portal.jobs import each_row_alone
 from portal.numbers import parse_ids
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
-
-from .messages import admin_url, correction_result, public_url
-from .models import Application, Candidacy, Draft, OutboxEmail, ScreeningOutcome, Shortlist
-from .outbox import outbox_enqueue
-from .teams import authority
-from .teams.authority import Power
 
 S = Candidacy.Status
 

@@ -54,7 +54,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from .text import has_invisible_characters
+from applications.intake.text import has_invisible_characters
 
 __all__ = [
     "ALLOWED_EXTENSIONS",

@@ -353,7 +353,7 @@ def placeholder_errors(kind: str, text: str) -> list[str]:
 
 def wording(kind: str, language: str) -> tuple[str, str]:
     """The subject and body of ``kind`` in ``language``: the editors' snippet if there is one, else the default."""
-    from .models import MessageTemplate
+    from applications.models import MessageTemplate
 
     if KINDS[kind].audience == APPLICANT:
         custom = MessageTemplate.objects.filter(kind=kind, language=language).first()

@@ -27,11 +27,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from formtools.wizard.storage.base import BaseStorage
 
+from applications.intake import forms
+from applications.intake.uploads import MAX_UPLOAD_BYTES
+from applications.models import Draft
 from recruitment.models import CallPage
-
-from . import forms
-from .models import Draft
-from .uploads import MAX_UPLOAD_BYTES
 
 DRAFT_LIFETIME = timedelta(days=30)
 

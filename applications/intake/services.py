@@ -13,22 +13,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recruitment.models import CallPage, RolePage
-
-from .models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
-from .notifications import (
+from applications.intake.selectors import MANAGE_LINK_MAX_AGE, MANAGE_LINK_SALT
+from applications.intake.text import email_key, name_key
+from applications.intake.uploads import CheckedUpload
+from applications.intake.verification import email_verified
+from applications.intake.wizard import hash_token, new_token
+from applications.mail.triggers import (
     confirmation_send,
     draft_link_send,
     duplicate_attempt_send,
     manage_link_send,
     withdrawal_send,
 )
-from .screening import WITHDRAWABLE, candidacy_transition
-from .selectors import MANAGE_LINK_MAX_AGE, MANAGE_LINK_SALT
-from .text import email_key, name_key
-from .uploads import CheckedUpload
-from .verification import email_verified
-from .wizard import hash_token, new_token
+from applications.models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
+from applications.screening.rules import WITHDRAWABLE
+from applications.screening.services import candidacy_transition
+from recruitment.models import CallPage, RolePage
 
 #: At most one "someone applied again with your address" email per address in this time.
 DUPLICATE_NOTICE_INTERVAL = timedelta(hours=1)
@@ -43,7 +43,7 @@ class SubmissionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.closed_roles = closed_roles or []
-        #: The address was not proven with a code (``applications.verification``).
+        #: The address was not proven with a code (``applications.intake.verification``).
         self.unverified = unverified
 
 
@@ -212,7 +212,7 @@ def manage_link_token(application: Application) -> str:
     """A signed token for the manage link of ``application``, for its owner's address only.
 
     The confirmation email's token is stored only as a hash and cannot be sent again;
-    this one is checked by :func:`applications.selectors.application_by_manage_token`.
+    this one is checked by :func:`applications.intake.selectors.application_by_manage_token`.
     """
     return signing.dumps(application.pk, salt=MANAGE_LINK_SALT)
 

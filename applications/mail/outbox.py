@@ -24,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import messages
-from .models import OutboxEmail
+from applications.mail import catalogue as messages
+from applications.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ MAX_INTERRUPTED = 1
 
 
 def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[str, Any]) -> bool:
-    """Write the email ``kind`` (wording in ``applications.messages``) under ``key``; True if it is new.
+    """Write the email ``kind`` (wording in ``applications.mail.catalogue``) under ``key``; True if it is new.
 
     Call inside the transaction that causes the email; sending is queued on commit.
     A key already in the outbox (sent or not) is left alone.
@@ -62,9 +62,8 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
 
 
 def _nudge_sender() -> None:
+    from applications.tasks import send_outbox
     from portal.celery import publish_from_request
-
-    from .tasks import send_outbox
 
     # Never holds the response: a broker that refuses or hangs costs about a second at most,
     # and beat sends the row within a minute anyway.

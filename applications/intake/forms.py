@@ -19,13 +19,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from applications.intake.text import digits, email_key, furigana, has_invisible_characters, is_katakana
+from applications.intake.uploads import check_upload
 from portal.templatetags.kobo import localized_value
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
 from recruitment.prefectures import PREFECTURES
-
-from .text import digits, email_key, furigana, has_invisible_characters, is_katakana
-from .uploads import check_upload
 
 MAX_ROLES = 3
 

@@ -17,9 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from applications.teams.authority import Decision, Power, calls_with, decide
 from recruitment.models import CallPage
-
-from .teams.authority import Decision, Power, calls_with, decide
 
 
 def screenable_calls(user: Any) -> QuerySet[CallPage]:

@@ -33,17 +33,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
-from portal.limits import Refusal, over_limit, session_visitor, too_many
-from portal.numbers import parse_id, parse_ids, parse_int
-from recruitment.models import CallPage, RolePage
-
-from . import forms
-from .models import Application, Draft
-from .postcodes import postcode_address
-from .retention import application_erase
-from .screening import WITHDRAWABLE
-from .selectors import MANAGE_LINK_AFTER_DECISION, MANAGE_LINK_MAX_AGE, manage_link_lookup
-from .services import (
+from applications.intake import forms
+from applications.intake.postcodes import postcode_address
+from applications.intake.selectors import MANAGE_LINK_AFTER_DECISION, MANAGE_LINK_MAX_AGE, manage_link_lookup
+from applications.intake.services import (
     Submission,
     SubmissionRefused,
     application_submit,
@@ -52,8 +45,8 @@ from .services import (
     draft_send_link,
     manage_links_resend,
 )
-from .text import email_key
-from .verification import (
+from applications.intake.text import email_key
+from applications.intake.verification import (
     CODE_LIFETIME,
     CodeCheck,
     email_code_check,
@@ -61,7 +54,7 @@ from .verification import (
     email_code_pending,
     email_verified,
 )
-from .wizard import (
+from applications.intake.wizard import (
     DRAFT_LIFETIME,
     STEP_BY_NAME,
     STEPS,
@@ -73,6 +66,12 @@ from .wizard import (
     draft_in_session,
     hash_token,
 )
+from applications.models import Application, Draft
+from applications.privacy.retention import application_erase
+from applications.screening.rules import WITHDRAWABLE
+from portal.limits import Refusal, over_limit, session_visitor, too_many
+from portal.numbers import parse_id, parse_ids, parse_int
+from recruitment.models import CallPage, RolePage
 
 #: The receipt shown right after submitting: one entry in the session (reference, a one-time key, until
 #: when); the manage token it may show waits in the cache under that key and is removed on display.

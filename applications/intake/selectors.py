@@ -9,9 +9,9 @@ from typing import Any
 from django.core import signing
 from django.utils import timezone
 
-from . import forms as step_forms
-from .models import Application, Candidacy, Shortlist
-from .wizard import hash_token
+from applications.intake import forms as step_forms
+from applications.intake.wizard import hash_token
+from applications.models import Application, Candidacy, Shortlist
 
 #: Manage links issued after submission (on request, to the address that applied, or when someone
 #: applies again with it) are signed, not stored: they name the application and expire after
@@ -63,7 +63,7 @@ def manage_link_lookup(token: str, *, now: datetime | None = None) -> ManageLink
 
     Either the secret token of the confirmation email (only its hash is stored), which expires
     ``MANAGE_LINK_AFTER_DECISION`` after the last decision, or a signed link from
-    :func:`applications.services.manage_link_token`, which expires ``MANAGE_LINK_MAX_AGE`` after it was made.
+    :func:`applications.intake.services.manage_link_token`, which expires ``MANAGE_LINK_MAX_AGE`` after it was made.
     """
     now = now or timezone.now()
     applications = Application.objects.select_related("call", "applicant")

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .models import Draft
-from .notifications import email_code_send
-from .text import digits, email_key
+from applications.intake.text import digits, email_key
+from applications.mail.triggers import email_code_send
+from applications.models import Draft
 
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=15)

@@ -32,11 +32,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.jobs import each_row_alone
-from recruitment.models import CallPage, RolePage
-
-from . import messages, notifications
-from .models import (
+from applications.intake.services import candidacy_withdraw
+from applications.mail import catalogue as messages
+from applications.mail import triggers as notifications
+from applications.mail.outbox import outbox_enqueue
+from applications.models import (
     Applicant,
     Application,
     Attachment,
@@ -49,11 +49,11 @@ from .models import (
     Shortlist,
     private_storage,
 )
-from .outbox import outbox_enqueue
-from .screening import ScreeningError, audit
-from .services import candidacy_withdraw
-from .teams import authority
-from .teams.authority import Power
+from applications.screening.services import ScreeningError, audit
+from applications.teams import authority
+from applications.teams.authority import Power
+from portal.jobs import each_row_alone
+from recruitment.models import CallPage, RolePage
 
 logger = logging.getLogger(__name__)
 
