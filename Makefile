@@ -116,6 +116,7 @@ test: debs-test $(VENV)/.test-installed var
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(TESTING) $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 KOBO_PUBLIC_URL=https://kobo.example.jp \
