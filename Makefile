@@ -37,7 +37,7 @@ DEBS_BENCH := $(DEBS_TEST) wrk linux-perf
 help:
 	@echo "make run    set up everything and start the portal (web, Celery workers and beat) on http://$(HOST):$(PORT)/"
 	@echo "make test   set up everything and run the whole test suite"
-	@echo "make lint   ruff, formatting, missing migrations and the production deploy check"
+	@echo "make lint   ruff, formatting, mypy, import contracts, missing migrations and the production deploy check"
 	@echo "make bench  run the benchmarks under bench/ (results in bench/results/, see docs/performance.md)"
 	@echo "make bench-smoke  a tiny run of each benchmark, as CI does"
 	@echo "make faults  outages injected into the production stack, one line of figures per fault"
@@ -117,6 +117,7 @@ lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(TESTING) $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY="lint-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	  ALLOWED_HOSTS=kobo.example.jp DATABASE_URL=sqlite:///:memory: CACHE_URL=redis://127.0.0.1:6379/1 KOBO_TRUSTED_PROXY_COUNT=1 KOBO_PUBLIC_URL=https://kobo.example.jp \

@@ -1,10 +1,10 @@
 from django.urls import path
 
 from applications.intake import views
-from portal.page_cache import with_site_config
+from cms.site_config import with_site_config
 
 app_name = "applications"
-# Pages in the site's layout read the site and its settings once per change (portal/page_cache.py).
+# Pages in the site's layout read the site and its settings once per change (cms/site_config.py).
 urlpatterns = [
     path("apply/<id:call_id>/", with_site_config(views.apply_start), name="apply"),
     path("apply/<id:call_id>/save/", with_site_config(views.save_draft), name="save_draft"),

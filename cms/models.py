@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.module_loading import import_string
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -16,9 +17,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
-from portal.page_cache import PublicCacheMixin
-
+from . import wagtail_compat
 from .blocks import BodyBlock
+from .page_cache import PublicCacheMixin
 
 
 class BasePage(Page):
@@ -40,9 +41,19 @@ class BasePage(Page):
     route_select_related: tuple[str, ...] = ()
     #: True when this type's ``route`` only refuses an unpublished page (the one-query routing honours that).
     route_checks_only_liveness = False
+    #: Dotted path of ``builder(page, request) -> dict``, the context this page type adds to Wagtail's.
+    #: Named, not imported: the builder reads through selectors that import the page models, so a
+    #: page importing its builder would make the models and the views import each other.
+    context_builder = ""
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.context_builder:
+            context.update(import_string(self.context_builder)(self, request))
+        return context
 
     def route(self, request, path_components):
         """Find the page at ``path_components`` below this one in two queries, whatever its depth.
@@ -56,7 +67,7 @@ class BasePage(Page):
         if path_components:
             target = self._route_in_one_query(path_components)
             if target is not None:
-                # The site's restrictions, when the page cache read them for this request (portal/page_cache.py).
+                # The site's restrictions, when the page cache read them for this request (cms/page_cache.py).
                 target._known_view_restrictions = getattr(request, "kobo_view_restrictions", None)
                 return target.route(request, [])
         elif self.depth <= 2 and not hasattr(self, "_route_ancestors"):
@@ -89,13 +100,13 @@ class BasePage(Page):
         if cls is None:
             return None
         target = cls.objects.select_related(*getattr(cls, "route_select_related", ())).get(pk=chain[-1].pk)
-        target._cached_parent_obj = chain[-2] if len(chain) > 1 else self
+        wagtail_compat.remember_parent(target, chain[-2] if len(chain) > 1 else self)
         target._route_ancestors = [self, *chain[:-1]]
         return target
 
     def get_view_restrictions(self):
         """As Wagtail's; for a page routed here with no alias above it, from the site's restrictions read
-        once per change (``portal.page_cache.attach_site_config``), else in one query."""
+        once per change (``cms.site_config.attach_site_config``), else in one query."""
         ancestors = getattr(self, "_route_ancestors", None)
         if ancestors is None or self.alias_of_id or any(page.alias_of_id for page in ancestors):
             return super().get_view_restrictions()

@@ -188,7 +188,7 @@ def _data_changed_since(call: CallPage, when: datetime | None) -> bool:
 
 
 def _enqueue(job_id: int) -> bool:
-    from portal.celery import publish_from_request
+    from cms.web.broker import publish_from_request
 
     from .tasks import render_export
 

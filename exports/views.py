@@ -21,8 +21,8 @@ from wagtail.admin.auth import require_admin_access
 
 from applications.teams import access
 from applications.teams.authority import Power
-from portal.downloads import private_download
-from portal.numbers import parse_id, parse_ids
+from cms.web.downloads import private_download
+from cms.web.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
 from .models import ExportJob

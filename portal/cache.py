@@ -1,7 +1,7 @@
 """The shared cache (Redis) that degrades instead of failing when Redis is slow or gone.
 
 Everything the cache holds can be done without: public pages are rendered again
-(``portal.page_cache``), Wagtail reads the site from the database, and the rate limits
+(``cms.page_cache``), Wagtail reads the site from the database, and the rate limits
 let requests through (``RATELIMIT_FAIL_OPEN``; docs/adr/0012-outages.md says why). So
 an answer Redis does not give within the socket timeouts of ``CACHES`` (well under a
 second) is a miss, never an error page: ``get`` answers the default, ``add`` False,

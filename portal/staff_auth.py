@@ -2,7 +2,7 @@
 
 django-axes locks a username from an address after five failures (``AXES_LOCKOUT_PARAMETERS``),
 so 48 guesses spread over 12 accounts locked nobody. Here every failed login also counts
-against the address, whatever the username (``portal.limits.RATES["login"]``, generous because
+against the address, whatever the username (``cms.web.limits.RATES["login"]``, generous because
 a city office signs in from one address): over the ceiling, the login form answers 429 until
 the hour is over. Password reset mail is limited per address and per account asked for.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from wagtail.admin.views.account import LoginView, PasswordResetView
 
-from .limits import over_limit, too_many
+from cms.web.limits import over_limit, too_many
 
 _login = LoginView.as_view()
 _password_reset = PasswordResetView.as_view()

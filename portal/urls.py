@@ -9,8 +9,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents.views import serve as wagtaildocs_serve
 
+from cms.page_cache import public_cache
+from cms.site_config import with_site_config
+
 from . import staff_auth, views
-from .page_cache import public_cache, with_site_config
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -38,7 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("recruitment.urls")),
     path("", include("applications.urls")),
     path("", include("applications.statistics.urls")),
-    # Wagtail's own URLs, its page view reading the site's configuration once per change (portal/page_cache.py).
+    # Wagtail's own URLs, its page view reading the site's configuration once per change (cms/site_config.py).
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, with_site_config(wagtail_views.serve), name="wagtail_serve"),
     prefix_default_language=False,

@@ -26,12 +26,14 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from .celery import request_connection
+    from cms.web.broker import request_connection
+
+    from .celery import app
 
     try:
         # Socket timeouts of a web request (KOBO_BROKER_REQUEST_TIMEOUT): a broker that accepts
         # and does not answer fails the check in well under a second instead of holding the worker.
-        with request_connection(settings.CELERY_BROKER_URL) as conn:
+        with request_connection(app, settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=0, timeout=settings.KOBO_BROKER_REQUEST_TIMEOUT)
             # Opening a channel proves the broker takes work, not only TCP.
             channel = conn.default_channel

@@ -29,3 +29,7 @@ class TimelineStepBlock(blocks.StructBlock):
 
     class Meta:
         icon = "date"
+
+
+#: What rich-text fields of calls and roles allow.
+RICH_FEATURES = ["bold", "link", "ol", "ul"]

@@ -1,7 +1,7 @@
 """Onboarding a city: its organisation, its folder of calls, its own staff groups and approval workflow.
 
 Each organisation's calls live under its own ``CityPage``. The city's editor and
-approver groups get page rights (``portal.groups.CITY_PAGE_RIGHTS``) on that page
+approver groups get page rights (:data:`CITY_PAGE_RIGHTS`) on that page
 only, and a workflow whose one task is approval by the city's approvers starts
 there, so staff of one city cannot edit, publish, unpublish or delete another
 city's calls. See docs/adr/0008-cities-teams-and-page-rights.md.
@@ -16,9 +16,13 @@ from django.db import transaction
 from wagtail.log_actions import log
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
-from portal.groups import CITY_PAGE_RIGHTS
-
 from .models import CallIndexPage, CallPage, CityPage, Organisation
+
+#: Page rights of each city's own groups, granted on that city's ``CityPage`` (its calls and roles).
+CITY_PAGE_RIGHTS: dict[str, list[str]] = {
+    "editors": ["add", "change", "lock"],
+    "approvers": ["add", "change", "publish", "lock", "unlock"],
+}
 
 
 class CityError(Exception):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from portal.templatetags.kobo import localized_value
+from cms.templatetags.kobo import localized_value
 
 from .models import RolePage
 from .structured_data import canonical_url

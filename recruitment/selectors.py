@@ -47,8 +47,22 @@ ROLE_PAGE_CALL_FIELDS = (
 )
 
 
+def role_call(role: RolePage) -> CallPage:
+    """The call ``role`` belongs to, with its organisation: one query the first time, then remembered on ``role``.
+
+    Services and mail ask for a role's call several times in one action; the lookup is by path
+    (the parent), so a role moved since it was loaded is looked up again.
+    """
+    parent_path = role.path[: -Page.steplen]
+    call = role.__dict__.get("_kobo_call")
+    if call is None or call.path != parent_path:
+        call = CallPage.objects.select_related("organisation").get(path=parent_path)
+        role.__dict__["_kobo_call"] = call
+    return call
+
+
 def role_page_call(role: RolePage) -> CallPage:
-    """The call of ``role`` with what its page shows (1 query; ``RolePage.call`` loads every field)."""
+    """The call of ``role`` with what its page shows (1 query; :func:`role_call` loads every field)."""
     calls = CallPage.objects.select_related("organisation").only(*ROLE_PAGE_CALL_FIELDS)
     return calls.get(path=role.path[: -Page.steplen])
 
@@ -70,7 +84,7 @@ def open_call_summaries(*, now: datetime | None = None) -> list[CallSummary]:
             if summary.next_deadline is None or closes_at < summary.next_deadline:
                 summary.next_deadline = closes_at
     found = [s for s in summaries.values() if s.open_roles]
-    return sorted(found, key=lambda s: s.next_deadline)
+    return sorted(found, key=lambda s: s.next_deadline or now)  # an open role always sets it
 
 
 @dataclass

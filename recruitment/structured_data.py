@@ -38,7 +38,7 @@ def canonical_url(page: Page, request: HttpRequest | None = None) -> str:
 
 
 def _localized(obj: Any, field: str) -> str:
-    from portal.templatetags.kobo import localized_value
+    from cms.templatetags.kobo import localized_value
 
     return str(localized_value(obj, field).value or "")
 

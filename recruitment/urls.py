@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.page_cache import public_cache
+from cms.page_cache import public_cache
 
 from .feeds import NewRolesFeed
 

@@ -68,7 +68,7 @@ def restore_migration_data() -> None:
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Collection, Locale, Page
 
-    from portal.groups import replace_default_workflow, sync_groups
+    from applications.staff import replace_default_workflow, sync_groups
 
     ContentType.objects.clear_cache()  # the flush recreated content types under new ids
     locale, _ = Locale.objects.get_or_create(

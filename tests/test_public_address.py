@@ -19,8 +19,8 @@ from wagtail.models import Site
 from applications.intake.services import draft_send_link
 from applications.mail.triggers import deadline_digests_send
 from applications.models import Draft
+from applications.staff import CITY_APPROVERS
 from applications.tasks import send_outbox
-from portal.groups import CITY_APPROVERS
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 

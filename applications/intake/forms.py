@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from applications.intake.text import digits, email_key, furigana, has_invisible_characters, is_katakana
 from applications.intake.uploads import check_upload
-from portal.templatetags.kobo import localized_value
+from cms.templatetags.kobo import localized_value
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
 from recruitment.prefectures import PREFECTURES

@@ -4,7 +4,7 @@ The one home of the rule "an unverified address cannot submit": :func:`email_ver
 ``services.application_submit`` (server-side, whatever the browser sends) and by the wizard's
 "verify" step. Codes are six digits, kept only as a keyed hash bound to the draft and the address,
 valid for ``CODE_LIFETIME`` and ``CODE_ATTEMPTS`` wrong tries; how many may be sent (per draft and
-per recipient address) is limited by the view that sends them (``portal.limits.RATES``).
+per recipient address) is limited by the view that sends them (``cms.web.limits.RATES``).
 The code mail carries no text the applicant chose (docs/adr/0004).
 """
 

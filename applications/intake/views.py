@@ -69,8 +69,8 @@ from applications.intake.wizard import (
 from applications.models import Application, Draft
 from applications.privacy.retention import application_erase
 from applications.screening.rules import WITHDRAWABLE
-from portal.limits import Refusal, over_limit, session_visitor, too_many
-from portal.numbers import parse_id, parse_ids, parse_int
+from cms.web.limits import Refusal, over_limit, session_visitor, too_many
+from cms.web.numbers import parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 #: The receipt shown right after submitting: one entry in the session (reference, a one-time key, until
@@ -98,7 +98,7 @@ ROLE_FIELDS = (
 
 
 def rate_limited(request: HttpRequest, group: str, *, visitor: str | None = None) -> Refusal | None:
-    """Count this POST against the visitor (their session, or ``visitor``) and their address (``portal.limits``)."""
+    """Count this POST against the visitor (their session, or ``visitor``) and their address (``cms.web.limits``)."""
     if request.method != "POST":
         return None
     return over_limit(request, group, visitor=visitor or session_visitor(request))
@@ -106,7 +106,7 @@ def rate_limited(request: HttpRequest, group: str, *, visitor: str | None = None
 
 def mail_to_limited(request: HttpRequest, email: str) -> Refusal | None:
     """One more mail anyone can make us send to ``email`` (codes, draft links, manage links): counted per
-    recipient address whoever asks, and per sender's address (``portal.limits``)."""
+    recipient address whoever asks, and per sender's address (``cms.web.limits``)."""
     return over_limit(request, "mail_to", visitor=f"to:{email_key(email)}")
 
 

@@ -63,7 +63,7 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
 
 def _nudge_sender() -> None:
     from applications.tasks import send_outbox
-    from portal.celery import publish_from_request
+    from cms.web.broker import publish_from_request
 
     # Never holds the response: a broker that refuses or hangs costs about a second at most,
     # and beat sends the row within a minute anyway.

@@ -23,10 +23,11 @@ from applications.mail.outbox import outbox_enqueue
 from applications.models import Application, Candidacy, Draft, OutboxEmail, ScreeningOutcome, Shortlist
 from applications.teams import authority
 from applications.teams.authority import Power
-from portal.jobs import each_row_alone
-from portal.numbers import parse_ids
+from cms.web.jobs import each_row_alone
+from cms.web.numbers import parse_ids
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
+from recruitment.selectors import role_call
 
 S = Candidacy.Status
 
@@ -283,7 +284,7 @@ def deadline_digests_send(*, now: datetime | None = None) -> int:
 
 
 def _deadline_digest(role: RolePage) -> int:
-    call = role.call
+    call = role_call(role)
     count = Candidacy.objects.filter(role=role).exclude(status=S.WITHDRAWN).count()
     recipients = {u.pk: u for u in [*call_contractors(call), *city_approvers(call)]}.values()
     values = {
@@ -317,7 +318,7 @@ def shortlist_notify(*, shortlist: Shortlist, event: str, now: datetime | None =
     now = now or timezone.now()
     kind, recipients = SHORTLIST_EVENTS[event]
     role = shortlist.role
-    call = role.call
+    call = role_call(role)
     when = (shortlist.submitted_at if event == "submitted" else shortlist.decided_at) or now
     by = shortlist.submitted_by if event == "submitted" else shortlist.decided_by
     values = {

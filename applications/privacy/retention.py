@@ -52,7 +52,7 @@ from applications.models import (
 from applications.screening.services import ScreeningError, audit
 from applications.teams import authority
 from applications.teams.authority import Power
-from portal.jobs import each_row_alone
+from cms.web.jobs import each_row_alone
 from recruitment.models import CallPage, RolePage
 
 logger = logging.getLogger(__name__)

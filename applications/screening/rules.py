@@ -16,12 +16,10 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Candidacy
+from applications.staff import APPLICANT, APPROVER, CONTRACTOR
 
 S = Candidacy.Status
 
-CONTRACTOR = "contractor"
-APPROVER = "approver"
-APPLICANT = "applicant"
 
 #: (from, to) → who may make the move. Plain data: read it as the pipeline.
 ALLOWED_TRANSITIONS: dict[tuple[str, str], set[str]] = {

@@ -28,9 +28,6 @@ from applications.models import AuditEntry, Candidacy, ConflictOfInterest, Note,
 from applications.screening import visibility
 from applications.screening.rules import (
     ALLOWED_TRANSITIONS,
-    APPLICANT,
-    APPROVER,
-    CONTRACTOR,
     DECISIONS,
     ROLE_MOVES,
     WITHDRAWABLE,
@@ -39,10 +36,12 @@ from applications.screening.rules import (
 )
 from applications.screening.scoring import aggregate_reviews, rubric_snapshot
 from applications.screening.visibility import has_conflict
+from applications.staff import APPLICANT, APPROVER, CONTRACTOR, actor_kind
 from applications.teams import authority
 from applications.teams.authority import Power
 from recruitment.deadlines import RoleState
 from recruitment.models import CallPage, RolePage
+from recruitment.selectors import role_call
 
 logger = logging.getLogger(__name__)
 
@@ -68,22 +67,6 @@ class TransitionConflict(ScreeningError):
     def __init__(self, message: str, current: Candidacy) -> None:
         super().__init__(message)
         self.current = current
-
-
-def actor_kind(user: Any, call: CallPage) -> set[str]:
-    """In which roles ``user`` acts on ``call`` (``authority``); ``None`` is the applicant (their withdrawal link).
-
-    The contractor's moves need the power to shortlist, the approver's the power to decide.
-    """
-    if user is None:
-        return {APPLICANT}
-    held = authority.powers(user, call)
-    kinds = set()
-    if Power.SHORTLIST in held:
-        kinds.add(CONTRACTOR)
-    if Power.DECIDE in held:
-        kinds.add(APPROVER)
-    return kinds
 
 
 def audit(
@@ -409,7 +392,7 @@ def _locked_shortlist(role: RolePage) -> Shortlist:
 
 def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) -> Shortlist:
     """The call's contractor hands one closed role's shortlist to the city for approval (move ``submit``)."""
-    call = role.call
+    call = role_call(role)
     _require(by, call, Power.SUBMIT)
     if not role_is_closed(role, now):
         raise ScreeningError(
@@ -443,7 +426,7 @@ def shortlist_decide(
     writes the mail to the outbox (a correction to those a new approval tells something else).
     """
     role = shortlist.role
-    call = role.call
+    call = role_call(role)
     _require(by, call, Power.APPROVE, shortlist=Shortlist.objects.get(pk=shortlist.pk))  # as stored now
     if not approve and not comment.strip():
         raise ScreeningError(_("Say what should change when returning the shortlist."))
@@ -480,7 +463,7 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
     each candidacy was told stays recorded: the next approval corrects only those whose outcome changes.
     """
     role = shortlist.role
-    call = role.call
+    call = role_call(role)
     _require(by, call, Power.APPROVE)
     if not reason.strip():
         raise ScreeningError(_("Say why the approved shortlist is reopened."))

@@ -42,7 +42,6 @@ from applications.screening.selectors import SCORE_BANDS, CandidacyPages, call_c
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
-    actor_kind,
     audit,
     candidacies_assign_reviewer,
     candidacy_transition,
@@ -57,10 +56,11 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from applications.staff import actor_kind
 from applications.teams import access
 from applications.teams.authority import Power, decide, holders
-from portal.downloads import private_download
-from portal.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
+from cms.web.downloads import private_download
+from cms.web.numbers import MAX_SMALL, parse_id, parse_ids, parse_int
 from recruitment.models import CallPage, RolePage
 
 S = Candidacy.Status

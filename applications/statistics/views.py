@@ -3,7 +3,7 @@
 Thin views: the admin page starts from ``access.call_or_404`` (approvers and officials of
 the call's city, contractors assigned to it; anyone else gets 404) and the public ones
 from :func:`published_call_or_404` (only a published call whose city published its
-results). The public responses go through the page cache (``portal.page_cache``): they
+results). The public responses go through the page cache (``cms.page_cache``): they
 are the same for every visitor and are dropped whenever a page is published.
 """
 
@@ -21,7 +21,8 @@ from applications.statistics import charts
 from applications.statistics.aggregates import call_statistics, percent
 from applications.statistics.public import public_results, results_csv, results_json
 from applications.teams import access
-from portal.page_cache import public_cache, with_site_config
+from cms.page_cache import public_cache
+from cms.site_config import with_site_config
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE

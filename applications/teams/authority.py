@@ -1,7 +1,7 @@
 """What may this user do on this call? The one answer, per call, with its reason.
 
 A user's powers on a call come from where they stand on that call, never from a
-site-wide group alone (the groups of ``portal.groups`` open the admin and give page
+site-wide group alone (the groups of ``applications.staff`` open the admin and give page
 rights per city, nothing more):
 
 * their membership of the call's organisation: approver, official or editor

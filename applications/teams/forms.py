@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from applications.models import Assignment, OrganisationMember
+from applications.staff import SCREENING_CONTRACTORS
 from applications.teams.permissions import approver_organisations
-from portal.groups import SCREENING_CONTRACTORS
 from recruitment.models import CallIndexPage, CallPage
 
 

@@ -2,7 +2,7 @@
 
 One policy class, registered the Wagtail 8 way for the organisation, its members
 and its assignments; each knows the path from its rows to their organisation.
-Model permissions (``portal.groups``) say what a group may do at all; this policy
+Model permissions (``applications.staff``) say what a group may do at all; this policy
 narrows every right to the organisations where the user is an approver.
 """
 

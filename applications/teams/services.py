@@ -19,9 +19,9 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from applications.models import Assignment, OrganisationMember
+from applications.staff import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
 from applications.teams import authority
 from applications.teams.permissions import approver_organisations
-from portal.groups import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage, Organisation
 
 #: The site-wide group each role of a city's member belongs to (admin access and model rights only).

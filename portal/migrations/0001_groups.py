@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from portal.groups import replace_default_workflow, sync_groups
+    from applications.staff import replace_default_workflow, sync_groups
 
     sync_groups(apps)
     replace_default_workflow(apps)

@@ -12,7 +12,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from portal.groups import sync_groups
+    from applications.staff import sync_groups
 
     sync_groups(apps)
     Organisation = apps.get_model("recruitment", "Organisation")

@@ -12,39 +12,9 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-BASE_DIR = PROJECT_DIR.parent
-# Local state of a development checkout (SQLite file, broker folders, mail,
-# uploads). Production points every one of these elsewhere.
-VAR_DIR = Path(os.environ.get("KOBO_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a yes/no environment variable (1/true/yes/on, case-insensitive)."""
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable into a list of strings."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    """Read an integer environment variable, refusing anything else clearly."""
-    value = os.environ.get(name, "")
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from exc
-
+from .env import BASE_DIR, PROJECT_DIR, VAR_DIR, env_bool, env_int, env_list
+from .tasks import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -95,8 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages from the cache, before anything that reads the session (portal/page_cache.py).
-    "portal.page_cache.PageCacheMiddleware",
+    # Public pages from the cache, before anything that reads the session (cms/page_cache.py).
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,9 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "wagtailadmin_login"
 # The visitor's address: behind this many reverse proxies (each appending to X-Forwarded-For)
 # it is taken from the header, else it is the socket's peer. One rule for the rate limits
-# and the login lockout (portal/clientip.py).
+# and the login lockout (cms/web/clientip.py).
 KOBO_TRUSTED_PROXY_COUNT = env_int("KOBO_TRUSTED_PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
+RATELIMIT_IP_META_KEY = "cms.web.clientip.client_ip"
 # Bytes of files all unsubmitted drafts of one call may keep together (applications/intake/wizard.py); the
 # files of a draft untouched for a day are removed, so this bounds the disk an hour of abuse can take.
 KOBO_CALL_DRAFT_FILE_BYTES = env_int("KOBO_CALL_DRAFT_FILE_BYTES", 20 * 1024**3)
@@ -210,11 +180,11 @@ KOBO_PDF_MAX_INFLATED_BYTES = env_int("KOBO_PDF_MAX_INFLATED_BYTES", 200 * 1024 
 # When the cache (Redis) does not answer, rate limits let the request through: a Redis outage
 # must not refuse every applicant before a deadline (docs/adr/0012-outages.md).
 RATELIMIT_FAIL_OPEN = True
-AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.web.clientip.client_ip"
 # django-axes: five failures lock that username from that address (both together, so
 # nobody elsewhere can lock staff out) for an hour. Failures from one address across
 # usernames are bounded too, with a ceiling fit for a city office behind one address
-# (portal/staff_auth.py, portal/limits.py).
+# (portal/staff_auth.py, cms/web/limits.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -226,6 +196,7 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
+CELERY_TIMEZONE = TIME_ZONE  # beat runs its schedule (portal/settings/tasks.py) in Japan time
 USE_I18N = True
 USE_TZ = True
 
@@ -243,7 +214,7 @@ PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", VAR_DIR / "pr
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "portal.storage.PrivateFileSystemStorage",
+        "BACKEND": "cms.web.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -291,103 +262,7 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kōbo <noreply@kobo.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery ----------------------------------------------------------------------
-# Redis when CELERY_BROKER_URL is set; otherwise kombu's filesystem transport,
-# so the worker started by `make run` is a real separate process without Redis.
-
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
-elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A task not acknowledged within this time is delivered again: longer than the longest
-    # task may run (CELERY_TASK_TIME_LIMIT below), so a live render is never handed out twice.
-    # A killed worker's export does not wait for it: the stall sweep re-queues the job once its
-    # heartbeat is older than the lease (exports/services.py), about a minute.
-    # The socket timeouts end a blocked command on a broker that accepts but does not answer
-    # (the workers reconnect); requests publish with shorter ones still (portal/celery.py).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 15 * 60 + 60,
-        "socket_connect_timeout": 5,
-        "socket_timeout": 10,
-    }
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else f"file://{VAR_DIR / 'results'}"
-)
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_TIMEZONE = TIME_ZONE
-# Acknowledge after the task ran, and give it back if the worker dies, so a
-# killed worker means a re-run, never a lost job; tasks are idempotent.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Two queues. The default one ("celery") carries mail and the other short tasks; the PDF
-# exports, which render for up to a minute, have a queue of their own consumed by a worker
-# of their own (Procfile.dev, README "Production"), so a render never delays an email.
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-KOBO_EXPORTS_QUEUE = "exports"
-CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": KOBO_EXPORTS_QUEUE}}
-# A web request that queues a task must not hang when the broker is down or hangs: it
-# publishes through ``portal.celery.publish_from_request`` with these socket timeouts and no
-# retry (the outbox and the exports' stall sweep make up for a lost message).
-KOBO_BROKER_REQUEST_TIMEOUT = 0.5
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_WORKER_SEND_TASK_EVENTS = False
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The beat schedule lives in code (reviewed, versioned, the same on every
-# machine); see docs/adr/0002-beat-schedule-in-code.md.
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-exports": {
-        "task": "exports.tasks.requeue_stalled_exports",
-        "schedule": 15.0,
-        "options": {"expires": 14},
-    },
-    "send-outbox": {
-        "task": "applications.tasks.send_outbox",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "publish-scheduled-pages": {
-        "task": "portal.tasks.publish_scheduled",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "send-draft-reminders": {
-        "task": "applications.tasks.send_reminders",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    "expire-draft-files": {
-        "task": "applications.tasks.expire_draft_files",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "send-deadline-notices": {
-        "task": "applications.tasks.send_deadline_notices",
-        "schedule": 300.0,
-        "options": {"expires": 290},
-    },
-    "purge-expired": {
-        "task": "portal.tasks.purge_expired",
-        "schedule": crontab(hour=3, minute=30),
-        "options": {"expires": 3600},
-    },
-}
+# Celery (the broker, the queues, the beat schedule): portal/settings/tasks.py, imported above.
 
 # Security ----------------------------------------------------------------------
 
@@ -421,8 +296,8 @@ KOBO_PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # Sessions: a citizen's (which draft is open here, the receipt to show once) ends two hours after
 # its last change, each saved step being one; a signed-in member of staff gets a session that ends
-# when the browser closes and after a working day without activity (portal/sessions.py).
-SESSION_ENGINE = "portal.sessions"
+# when the browser closes and after a working day without activity (cms/web/sessions.py).
+SESSION_ENGINE = "cms.web.sessions"
 KOBO_CITIZEN_SESSION_AGE = 2 * 3600
 KOBO_STAFF_SESSION_AGE = 9 * 3600
 

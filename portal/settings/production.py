@@ -34,7 +34,7 @@ if not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(
         "CACHE_URL must point at Redis in production: rate limits and locks must be shared by all web processes."
     )
-# The visitor's address comes from X-Forwarded-For behind this many proxies (portal/clientip.py).
+# The visitor's address comes from X-Forwarded-For behind this many proxies (cms/web/clientip.py).
 # Production must say how many: 0 behind none would let anyone forge the header, and a
 # forgotten proxy would put every visitor behind it at one address for rate limits and lockout.
 if not os.environ.get("KOBO_TRUSTED_PROXY_COUNT", "").strip().isdigit():

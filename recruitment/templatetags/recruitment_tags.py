@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.templatetags.kobo import localized_value
+from cms.templatetags.kobo import localized_value
 from recruitment.deadlines import RoleState
 from recruitment.formatting import format_japan_date, format_japan_datetime
 from recruitment.models import RolePage

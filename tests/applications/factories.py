@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember
-from portal.groups import CITY_APPROVERS, CITY_EDITORS
+from applications.staff import CITY_APPROVERS, CITY_EDITORS
 
 _seq = count(1)
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from applications.models import Assignment, Candidacy
-from portal.groups import SCREENING_CONTRACTORS
+from applications.staff import SCREENING_CONTRACTORS
 from tests.applications.factories import candidacy
 from tests.recruitment import factories as f
 

@@ -17,7 +17,7 @@ from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.intake.text import digits, is_katakana, name_key
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
 from applications.screening.scoring import aggregate_scores, rubric_snapshot
-from portal.groups import SCREENING_CONTRACTORS
+from applications.staff import SCREENING_CONTRACTORS
 from recruitment.demo import ensure_kobe_demo
 
 pytestmark = pytest.mark.django_db

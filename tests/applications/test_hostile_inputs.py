@@ -23,7 +23,7 @@ from PIL import Image, ImageFile
 
 from applications.intake import uploads, wizard
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
-from portal import limits
+from cms.web import limits
 from tests.applications import factories as af
 from tests.applications.test_uploads import HOSTILE
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk

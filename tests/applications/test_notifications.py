@@ -26,8 +26,8 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
-from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 

@@ -20,8 +20,8 @@ from applications.intake.wizard import hash_token
 from applications.mail.triggers import reminders_send
 from applications.models import Candidacy, Draft, OutboxEmail
 from applications.tasks import send_reminders
-from portal.jobs import each_row_alone
-from portal.numbers import MAX_ID, parse_id, parse_ids, parse_int
+from cms.web.jobs import each_row_alone
+from cms.web.numbers import MAX_ID, parse_id, parse_ids, parse_int
 from tests.applications.teams_world import two_cities
 from tests.applications.wizard_helpers import choose_roles, step_url
 from tests.recruitment import factories as f

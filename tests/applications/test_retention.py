@@ -35,10 +35,10 @@ from applications.screening.services import (
     shortlist_for,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from applications.tasks import expire_draft_files, send_outbox
+from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
-from portal.storage import PrivateFileSystemStorage
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 
@@ -54,7 +54,7 @@ def private_root(tmp_path, settings, monkeypatch) -> Path:
     root.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "portal.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(root)}},
+        "private": {"BACKEND": "cms.web.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(root)}},
     }
     storage = PrivateFileSystemStorage(location=str(root))
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storage)

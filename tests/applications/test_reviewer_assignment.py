@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy
 from applications.screening.services import ScreeningError, candidacies_assign_reviewer
-from portal.groups import OFFICIALS, SCREENING_CONTRACTORS
+from applications.staff import OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 

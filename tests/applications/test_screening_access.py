@@ -26,7 +26,7 @@ from applications.models import (
     OrganisationMember,
     Review,
 )
-from portal.groups import SCREENING_CONTRACTORS
+from applications.staff import SCREENING_CONTRACTORS
 from tests.applications.factories import make_applicant, make_application, staff
 from tests.recruitment import factories as f
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
-from applications.screening.rules import ALLOWED_TRANSITIONS, APPLICANT, APPROVER, CONTRACTOR
+from applications.screening.rules import ALLOWED_TRANSITIONS
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
@@ -22,7 +22,7 @@ from applications.screening.services import (
     shortlist_for,
     shortlist_submit,
 )
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from applications.staff import APPLICANT, APPROVER, CITY_APPROVERS, CONTRACTOR, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 

@@ -33,8 +33,8 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, CITY_EDITORS, SCREENING_CONTRACTORS
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
-from portal.groups import CITY_APPROVERS, CITY_EDITORS, SCREENING_CONTRACTORS
 from recruitment.models import RolePage
 from tests.applications import factories as af
 from tests.recruitment import factories as rf
@@ -433,8 +433,8 @@ def test_no_reopen_button_after_a_decision_and_no_decision_before_the_approval(c
 
 @pytest.fixture
 def private_root(tmp_path, monkeypatch):
+    from cms.web.storage import PrivateFileSystemStorage
     from exports.models import ExportJob
-    from portal.storage import PrivateFileSystemStorage
 
     root = tmp_path / "private"
     root.mkdir()

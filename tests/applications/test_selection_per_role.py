@@ -29,9 +29,9 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from exports.models import ExportJob
 from exports.services import export_request
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.exports.conftest import pdftotext
 from tests.recruitment import factories as rf
@@ -49,7 +49,7 @@ NAMES_B = [("北村", "花子"), ("南野", "桜子"), ("西田", "楓子")]
 
 @pytest.fixture(autouse=True)
 def private_root(tmp_path, monkeypatch) -> Path:
-    from portal.storage import PrivateFileSystemStorage
+    from cms.web.storage import PrivateFileSystemStorage
 
     root = tmp_path / "private"
     root.mkdir()

@@ -159,7 +159,7 @@ def test_honeypot_stops_a_bot_without_an_application(client, setting):
 
 
 def test_final_submit_is_rate_limited_per_address(client, setting, settings):
-    from portal import limits
+    from cms.web import limits
 
     call, _, r = setting
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}

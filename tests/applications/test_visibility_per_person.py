@@ -30,11 +30,11 @@ from applications.screening.services import (
     shortlist_for,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from cms.web.storage import PrivateFileSystemStorage
 from exports.context import csv_rows, decision_pack_context, dossiers_context
 from exports.models import ExportJob
 from exports.services import export_request
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
-from portal.storage import PrivateFileSystemStorage
 from tests.applications import factories as af
 from tests.exports.conftest import pdftotext
 from tests.recruitment import factories as rf

@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from applications.models import Assignment, OrganisationMember
+from applications.staff import SCREENING_CONTRACTORS
 from applications.teams.services import member_groups_sync
-from portal.groups import SCREENING_CONTRACTORS
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import CallPage, Organisation, RolePage
 from tests.e2e.admin_helpers import log_in, settled

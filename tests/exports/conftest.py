@@ -20,9 +20,9 @@ from applications.screening.services import (
     shortlist_for,
     shortlist_submit,
 )
+from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob
-from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
-from portal.storage import PrivateFileSystemStorage
 from recruitment.demo import ensure_kobe_demo
 from tests.applications import factories as af
 from tests.recruitment import factories as rf

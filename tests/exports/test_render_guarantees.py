@@ -144,7 +144,7 @@ def test_asking_twice_gives_the_same_queued_job(small_call, django_capture_on_co
 def test_a_broker_outage_leaves_the_job_queued_then_beat_queues_it_again(
     small_call, private_root, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.WARNING, logger="portal.celery")
+    caplog.set_level(logging.WARNING, logger="cms.web.broker")
     with broker(f"redis://127.0.0.1:{closed_port()}/0"), django_capture_on_commit_callbacks(execute=True):
         job = export_request(call=small_call.call, kind=ExportJob.Kind.CSV, by=small_call.official)
     job.refresh_from_db()

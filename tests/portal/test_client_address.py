@@ -48,7 +48,7 @@ def answers_for(email: str) -> dict:
 
 
 def test_the_submit_limit_of_one_visitor_does_not_stop_another_behind_the_same_proxy(one_proxy, open_call, monkeypatch):
-    from portal import limits
+    from cms.web import limits
 
     monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="1/h", address="1/h"))
     call, role = open_call
@@ -65,7 +65,7 @@ def test_the_submit_limit_of_one_visitor_does_not_stop_another_behind_the_same_p
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_limit(one_proxy, open_call, monkeypatch):
-    from portal import limits
+    from cms.web import limits
 
     monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="1/h", address="1/h"))
     call, role = open_call
@@ -78,7 +78,7 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(one_proxy, open_call, 
 
 
 def test_with_no_proxy_configured_the_header_is_ignored(settings, open_call, monkeypatch):
-    from portal import limits
+    from cms.web import limits
 
     settings.KOBO_TRUSTED_PROXY_COUNT = 0
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "direct"}}

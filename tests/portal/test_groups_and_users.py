@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Workflow
 
-from portal.groups import CITY_APPROVERS, CITY_EDITORS, GROUPS, OFFICIALS, SCREENING_CONTRACTORS
+from applications.staff import CITY_APPROVERS, CITY_EDITORS, GROUPS, OFFICIALS, SCREENING_CONTRACTORS
 
 pytestmark = pytest.mark.django_db
 

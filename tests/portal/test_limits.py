@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Attachment
-from portal import limits
+from cms.web import limits
 from tests.applications.teams_world import two_cities
 from tests.applications.wizard_helpers import post_step
 from tests.recruitment import factories as f

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Candidacy
+from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from applications.statistics.aggregates import call_statistics
 from applications.statistics.public import suppress
-from portal.groups import CITY_APPROVERS, SCREENING_CONTRACTORS
 from recruitment.formatting import format_japan_datetime
 from recruitment.prefectures import CODE_BY_NAME
 from tests.applications.factories import make_applicant, make_application, staff
@@ -305,9 +305,9 @@ QUERIES: dict[str, int] = {}
 def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_minute(
     client, kobe, demo_users, tmp_path, monkeypatch
 ):
+    from cms.web.storage import PrivateFileSystemStorage
     from exports.models import ExportJob
     from exports.services import export_render, export_request
-    from portal.storage import PrivateFileSystemStorage
     from tests.exports.conftest import pdffonts, pdftotext
 
     monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import OrganisationMember
+from applications.staff import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
 from applications.teams.services import member_groups_sync
-from portal.groups import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENING_CONTRACTORS
 from recruitment.models import Organisation
 
 #: The demo city the city staff belong to, and each one's role there.

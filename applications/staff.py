@@ -1,10 +1,11 @@
-"""The staff groups and what each may do: one table, applied by migrations.
+"""Who staff are: the site-wide groups with what each may do (one table, applied by migrations),
+and the kinds of actor a screening move names (contractor, approver, applicant).
 
 These four site-wide groups carry model rights (admin access, the team screens,
 task categories) and image and document rights on the root collection. Page rights
 are not granted here: each onboarded city has its own editor and approver groups
-with rights on that city's subtree only (:data:`CITY_PAGE_RIGHTS`, applied by
-``recruitment.cities``); see docs/adr/0008-cities-teams-and-page-rights.md.
+with rights on that city's subtree only (``recruitment.cities.CITY_PAGE_RIGHTS``);
+see docs/adr/0008-cities-teams-and-page-rights.md.
 No group gives a power on a call: what a user may do on a call (screen, approve,
 decide, read the audit log, export) comes from their membership of the call's city or
 their assignment to the call (``applications.teams.authority``, docs/adr/0009); an
@@ -14,7 +15,19 @@ migration that adds permissions edits this table and calls :func:`sync_groups` a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from applications.teams import authority
+from applications.teams.authority import Power
+
+if TYPE_CHECKING:
+    from recruitment.models import CallPage
+
+#: The kinds of actor of a screening move (``screening.rules.ALLOWED_TRANSITIONS``): what
+#: :func:`actor_kind` answers for a user on a call.
+CONTRACTOR = "contractor"
+APPROVER = "approver"
+APPLICANT = "applicant"
 
 CITY_EDITORS = "City editors"
 CITY_APPROVERS = "City approvers"
@@ -63,14 +76,24 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
 }
 
-#: Page rights of each city's own groups, granted on that city's ``CityPage`` (its calls and roles).
-CITY_PAGE_RIGHTS: dict[str, list[str]] = {
-    "editors": ["add", "change", "lock"],
-    "approvers": ["add", "change", "publish", "lock", "unlock"],
-}
-
 # Wagtail's starter groups, replaced by the ones above.
 WAGTAIL_DEFAULT_GROUPS = ["Editors", "Moderators"]
+
+
+def actor_kind(user: Any, call: CallPage) -> set[str]:
+    """In which roles ``user`` acts on ``call`` (``authority``); ``None`` is the applicant (their withdrawal link).
+
+    The contractor's moves need the power to shortlist, the approver's the power to decide.
+    """
+    if user is None:
+        return {APPLICANT}
+    held = authority.powers(user, call)
+    kinds = set()
+    if Power.SHORTLIST in held:
+        kinds.add(CONTRACTOR)
+    if Power.DECIDE in held:
+        kinds.add(APPROVER)
+    return kinds
 
 
 def sync_groups(apps: Any) -> None:

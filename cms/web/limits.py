@@ -90,7 +90,7 @@ def session_visitor(request: HttpRequest) -> str | None:
     return f"session:{session.session_key}"
 
 
-def too_many(request: HttpRequest, refusal: Refusal, *, template: str = "applications/too_many.html") -> HttpResponse:
+def too_many(request: HttpRequest, refusal: Refusal, *, template: str = "cms/too_many.html") -> HttpResponse:
     """The 429 page: which limit was reached and how long to wait; ``Retry-After`` says the same to machines."""
     response = render(request, template, {"refusal": refusal}, status=429)
     response["Retry-After"] = str(max(1, refusal.wait_seconds))

@@ -1,4 +1,8 @@
-"""Context for the call index, call and role pages: thin, everything comes from selectors."""
+"""Context for the call index, call and role pages: thin, everything comes from selectors.
+
+Each page type names its builder here (``context_builder``, read by ``cms.models.BasePage``):
+this module imports the models, the models never import it.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ PAGE_SIZE = 50
 
 
 def _category_choices(categories: Iterable[TaskCategory] | None = None) -> list[tuple[str, str]]:
-    from portal.templatetags.kobo import localized_value
+    from cms.templatetags.kobo import localized_value
 
     if categories is None:
         categories = TaskCategory.objects.only("slug", "name", "name_en")

@@ -46,7 +46,7 @@ def localized(obj: Any, field: str) -> Localized:
     return localized_value(obj, field)
 
 
-@register.inclusion_tag("portal/includes/language_switch.html", takes_context=True)
+@register.inclusion_tag("cms/includes/language_switch.html", takes_context=True)
 def language_switch(context: dict[str, Any]) -> dict[str, Any]:
     """Links to the current page in each language (plain links: no JavaScript, no POST)."""
     request = context.get("request")

@@ -17,12 +17,13 @@ What may be stored is decided in three places, all of which must agree:
 
 A stored page is dropped
 
-- when any page is published, unpublished, moved or deleted, or a category, organisation,
-  site or site setting is saved (the signal handlers below bump a generation number
+- when any page is published, unpublished, moved or deleted, or a site, a site setting or a
+  registered model (a category, an organisation) is saved (``cms.page_invalidation`` bumps a generation number
   that every stored page is checked against; where a proxy is configured, ``wagtail.contrib.frontend_cache``
   purges the affected addresses too);
-- at the next instant a role changes state by the clock (opens, 72 hours before its
-  deadline, at its deadline: ``recruitment.deadlines.state_changes``), because no page is
+- at the next instant a page changes by the clock alone, as the registered clocks say
+  (:func:`register_clock`; recruitment registers when a role opens, 72 hours before its
+  deadline and at its deadline: ``recruitment.deadlines.state_changes``), because no page is
   stored, and no proxy is told to keep one, past that instant. So nobody sees
   受付中 after a deadline.
 
@@ -37,7 +38,7 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -58,6 +59,37 @@ BROWSER_SECONDS = 60
 MESSAGES_COOKIE = "messages"
 #: Response headers set per request, never replayed from the cache.
 _NOT_STORED_HEADERS = {"set-cookie", "cache-control", "x-page-cache", "date"}
+
+
+# What the apps above tell the cache, from their ``AppConfig.ready`` ------------------------
+# cms knows no app above it: each app that shows time-dependent pages registers its clock,
+# and each that owns models or listings shown on public pages registers them for invalidation
+# (``cms.page_invalidation``).
+
+#: ``now → the next instant some public page changes by the clock alone (or None)``.
+_clocks: list[Callable[[datetime], datetime | None]] = []
+#: Models (not pages) whose save or delete changes public pages.
+invalidating_models: list[type] = []
+#: ``() → pages that list other pages`` (their addresses are purged with any page's).
+listing_sources: list[Callable[[], Iterable[Any]]] = []
+#: Names of URLs (``reverse``) of public views that list pages, purged with any page.
+listing_url_names: list[str] = ["sitemap"]
+
+
+def register_clock(clock: Callable[[datetime], datetime | None]) -> None:
+    """No page is stored (nor a proxy told to keep one) past the next instant ``clock(now)`` names."""
+    if clock not in _clocks:
+        _clocks.append(clock)
+
+
+def register_invalidation(
+    *, models: Iterable[type] = (), listings: Callable[[], Iterable[Any]] | None = None, url_names: Iterable[str] = ()
+) -> None:
+    """Saving or deleting one of ``models`` forgets every page; ``listings`` and ``url_names`` are purged too."""
+    invalidating_models.extend(model for model in models if model not in invalidating_models)
+    if listings is not None and listings not in listing_sources:
+        listing_sources.append(listings)
+    listing_url_names.extend(name for name in url_names if name not in listing_url_names)
 
 
 def cache_seconds() -> int:
@@ -124,10 +156,10 @@ def _lookup(key: str) -> tuple[int | None, tuple | None]:
         return None, None
     if _store_down():
         return None, None
-    return _generation_or_new(found.get(GENERATION_KEY)), found.get(key)
+    return generation_or_new(found.get(GENERATION_KEY)), found.get(key)
 
 
-def _generation_or_new(generation: int | None) -> int | None:
+def generation_or_new(generation: int | None) -> int | None:
     """The generation, started if missing; None when the store does not answer (nothing is trusted then)."""
     if generation is None:
         try:
@@ -138,78 +170,6 @@ def _generation_or_new(generation: int | None) -> int | None:
             logger.warning("page cache: the store did not answer; rendering", exc_info=True)
             return None
     return None if _store_down() else generation
-
-
-# The site's configuration, once per generation ---------------------------------------------
-
-#: ``(hostname, port)`` → ``(generation, site, settings, view restrictions, root paths, when read)``, in this process.
-_site_memo: dict[tuple[str, int | str], tuple[int, Any, Any, list, Any, float]] = {}
-_SITE_MEMO_SIZE = 16
-
-
-def with_site_config(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Decorator for views that show the site's layout or route to its pages (see ``attach_site_config``).
-
-    With the page cache off (``KOBO_PAGE_CACHE_SECONDS = 0``) there is no generation to trust,
-    and the view reads the site as Wagtail does.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if cache_seconds() > 0:
-            generation = getattr(request, "page_cache_generation", None)
-            if generation is None:
-                try:
-                    generation = _generation_or_new(cache.get(GENERATION_KEY))
-                except Exception:
-                    generation = None
-            if generation is not None:  # else the store is down: read the site as Wagtail does
-                attach_site_config(request, generation)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def attach_site_config(request: HttpRequest, generation: int) -> None:
-    """Give ``request`` its Wagtail ``Site`` and ``SiteSettings`` (and more) without a query.
-
-    Every public page needs the site (routing starts at its root page), its settings (the
-    header and footer), its view restrictions (private pages) and the sites' root paths
-    (every page URL): five queries and a cache look-up a page, which Wagtail reads again
-    for each request. They change only when a site, a setting, a restriction or a page
-    changes, which is exactly when the generation moves (see ``connect_signals``), so each
-    process keeps what it read under the current generation. The generation is read before
-    the database, so a change in the meantime makes the next request read them again.
-    """
-    from django.db.models import F
-    from django.http.request import split_domain_port
-    from wagtail.models import PageViewRestriction, Site
-
-    from cms.models import SiteSettings
-
-    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    entry = _site_memo.get(key)
-    # Kept no longer than a page: without a shared cache (``make run``) another process's change
-    # (the beat's scheduled publishing) does not reach this process's generation.
-    if entry is None or entry[0] != generation or time.monotonic() - entry[5] > cache_seconds():
-        site = Site._find_for_request(request)
-        site_settings = None
-        if site is not None:
-            site.root_page.specific  # noqa: B018 - loaded once here, then shared by every request
-            site_settings = SiteSettings.for_site(site)
-            for block in site_settings.footer_links:
-                block.value.get("page")  # the footer's page links, loaded once too
-        restrictions = list(PageViewRestriction.objects.annotate(page_path=F("page__path")))
-        if len(_site_memo) >= _SITE_MEMO_SIZE:
-            _site_memo.clear()
-        root_paths = Site.get_site_root_paths()
-        entry = _site_memo[key] = (generation, site, site_settings, restrictions, root_paths, time.monotonic())
-    request._wagtail_site = entry[1]
-    if entry[2] is not None:
-        entry[2]._request = request  # as ``for_request`` does, for the footer's page URLs
-        setattr(request, SiteSettings.get_cache_attr_name(), entry[2])
-    request.kobo_view_restrictions = entry[3]  # read by ``cms.models.BasePage.get_view_restrictions``
-    request._wagtail_cached_site_root_paths = entry[4]  # where Wagtail's page URLs look first
 
 
 def _never_cached_prefixes() -> tuple[str, ...]:
@@ -269,9 +229,9 @@ def _cache_control(expires_at: float) -> str:
 
 
 def _next_change(now: datetime) -> datetime | None:
-    from recruitment.selectors import next_role_state_change
-
-    return next_role_state_change(now=now)
+    """The first instant after ``now`` at which a registered clock says a public page changes."""
+    instants = [instant for clock in _clocks if (instant := clock(now)) is not None]
+    return min(instants, default=None)
 
 
 class PageCacheMiddleware:
@@ -396,71 +356,3 @@ def _purge(urls: list[str]) -> None:
     batch = PurgeBatch()
     batch.add_urls(urls)
     batch.purge()
-
-
-def public_urls_touched_by(page: Any, *, old_url_path: str | None = None) -> list[str]:
-    """Addresses, in every language, whose content may change when ``page`` does.
-
-    The page itself (and its old address after a move), its parent (a call lists its
-    roles), the site's root page and call index (they list calls), the feed and the sitemap.
-    """
-    from django.urls import reverse, translate_url
-    from wagtail.models import Page
-
-    from recruitment.models import CallIndexPage
-
-    site_root = Page.objects.filter(path=page.path[: Page.steplen * 2]).first()
-    root_url = (site_root.get_full_url() or "") if site_root else ""
-    if not root_url:
-        return []
-    pages = [page, *CallIndexPage.objects.live()]
-    if page.depth > 2:
-        pages.append(page.get_parent())
-    urls = {root_url} | {url for url in (each.get_full_url() for each in pages) if url}
-    if old_url_path and old_url_path.startswith(site_root.url_path):
-        urls.add(root_url + old_url_path[len(site_root.url_path) :])
-    base = root_url.rstrip("/")
-    urls |= {base + reverse("recruitment:roles_feed"), base + reverse("sitemap")}
-    return sorted({translate_url(url, code) for url in urls for code, _name in settings.LANGUAGES})
-
-
-def connect_signals() -> None:
-    """Invalidate the page cache on what changes public pages (called from ``PortalConfig.ready``)."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.models import Page, PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from recruitment.models import Organisation, TaskCategory
-
-    def on_page_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-        page_cache_invalidate(urls=_urls_or_none(instance))
-
-    def on_page_move(sender: Any, instance: Any, url_path_before: str = "", **kwargs: Any) -> None:
-        page_cache_invalidate(urls=_urls_or_none(instance, old_url_path=url_path_before))
-
-    def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
-        if isinstance(instance, Page) and type(instance) is not Page:  # once per page, not per table
-            return
-        if isinstance(instance, Page | Site | TaskCategory | Organisation | BaseSiteSetting | PageViewRestriction):
-            page_cache_invalidate(urls=_urls_or_none(instance) if isinstance(instance, Page) else None)
-
-    def on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
-        if isinstance(instance, Site | TaskCategory | Organisation | BaseSiteSetting | PageViewRestriction):
-            page_cache_invalidate()
-
-    page_published.connect(on_page_change, weak=False, dispatch_uid="kobo_page_cache_published")
-    page_unpublished.connect(on_page_change, weak=False, dispatch_uid="kobo_page_cache_unpublished")
-    post_page_move.connect(on_page_move, weak=False, dispatch_uid="kobo_page_cache_moved")
-    post_delete.connect(on_delete, weak=False, dispatch_uid="kobo_page_cache_deleted")
-    post_save.connect(on_save, weak=False, dispatch_uid="kobo_page_cache_saved")
-
-
-def _urls_or_none(page: Any, *, old_url_path: str | None = None) -> list[str] | None:
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        return None
-    try:
-        return public_urls_touched_by(page, old_url_path=old_url_path)
-    except Exception:  # a purge list must never stop a publish; the proxy's s-maxage still bounds it
-        logger.exception("page cache: could not list the addresses to purge for page %s", page.pk)
-        return None
