@@ -17,10 +17,11 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from applications.intake.services import draft_send_link
-from applications.mail.triggers import deadline_digests_send
+from applications.mail.triggers.staff import deadline_digests_send
 from applications.models import Draft
 from applications.staff import CITY_APPROVERS
 from applications.tasks import send_outbox
+from applications.teams.authority import mail_recipients
 from tests.applications import factories as af
 from tests.recruitment import factories as f
 
@@ -71,7 +72,7 @@ def test_make_run_on_another_port_mails_links_to_that_port(site_content, setting
     draft = Draft.objects.create(token_hash="x" * 64, call=call, expires_at=timezone.now() + timedelta(days=1))
     mail.outbox.clear()
     draft_send_link(draft=draft, email="someone@example.jp", language="ja")
-    deadline_digests_send()
+    deadline_digests_send(staff=mail_recipients)
     send_outbox.delay()
     by_to = {m.to[0]: m for m in mail.outbox}
     found = re.search(r"http://127\.0\.0\.1:8123/apply/resume/[\w-]+/", by_to["someone@example.jp"].body)

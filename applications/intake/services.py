@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core import signing
@@ -18,20 +18,18 @@ from applications.intake.text import email_key, name_key
 from applications.intake.uploads import CheckedUpload
 from applications.intake.verification import email_verified
 from applications.intake.wizard import hash_token, new_token
-from applications.mail.triggers import (
+from applications.mail.triggers.applicant import (
     confirmation_send,
     draft_link_send,
-    duplicate_attempt_send,
+    duplicate_attempts_send,
     manage_link_send,
     withdrawal_send,
 )
-from applications.models import Applicant, Application, Attachment, Candidacy, Draft, OutboxEmail
+from applications.models import Applicant, Application, Attachment, Candidacy, Draft
 from applications.screening.rules import WITHDRAWABLE
 from applications.screening.services import candidacy_transition
 from recruitment.models import CallPage, RolePage
 
-#: At most one "someone applied again with your address" email per address in this time.
-DUPLICATE_NOTICE_INTERVAL = timedelta(hours=1)
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -124,7 +122,8 @@ def application_submit(
             return application, manage_token
     except _AlreadyApplied as duplicate:
         with transaction.atomic():
-            _tell_owner_of_attempt(taken=duplicate.taken, now=now)
+            # The owner of the address hears of it (at most once an hour), with their own link.
+            duplicate_attempts_send(taken=duplicate.taken, manage_token=manage_link_token, now=now)
         raise _neutral_refusal() from duplicate
     except IntegrityError as exc:
         # A concurrent request with the same token won the race on a database without
@@ -215,24 +214,6 @@ def manage_link_token(application: Application) -> str:
     this one is checked by :func:`applications.intake.selectors.application_by_manage_token`.
     """
     return signing.dumps(application.pk, salt=MANAGE_LINK_SALT)
-
-
-def _tell_owner_of_attempt(*, taken: list[Candidacy], now: datetime) -> None:
-    """Email the address that applied: someone applied again with it; here are your references and links."""
-    by_application: dict[int, dict[str, Any]] = {}
-    for candidacy in taken:
-        entry = by_application.setdefault(candidacy.application_id, {"application": candidacy.application, "roles": []})
-        entry["roles"].append(candidacy.role)
-    for entry in by_application.values():
-        application = entry["application"]
-        recent = OutboxEmail.objects.filter(
-            to=application.applicant.email, kind="duplicate", created_at__gte=now - DUPLICATE_NOTICE_INTERVAL
-        )
-        if recent.exists():
-            continue  # the owner was told recently: repeated attempts must not flood their inbox
-        duplicate_attempt_send(
-            application=application, roles=entry["roles"], manage_token=manage_link_token(application), now=now
-        )
 
 
 def draft_send_link(*, draft: Draft, email: str, language: str) -> None:

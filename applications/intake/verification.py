@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from applications.intake.text import digits, email_key
-from applications.mail.triggers import email_code_send
+from applications.mail.triggers.applicant import email_code_send
 from applications.models import Draft
 
 CODE_DIGITS = 6

@@ -10,7 +10,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.models import PreviewableMixin
 
-from applications.mail import catalogue as messages
+from applications.mail import rendering
+from applications.mail.catalogue import APPLICANT_KINDS, KINDS
 
 
 class OutboxEmail(models.Model):
@@ -56,14 +57,14 @@ class OutboxEmail(models.Model):
 class MessageTemplate(PreviewableMixin, models.Model):
     """The wording of one kind of applicant email in one language, edited by city editors.
 
-    Without one, the default wording in ``applications.mail.catalogue`` is used. Placeholders
+    Without one, the default wording of the kind in ``applications.mail.catalogue`` is used. Placeholders
     such as ``{reference}`` are checked on save against those the kind offers.
     """
 
     kind = models.CharField(
         "種類 Kind",
         max_length=30,
-        choices=[(k, messages.KIND_LABELS[k]) for k in messages.APPLICANT_KINDS],
+        choices=[(k, KINDS[k].label) for k in APPLICANT_KINDS],
         db_index=True,
     )
     language = models.CharField("言語 Language", max_length=5, choices=settings.LANGUAGES, default="ja")
@@ -80,7 +81,7 @@ class MessageTemplate(PreviewableMixin, models.Model):
         FieldPanel("language"),
         FieldPanel("subject"),
         FieldPanel("body"),
-        HelpPanel(content=messages.placeholders_help_html()),
+        HelpPanel(content=rendering.placeholders_help_html()),
     ]
 
     class Meta:
@@ -93,12 +94,12 @@ class MessageTemplate(PreviewableMixin, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.kind not in messages.KINDS:
+        if self.kind not in KINDS:
             return
         errors = {
             name: problems
             for name in ("subject", "body")
-            if (problems := messages.placeholder_errors(self.kind, getattr(self, name)))
+            if (problems := rendering.placeholder_errors(self.kind, getattr(self, name)))
         }
         if errors:
             raise ValidationError(errors)
@@ -109,8 +110,8 @@ class MessageTemplate(PreviewableMixin, models.Model):
     def get_preview_context(self, request: Any, mode_name: str) -> dict[str, Any]:
         context = super().get_preview_context(request, mode_name)
         try:
-            context["message"] = messages.render(
-                self.kind, self.language, messages.sample_values(), text=(self.subject, self.body)
+            context["message"] = rendering.render(
+                self.kind, self.language, rendering.sample_values(), text=(self.subject, self.body)
             )
         except (KeyError, ValueError, IndexError):
             context["message"] = None

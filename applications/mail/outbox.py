@@ -1,8 +1,9 @@
 """The mail outbox: rows written in the caller's transaction, sent later by a Celery task.
 
 A broker outage only delays mail: the row is committed with the data that caused
-it, the on-commit nudge may fail (without holding the response), and beat sends
-pending rows every minute. Every message has a unique key (kind, object, window):
+it, the on-commit nudge (a function :func:`sender_register` was given: the Celery task's, so
+this module imports no task) may fail without holding the response, and beat sends pending
+rows every minute. Every message has a unique key (kind, object, window):
 writing the same key again is a no-op, so a doubled or restarted beat, a retried
 task or a double click never writes a message twice. Sending claims one row at a
 time and marks it sent in its own commit, so a sender killed mid-batch repeats at
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from applications.mail import catalogue as messages
+from applications.mail.rendering import render
 from applications.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
     key = key[:200]
     if not to or OutboxEmail.objects.filter(key=key).exists():
         return False
-    message = messages.render(kind, language, {k: str(v) for k, v in values.items()})
+    message = render(kind, language, {k: str(v) for k, v in values.items()})
     try:
         with transaction.atomic():  # a savepoint: a concurrent writer of the same key wins, we step back
             OutboxEmail.objects.create(
@@ -61,13 +63,21 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
     return True
 
 
-def _nudge_sender() -> None:
-    from applications.tasks import send_outbox
-    from cms.web.broker import publish_from_request
+#: How the outbox asks for a sender to run soon: set at start-up (``applications.apps``) to the Celery
+#: task's nudge in ``applications.tasks``, which returns False when the broker could not be reached.
+_sender: Callable[[], bool] | None = None
 
+
+def sender_register(nudge: Callable[[], bool]) -> None:
+    """Set how a commit that wrote mail asks for a send (the outbox does not import the tasks)."""
+    global _sender
+    _sender = nudge
+
+
+def _nudge_sender() -> None:
     # Never holds the response: a broker that refuses or hangs costs about a second at most,
     # and beat sends the row within a minute anyway.
-    if not publish_from_request(send_outbox):
+    if _sender is None or not _sender():
         logger.warning("outbox: could not queue the sender; pending mail will go out on the next beat run")
 
 

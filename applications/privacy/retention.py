@@ -28,14 +28,14 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.intake.services import candidacy_withdraw
-from applications.mail import catalogue as messages
-from applications.mail import triggers as notifications
-from applications.mail.outbox import outbox_enqueue
+from applications.mail.catalogue import APPLICANT_KINDS
+from applications.mail.triggers.applicant import erasure_done_send
+from applications.mail.triggers.results import role_has_result
+from applications.mail.triggers.staff import erasure_request_send
 from applications.models import (
     Applicant,
     Application,
@@ -49,6 +49,7 @@ from applications.models import (
     Shortlist,
     private_storage,
 )
+from applications.screening.rules import DECISIONS
 from applications.screening.services import ScreeningError, audit
 from applications.teams import authority
 from applications.teams.authority import Power
@@ -173,7 +174,7 @@ def role_decided_at(role: RolePage) -> datetime | None:
     live = Candidacy.objects.filter(role=role).exclude(status=S.WITHDRAWN)
     if not live.exists():
         return role.closes_at if role.closes_at <= timezone.now() else None
-    if not notifications.role_has_result(role) or live.filter(status=S.SHORTLISTED).exists():
+    if not role_has_result(role) or live.filter(status=S.SHORTLISTED).exists():
         return None
     last = live.aggregate(last=Max("decided_at"))["last"]
     shortlist_at = (
@@ -235,7 +236,7 @@ def application_anonymise(*, application: Application, now: datetime) -> None:
     """
     applicant = application.applicant
     candidacy_ids = list(application.candidacies.values_list("pk", flat=True))
-    OutboxEmail.objects.filter(to=applicant.email, kind__in=messages.APPLICANT_KINDS).update(
+    OutboxEmail.objects.filter(to=applicant.email, kind__in=APPLICANT_KINDS).update(
         to=f"erased-application-{application.pk}@invalid.example", subject=ERASED, body=ERASED, html_body=""
     )
     storage = private_storage()
@@ -310,7 +311,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
 def application_has_decision(application: Application) -> bool:
     """Has any role of this application a result (shortlist approved) or a final decision?"""
     candidacies = application.candidacies.select_related("role")
-    return any(c.status in notifications.DECIDED or notifications.role_has_result(c.role) for c in candidacies)
+    return any(c.status in DECISIONS or role_has_result(c.role) for c in candidacies)
 
 
 def application_erase(*, application: Application, now: datetime | None = None) -> str:
@@ -329,16 +330,7 @@ def application_erase(*, application: Application, now: datetime | None = None) 
         call = application.call.specific
         if application_has_decision(application):
             candidacy = application.candidacies.order_by("rank").first()
-            values = {
-                "reference": application.reference,
-                "call": call.title,
-                "erasure_link": messages.admin_url(reverse("screening_erasure", args=[application.pk])),
-            }
-            for user in notifications.city_approvers(call):
-                outbox_enqueue(
-                    to=user.email, kind="erasure_request", language=notifications.staff_language(user),
-                    key=f"erasure_request:application:{application.pk}:user:{user.pk}", values=values,
-                )  # fmt: skip
+            erasure_request_send(application=application, call=call, staff=authority.mail_recipients)
             audit(user=None, action="kobo.erasure.request", call=call, candidacy=candidacy,
                   reference=application.reference)  # fmt: skip
             return "requested"
@@ -377,11 +369,7 @@ def _erase_now(*, application: Application, call: CallPage, now: datetime, by: A
     candidacy_withdraw(
         application=application, candidacy_ids=list(application.candidacies.values_list("pk", flat=True)), now=now
     )
-    outbox_enqueue(
-        to=application.applicant.email, kind="erasure_done", language=application.language,
-        key=f"erasure_done:application:{application.pk}",
-        values={"reference": application.reference, "call": call.title},
-    )  # fmt: skip
+    erasure_done_send(application=application, call=call)
     if by is None:
         audit(user=None, action="kobo.erasure.done", call=call)
     else:

@@ -84,7 +84,7 @@ class Move(StrEnum):
     SUBMIT = "submit"  # shortlist_submit
     APPROVE = "approve"  # shortlist_decide(approve=True)
     RETURN = "return"  # shortlist_decide(approve=False)
-    SEND_RESULTS = "send_results"  # notifications.screening_results_send, in the approval's transaction
+    SEND_RESULTS = "send_results"  # mail.triggers.results.screening_results_send, in the approval's transaction
     REOPEN = "reopen"  # shortlist_reopen
     DECIDE = "decide"  # candidacy_transition to 採用 / 不採用
 

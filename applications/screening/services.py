@@ -23,7 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.mail import triggers as notifications
+from applications.mail.triggers.results import decision_send, screening_results_send
+from applications.mail.triggers.staff import shortlist_notify
 from applications.models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
 from applications.screening import visibility
 from applications.screening.rules import (
@@ -245,7 +246,7 @@ def candidacy_transition(
             by="applicant" if by is None else "staff",
         )
         if to in DECISIONS:
-            notifications.decision_send(candidacy=current)
+            decision_send(candidacy=current)
     return current
 
 
@@ -373,17 +374,13 @@ def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]
 
 
 def _after_shortlist_change(shortlist: Shortlist, event: str) -> None:
-    """The staff notice of a shortlist event ("submitted", "approved", "returned", "reopened"), on commit.
+    """The staff notice of a shortlist event ("submitted", "approved", "returned", "reopened"), in its transaction.
 
     Applicants' results are not written here: the approval writes them in its own transaction
-    (:func:`shortlist_decide` → ``notifications.screening_results_send``).
+    (:func:`shortlist_decide` → ``mail.triggers.results.screening_results_send``).
     """
-
-    def hook() -> None:
-        logger.info("shortlist %s of role %s: %s", shortlist.pk, shortlist.role_id, event)
-        notifications.shortlist_notify(shortlist=shortlist, event=event)
-
-    transaction.on_commit(hook)
+    shortlist_notify(shortlist=shortlist, event=event, staff=authority.mail_recipients)
+    transaction.on_commit(lambda: logger.info("shortlist %s of role %s: %s", shortlist.pk, shortlist.role_id, event))
 
 
 def _locked_shortlist(role: RolePage) -> Shortlist:
@@ -422,7 +419,7 @@ def shortlist_decide(
     """A city approver of the call's city approves a submitted shortlist, or returns it with a comment.
 
     Approval (move ``approve``, then ``send_results``) tells every judged candidacy its result in
-    the same transaction: ``notifications.screening_results_send`` records who was told what and
+    the same transaction: ``mail.triggers.results.screening_results_send`` records who was told what and
     writes the mail to the outbox (a correction to those a new approval tells something else).
     """
     role = shortlist.role
@@ -451,7 +448,7 @@ def shortlist_decide(
         )
         if approve:
             role_move_check(role, Move.SEND_RESULTS, now)
-            notifications.screening_results_send(shortlist=shortlist, now=now)
+            screening_results_send(shortlist=shortlist, now=now)
         _after_shortlist_change(shortlist, "approved" if approve else "returned")
     return shortlist
 

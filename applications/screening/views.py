@@ -24,7 +24,7 @@ from wagtail.admin.auth import require_admin_access
 
 from applications.intake.selectors import answer_sections
 from applications.intake.uploads import CANONICAL_EXTENSIONS, MIME_TYPES
-from applications.mail.triggers import told_outcomes
+from applications.mail.triggers.results import told_outcomes
 from applications.models import (
     AUDIT_ACTIONS,
     Application,

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.mail.catalogue import APPROVERS, CONTRACTORS
 from applications.models import Assignment, OrganisationMember
 from recruitment.models import CallPage
 
@@ -209,3 +210,13 @@ def holders(call: CallPage, power: Power) -> QuerySet[Any]:
     """The active users (superusers left out) who hold ``power`` on ``call``: whom to tell about it."""
     condition = _granted(power, user=OuterRef("pk"), call=call.pk, organisation=call.organisation_id)
     return get_user_model().objects.filter(condition, is_active=True, is_superuser=False)
+
+
+#: The power that makes a user one of a mail kind's staff recipients (``applications.mail.catalogue``):
+#: the call's contractors submit its shortlists, the city's approvers approve them.
+MAIL_RECIPIENTS = {CONTRACTORS: Power.SUBMIT, APPROVERS: Power.APPROVE}
+
+
+def mail_recipients(call: CallPage, who: str) -> QuerySet[Any]:
+    """The users who receive the staff mail meant for ``who`` (``CONTRACTORS``, ``APPROVERS``) of ``call``."""
+    return holders(call, MAIL_RECIPIENTS[who])

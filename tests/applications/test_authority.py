@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from applications.mail import triggers as notifications
+from applications.mail.catalogue import APPROVERS
 from applications.models import Assignment, Candidacy, OrganisationMember, OutboxEmail, Shortlist
 from applications.screening.services import (
     ScreeningError,
@@ -24,7 +24,7 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
-from applications.teams.authority import Power, decide
+from applications.teams.authority import Power, decide, mail_recipients
 from tests.applications.factories import candidacy
 from tests.applications.teams_world import RUBRIC, two_cities
 from tests.recruitment import factories as f
@@ -118,7 +118,7 @@ def test_a_contractor_of_a_call_holds_no_approver_power_on_it_even_as_the_citys_
     shortlist_decide(shortlist=shortlist, by=cities.users["approver_x"], approve=True)
     with pytest.raises(ScreeningError):
         candidacy_transition(candidacy=_fresh(person), to=S.SELECTED, by=contractor, reason="採用")
-    assert notifications.city_approvers(cities.call_x).filter(pk=contractor.pk).exists() is False
+    assert mail_recipients(cities.call_x, APPROVERS).filter(pk=contractor.pk).exists() is False
 
 
 def test_an_assignment_gives_powers_only_between_its_dates(cities):
@@ -134,11 +134,11 @@ def test_an_assignment_gives_powers_only_between_its_dates(cities):
 
 
 def test_approvers_are_told_only_about_their_own_citys_calls(cities, django_capture_on_commit_callbacks):
-    assert set(notifications.city_approvers(cities.call_x).values_list("username", flat=True)) == {
+    assert set(mail_recipients(cities.call_x, APPROVERS).values_list("username", flat=True)) == {
         "approver_x",
         "contractor_y_member_x",
     }
-    assert set(notifications.city_approvers(cities.call_y).values_list("username", flat=True)) == {
+    assert set(mail_recipients(cities.call_y, APPROVERS).values_list("username", flat=True)) == {
         "approver_y",
         "approver_y_official_x",
     }

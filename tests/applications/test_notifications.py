@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import os
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,9 +19,11 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
-from applications.mail.catalogue import placeholder_errors
+import applications.mail
+from applications.mail.catalogue import APPLICANT, APPLICANT_KINDS, APPROVERS, CONTRACTORS, KINDS
 from applications.mail.outbox import outbox_enqueue, outbox_send_pending
-from applications.mail.triggers import reminders_send
+from applications.mail.rendering import placeholder_errors
+from applications.mail.triggers.applicant import reminders_send
 from applications.models import Candidacy, Draft, MessageTemplate, OutboxEmail
 from applications.screening.services import (
     candidacy_transition,
@@ -345,3 +351,43 @@ def test_results_are_written_by_the_approval_itself_so_no_crash_can_lose_them(wo
     assert OutboxEmail.objects.filter(key__startswith="screening_result:").count() == 4
     for address in ("chosen@example.jp", "other-ja@example.jp", "other-en@example.jp", "rejected@example.jp"):
         assert len([m for m in sent_to(address) if "選考" in m.subject or "screening" in m.subject]) == 1
+
+
+def test_staff_notices_are_written_by_the_shortlist_change_itself(world):
+    """Like the results: a shortlist event's staff mail is in the outbox though no on-commit work ran."""
+    with time_machine.travel(world["deadline"] + timedelta(hours=1), tick=False):
+        candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
+        shortlist_submit(role=world["role"], by=world["contractor"])
+        assert OutboxEmail.objects.filter(kind="shortlist_submitted", to="approver-1@example.jp").count() == 1
+        shortlist_decide(shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
+        assert OutboxEmail.objects.filter(kind="shortlist_approved", to="contractor@example.jp").count() == 1
+
+
+def test_the_catalogue_says_for_every_kind_who_receives_it_what_writes_it_and_when(settings):
+    """Each entry names a trigger that writes that kind, a beat entry that exists, and only its own placeholders."""
+    for name, kind in KINDS.items():
+        module_name, function = kind.trigger.split(".")
+        module = importlib.import_module(f"applications.mail.triggers.{module_name}")
+        assert callable(getattr(module, function)), name
+        assert f'"{name}"' in inspect.getsource(module), f"{kind.trigger} does not write {name}"
+        assert kind.to, name
+        assert set(kind.to) <= {APPLICANT, CONTRACTORS, APPROVERS}, name
+        assert not kind.beat or kind.beat in settings.CELERY_BEAT_SCHEDULE, name
+        assert kind.label, name
+        assert kind.when, name
+        for text in (kind.subject, kind.body):
+            assert placeholder_errors(name, str(text)) == [], name
+    assert set(APPLICANT_KINDS) == {name for name, kind in KINDS.items() if APPLICANT in kind.to}
+    assert [value for value, _label in MessageTemplate._meta.get_field("kind").choices] == APPLICANT_KINDS
+
+
+def test_mail_imports_no_feature_package_and_the_outbox_no_task():
+    """``applications.mail`` is given what it needs; the outbox nudges the sender through what was registered."""
+    features = ("intake", "screening", "teams", "privacy", "statistics", "tasks")
+    package = Path(applications.mail.__file__).parent
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                assert not name.startswith(tuple(f"applications.{f}" for f in features)), (path.name, name)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.intake.wizard import hash_token
-from applications.mail.triggers import reminders_send
+from applications.mail.triggers.applicant import reminders_send
 from applications.models import Candidacy, Draft, OutboxEmail
 from applications.tasks import send_reminders
 from cms.web.jobs import each_row_alone

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.mail.outbox import outbox_send_pending
-from applications.mail.triggers import screening_results_send
+from applications.mail.triggers.results import screening_results_send
 from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
 from applications.screening.rules import ROLE_MOVES, Move, Stage
 from applications.screening.services import (

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
-from applications.mail.triggers import withdrawal_send
+from applications.mail.triggers.applicant import withdrawal_send
 from applications.models import OutboxEmail
 from cms.content import ensure_site_content
 from exports import services, tasks

@@ -1,0 +1,206 @@
+"""Mail to applicants about their own actions: receipt, drafts, codes, links, withdrawal, duplicates, erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from applications.mail.catalogue import DUPLICATE_NOTICE_INTERVAL, REMINDER_WINDOWS
+from applications.mail.outbox import outbox_enqueue
+from applications.mail.triggers.common import page_link, route_link, ts
+from applications.models import Application, Candidacy, Draft, OutboxEmail
+from cms.web.jobs import each_row_alone
+from cms.web.numbers import parse_ids
+from recruitment.formatting import format_japan_datetime
+from recruitment.models import CallPage, RolePage
+
+
+def confirmation_send(*, application: Application, roles: list[RolePage], manage_token: str) -> bool:
+    """The receipt with the reference number and the manage link (in the submission's transaction)."""
+    language = application.language
+    applicant = application.applicant
+    lines = []
+    for number, role in enumerate(roles, start=1):
+        with translation.override(language):
+            deadline = format_japan_datetime(role.closes_at, language)
+        lines.append(f"  {number}. {role.title} ({deadline})")
+    return outbox_enqueue(
+        to=applicant.email,
+        kind="confirmation",
+        language=language,
+        key=f"confirmation:application:{application.pk}",
+        values={
+            "name": f"{applicant.family_name} {applicant.given_name}",
+            "reference": application.reference,
+            "call": application.call.title,
+            "roles": "\n".join(lines),
+            "manage_link": route_link("applications:manage", language, token=manage_token),
+        },
+    )
+
+
+def draft_link_send(*, draft: Draft, token: str) -> bool:
+    """The link that resumes a saved draft; each new link is its own message."""
+    return outbox_enqueue(
+        to=draft.email,
+        kind="draft_link",
+        language=draft.language,
+        key=f"draft_link:draft:{draft.pk}:{draft.token_hash[:16]}",
+        values={"call": draft.call.title, "link": route_link("applications:resume", draft.language, token=token)},
+    )
+
+
+def email_code_send(*, draft: Draft, email: str, code: str, language: str, minutes: int) -> bool:
+    """The code that proves ``email``; sent before the address is proven, so it carries no applicant text."""
+    return outbox_enqueue(
+        to=email,
+        kind="email_code",
+        language=language,
+        key=f"email_code:draft:{draft.pk}:{draft.code_hash[:16]}",
+        values={"code": code, "call": draft.call.title, "minutes": minutes},
+    )
+
+
+def manage_link_send(*, application: Application, manage_token: str, days: int, now: datetime) -> bool:
+    """A new manage link, asked for on the "send me my link again" page, to the address that applied."""
+    language = application.language
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind="manage_link",
+        language=language,
+        key=f"manage_link:application:{application.pk}:{now.isoformat()}",
+        values={
+            "reference": application.reference,
+            "call": application.call.title,
+            "days": days,
+            "manage_link": route_link("applications:manage", language, token=manage_token),
+        },
+    )
+
+
+def withdrawal_send(*, application: Application, roles: list[RolePage]) -> bool:
+    """Confirms a withdrawal of the given roles."""
+    ids = "-".join(str(r.pk) for r in sorted(roles, key=lambda r: r.pk))
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind="withdrawal",
+        language=application.language,
+        key=f"withdrawal:application:{application.pk}:{ids}",
+        values={
+            "reference": application.reference,
+            "call": application.call.title,
+            "roles": "\n".join(f"  - {r.title}" for r in roles),
+        },
+    )
+
+
+def duplicate_attempts_send(
+    *, taken: list[Candidacy], manage_token: Callable[[Application], str], now: datetime
+) -> int:
+    """Tell the owner of each address that someone applied again with it, with their own references and links.
+
+    ``taken``: the live candidacies the attempt collided with; ``manage_token`` makes a manage
+    link's token for an application. One message per application, and none to an address told
+    within :data:`~applications.mail.catalogue.DUPLICATE_NOTICE_INTERVAL`: repeated attempts must
+    not flood its inbox. Returns how many were written.
+    """
+    by_application: dict[int, tuple[Application, list[RolePage]]] = {}
+    for candidacy in taken:
+        by_application.setdefault(candidacy.application_id, (candidacy.application, []))[1].append(candidacy.role)
+    written = 0
+    for application, roles in by_application.values():
+        recent = OutboxEmail.objects.filter(
+            to=application.applicant.email, kind="duplicate", created_at__gte=now - DUPLICATE_NOTICE_INTERVAL
+        )
+        if recent.exists():
+            continue
+        language = application.language
+        written += outbox_enqueue(
+            to=application.applicant.email,
+            kind="duplicate",
+            language=language,
+            key=f"duplicate:application:{application.pk}:{now.isoformat()}",
+            values={
+                "reference": application.reference,
+                "call": application.call.title,
+                "roles": "\n".join(f"  - {r.title}" for r in roles),
+                "manage_link": route_link("applications:manage", language, token=manage_token(application)),
+            },
+        )
+    return written
+
+
+def erasure_done_send(*, application: Application, call: CallPage) -> bool:
+    """Tells the applicant their data was erased (in the erasure's transaction, before the address goes)."""
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind="erasure_done",
+        language=application.language,
+        key=f"erasure_done:application:{application.pk}",
+        values={"reference": application.reference, "call": call.title},
+    )
+
+
+def draft_role_ids(draft: Draft) -> list[int]:
+    """The roles ticked in a draft (the wizard's stored data of its "roles" step); what is not an id is left out."""
+    data = draft.data if isinstance(draft.data, dict) else {}
+    step_data = data.get("step_data")
+    roles_step = step_data.get("roles") if isinstance(step_data, dict) else None
+    values = roles_step.get("roles-roles") if isinstance(roles_step, dict) else None
+    return parse_ids(values) if isinstance(values, list) else []
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind drafts with an email 72 h and 24 h before their earliest chosen open role closes; idempotent.
+
+    A draft that reaches the 24 h window without having had the 72 h reminder gets only
+    the 24 h one (:data:`~applications.mail.catalogue.REMINDER_WINDOWS`). Returns how many
+    reminders were written.
+    """
+    now = now or timezone.now()
+    drafts = list(
+        Draft.objects.filter(application__isnull=True, expires_at__gt=now)
+        .exclude(email="")
+        .select_related("call")
+        .order_by("pk")
+    )
+    wanted = {pk for d in drafts for pk in draft_role_ids(d)}
+    roles = {r.pk: r for r in RolePage.objects.with_call().filter(pk__in=wanted)}
+    written = 0
+    for draft in drafts:
+        with each_row_alone("reminders_send", draft):
+            written += _draft_reminder(draft, roles, now)
+    return written
+
+
+def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> int:
+    chosen = [roles[pk] for pk in draft_role_ids(draft) if pk in roles]
+    open_roles = [role for role in chosen if role.state(now).accepts_applications]
+    if not open_roles:
+        return 0
+    role = min(open_roles, key=lambda r: r.closes_at)
+    left = role.closes_at - now
+    window = next((name for name, before in REMINDER_WINDOWS if left <= before), None)
+    if window is None:
+        return 0
+    with translation.override(draft.language):
+        deadline = format_japan_datetime(role.closes_at, draft.language)
+    values: dict[str, Any] = {
+        "call": draft.call.title,
+        "role": role.title,
+        "deadline": deadline,
+        "hours": max(1, round(left.total_seconds() / 3600)),
+        "call_link": page_link(draft.call, draft.language),
+    }
+    with transaction.atomic():
+        return outbox_enqueue(
+            to=draft.email,
+            kind="draft_reminder",
+            language=draft.language,
+            key=f"draft_reminder:draft:{draft.pk}:{window}@{ts(role.closes_at)}",
+            values=values,
+        )
