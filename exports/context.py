@@ -28,13 +28,13 @@ from django.utils import timezone
 from applications.intake.selectors import answer_sections
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening import visibility
+from applications.screening.rules import PASSED
 from applications.screening.selectors import candidacy_list
 from recruitment.formatting import format_japan_date, format_japan_datetime
 from recruitment.models import CallPage, RolePage
 
 S = Candidacy.Status
 #: Candidacies that made the shortlist (and stay on it after the final decision).
-SHORTLIST_STATUSES = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
 RECOMMENDATION_LABELS = {"yes": "推薦", "maybe": "保留", "no": "非推薦"}
 DASH = "—"
 #: In place of a score the requester may not see (they have not reviewed that candidacy).
@@ -365,9 +365,7 @@ def _counted_reviews() -> Prefetch:
 def _shortlisted(call: CallPage, role: RolePage | None, requested_by: Any) -> QuerySet[Candidacy]:
     """The shortlisted candidacies the requester may see (not the people they declared they know)."""
     qs = (
-        visibility.without_conflicts(
-            Candidacy.objects.filter(application__call=call, status__in=SHORTLIST_STATUSES), requested_by
-        )
+        visibility.without_conflicts(Candidacy.objects.filter(application__call=call, status__in=PASSED), requested_by)
         .select_related("application__applicant", "role")
         .prefetch_related(_counted_reviews())
     )
@@ -457,7 +455,7 @@ def _counts(call: CallPage, roles: list[RolePage]) -> tuple[list[RoleCount], Rol
             applications=Count("pk", filter=live),
             withdrawn=Count("pk", filter=Q(status=S.WITHDRAWN)),
             reviewed=Count("pk", filter=live & Q(review_count__gt=0)),
-            shortlisted=Count("pk", filter=Q(status__in=SHORTLIST_STATUSES)),
+            shortlisted=Count("pk", filter=Q(status__in=PASSED)),
         )
     }
     counts = []

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from applications.mail.catalogue import admin_url, correction_result, public_url
 from applications.mail.outbox import outbox_enqueue
 from applications.models import Application, Candidacy, Draft, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.screening.rules import AWAITING, PASSED
 from applications.teams import authority
 from applications.teams.authority import Power
 from portal.jobs import each_row_alone
@@ -34,12 +35,6 @@ S = Candidacy.Status
 REMINDER_WINDOWS: list[tuple[str, timedelta]] = [("24h", timedelta(hours=24)), ("72h", timedelta(hours=72))]
 #: A deadline digest is sent for roles that closed at most this long ago (a beat that was down catches up).
 DIGEST_LOOKBACK = timedelta(days=7)
-#: Live candidacies that have not heard the result of document screening yet.
-AWAITING = (S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED)
-#: Statuses told they passed the document screening.
-PASSED = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
-#: Statuses that carry a final decision.
-DECIDED = (S.SELECTED, S.NOT_SELECTED)
 
 
 # --- addresses --------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from applications.models import (
     Shortlist,
     private_storage,
 )
+from applications.screening.rules import DECISIONS
 from applications.screening.services import ScreeningError, audit
 from applications.teams import authority
 from applications.teams.authority import Power
@@ -310,7 +311,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
 def application_has_decision(application: Application) -> bool:
     """Has any role of this application a result (shortlist approved) or a final decision?"""
     candidacies = application.candidacies.select_related("role")
-    return any(c.status in notifications.DECIDED or notifications.role_has_result(c.role) for c in candidacies)
+    return any(c.status in DECISIONS or notifications.role_has_result(c.role) for c in candidacies)
 
 
 def application_erase(*, application: Application, now: datetime | None = None) -> str:

@@ -33,6 +33,7 @@ from applications.screening.rules import (
     CONTRACTOR,
     DECISIONS,
     ROLE_MOVES,
+    UNSCREENED,
     WITHDRAWABLE,
     Move,
     Stage,
@@ -144,10 +145,7 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
         return Stage.OPEN
     if status == Shortlist.Status.RETURNED:
         return Stage.REOPENED if shortlist.approvals else Stage.RETURNED
-    started = (
-        candidacies.exclude(status__in=[S.SUBMITTED, S.WITHDRAWN]).exists()
-        or candidacies.filter(review_count__gt=0).exists()
-    )
+    started = candidacies.exclude(status__in=UNSCREENED).exists() or candidacies.filter(review_count__gt=0).exists()
     return Stage.SCREENING if started else Stage.CLOSED
 
 
