@@ -108,8 +108,8 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
 
     ``role`` as stored: a deadline being edited is checked against the stage it would leave.
     """
-    shortlist = Shortlist.objects.filter(role_id=role.pk).first()
-    status = shortlist.status if shortlist else Shortlist.Status.DRAFT
+    shortlist = Shortlist.objects.filter(role_id=role.pk).first() or Shortlist(role_id=role.pk)  # none yet: a draft
+    status = shortlist.status
     candidacies = Candidacy.objects.filter(role_id=role.pk)
     if status == Shortlist.Status.SUBMITTED:
         return Stage.SUBMITTED
