@@ -14,7 +14,6 @@ from applications.intake.models import (
 )
 from applications.mail.models import MessageTemplate, OutboxEmail
 from applications.screening.models import (
-    AUDIT_ACTIONS,
     AuditEntry,
     ConflictOfInterest,
     Note,
@@ -25,7 +24,6 @@ from applications.screening.models import (
 from applications.teams.models import Assignment, OrganisationMember
 
 __all__ = [
-    "AUDIT_ACTIONS",
     "Applicant",
     "Application",
     "Assignment",

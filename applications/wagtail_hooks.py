@@ -8,23 +8,24 @@ from applications.models import MessageTemplate
 from applications.statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)
 from applications.teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)
 
-# --- The screening workspace (views in ``screening.views``) ---------------------------------
+# --- The screening workspace (``screening.views``, one module per page) and erasure (``privacy.views``) ---
 
 
 @hooks.register("register_admin_urls")
 def register_screening_urls():
     from django.urls import path
 
-    from applications.screening import views
+    from applications.privacy.views import erasure
+    from applications.screening.views import attachments, audit_log, candidacies, candidacy, dashboard
 
     return [
-        path("screening/", views.calls, name="screening_calls"),
-        path("screening/call/<id:call_id>/", views.dashboard, name="screening_dashboard"),
-        path("screening/call/<id:call_id>/candidacies/", views.candidacy_list, name="screening_candidacies"),
-        path("screening/call/<id:call_id>/audit/", views.audit_log, name="screening_audit"),
-        path("screening/candidacy/<id:candidacy_id>/", views.candidacy_detail, name="screening_candidacy"),
-        path("screening/attachment/<id:attachment_id>/", views.attachment_download, name="screening_attachment"),
-        path("screening/erasure/<id:application_id>/", views.erasure, name="screening_erasure"),
+        path("screening/", dashboard.calls, name="screening_calls"),
+        path("screening/call/<id:call_id>/", dashboard.dashboard, name="screening_dashboard"),
+        path("screening/call/<id:call_id>/candidacies/", candidacies.candidacy_list, name="screening_candidacies"),
+        path("screening/call/<id:call_id>/audit/", audit_log.audit_log, name="screening_audit"),
+        path("screening/candidacy/<id:candidacy_id>/", candidacy.candidacy_detail, name="screening_candidacy"),
+        path("screening/attachment/<id:attachment_id>/", attachments.attachment_download, name="screening_attachment"),
+        path("screening/erasure/<id:application_id>/", erasure, name="screening_erasure"),
     ]
 
 

@@ -78,13 +78,8 @@ def build_call() -> dict[str, Any]:
 
     from applications.demo import ensure_demo_screening, generate_demo_applications
     from applications.models import Application, Candidacy, Review
-    from applications.screening.services import (
-        candidacy_transition,
-        review_submit,
-        shortlist_decide,
-        shortlist_for,
-        shortlist_submit,
-    )
+    from applications.screening.reviewing import review_submit
+    from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
     from recruitment.demo import ensure_kobe_demo
 
     started = time.perf_counter()

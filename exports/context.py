@@ -28,13 +28,14 @@ from django.utils import timezone
 from applications.intake.selectors import answer_sections
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening import visibility
+from applications.screening.rubric import Criterion, parse, role_rubric
+from applications.screening.rules import PASSED
 from applications.screening.selectors import candidacy_list
 from recruitment.formatting import format_japan_date, format_japan_datetime
 from recruitment.models import CallPage, RolePage
 
 S = Candidacy.Status
 #: Candidacies that made the shortlist (and stay on it after the final decision).
-SHORTLIST_STATUSES = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
 RECOMMENDATION_LABELS = {"yes": "推薦", "maybe": "保留", "no": "非推薦"}
 DASH = "—"
 #: In place of a score the requester may not see (they have not reviewed that candidacy).
@@ -42,15 +43,6 @@ HIDDEN = "非表示"
 
 
 # --- building blocks ------------------------------------------------------------------------
-
-
-@dataclass
-class Criterion:
-    name: str
-    name_en: str
-    weight: str
-    max_score: int
-    description: str = ""
 
 
 @dataclass
@@ -258,16 +250,7 @@ def _roles(call: CallPage, role: RolePage | None) -> list[RolePage]:
 
 def criteria_of(role: RolePage) -> list[Criterion]:
     """The role's rubric as it is now (reviews carry their own pinned copies)."""
-    return [
-        Criterion(
-            name=value["name"],
-            name_en=value.get("name_en") or "",
-            weight=str(value["weight"]),
-            max_score=int(value["max_score"]),
-            description=value.get("description") or "",
-        )
-        for value in (block.value for block in role.rubric)
-    ]
+    return role_rubric(role)
 
 
 def _criteria_with_reviews(base: list[Criterion], reviews: list[Review]) -> list[Criterion]:
@@ -275,17 +258,15 @@ def _criteria_with_reviews(base: list[Criterion], reviews: list[Review]) -> list
     criteria = list(base)
     names = {c.name for c in criteria}
     for review in reviews:
-        for c in review.rubric:
-            if c["name"] not in names:
-                names.add(c["name"])
-                criteria.append(
-                    Criterion(c["name"], c.get("name_en") or "", str(c.get("weight", "1")), int(c.get("max_score", 5)))
-                )
+        for c in parse(review.rubric):
+            if c.name not in names:
+                names.add(c.name)
+                criteria.append(c)
     return criteria
 
 
 def _scores_by_name(review: Review) -> dict[str, int | None]:
-    return {c["name"]: s for c, s in zip(review.rubric, review.scores, strict=False)}
+    return {c.name: s for c, s in zip(parse(review.rubric), review.scores, strict=False)}
 
 
 def _review_rows(reviews: list[Review], criteria: list[Criterion]) -> list[ReviewRow]:
@@ -365,9 +346,7 @@ def _counted_reviews() -> Prefetch:
 def _shortlisted(call: CallPage, role: RolePage | None, requested_by: Any) -> QuerySet[Candidacy]:
     """The shortlisted candidacies the requester may see (not the people they declared they know)."""
     qs = (
-        visibility.without_conflicts(
-            Candidacy.objects.filter(application__call=call, status__in=SHORTLIST_STATUSES), requested_by
-        )
+        visibility.without_conflicts(Candidacy.objects.filter(application__call=call, status__in=PASSED), requested_by)
         .select_related("application__applicant", "role")
         .prefetch_related(_counted_reviews())
     )
@@ -457,7 +436,7 @@ def _counts(call: CallPage, roles: list[RolePage]) -> tuple[list[RoleCount], Rol
             applications=Count("pk", filter=live),
             withdrawn=Count("pk", filter=Q(status=S.WITHDRAWN)),
             reviewed=Count("pk", filter=live & Q(review_count__gt=0)),
-            shortlisted=Count("pk", filter=Q(status__in=SHORTLIST_STATUSES)),
+            shortlisted=Count("pk", filter=Q(status__in=PASSED)),
         )
     }
     counts = []

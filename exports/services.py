@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import AuditEntry, Candidacy, Review
 from applications.screening import visibility
-from applications.screening.services import audit
+from applications.screening.audit import audit
 from applications.teams import access
 from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications.intake import forms as step_forms
 from applications.intake.wizard import hash_token
 from applications.models import Application, Candidacy, Shortlist
+from applications.screening.rules import DECISIONS
 
 #: Manage links issued after submission (on request, to the address that applied, or when someone
 #: applies again with it) are signed, not stored: they name the application and expire after
@@ -40,7 +41,7 @@ def application_last_decision(application: Application) -> datetime | None:
     for candidacy in application.candidacies.select_related("role"):
         if candidacy.status == Candidacy.Status.WITHDRAWN:
             moments.append(candidacy.withdrawn_at or application.submitted_at)
-        elif candidacy.status in (Candidacy.Status.SELECTED, Candidacy.Status.NOT_SELECTED):
+        elif candidacy.status in DECISIONS:
             moments.append(candidacy.decided_at or application.submitted_at)
         elif candidacy.status == Candidacy.Status.REJECTED:
             approved = Shortlist.objects.filter(role=candidacy.role_id, status=Shortlist.Status.APPROVED).first()

@@ -49,8 +49,9 @@ from applications.models import (
     Shortlist,
     private_storage,
 )
+from applications.screening.audit import audit
 from applications.screening.rules import DECISIONS
-from applications.screening.services import ScreeningError, audit
+from applications.screening.services import ScreeningError
 from applications.teams import authority
 from applications.teams.authority import Power
 from cms.web.jobs import each_row_alone

@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from wagtail.admin.filters import WagtailFilterSet
 
 from applications.intake import forms as step_forms
-from applications.models import AUDIT_ACTIONS, AuditEntry, Candidacy, Review
+from applications.models import AuditEntry, Candidacy, Review
+from applications.screening.audit import AUDIT_ACTIONS
+from applications.screening.rubric import Criterion
 from applications.screening.selectors import SORTS, candidacy_list
 from recruitment.models import CallPage, RolePage
 
@@ -83,7 +85,7 @@ class ReviewForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, criteria: list[dict[str, Any]], changing: bool = False, reason_required: bool = False,
+        self, *args: Any, criteria: list[Criterion], changing: bool = False, reason_required: bool = False,
         **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
@@ -101,16 +103,16 @@ class ReviewForm(forms.Form):
                 },
             )
         for i, criterion in enumerate(criteria):
-            choices = [(str(n), str(n)) for n in range(1, int(criterion["max_score"]) + 1)]
+            choices = [(str(n), str(n)) for n in range(1, criterion.max_score + 1)]
             self.fields[f"score_{i}"] = forms.ChoiceField(
-                label=criterion["name"],
-                help_text=criterion.get("description", ""),
+                label=criterion.name,
+                help_text=criterion.description,
                 choices=[*choices, (self.NOT_APPLICABLE, "該当なし Not applicable")],
                 widget=forms.RadioSelect,
                 error_messages={"required": "点数か「該当なし」を選んでください。 Choose a score or not applicable."},
             )
 
-    def score_fields(self) -> list[tuple[dict[str, Any], forms.BoundField]]:
+    def score_fields(self) -> list[tuple[Criterion, forms.BoundField]]:
         return [(c, self[f"score_{i}"]) for i, c in enumerate(self.criteria)]
 
     def scores(self) -> list[int | None]:

@@ -130,33 +130,12 @@ class ScreeningOutcome(models.Model):
         return f"{self.candidacy_id}: {self.outcome} (approval {self.approval})"
 
 
-#: The screening audit log's actions and how the audit page names them.
-AUDIT_ACTIONS = [
-    ("kobo.candidacy.view", "応募内容の閲覧 Candidacy viewed"),
-    ("kobo.candidacy.list", "候補の一覧の閲覧 Candidacy list viewed"),
-    ("kobo.candidacy.status", "選考状況の変更 Status changed"),
-    ("kobo.candidacy.review", "審査の記録 Review saved"),
-    ("kobo.candidacy.note", "メモの追加 Note added"),
-    ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
-    ("kobo.candidacy.conflict", "利益相反の申告 Conflict of interest declared"),
-    ("kobo.candidacy.review_changed", "審査の修正(理由つき) Review changed, with a reason"),
-    ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
-    ("kobo.export", "出力 Export"),
-    ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
-    ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
-    ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
-    ("kobo.shortlist.reopen", "承認済み候補者リストの再開 Approved shortlist reopened"),
-    ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
-    ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
-    ("kobo.erasure.approved", "決定後の削除(承認者) Erased after a decision by an approver"),
-]
-
-
 class AuditEntry(models.Model):
     """Who saw or changed applicants' personal data in screening: one row per view, list, export or change.
 
     Kept apart from Wagtail's page and site history on purpose: only a city approver
-    reads it, on the call's screening audit page (``screening_audit``).
+    reads it, on the call's screening audit page (``screening_audit``). Written by
+    ``screening.audit.audit``, whose ``AUDIT_ACTIONS`` names the actions.
     """
 
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)

@@ -41,8 +41,19 @@ WITHDRAWABLE = frozenset(
     frm for (frm, to), who in ALLOWED_TRANSITIONS.items() if to == S.WITHDRAWN and APPLICANT in who
 )
 
+# --- named sets of statuses: declared here once, imported by every user -------------------------
+
 #: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
 DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
+#: Reached the shortlist, whatever the city decided afterwards: told they passed the document
+#: screening, named to everyone despite blind review, listed in the shortlist documents and counts.
+PASSED = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED})
+#: The hires (the statistics' "hired").
+HIRED = frozenset({S.SELECTED})
+#: Live candidacies that have not heard the result of document screening yet.
+AWAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED})
+#: No screening work shows in these: a role whose candidacies are all here has not started screening.
+UNSCREENED = frozenset({S.SUBMITTED, S.WITHDRAWN})
 
 
 class Stage(StrEnum):

@@ -31,7 +31,8 @@ SCORE_BANDS = [(Decimal(n), Decimal(n + 1)) for n in range(5)]
 #: key → (label, order). ``visible_score`` is the viewer's score, never one they may not see.
 #: ``reference`` and ``submitted_at`` are the application's, copied onto the candidacy so that an index
 #: of the candidacy table serves each order (``Candidacy.Meta.indexes``).
-SORTS = {
+#: Each order of the list: its label and the ``order_by`` terms.
+SORTS: dict[str, tuple[str, list[Any]]] = {
     "reference": ("受付番号順 Reference", ["reference", "rank"]),
     "score": ("スコアの高い順 Score, highest first", [F("visible_score").desc(nulls_last=True), "reference"]),
     "score_asc": ("スコアの低い順 Score, lowest first", [F("visible_score").asc(nulls_last=True), "reference"]),
@@ -197,8 +198,8 @@ def call_counts(calls: list[CallPage]) -> list[CallPage]:
     live = ~Q(status=S.WITHDRAWN)
     per_call = Application.objects.filter(call__in=ids).order_by().values("call").annotate(n=Count("pk"))
     applications = dict(per_call.values_list("call", "n"))
-    candidacies = {
-        row["call"]: row
+    candidacies: dict[int, dict[str, Any]] = {
+        row["call"]: dict(row)
         for row in Candidacy.objects.filter(call__in=ids)
         .order_by()
         .values("call")
@@ -278,13 +279,13 @@ def role_overview(*, fetched_by: Any, call: CallPage, now: datetime | None = Non
     blind = bool(access.can_review(user, call))
     if not blind:
         counts |= {"scored": Count("pk", filter=live & Q(score__isnull=False)), **bands(live)}
-    stats = {row["role"]: row for row in candidacies.annotate(**counts)}
+    stats: dict[int, dict[str, Any]] = {counted["role"]: dict(counted) for counted in candidacies.annotate(**counts)}
     if blind:
         mine = candidacies.filter(pk__in=Review.objects.filter(reviewer=user).values("candidacy_id"))
-        for row in mine.annotate(scored=Count("pk", filter=live & Q(score__isnull=False)), **bands(live)):
-            stats.setdefault(row["role"], {}).update(row)
-    for row in stats.values():
-        row["unscored"] = row.get("applications", 0) - row.get("scored", 0)
+        for scored in mine.annotate(scored=Count("pk", filter=live & Q(score__isnull=False)), **bands(live)):
+            stats.setdefault(scored["role"], {}).update(scored)
+    for figures in stats.values():
+        figures["unscored"] = figures.get("applications", 0) - figures.get("scored", 0)
     roles = list(RolePage.objects.child_of(call).with_call().order_by("path"))
     shortlists = {
         s.role_id: s for s in Shortlist.objects.filter(role__in=roles).select_related("submitted_by", "decided_by")

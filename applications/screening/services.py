@@ -1,9 +1,11 @@
-"""Writes of screening: status moves, reviews, each role's shortlist and its approval, the audit log.
+"""Writes of screening's moves: a candidacy's status, each role's shortlist, its approval and its lifecycle.
 
 The two tables live in :mod:`.rules`: the candidacy status moves (:data:`ALLOWED_TRANSITIONS`,
 enforced by :func:`candidacy_transition` alone — reviews, bulk moves and the applicant's withdrawal
 included — so every change has its audit entry) and a role's selection lifecycle
-(:data:`ROLE_MOVES`: one service per move, each asking :func:`role_move_check`).
+(:data:`ROLE_MOVES`: one service per move, each asking :func:`role_move_check`). Reviews,
+conflicts of interest, notes and assignment are written by :mod:`.reviewing`; every entry of
+the audit log by :func:`.audit.audit`.
 
 Actors: a user, or ``by=None`` for the applicant acting through their own signed
 withdrawal link (anonymous, see ``applications.intake.views``). ``None`` may make only the
@@ -25,19 +27,18 @@ from django.utils.translation import gettext_lazy
 
 from applications.mail.triggers.results import decision_send, screening_results_send
 from applications.mail.triggers.staff import shortlist_notify
-from applications.models import AuditEntry, Candidacy, ConflictOfInterest, Note, Review, Shortlist
-from applications.screening import visibility
+from applications.models import Candidacy, Shortlist
+from applications.screening.audit import audit
 from applications.screening.rules import (
     ALLOWED_TRANSITIONS,
     DECISIONS,
     ROLE_MOVES,
-    WITHDRAWABLE,
+    UNSCREENED,
     Move,
     Stage,
 )
-from applications.screening.scoring import aggregate_reviews, rubric_snapshot
 from applications.screening.visibility import has_conflict
-from applications.staff import APPLICANT, APPROVER, CONTRACTOR, actor_kind
+from applications.staff import CONTRACTOR, actor_kind
 from applications.teams import authority
 from applications.teams.authority import Power
 from recruitment.deadlines import RoleState
@@ -47,8 +48,6 @@ from recruitment.selectors import role_call
 logger = logging.getLogger(__name__)
 
 S = Candidacy.Status
-
-__all__ = ["ALLOWED_TRANSITIONS", "APPLICANT", "APPROVER", "CONTRACTOR", "DECISIONS", "ROLE_MOVES", "WITHDRAWABLE"]
 
 #: Actors whose moves a conflict-of-interest declaration blocks.
 CONFLICT_CHECKED = {CONTRACTOR}
@@ -70,26 +69,6 @@ class TransitionConflict(ScreeningError):
         self.current = current
 
 
-def audit(
-    *,
-    user: Any,
-    action: str,
-    call: CallPage,
-    candidacy: Candidacy | None = None,
-    rows: int | None = None,
-    **detail: Any,
-) -> AuditEntry:
-    """Record who saw or changed personal data, in the screening audit log (not Wagtail's page history)."""
-    return AuditEntry.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        action=action,
-        call=call,
-        candidacy=candidacy,
-        rows=rows,
-        data={"call_id": call.pk, **detail},
-    )
-
-
 def shortlist_for(role: RolePage) -> Shortlist:
     """The role's shortlist (made, as a draft, the first time it is asked for)."""
     shortlist, _created = Shortlist.objects.get_or_create(role=role)
@@ -101,7 +80,7 @@ def role_is_closed(role: RolePage, now: datetime | None = None) -> bool:
     return role.state(now) == RoleState.CLOSED
 
 
-def _require(by: Any, call: CallPage, power: Power, *, shortlist: Shortlist | None = None) -> None:
+def require_power(by: Any, call: CallPage, power: Power, *, shortlist: Shortlist | None = None) -> None:
     """Refuse with ``ScreeningError`` (the reason of ``authority``) unless ``by`` holds ``power`` on ``call``."""
     decision = authority.decide(by, call, power, shortlist=shortlist)
     if not decision:
@@ -113,8 +92,8 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
 
     ``role`` as stored: a deadline being edited is checked against the stage it would leave.
     """
-    shortlist = Shortlist.objects.filter(role_id=role.pk).first()
-    status = shortlist.status if shortlist else Shortlist.Status.DRAFT
+    shortlist = Shortlist.objects.filter(role_id=role.pk).first() or Shortlist(role_id=role.pk)  # none yet: a draft
+    status = shortlist.status
     candidacies = Candidacy.objects.filter(role_id=role.pk)
     if status == Shortlist.Status.SUBMITTED:
         return Stage.SUBMITTED
@@ -128,10 +107,7 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
         return Stage.OPEN
     if status == Shortlist.Status.RETURNED:
         return Stage.REOPENED if shortlist.approvals else Stage.RETURNED
-    started = (
-        candidacies.exclude(status__in=[S.SUBMITTED, S.WITHDRAWN]).exists()
-        or candidacies.filter(review_count__gt=0).exists()
-    )
+    started = candidacies.exclude(status__in=UNSCREENED).exists() or candidacies.filter(review_count__gt=0).exists()
     return Stage.SCREENING if started else Stage.CLOSED
 
 
@@ -269,110 +245,6 @@ def _check_can_shortlist(candidacy: Candidacy) -> None:
         )
 
 
-class ReasonRequired(ScreeningError):
-    """A review changed after colleagues' reviews could be read needs a reason (independent review)."""
-
-
-def review_change_needs_reason(*, candidacy: Candidacy, reviewer: Any) -> bool:
-    """Whether changing ``reviewer``'s review of ``candidacy`` needs a reason.
-
-    A review is submitted once. Once it is in, the reviewer reads their colleagues' reviews
-    (``visibility.others_reviews_visible``); from the moment another reviewer's review of the
-    candidacy exists, a change may follow from reading it, so it needs a reason and is logged
-    with both versions. A review nobody else could have influenced changes freely (still logged).
-    """
-    mine = Review.objects.filter(candidacy=candidacy, reviewer=reviewer)
-    others = Review.objects.filter(candidacy=candidacy).exclude(reviewer=reviewer)
-    return mine.exists() and others.exists()
-
-
-def _review_version(review: Review) -> dict[str, Any]:
-    return {"scores": list(review.scores), "recommendation": review.recommendation, "comment": review.comment}
-
-
-def review_submit(
-    *,
-    candidacy: Candidacy,
-    reviewer: Any,
-    scores: list[int | None],
-    comment: str,
-    recommendation: str,
-    reason: str = "",
-    now: datetime | None = None,
-) -> Review:
-    """Save the reviewer's review against the role's rubric as it is now, or change it; refresh the aggregate.
-
-    The first save is the submission. A later save is a change: logged with both versions
-    (``kobo.candidacy.review_changed``), and refused with :class:`ReasonRequired` when it
-    needs a reason (:func:`review_change_needs_reason`) and ``reason`` is blank.
-    """
-    _require(reviewer, candidacy.application.call, Power.REVIEW)
-    if has_conflict(reviewer, candidacy):
-        raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
-    rubric = rubric_snapshot(candidacy.role)
-    existing = Review.objects.filter(candidacy=candidacy, reviewer=reviewer).first()
-    if existing is not None:
-        rubric = existing.rubric  # a review stays pinned to the rubric it was first written against
-    if len(scores) != len(rubric):
-        raise ScreeningError(_("Score every criterion (or mark it not applicable)."))
-    for score, criterion in zip(scores, rubric, strict=True):
-        if score is not None and not 1 <= score <= criterion["max_score"]:
-            raise ScreeningError(_("Scores are whole numbers from 1 to the criterion's maximum."))
-    reason = reason.strip()
-    if existing is not None and not reason and review_change_needs_reason(candidacy=candidacy, reviewer=reviewer):
-        raise ReasonRequired(
-            _("You have read your colleagues' reviews: say why you change your own (both versions are logged).")
-        )
-    now = now or timezone.now()
-    with transaction.atomic():
-        before = _review_version(existing) if existing is not None else None
-        review, _created = Review.objects.update_or_create(
-            candidacy=candidacy,
-            reviewer=reviewer,
-            defaults={
-                "rubric": rubric,
-                "scores": scores,
-                "comment": comment,
-                "recommendation": recommendation,
-                # A change keeps the time of the submission; the change's time is in the audit log.
-                "submitted_at": existing.submitted_at if existing is not None else now,
-            },
-        )
-        candidacy_refresh_score(candidacy)
-        current = Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
-        if current.status == S.SUBMITTED:
-            moved = candidacy_transition(candidacy=current, to=S.IN_REVIEW, by=reviewer, reason="first review saved")
-            candidacy.status, candidacy.version = moved.status, moved.version
-        call = candidacy.application.call
-        if before is None:
-            audit(user=reviewer, action="kobo.candidacy.review", call=call, candidacy=candidacy)
-        else:
-            after = _review_version(review)
-            audit(
-                user=reviewer,
-                action="kobo.candidacy.review_changed",
-                call=call,
-                candidacy=candidacy,
-                reason=reason,
-                **{f"before_{k}": v for k, v in before.items()},
-                **{f"after_{k}": v for k, v in after.items()},
-            )
-    return review
-
-
-def candidacy_refresh_score(candidacy: Candidacy) -> tuple[Decimal | None, bool]:
-    """Recompute the stored aggregate, disagreement flag and review count from the reviews that count.
-
-    Void reviews (``visibility.counted_reviews``: their reviewer declared they know the person)
-    stay in the database for the audit log but count in none of the three.
-    """
-    reviews = list(visibility.counted_reviews(candidacy.reviews.all()))
-    score, disagreement = aggregate_reviews([(r.scores, r.rubric) for r in reviews])
-    Candidacy.objects.filter(pk=candidacy.pk).update(score=score, disagreement=disagreement, review_count=len(reviews))
-    candidacy.score, candidacy.disagreement, candidacy.review_count = score, disagreement, len(reviews)
-    return score, disagreement
-
-
 def _after_shortlist_change(shortlist: Shortlist, event: str) -> None:
     """The staff notice of a shortlist event ("submitted", "approved", "returned", "reopened"), in its transaction.
 
@@ -390,7 +262,7 @@ def _locked_shortlist(role: RolePage) -> Shortlist:
 def shortlist_submit(*, role: RolePage, by: Any, now: datetime | None = None) -> Shortlist:
     """The call's contractor hands one closed role's shortlist to the city for approval (move ``submit``)."""
     call = role_call(role)
-    _require(by, call, Power.SUBMIT)
+    require_power(by, call, Power.SUBMIT)
     if not role_is_closed(role, now):
         raise ScreeningError(
             _("“%(role)s” still takes applications: submit its shortlist after the deadline.") % {"role": role.title}
@@ -424,7 +296,7 @@ def shortlist_decide(
     """
     role = shortlist.role
     call = role_call(role)
-    _require(by, call, Power.APPROVE, shortlist=Shortlist.objects.get(pk=shortlist.pk))  # as stored now
+    require_power(by, call, Power.APPROVE, shortlist=Shortlist.objects.get(pk=shortlist.pk))  # as stored now
     if not approve and not comment.strip():
         raise ScreeningError(_("Say what should change when returning the shortlist."))
     with transaction.atomic():
@@ -461,7 +333,7 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
     """
     role = shortlist.role
     call = role_call(role)
-    _require(by, call, Power.APPROVE)
+    require_power(by, call, Power.APPROVE)
     if not reason.strip():
         raise ScreeningError(_("Say why the approved shortlist is reopened."))
     with transaction.atomic():
@@ -476,62 +348,3 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
               reason=shortlist.comment, approval=shortlist.approvals)  # fmt: skip
         _after_shortlist_change(shortlist, "reopened")
     return shortlist
-
-
-def conflict_declare(*, candidacy: Candidacy, by: Any, now: datetime | None = None) -> ConflictOfInterest:
-    """A screener says "I know this person": they stop seeing, reviewing and being assigned the person.
-
-    The person is every candidacy of theirs (``visibility.person_q``), not only this one. The
-    declarer's reviews of that person are voided (kept, counted nowhere) and the scores,
-    disagreement flags and review counts of those candidacies recomputed without them.
-    """
-    _require(by, candidacy.application.call, Power.REVIEW)
-    now = now or timezone.now()
-    with transaction.atomic():
-        conflict, created = ConflictOfInterest.objects.get_or_create(user=by, candidacy=candidacy)
-        person = Candidacy.objects.filter(visibility.person_q([(candidacy.application_id, candidacy.email_key)]))
-        person.filter(assigned_reviewer=by).update(assigned_reviewer=None)
-        if candidacy.assigned_reviewer_id == by.pk:
-            candidacy.assigned_reviewer = None
-        voided = Review.objects.filter(candidacy__in=person, reviewer=by, voided_at__isnull=True)
-        touched = list(Candidacy.objects.filter(pk__in=voided.values("candidacy_id")))
-        voided_count = voided.update(voided_at=now)
-        for other in touched:
-            candidacy_refresh_score(other)
-        if created:
-            audit(user=by, action="kobo.candidacy.conflict", call=candidacy.application.call, candidacy=candidacy,
-                  reviews_voided=voided_count)  # fmt: skip
-    visibility.forget_conflicts(by)
-    return conflict
-
-
-def note_add(*, candidacy: Candidacy, author: Any, text: str) -> Note:
-    """A screener's or approver's note on a candidacy (officials read only)."""
-    if not actor_kind(author, candidacy.application.call):
-        raise ScreeningError(_("You may not add notes."))
-    if not text.strip():
-        raise ScreeningError(_("The note is empty."))
-    with transaction.atomic():
-        note = Note.objects.create(candidacy=candidacy, author=author, text=text.strip()[:5000])
-        audit(user=author, action="kobo.candidacy.note", call=candidacy.application.call, candidacy=candidacy)
-    return note
-
-
-def candidacies_assign_reviewer(*, candidacies: list[Candidacy], reviewer: Any, by: Any) -> int:
-    """Ask ``reviewer`` (a contractor assigned to the call) to review these candidacies; one audit entry each.
-
-    Reviews already written stay where they are: assignment only says whose turn it is.
-    """
-    calls = {c.application.call_id: c.application.call for c in candidacies}.values()
-    for call in calls:
-        _require(by, call, Power.REVIEW)
-        if not (authority.standing(reviewer, call).running and authority.decide(reviewer, call, Power.REVIEW)):
-            raise ScreeningError(_("Reviewers must be screening staff assigned to this call."))
-    if any(has_conflict(reviewer, c) for c in candidacies):
-        raise ScreeningError(_("This reviewer declared that they know one of these people; assign someone else."))
-    with transaction.atomic():
-        for candidacy in candidacies:
-            Candidacy.objects.filter(pk=candidacy.pk).update(assigned_reviewer=reviewer)
-            audit(user=by, action="kobo.candidacy.assign", call=candidacy.application.call, candidacy=candidacy,
-                  reviewer=reviewer.get_username())  # fmt: skip
-    return len(candidacies)

@@ -26,13 +26,11 @@ from django.http import Http404
 
 from applications.intake.text import furigana, name_key
 from applications.models import Attachment, Candidacy, ConflictOfInterest, Review
+from applications.screening.rules import PASSED
 from applications.teams import access
 from recruitment.models import CallPage
 
 S = Candidacy.Status
-
-#: Blind review lifts for these statuses: a shortlisted candidate is a person the city will meet.
-NAMED_STATUSES = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED})
 
 
 # --- names, contacts and the reference -----------------------------------------------------------
@@ -47,7 +45,7 @@ def identity_visible_statuses(user: Any, call: CallPage) -> frozenset[str]:
     """
     if not call.blind_review and access.can_review(user, call):
         return frozenset(S.values)
-    return NAMED_STATUSES
+    return PASSED  # blind review lifts once a candidate reached the shortlist: a person the city will meet
 
 
 def identity_visible(user: Any, call: CallPage, candidacy: Candidacy) -> bool:

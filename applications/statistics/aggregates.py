@@ -26,15 +26,12 @@ from django.utils import timezone
 
 from applications.intake.wizard import STEPS
 from applications.models import Candidacy, Draft
+from applications.screening.rules import HIRED, PASSED
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage, RolePage, TaskCategory
 from recruitment.prefectures import CODE_BY_NAME, NAME_BY_CODE
 
 S = Candidacy.Status
-#: Statuses of a candidacy that reached the shortlist (whatever the city decided afterwards).
-SHORTLISTED = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
-#: The statuses of a hire.
-HIRED = (S.SELECTED,)
 #: The code used for a prefecture the form did not know (old or hand-made rows).
 UNKNOWN_PREFECTURE = "00"
 
@@ -190,7 +187,7 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
         figures.candidacies += row["n"]
         if row["status"] == S.WITHDRAWN:
             figures.withdrawn += row["n"]
-        if row["status"] in SHORTLISTED:
+        if row["status"] in PASSED:
             figures.shortlisted += row["n"]
         if row["status"] in HIRED:
             figures.hired += row["n"]

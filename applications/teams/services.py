@@ -56,7 +56,7 @@ def member_groups_sync(*, user: Any) -> None:
             wanted_ids.add(getattr(m.organisation, f"{field}_id"))
     managed = set(Group.objects.filter(name__in=ROLE_GROUPS.values()).values_list("pk", flat=True))
     for organisation in Organisation.objects.only("editors_group", "approvers_group"):
-        managed |= {organisation.editors_group_id, organisation.approvers_group_id} - {None}
+        managed |= {pk for pk in (organisation.editors_group_id, organisation.approvers_group_id) if pk is not None}
     current = set(user.groups.values_list("pk", flat=True))
     user.groups.remove(*(current & managed - wanted_ids))
     user.groups.add(*(wanted_ids - current))

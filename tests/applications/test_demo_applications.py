@@ -16,7 +16,8 @@ from django.utils import timezone
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.intake.text import digits, is_katakana, name_key
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
-from applications.screening.scoring import aggregate_scores, rubric_snapshot
+from applications.screening.rubric import rubric_snapshot
+from applications.screening.scoring import aggregate_scores
 from applications.staff import SCREENING_CONTRACTORS
 from recruitment.demo import ensure_kobe_demo
 

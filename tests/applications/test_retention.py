@@ -28,13 +28,8 @@ from applications.models import (
     OutboxEmail,
     Review,
 )
-from applications.screening.services import (
-    candidacy_transition,
-    note_add,
-    shortlist_decide,
-    shortlist_for,
-    shortlist_submit,
-)
+from applications.screening.reviewing import note_add
+from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
 from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from applications.tasks import expire_draft_files, send_outbox
 from cms.web.storage import PrivateFileSystemStorage

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy
-from applications.screening.services import ScreeningError, candidacies_assign_reviewer
+from applications.screening.reviewing import candidacies_assign_reviewer
+from applications.screening.services import ScreeningError
 from applications.staff import OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.recruitment import factories as f

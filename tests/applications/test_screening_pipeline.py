@@ -12,12 +12,12 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
+from applications.screening.reviewing import review_submit
 from applications.screening.rules import ALLOWED_TRANSITIONS
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
     candidacy_transition,
-    review_submit,
     shortlist_decide,
     shortlist_for,
     shortlist_submit,

@@ -22,11 +22,11 @@ from django.utils import timezone
 from applications.mail.outbox import outbox_send_pending
 from applications.mail.triggers.results import screening_results_send
 from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.screening.reviewing import review_submit
 from applications.screening.rules import ROLE_MOVES, Move, Stage
 from applications.screening.services import (
     ScreeningError,
     candidacy_transition,
-    review_submit,
     role_stage,
     shortlist_decide,
     shortlist_for,

@@ -19,11 +19,10 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from applications.intake.services import candidacy_withdraw
 from applications.models import AuditEntry, Candidacy, Shortlist
+from applications.screening.reviewing import candidacies_assign_reviewer, review_submit
 from applications.screening.services import (
     ScreeningError,
-    candidacies_assign_reviewer,
     candidacy_transition,
-    review_submit,
     shortlist_decide,
     shortlist_for,
     shortlist_reopen,

@@ -21,15 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Attachment, AuditEntry, Candidacy, Review
-from applications.screening.services import (
-    ReasonRequired,
-    candidacy_transition,
-    conflict_declare,
-    review_submit,
-    shortlist_decide,
-    shortlist_for,
-    shortlist_submit,
-)
+from applications.screening.reviewing import ReasonRequired, conflict_declare, review_submit
+from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
 from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from cms.web.storage import PrivateFileSystemStorage
 from exports.context import csv_rows, decision_pack_context, dossiers_context

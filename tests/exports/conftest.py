@@ -13,13 +13,8 @@ from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy
-from applications.screening.services import (
-    candidacy_transition,
-    review_submit,
-    shortlist_decide,
-    shortlist_for,
-    shortlist_submit,
-)
+from applications.screening.reviewing import review_submit
+from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
 from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob

@@ -12,15 +12,11 @@ from applications.mail.outbox import outbox_enqueue
 from applications.mail.rendering import correction_result
 from applications.mail.triggers.common import applicant_values, page_link, with_people
 from applications.models import Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.screening.rules import AWAITING, PASSED
 from cms.web.jobs import each_row_alone
 from recruitment.models import RolePage
 
 S = Candidacy.Status
-
-#: Live candidacies that have not heard the result of document screening yet ("still reviewing").
-AWAITING = (S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED)
-#: Statuses told they passed the document screening (``screening_passed``); the others are told they did not.
-PASSED = (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
 
 
 def role_has_result(role: RolePage) -> bool:

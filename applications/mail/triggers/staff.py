@@ -20,6 +20,7 @@ from applications.models import Application, Candidacy, Shortlist
 from cms.web.jobs import each_row_alone
 from recruitment.formatting import format_japan_datetime
 from recruitment.models import CallPage, RolePage
+from recruitment.selectors import role_call
 
 
 def deadline_digests_send(*, staff: StaffOf, now: datetime | None = None) -> int:
@@ -34,7 +35,7 @@ def deadline_digests_send(*, staff: StaffOf, now: datetime | None = None) -> int
 
 
 def _deadline_digest(role: RolePage, staff: StaffOf) -> int:
-    call = role.call
+    call = role_call(role)
     count = Candidacy.objects.filter(role=role).exclude(status=Candidacy.Status.WITHDRAWN).count()
     values = {
         "role": role.title,
@@ -68,7 +69,7 @@ def shortlist_notify(*, shortlist: Shortlist, event: str, staff: StaffOf, now: d
     now = now or timezone.now()
     kind = SHORTLIST_EVENTS[event]
     role = shortlist.role
-    call = role.call
+    call = role_call(role)
     when = (shortlist.submitted_at if event == "submitted" else shortlist.decided_at) or now
     by = shortlist.submitted_by if event == "submitted" else shortlist.decided_by
     values = {

@@ -1,0 +1,62 @@
+"""The screening audit log: who saw or changed applicants' personal data, and how its page names each action.
+
+Kept apart from Wagtail's page history on purpose: only a city approver reads it, on the call's
+screening audit page (``screening_audit``). Every view, list, download, export and change of
+screening, exports and privacy writes its entry through :func:`audit`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from applications.models import AuditEntry, Candidacy
+from recruitment.models import CallPage
+
+#: The screening audit log's actions and how the audit page names them.
+AUDIT_ACTIONS = [
+    ("kobo.candidacy.view", "応募内容の閲覧 Candidacy viewed"),
+    ("kobo.candidacy.list", "候補の一覧の閲覧 Candidacy list viewed"),
+    ("kobo.candidacy.status", "選考状況の変更 Status changed"),
+    ("kobo.candidacy.review", "審査の記録 Review saved"),
+    ("kobo.candidacy.note", "メモの追加 Note added"),
+    ("kobo.candidacy.assign", "審査担当の割り当て Reviewer assigned"),
+    ("kobo.candidacy.conflict", "利益相反の申告 Conflict of interest declared"),
+    ("kobo.candidacy.review_changed", "審査の修正(理由つき) Review changed, with a reason"),
+    ("kobo.attachment.download", "添付ファイルのダウンロード Attachment downloaded"),
+    ("kobo.export", "出力 Export"),
+    ("kobo.shortlist.submit", "候補者リストの提出 Shortlist submitted"),
+    ("kobo.shortlist.approve", "候補者リストの承認 Shortlist approved"),
+    ("kobo.shortlist.return", "候補者リストの差し戻し Shortlist returned"),
+    ("kobo.shortlist.reopen", "承認済み候補者リストの再開 Approved shortlist reopened"),
+    ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
+    ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
+    ("kobo.erasure.approved", "決定後の削除(承認者) Erased after a decision by an approver"),
+]
+
+#: How the audit page names an action (an unknown one shows as itself).
+ACTION_LABELS = dict(AUDIT_ACTIONS)
+
+
+def audit(
+    *,
+    user: Any,
+    action: str,
+    call: CallPage,
+    candidacy: Candidacy | None = None,
+    rows: int | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Record who saw or changed personal data, in the screening audit log (not Wagtail's page history)."""
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        call=call,
+        candidacy=candidacy,
+        rows=rows,
+        data={"call_id": call.pk, **detail},
+    )
+
+
+def action_label(action: str) -> str:
+    """The audit page's name for ``action``."""
+    return ACTION_LABELS.get(action, action)
