@@ -25,13 +25,13 @@ from applications.teams.permissions import approver_organisations
 from recruitment.models import CallPage, Organisation
 
 #: The site-wide group each role of a city's member belongs to (admin access and model rights only).
-ROLE_GROUPS = {
+ROLE_GROUPS: dict[str, str] = {
     OrganisationMember.Role.EDITOR: CITY_EDITORS,
     OrganisationMember.Role.APPROVER: CITY_APPROVERS,
     OrganisationMember.Role.OFFICIAL: OFFICIALS,
 }
 #: The city's own group each role belongs to (page rights and approvals on the city's calls).
-ROLE_CITY_GROUP_FIELDS = {
+ROLE_CITY_GROUP_FIELDS: dict[str, str] = {
     OrganisationMember.Role.EDITOR: "editors_group",
     OrganisationMember.Role.APPROVER: "approvers_group",
 }
