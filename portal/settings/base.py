@@ -310,7 +310,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task not acknowledged within this time is delivered again: longer than the longest
     # task may run (CELERY_TASK_TIME_LIMIT below), so a live render is never handed out twice.
     # A killed worker's export does not wait for it: the stall sweep re-queues the job once its
-    # heartbeat is older than the lease (exports/services.py), about a minute.
+    # heartbeat is older than the lease (exports/jobs.py), about a minute.
     # The socket timeouts end a blocked command on a broker that accepts but does not answer
     # (the workers reconnect); requests publish with shorter ones still (portal/celery.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -462,7 +462,7 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # Where an export's temporary files are written while it renders: one private (0700) folder
 # per job and attempt, removed when the render ends however it ends, by the stall sweep, and at
-# worker start (exports/services.py). Local disk of the exports worker; never served.
+# worker start (exports/rendering.py). Local disk of the exports worker; never served.
 KOBO_EXPORT_TEMP_DIR = Path(os.environ.get("KOBO_EXPORT_TEMP_DIR") or Path(tempfile.gettempdir()) / "kobo-exports")
 # Seconds a sender may hold an outbox row before another takes it as interrupted (longer than
 # one SMTP exchange may take: EMAIL_TIMEOUT per command).

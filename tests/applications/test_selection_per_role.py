@@ -29,8 +29,8 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
+from exports.jobs import export_request
 from exports.models import ExportJob
-from exports.services import export_request
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
 from tests.exports.conftest import pdftotext

@@ -30,9 +30,11 @@ from applications.screening.services import (
     shortlist_for,
     shortlist_submit,
 )
-from exports.context import csv_rows, decision_pack_context, dossiers_context
+from exports.documents.candidacy_csv import csv_rows
+from exports.documents.decision_pack import decision_pack_context
+from exports.documents.dossiers import dossiers_context
+from exports.jobs import export_request
 from exports.models import ExportJob
-from exports.services import export_request
 from portal.groups import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from portal.storage import PrivateFileSystemStorage
 from tests.applications import factories as af

@@ -305,8 +305,8 @@ QUERIES: dict[str, int] = {}
 def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_minute(
     client, kobe, demo_users, tmp_path, monkeypatch
 ):
+    from exports.jobs import export_render, export_request
     from exports.models import ExportJob
-    from exports.services import export_render, export_request
     from portal.storage import PrivateFileSystemStorage
     from tests.exports.conftest import pdffonts, pdftotext
 
