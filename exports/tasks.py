@@ -11,6 +11,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
+from . import jobs
 from .errors import ExportBusy
 from .jobs import LEASE, export_fail, export_render, export_requeue_stalled
 from .models import ExportJob
@@ -50,7 +51,7 @@ def requeue_stalled_exports() -> int:
 def sweep_temporary_files(**kwargs: object) -> None:
     """At worker start, remove what renders killed on this machine left in the export temp folder."""
     try:
-        removed = export_temp_sweep(older_than=LEASE)
+        removed = export_temp_sweep(older_than=jobs.LEASE)
     except OSError:
         logger.exception("exports: could not sweep the temporary folder")
         return

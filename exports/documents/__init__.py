@@ -34,12 +34,11 @@ from .common import call_reference
 Kind = ExportJob.Kind
 
 #: Each writes its document and answers (pages or None, how many applicants' data it holds).
-#: Looked up by module attribute at render time, so a benchmark may wrap them.
 Renderer = Callable[[ExportJob, Path, Progress, datetime], tuple[int | None, int]]
 
 
 def renderer(kind: str) -> Renderer:
-    """The function that writes a document of ``kind``."""
+    """The function that writes a document of ``kind`` (looked up at each render, so a benchmark may wrap one)."""
     return {
         Kind.DECISION_PACK: decision_pack.render_decision_pack,
         Kind.DOSSIERS: dossiers.render_dossiers,
