@@ -189,7 +189,7 @@ def _reference() -> dict[str, Any]:
     from weasyprint import HTML
 
     from exports.fetcher import StaticOnlyFetcher
-    from exports.services import PDF_OPTIONS
+    from exports.rendering import PDF_OPTIONS
 
     target = Path(tempfile.mkdtemp()) / "reference.pdf"
     seconds, pages = 0.0, 0
@@ -208,11 +208,12 @@ def export(kind: str, call_id: int, requester_id: int, *, pdf_options: dict | No
     def run() -> dict[str, Any]:
         from django.contrib.auth import get_user_model
 
-        from exports import services
+        from exports import jobs, rendering
+        from exports.documents import candidacy_csv, decision_pack, dossiers
         from exports.models import ExportJob
 
         if pdf_options is not None:
-            services.PDF_OPTIONS = pdf_options
+            rendering.PDF_OPTIONS = pdf_options
         timings = {"data": 0.0, "weasyprint": 0.0}
 
         def timed(name: str, fn: Callable) -> Callable:
@@ -225,15 +226,19 @@ def export(kind: str, call_id: int, requester_id: int, *, pdf_options: dict | No
 
             return wrapper
 
-        for name in ("decision_pack_context", "dossiers_context", "csv_rows"):
-            setattr(services.doc_context, name, timed("data", getattr(services.doc_context, name)))
-        services.render_pdf = timed("weasyprint", services.render_pdf)
+        for module, name in (
+            (decision_pack, "decision_pack_context"),
+            (dossiers, "dossiers_context"),
+            (candidacy_csv, "csv_rows"),
+        ):
+            setattr(module, name, timed("data", getattr(module, name)))
+        rendering.render_pdf = timed("weasyprint", rendering.render_pdf)
 
         job = ExportJob.objects.create(
             call_id=call_id, kind=kind, requested_by=get_user_model().objects.get(pk=requester_id)
         )
         started = time.perf_counter()
-        job = services.export_render(job_id=job.pk)
+        job = jobs.export_render(job_id=job.pk)
         seconds = time.perf_counter() - started
         return {
             "status": job.status,
@@ -259,7 +264,7 @@ MEASUREMENTS: dict[str, Callable[[int, int], Callable[[], dict[str, Any]]]] = {
 
 def warm_up() -> None:
     """Import WeasyPrint and load the fonts once in the parent, so every child starts warm alike."""
-    from exports.services import render_pdf
+    from exports.rendering import render_pdf
 
     render_pdf(REFERENCE_HTML, Path(tempfile.mkdtemp()) / "warm.pdf")
 
@@ -274,7 +279,7 @@ def main() -> None:
 
     connections.close_all()
 
-    from exports.services import DOSSIERS_PER_PART
+    from exports.documents.dossiers import DOSSIERS_PER_PART
 
     print("Measuring …", flush=True)
     ref = in_child("reference", workdir, call_id, requester_id)

@@ -316,8 +316,8 @@ def exports_killed(stack: Stack, call_id: int, requester_id: int, temp_dir: Path
     """The call's dossiers requested; the exports worker killed ``EXPORT_KILLS`` times once part files exist."""
     from django.contrib.auth import get_user_model
 
+    from exports.jobs import export_request
     from exports.models import ExportJob
-    from exports.services import export_request
     from recruitment.models import CallPage
 
     call = CallPage.objects.get(pk=call_id)

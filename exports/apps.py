@@ -6,3 +6,8 @@ class ExportsConfig(AppConfig):
 
     name = "exports"
     verbose_name = "出力 Exports"
+
+    def ready(self) -> None:
+        # Register the tasks in every process (web too): ``jobs`` queues ``render_export`` by its
+        # name, and Celery runs a registered task eagerly where ``CELERY_TASK_ALWAYS_EAGER`` is set.
+        from . import tasks  # noqa: F401

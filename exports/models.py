@@ -1,6 +1,6 @@
 """Export jobs: a document someone asked for, its progress and its private file.
 
-Writes go through ``exports.services`` (``export_request``, ``export_render``); a job is
+Writes go through ``exports.jobs`` (``export_request``, ``export_render``); a job is
 rendered by the Celery task in ``exports.tasks``.
 """
 

@@ -1,4 +1,8 @@
-"""Celery tasks of exports. Thin: load the job by id, call the service, retry on failure."""
+"""Celery tasks of exports. Thin: load the job by id, call the service, retry on failure.
+
+The tasks import ``exports.jobs``; jobs queue :func:`render_export` by its name
+(``jobs.RENDER_TASK``), so nothing imports this module but Celery's autodiscovery.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
+from . import jobs
+from .errors import ExportBusy
+from .jobs import LEASE, export_fail, export_render, export_requeue_stalled
 from .models import ExportJob
-from .services import LEASE, ExportBusy, export_fail, export_render, export_requeue_stalled, export_temp_sweep
+from .rendering import export_temp_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ def requeue_stalled_exports() -> int:
 def sweep_temporary_files(**kwargs: object) -> None:
     """At worker start, remove what renders killed on this machine left in the export temp folder."""
     try:
-        removed = export_temp_sweep()
+        removed = export_temp_sweep(older_than=jobs.LEASE)
     except OSError:
         logger.exception("exports: could not sweep the temporary folder")
         return

@@ -1,7 +1,7 @@
 """Admin views of exports: request a document, watch its progress, download it.
 
 Thin: permission checks are ``access.call_or_404`` with the power to export (through
-``services.job_or_404``), so a contractor gets 404 for anything of a call not assigned to them; anonymous users are sent
+``files.job_or_404``), so a contractor gets 404 for anything of a call not assigned to them; anonymous users are sent
 to the login by Wagtail's ``require_admin_access``. Included under
 ``admin/screening/exports/`` from :data:`urlpatterns_for_admin`.
 """
@@ -25,8 +25,11 @@ from cms.web.downloads import private_download
 from cms.web.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
+from .documents import download_filename
+from .errors import ExportLimit
+from .files import export_download_logged, job_or_404
+from .jobs import export_request
 from .models import ExportJob
-from .services import ExportLimit, download_filename, export_download_logged, export_request, job_or_404
 
 
 def _status_payload(job: ExportJob) -> dict[str, Any]:

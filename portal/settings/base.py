@@ -337,7 +337,7 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # Where an export's temporary files are written while it renders: one private (0700) folder
 # per job and attempt, removed when the render ends however it ends, by the stall sweep, and at
-# worker start (exports/services.py). Local disk of the exports worker; never served.
+# worker start (exports/rendering.py). Local disk of the exports worker; never served.
 KOBO_EXPORT_TEMP_DIR = Path(os.environ.get("KOBO_EXPORT_TEMP_DIR") or Path(tempfile.gettempdir()) / "kobo-exports")
 # Seconds a sender may hold an outbox row before another takes it as interrupted (longer than
 # one SMTP exchange may take: EMAIL_TIMEOUT per command).

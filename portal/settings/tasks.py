@@ -26,7 +26,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task not acknowledged within this time is delivered again: longer than the longest
     # task may run (CELERY_TASK_TIME_LIMIT below), so a live render is never handed out twice.
     # A killed worker's export does not wait for it: the stall sweep re-queues the job once its
-    # heartbeat is older than the lease (exports/services.py), about a minute.
+    # heartbeat is older than the lease (exports/jobs.py), about a minute.
     # The socket timeouts end a blocked command on a broker that accepts but does not answer
     # (the workers reconnect); requests publish with shorter ones still (portal/celery.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {

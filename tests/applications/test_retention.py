@@ -365,7 +365,7 @@ def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmati
 def test_the_privacy_page_states_the_periods_the_code_uses(site_content):
     from applications.intake.wizard import DRAFT_LIFETIME
     from applications.mail.catalogue import REMINDER_WINDOWS
-    from exports.services import EXPORT_FILE_DAYS
+    from exports.files import EXPORT_FILE_DAYS
     from recruitment.models import CallPage
 
     page = Client().get("/privacy/").content.decode()

@@ -447,8 +447,8 @@ def test_the_decision_pack_lists_the_approval_the_reopen_with_its_reason_and_the
 ):
     from pathlib import Path
 
+    from exports.jobs import export_request
     from exports.models import ExportJob
-    from exports.services import export_request
     from tests.exports.conftest import pdftotext
 
     with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=True):

@@ -29,8 +29,8 @@ from applications.screening.services import (
     shortlist_submit,
 )
 from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from exports.jobs import export_request
 from exports.models import ExportJob
-from exports.services import export_request
 from tests.applications import factories as af
 from tests.exports.conftest import pdftotext
 from tests.recruitment import factories as rf

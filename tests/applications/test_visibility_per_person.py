@@ -25,9 +25,11 @@ from applications.screening.reviewing import ReasonRequired, conflict_declare, r
 from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
 from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from cms.web.storage import PrivateFileSystemStorage
-from exports.context import csv_rows, decision_pack_context, dossiers_context
+from exports.documents.candidacy_csv import csv_rows
+from exports.documents.decision_pack import decision_pack_context
+from exports.documents.dossiers import dossiers_context
+from exports.jobs import export_request
 from exports.models import ExportJob
-from exports.services import export_request
 from tests.applications import factories as af
 from tests.exports.conftest import pdftotext
 from tests.recruitment import factories as rf

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from exports.documents.candidacy_csv import neutralise
+from exports.jobs import export_render
 from exports.models import ExportJob
-from exports.services import export_render, neutralise
 from tests.exports.conftest import make_small_call
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exports.services import neutralise
+from exports.documents.candidacy_csv import neutralise
 
 
 @pytest.mark.parametrize("cell", ['＝HYPERLINK("http://evil.example")', "＋81", "－1+2", "＠SUM(A1)", "﹦1+1", "﹢1"])

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from applications.models import AuditEntry
-from exports import services
+from exports.documents import dossiers
+from exports.jobs import export_render, export_request
 from exports.models import ExportJob
-from exports.services import export_render, export_request
 from tests.exports.conftest import make_small_call, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_dossiers_laid_out_in_parts_read_as_one_document(site_content, monkeypat
     codes = [c.applicant_code for c in world.shortlisted]
 
     def render(per_part: int) -> tuple[ExportJob, list[str]]:
-        monkeypatch.setattr(services, "DOSSIERS_PER_PART", per_part)
+        monkeypatch.setattr(dossiers, "DOSSIERS_PER_PART", per_part)
         job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.official)
         job = export_render(job_id=job.pk)
         assert job.status == ExportJob.Status.DONE, job.error

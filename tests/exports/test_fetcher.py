@@ -10,7 +10,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from exports.fetcher import FetchRefused, StaticOnlyFetcher
-from exports.services import render_pdf
+from exports.rendering import render_pdf
 from tests.exports.conftest import pdftotext
 
 

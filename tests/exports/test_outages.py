@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from exports import services
+from exports import files, jobs
+from exports.errors import ExportLimit
+from exports.jobs import export_render, export_request, export_requeue_stalled
 from exports.models import ExportJob
-from exports.services import ExportLimit, export_render, export_request, export_requeue_stalled, export_temp_sweep
+from exports.rendering import export_temp_sweep
 from tests.celery_helpers import broker, process_env, routes, stop, worker_process
 from tests.conftest import restore_migration_data
 from tests.exports.conftest import export_files, make_small_call
@@ -50,14 +52,14 @@ def test_a_dossier_render_killed_mid_way_leaves_no_part_file_and_recovers_when_a
     ensure_site_content()
     small = make_small_call()
     small.approve()
-    monkeypatch.setattr(services, "LEASE", timedelta(seconds=LEASE))
+    monkeypatch.setattr(jobs, "LEASE", timedelta(seconds=LEASE))
     queue = f"exports-test-{uuid.uuid4().hex[:12]}"
     env = process_env(
         KOBO_EXPORT_LEASE_SECONDS=str(LEASE),
         KOBO_EXPORT_TEMP_DIR=str(temp_dir),
         PRIVATE_STORAGE_ROOT=str(private_root),
     )
-    setup = "import exports.services as s\ns.DOSSIERS_PER_PART = 1"  # several parts, as 120 dossiers make
+    setup = "import exports.documents.dossiers as d\nd.DOSSIERS_PER_PART = 1"  # several parts, as 120 dossiers make
     log = tmp_path / "worker.log"
     worker = None
     try:
@@ -109,7 +111,7 @@ def test_the_sweep_requeues_a_render_that_stopped_beating_and_removes_its_folder
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE  # eager in the test settings
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, file="", heartbeat_at=timezone.now() - services.LEASE + timedelta(seconds=5)
+        status=ExportJob.Status.RUNNING, file="", heartbeat_at=timezone.now() - jobs.LEASE + timedelta(seconds=5)
     )
     dead = temp_dir / f"job-{job.pk}-{job.key.hex}-2"
     dead.mkdir(parents=True)
@@ -128,13 +130,13 @@ def test_the_temporary_folder_is_private_and_emptied_on_success_and_on_failure(
 ):
     job = ExportJob.objects.create(call=small_call.call, kind=ExportJob.Kind.DOSSIERS, requested_by=small_call.official)
     seen = []
-    original = services._store
+    original = files.store
 
     def spy_then_fail(temporary, name):
         seen.append((temporary.parent, stat.S_IMODE(temporary.parent.stat().st_mode)))
         raise OSError("storage gone")
 
-    monkeypatch.setattr(services, "_store", spy_then_fail)
+    monkeypatch.setattr(files, "store", spy_then_fail)
     with pytest.raises(OSError, match="storage gone"):
         export_render(job_id=job.pk)
     assert stat.S_IMODE(temp_dir.stat().st_mode) == 0o700
@@ -143,7 +145,7 @@ def test_the_temporary_folder_is_private_and_emptied_on_success_and_on_failure(
     assert mode == 0o700
     assert list(temp_dir.iterdir()) == []  # removed on failure
 
-    monkeypatch.setattr(services, "_store", original)
+    monkeypatch.setattr(files, "store", original)
     job = export_render(job_id=job.pk)
     assert job.status == ExportJob.Status.DONE
     assert list(temp_dir.iterdir()) == []  # and on success
@@ -158,10 +160,10 @@ def test_worker_start_removes_what_dead_renders_left_but_not_a_live_one(temp_dir
     legacy.write_bytes(b"x")
     live = temp_dir / "job-3-ghi-1"
     live.mkdir()
-    past = time.time() - services.LEASE.total_seconds() - 10
+    past = time.time() - jobs.LEASE.total_seconds() - 10
     for path in (old_folder, legacy):
         os.utime(path, (past, past))
-    assert export_temp_sweep() == 2
+    assert export_temp_sweep(older_than=jobs.LEASE) == 2
     assert sorted(p.name for p in temp_dir.iterdir()) == [live.name]
 
 

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.models import AuditEntry
-from exports import services
+from exports import files, jobs, rendering
+from exports.errors import ExportBusy
+from exports.jobs import export_render, export_request, export_requeue_stalled
 from exports.models import ExportJob
-from exports.services import ExportBusy, export_render, export_request, export_requeue_stalled
 from tests.celery_helpers import broker, closed_port
 from tests.exports.conftest import export_files
 
@@ -25,8 +26,8 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL: not an Exception, so nothing in the render catches it."""
 
 
-def fail_once(monkeypatch, name: str, exc: BaseException):
-    original = getattr(services, name)
+def fail_once(monkeypatch, module, name: str, exc: BaseException):
+    original = getattr(module, name)
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -36,7 +37,7 @@ def fail_once(monkeypatch, name: str, exc: BaseException):
             raise exc  # ... and then the worker dies
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, flaky)
+    monkeypatch.setattr(module, name, flaky)
 
 
 def generated_entries(job: ExportJob) -> list:
@@ -51,29 +52,29 @@ def job(small_call) -> ExportJob:
     )
 
 
-@pytest.mark.parametrize("step", ["_sha256", "_store"])
-def test_a_render_interrupted_and_retried_leaves_exactly_one_file(job, private_root, monkeypatch, step):
-    """``_sha256`` fails after the temporary file is written; ``_store`` after the final file is saved."""
-    fail_once(monkeypatch, step, RuntimeError("worker lost"))
+@pytest.mark.parametrize(("module", "step"), [(rendering, "sha256"), (files, "store")])
+def test_a_render_interrupted_and_retried_leaves_exactly_one_file(job, private_root, monkeypatch, module, step):
+    """``sha256`` fails after the temporary file is written; ``store`` after the final file is saved."""
+    fail_once(monkeypatch, module, step, RuntimeError("worker lost"))
     with pytest.raises(RuntimeError):
         export_render(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED  # waiting for the retry, with the reason
     assert "worker lost" in job.error
-    assert len(export_files(private_root)) == (1 if step == "_store" else 0)
+    assert len(export_files(private_root)) == (1 if step == "store" else 0)
 
     job = export_render(job_id=job.pk)
     assert job.status == ExportJob.Status.DONE
     assert job.error == ""
     assert job.attempts == 2
-    files = export_files(private_root)
-    assert files == [private_root / job.storage_name]
-    assert job.sha256 == hashlib.sha256(files[0].read_bytes()).hexdigest()
+    stored = export_files(private_root)
+    assert stored == [private_root / job.storage_name]
+    assert job.sha256 == hashlib.sha256(stored[0].read_bytes()).hexdigest()
     assert len(generated_entries(job)) == 1
 
 
 def test_a_killed_worker_is_taken_over_once_its_lease_expires(job, private_root, monkeypatch):
-    fail_once(monkeypatch, "_store", WorkerKilled())
+    fail_once(monkeypatch, files, "store", WorkerKilled())
     with pytest.raises(WorkerKilled):
         export_render(job_id=job.pk)
     job.refresh_from_db()
@@ -82,7 +83,7 @@ def test_a_killed_worker_is_taken_over_once_its_lease_expires(job, private_root,
     with pytest.raises(ExportBusy):  # the task delivered again too soon: it will retry later
         export_render(job_id=job.pk)
 
-    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - services.LEASE - timedelta(seconds=1))
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - jobs.LEASE - timedelta(seconds=1))
     job = export_render(job_id=job.pk)
     assert job.status == ExportJob.Status.DONE
     assert export_files(private_root) == [private_root / job.storage_name]
@@ -109,14 +110,14 @@ def test_a_done_job_whose_file_vanished_is_rendered_again_under_the_same_name(jo
 
 def test_progress_is_written_in_stages(job, monkeypatch):
     seen = []
-    original = services._Progress.__call__
+    original = jobs.JobProgress.__call__
 
     def spy(self, percent, stage, *, throttle=False):
         original(self, percent, stage, throttle=throttle)
         seen.append((percent, ExportJob.objects.values_list("progress", "stage").get(pk=job.pk)))
 
-    monkeypatch.setattr(services._Progress, "__call__", spy)
-    monkeypatch.setattr(services, "PROGRESS_INTERVAL", 0)  # a small document lays out faster than the throttle
+    monkeypatch.setattr(jobs.JobProgress, "__call__", spy)
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0)  # a small document lays out faster than the throttle
     export_render(job_id=job.pk)
     percents = [p for p, _ in seen]
     assert percents == sorted(percents)
@@ -154,7 +155,7 @@ def test_a_broker_outage_leaves_the_job_queued_then_beat_queues_it_again(
 
     assert export_requeue_stalled() == 0  # queued only just now: not stalled yet
     # The broker is back (eager in these settings) and beat runs a few minutes later.
-    assert export_requeue_stalled(now=timezone.now() + services.REQUEUE_AFTER + timedelta(seconds=1)) == 1
+    assert export_requeue_stalled(now=timezone.now() + jobs.REQUEUE_AFTER + timedelta(seconds=1)) == 1
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
     assert len(export_files(private_root)) == 1

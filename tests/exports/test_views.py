@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import AuditEntry
+from exports.jobs import export_render
 from exports.models import ExportJob
-from exports.services import export_render
 from tests.recruitment import factories as rf
 
 pytestmark = pytest.mark.django_db

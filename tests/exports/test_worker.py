@@ -20,9 +20,9 @@ from django.db import transaction
 from applications.mail.triggers.applicant import withdrawal_send
 from applications.models import OutboxEmail
 from cms.content import ensure_site_content
-from exports import services, tasks
+from exports import files, tasks
+from exports.jobs import export_request
 from exports.models import ExportJob
-from exports.services import export_request
 from portal.celery import app
 from tests.celery_helpers import broker, queue_size, routes
 from tests.conftest import restore_migration_data
@@ -65,13 +65,13 @@ def test_a_real_worker_renders_the_requested_pack(world, private_root, queue):
         job = wait_until_finished(job)
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.attempts == 1
-    files = export_files(private_root)
-    assert files == [private_root / job.storage_name]
-    assert hashlib.sha256(files[0].read_bytes()).hexdigest() == job.sha256
+    stored = export_files(private_root)
+    assert stored == [private_root / job.storage_name]
+    assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == job.sha256
 
 
 def test_the_worker_retries_an_interrupted_render_into_one_file(world, private_root, monkeypatch, queue):
-    original = services._store
+    original = files.store
     calls = {"n": 0}
 
     def store_then_die(*args, **kwargs):
@@ -81,7 +81,7 @@ def test_the_worker_retries_an_interrupted_render_into_one_file(world, private_r
             raise OSError("connection to storage lost")
         return name
 
-    monkeypatch.setattr(services, "_store", store_then_die)
+    monkeypatch.setattr(files, "store", store_then_die)
     monkeypatch.setattr(tasks, "RETRY_BASE_SECONDS", 0)
     worker = {"perform_ping_check": False, "pool": "solo", "shutdown_timeout": 10, "queues": [queue]}
     with broker() as real, start_worker(real, **worker):

@@ -306,8 +306,8 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
     client, kobe, demo_users, tmp_path, monkeypatch
 ):
     from cms.web.storage import PrivateFileSystemStorage
+    from exports.jobs import export_render, export_request
     from exports.models import ExportJob
-    from exports.services import export_render, export_request
     from tests.exports.conftest import pdffonts, pdftotext
 
     monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))

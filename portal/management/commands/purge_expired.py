@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from applications.privacy.retention import calls_due, purge_expired
-from exports.services import export_files_purge
+from exports.files import export_files_purge
 
 
 class Command(BaseCommand):
