@@ -8,7 +8,7 @@ the rate limits, roles closing while someone applies, and the one-time receipt a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms as django_forms
 from django.core.exceptions import SuspiciousOperation
@@ -17,13 +17,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from formtools.wizard.views import NamedUrlWizardView
 
 from applications.intake.drafts import DraftFiles, DraftTooLarge, wizard_prefix
 from applications.intake.services import Submission, SubmissionRefused, application_submit
-from applications.intake.steps import STEP_BY_NAME, STEPS
+from applications.intake.steps import STEPS, Step
 from applications.intake.verification import (
     CODE_LIFETIME,
     email_code_pending,
@@ -42,11 +42,28 @@ from recruitment.models import CallPage, RolePage
 class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
     """The multi-step application to one call (formtools, with drafts in the database)."""
 
+    #: The steps walked, in order (``steps.STEPS``); formtools' form list and conditions follow from them.
+    declared_steps: ClassVar[list[Step]] = STEPS
     form_list = [(step.name, step.form) for step in STEPS]
     condition_dict = {step.name: step.when for step in STEPS if step.when}
     storage_name = "applications.intake.drafts.DraftStorage"
     file_storage = DraftFiles()
     url_name = "applications:apply_step"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A wizard over other steps (its own ``declared_steps``) takes formtools' lists from them."""
+        super().__init_subclass__(**kwargs)
+        cls.form_list = [(step.name, step.form) for step in cls.declared_steps]
+        cls.condition_dict = {step.name: step.when for step in cls.declared_steps if step.when}
+
+    @cached_property
+    def step_by_name(self) -> dict[str, Step]:
+        return {step.name: step for step in self.declared_steps}
+
+    @property
+    def last_step(self) -> str:
+        """The review step, whose POST submits."""
+        return self.declared_steps[-1].name
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -66,7 +83,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         if draft is not None and draft.application_id:
             # A second tap of the final button, moments later: its answer is the same receipt.
             # Anything else in this browser after a submission starts a fresh form.
-            final = self.request.POST.get(f"{self.prefix}-current_step") == STEPS[-1].name
+            final = self.request.POST.get(f"{self.prefix}-current_step") == self.last_step
             if final and draft.application.submitted_at > timezone.now() - RECEIPT_LIFETIME:
                 receipt_remember(self.request, draft.application.reference)
                 return redirect("applications:receipt", reference=draft.application.reference)
@@ -81,7 +98,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         return reverse(self.url_name, kwargs={"call_id": self.call.pk, "step": step})
 
     def get_template_names(self) -> list[str]:
-        return [STEP_BY_NAME[self.steps.current].template]
+        return [self.step_by_name[self.steps.current].template]
 
     def stored_file_names(self, step: str) -> dict[str, str]:
         """The files the draft keeps for ``step``: field name → the name they were uploaded with."""
@@ -92,7 +109,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         # Only the first step's form reads ``roles``; the others get them only if they ask.
         roles = self.roles if step in ALL_ROLES_STEPS else SimpleLazyObject(lambda: self.roles)
         kwargs = {"call": self.call, "roles": roles, "chosen": self.chosen_roles()}
-        step_form = STEP_BY_NAME[step].form if step in STEP_BY_NAME else None
+        step_form = self.step_by_name[step].form if step in self.step_by_name else None
         if step_form is not None and step_form.keeps_files:
             kwargs["stored_files"] = self.stored_file_names(step)
         if step == VERIFY_STEP:
@@ -157,7 +174,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
             return opening
         step = kwargs.get("step")
         if step == self.done_step_name:  # a GET of "done" submits nothing: back to the last step
-            return redirect(self.get_step_url(STEPS[-1].name))
+            return redirect(self.get_step_url(self.last_step))
         if step in self.get_form_list():
             self.storage.current_step = step
             return self.render(self.get_quiet_form(step))
@@ -192,7 +209,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
     def _post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = self.steps.current
         closed = self.closed_chosen_roles()
-        if closed and step == STEPS[-1].name and self.request.POST.get("submit_remaining") and self._drop_roles(closed):
+        if closed and step == self.last_step and self.request.POST.get("submit_remaining") and self._drop_roles(closed):
             closed = []
         if closed and step != ROLES_STEP and "wizard_goto_step" not in self.request.POST:
             # Nothing is accepted for a role after its deadline; say so on the page.
@@ -262,13 +279,13 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         context.update(
             call=self.call,
             chosen_roles=self.chosen_roles(),
-            step_info=STEP_BY_NAME[self.steps.current],
+            step_info=self.step_by_name[self.steps.current],
             step_number=index + 1,
             step_count=len(shown),
             closed_roles=closed,
             remaining_roles=[r for r in self.chosen_roles() if r not in closed],
         )
-        if self.steps.current == STEPS[-1].name:
+        if self.steps.current == self.last_step:
             context["summary"] = self.review_summary()
         if self.steps.current == VERIFY_STEP:
             email = self.applicant_email()
@@ -336,7 +353,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         except SubmissionRefused as refusal:
             if refusal.unverified:
                 return redirect(self.get_step_url(VERIFY_STEP))
-            form = self.get_form(step=STEPS[-1].name, data=self.request.POST)
+            form = self.get_form(step=self.last_step, data=self.request.POST)
             form.is_valid()
             return self.render(form, refusal=refusal, closed_roles=refusal.closed_roles)
         self.storage.submitted = True  # formtools' reset after ``done`` then empties the wizard
