@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from applications.intake.services import new_reference
 from applications.intake.text import email_key, name_key
-from applications.intake.wizard import hash_token, new_token
+from applications.intake.tokens import hash_token, new_token
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
 from applications.screening.rubric import rubric_snapshot
 from applications.screening.scoring import aggregate_scores, review_score

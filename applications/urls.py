@@ -1,17 +1,17 @@
 from django.urls import path
 
-from applications.intake import views
+from applications.intake.views import apply, drafts, manage, receipt
 from cms.site_config import with_site_config
 
 app_name = "applications"
 # Pages in the site's layout read the site and its settings once per change (cms/site_config.py).
 urlpatterns = [
-    path("apply/<id:call_id>/", with_site_config(views.apply_start), name="apply"),
-    path("apply/<id:call_id>/save/", with_site_config(views.save_draft), name="save_draft"),
-    path("apply/<id:call_id>/<str:step>/", with_site_config(views.apply_wizard), name="apply_step"),
-    path("apply/postcode/", views.postcode_lookup, name="postcode"),
-    path("apply/resume/<str:token>/", with_site_config(views.resume_draft), name="resume"),
-    path("apply/receipt/<str:reference>/", with_site_config(views.receipt), name="receipt"),
-    path("apply/manage/", with_site_config(views.manage_request), name="manage_request"),
-    path("apply/manage/<str:token>/", with_site_config(views.manage), name="manage"),
+    path("apply/<id:call_id>/", with_site_config(apply.apply_start), name="apply"),
+    path("apply/<id:call_id>/save/", with_site_config(drafts.save_draft), name="save_draft"),
+    path("apply/<id:call_id>/<str:step>/", with_site_config(apply.apply_wizard), name="apply_step"),
+    path("apply/postcode/", apply.postcode_lookup, name="postcode"),
+    path("apply/resume/<str:token>/", with_site_config(drafts.resume_draft), name="resume"),
+    path("apply/receipt/<str:reference>/", with_site_config(receipt.receipt), name="receipt"),
+    path("apply/manage/", with_site_config(manage.manage_request), name="manage_request"),
+    path("apply/manage/<str:token>/", with_site_config(manage.manage), name="manage"),
 ]

@@ -9,8 +9,8 @@ from typing import Any
 from django.core import signing
 from django.utils import timezone
 
-from applications.intake import forms as step_forms
-from applications.intake.wizard import hash_token
+from applications.intake.steps import STEPS
+from applications.intake.tokens import hash_token
 from applications.models import Application, Candidacy, Shortlist
 from applications.screening.rules import DECISIONS
 
@@ -92,35 +92,16 @@ def application_by_manage_token(token: str) -> Application | None:
     return link.application if link is not None and not link.expired else None
 
 
-#: Answers that identify the person (an invoice number is public with the name): hidden in blind review.
-IDENTIFYING_ANSWERS = frozenset({"invoice_number"})
-#: Sections of ``Application.answers`` shown to screeners, with the wizard form that asked them.
-ANSWER_SECTIONS = [
-    ("check", step_forms.SelfCheckForm),
-    ("experience", step_forms.ExperienceForm),
-    ("sidework", step_forms.SideWorkForm),
-]
-
-
 def answer_sections(answers: dict[str, Any], *, identity_visible: bool) -> list[tuple[str, list[tuple[str, str]]]]:
     """The application's answers as (section title, [(question, answer)]) with the wizard's wording.
 
-    Choices show their labels, yes/no questions はい/いいえ, empty answers "—"; answers
-    that identify the person are left out when ``identity_visible`` is false.
+    One section per step that shows its answers to screeners, as the step declares them
+    (``StepForm.staff_rows``: choices show their labels, yes/no questions はい/いいえ, empty answers
+    "—"; answers that identify the person are left out when ``identity_visible`` is false).
     """
     sections = []
-    for name, form_class in ANSWER_SECTIONS:
-        data = answers.get(name) or {}
-        rows = []
-        for field_name, field in form_class.base_fields.items():
-            if field_name not in data or (not identity_visible and field_name in IDENTIFYING_ANSWERS):
-                continue
-            value = data[field_name]
-            if isinstance(value, bool):
-                value = "はい" if value else "いいえ"
-            elif getattr(field, "choices", None):
-                value = {str(k): v for k, v in field.choices}.get(str(value), value)
-            rows.append((str(field.label), "—" if value in (None, "") else str(value)))
+    for step in STEPS:
+        rows = step.form.staff_rows(answers, identity_visible=identity_visible)
         if rows:
-            sections.append((str(form_class.title), rows))
+            sections.append((str(step.form.title), rows))
     return sections

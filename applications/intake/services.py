@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from applications.intake.selectors import MANAGE_LINK_MAX_AGE, MANAGE_LINK_SALT
 from applications.intake.text import email_key, name_key
+from applications.intake.tokens import hash_token, new_token
 from applications.intake.uploads import CheckedUpload
 from applications.intake.verification import email_verified
-from applications.intake.wizard import hash_token, new_token
 from applications.mail.triggers.applicant import (
     confirmation_send,
     draft_link_send,
@@ -105,8 +105,8 @@ def application_submit(
     try:
         with transaction.atomic():
             locked = Draft.objects.select_for_update().get(pk=draft.pk)
-            if locked.application_id:
-                return locked.application, None
+            if locked.application_id and (submitted := locked.application) is not None:
+                return submitted, None
             existing = Application.objects.filter(submission_token=locked.submission_token).first()
             if existing:
                 return existing, None
@@ -128,12 +128,12 @@ def application_submit(
     except IntegrityError as exc:
         # A concurrent request with the same token won the race on a database without
         # row locks: its application is the one.
-        application = Application.objects.filter(submission_token=draft.submission_token).first()
-        if application is None:
+        winner = Application.objects.filter(submission_token=draft.submission_token).first()
+        if winner is None:
             # Another draft with the same email took the same role at the same moment
             # (the one-live-candidacy constraint); its confirmation email went to the address.
             raise _neutral_refusal() from exc
-        return application, None
+        return winner, None
 
 
 def _create_application(

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.admin.filters import WagtailFilterSet
 
-from applications.intake import forms as step_forms
+from applications.intake.steps import MAX_ROLES
 from applications.models import AuditEntry, Candidacy, Review
 from applications.screening.audit import AUDIT_ACTIONS
 from applications.screening.rubric import Criterion
@@ -42,9 +42,7 @@ class CandidacyFilterSet(WagtailFilterSet):
     )
     role = _choice("業務 Role", ANY)
     status = _choice("選考状況 Status", [("", "取り下げ以外 All but withdrawn"), *S.choices])
-    rank = _choice(
-        "希望順位 Preference", [*ANY, *((str(n), f"第{n}希望 #{n}") for n in range(1, step_forms.MAX_ROLES + 1))]
-    )
+    rank = _choice("希望順位 Preference", [*ANY, *((str(n), f"第{n}希望 #{n}") for n in range(1, MAX_ROLES + 1))])
     score_min = django_filters.NumberFilter(label="スコア下限 Score from", min_value=0, max_value=5, decimal_places=2)
     score_max = django_filters.NumberFilter(label="スコア上限 Score to", min_value=0, max_value=5, decimal_places=2)
     mine = _choice("自分の審査 Reviewed by me", YES_NO)

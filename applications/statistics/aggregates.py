@@ -24,7 +24,7 @@ from django.db.models import CharField, Count, F, Max, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 
-from applications.intake.wizard import STEPS
+from applications.intake.steps import STEPS
 from applications.models import Candidacy, Draft
 from applications.screening.rules import HIRED, PASSED
 from recruitment.formatting import JAPAN

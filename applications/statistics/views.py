@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 
-from applications.intake.wizard import STEPS
+from applications.intake.steps import STEPS
 from applications.statistics import charts
 from applications.statistics.aggregates import call_statistics, percent
 from applications.statistics.public import public_results, results_csv, results_json

@@ -170,12 +170,12 @@ LOGIN_URL = "wagtailadmin_login"
 # and the login lockout (cms/web/clientip.py).
 KOBO_TRUSTED_PROXY_COUNT = env_int("KOBO_TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_IP_META_KEY = "cms.web.clientip.client_ip"
-# Bytes of files all unsubmitted drafts of one call may keep together (applications/intake/wizard.py); the
+# Bytes of files all unsubmitted drafts of one call may keep together (applications/intake/drafts.py); the
 # files of a draft untouched for a day are removed, so this bounds the disk an hour of abuse can take.
 KOBO_CALL_DRAFT_FILE_BYTES = env_int("KOBO_CALL_DRAFT_FILE_BYTES", 20 * 1024**3)
-# Images decoded at once on one machine (applications/intake/uploads.py): one leaves a core of two for pages.
+# Images decoded at once on one machine (applications/intake/uploads/images.py): one leaves a core of two for pages.
 KOBO_IMAGE_DECODERS = env_int("KOBO_IMAGE_DECODERS", 1)
-# What the compressed streams of one uploaded PDF may inflate to, in all (applications/intake/uploads.py).
+# What the compressed streams of one uploaded PDF may inflate to, in all (applications/intake/uploads/pdf.py).
 KOBO_PDF_MAX_INFLATED_BYTES = env_int("KOBO_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
 # When the cache (Redis) does not answer, rate limits let the request through: a Redis outage
 # must not refuse every applicant before a deadline (docs/adr/0012-outages.md).

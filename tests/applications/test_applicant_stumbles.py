@@ -18,9 +18,9 @@ from django.urls import translate_url
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from applications.intake.forms import PREFECTURES
 from applications.intake.postcodes import postcode_address
 from applications.models import Application, Candidacy
+from recruitment.prefectures import PREFECTURES
 from tests.applications.test_wizard import closes_soon
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
 from tests.recruitment import factories as f

@@ -113,7 +113,7 @@ def test_a_double_tap_that_finds_the_portfolio_file_gone_gets_the_receipt(open_r
     The interleaving two web processes produce now and then (5 double taps in 65 in the surge
     benchmark): the later request gets the receipt, not an error page.
     """
-    from applications.intake.wizard import DraftFiles
+    from applications.intake.drafts import DraftFiles
     from applications.models import Draft
     from tests.applications.test_applicant_stumbles import small_pdf
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from applications.intake.wizard import call_draft_file_bytes
+from applications.intake.drafts import call_draft_file_bytes
 from applications.models import Draft
 from tests.applications.wizard_helpers import post_step, walk
 from tests.recruitment import factories as f

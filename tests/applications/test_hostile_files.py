@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from applications.intake import uploads
-from applications.intake.uploads import check_upload
+from applications.intake.uploads import check_upload, images, pdf
 from tests.applications.test_uploads import (
     CATALOG,
     PAGES,
@@ -61,7 +60,7 @@ def test_annotations_that_act_or_reach_outside_are_refused(annotation):
     assert error.code == "pdf_active_content"
     assert "ウェブアドレス" in str(error.messages[0])  # says why, in Japanese
     # The parsed walk alone finds each, too (the raw scan is the other, independent look).
-    assert uploads._parsed_pdf_is_active(PdfReader(io.BytesIO(content), strict=False))
+    assert pdf.parsed_pdf_is_active(PdfReader(io.BytesIO(content), strict=False))
 
 
 def test_page_level_automatic_actions_are_refused():
@@ -88,7 +87,7 @@ def test_a_flate_bomb_is_refused_without_inflating_it(settings):
 
 
 def test_the_default_bound_lets_an_ordinary_pdf_through():
-    assert uploads.MAX_PDF_INFLATED_BYTES >= 100 * 1024 * 1024
+    assert pdf.MAX_PDF_INFLATED_BYTES >= 100 * 1024 * 1024
     assert check_upload(upload("cv.pdf", make_pdf())).kind == "pdf"
 
 
@@ -139,7 +138,7 @@ def test_a_large_photo_is_decoded_reduced_and_kept_at_print_size():
     checked = check_upload(upload("photo.jpg", buffer.getvalue()))
     with Image.open(io.BytesIO(checked.content)) as kept:
         assert kept.size == (2500, 2000)  # decoded at half size by the JPEG decoder itself
-        assert uploads.MIN_DECODED_PIXELS <= kept.width * kept.height <= uploads.MAX_STORED_PIXELS
+        assert images.MIN_DECODED_PIXELS <= kept.width * kept.height <= images.MAX_STORED_PIXELS
 
 
 def test_a_png_past_the_png_bound_is_refused_from_its_header():

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image, ImageFile
 
-from applications.intake import uploads, wizard
+from applications.intake import drafts, uploads
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
 from cms.web import limits
 from tests.applications import factories as af
@@ -241,7 +241,7 @@ def test_files_removed_in_the_form_are_deleted_from_storage(call_with_roles):
 
 def test_a_draft_cannot_store_more_than_its_byte_cap(call_with_roles, monkeypatch):
     call, roles = call_with_roles
-    monkeypatch.setattr(wizard, "MAX_DRAFT_FILE_BYTES", 600)
+    monkeypatch.setattr(drafts, "MAX_DRAFT_FILE_BYTES", 600)
     browser = Client()
     walk(browser, call, [roles[0].pk], until="portfolio")
     small = _png("a.png")
@@ -316,10 +316,10 @@ def test_save_for_later_keeps_only_the_steps_fields_and_bounded_values(call_with
     assert response.status_code == 302
     stored = Draft.objects.get().data["step_data"]["about"]
     assert all(key.startswith("about-") for key in stored)
-    assert len(stored) <= wizard.MAX_STEP_FIELDS
-    assert len(stored["about-family_name"][0]) <= wizard.MAX_FIELD_CHARS
+    assert len(stored) <= drafts.MAX_STEP_FIELDS
+    assert len(stored["about-family_name"][0]) <= drafts.MAX_FIELD_CHARS
     assert stored["about-given_name"] == ["花子"]
-    assert len(json.dumps(Draft.objects.get().data, ensure_ascii=False).encode()) <= wizard.MAX_DRAFT_DATA_BYTES
+    assert len(json.dumps(Draft.objects.get().data, ensure_ascii=False).encode()) <= drafts.MAX_DRAFT_DATA_BYTES
     # Resumed, the long name is shown with the field's own message, not a 500.
     page = browser.get(step_url(call, "about"))
     assert page.status_code == 200
@@ -327,7 +327,7 @@ def test_save_for_later_keeps_only_the_steps_fields_and_bounded_values(call_with
 
 def test_a_draft_over_its_data_cap_is_refused_with_a_message(call_with_roles, monkeypatch):
     call, roles = call_with_roles
-    monkeypatch.setattr(wizard, "MAX_DRAFT_DATA_BYTES", 2_000)
+    monkeypatch.setattr(drafts, "MAX_DRAFT_DATA_BYTES", 2_000)
     browser = Client()
     walk(browser, call, [roles[0].pk], until="experience")
     saved = Draft.objects.get().data

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.intake.wizard import hash_token
+from applications.intake.tokens import hash_token
 from applications.mail.triggers.applicant import reminders_send
 from applications.models import Candidacy, Draft, OutboxEmail
 from applications.tasks import send_reminders

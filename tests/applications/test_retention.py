@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from applications.intake.wizard import hash_token
+from applications.intake.tokens import hash_token
 from applications.models import (
     Applicant,
     Application,
@@ -363,7 +363,7 @@ def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmati
 
 
 def test_the_privacy_page_states_the_periods_the_code_uses(site_content):
-    from applications.intake.wizard import DRAFT_LIFETIME
+    from applications.intake.drafts import DRAFT_LIFETIME
     from applications.mail.catalogue import REMINDER_WINDOWS
     from exports.files import EXPORT_FILE_DAYS
     from recruitment.models import CallPage

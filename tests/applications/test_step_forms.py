@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from applications.intake import forms
+from applications.intake import steps as forms
 from applications.models import Application
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, walk
 from tests.recruitment import factories as f

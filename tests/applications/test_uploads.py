@@ -23,8 +23,7 @@ from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
-from applications.intake import uploads
-from applications.intake.uploads import MAX_IMAGE_PIXELS, MAX_NAME_BYTES, MAX_UPLOAD_BYTES, check_upload
+from applications.intake.uploads import MAX_IMAGE_PIXELS, MAX_NAME_BYTES, MAX_UPLOAD_BYTES, check_upload, common, pdf
 
 JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 
@@ -563,19 +562,19 @@ ACTIVE_PDFS = [case for case in HOSTILE if case.values[2] == "pdf_active_content
 @pytest.mark.parametrize(("name", "build", "code"), ACTIVE_PDFS)
 def test_parsed_walk_finds_active_content_without_the_raw_scan(name: str, build: Callable[[], bytes], code: str):
     """Both looks are kept; the parsed walk alone must catch every active PDF."""
-    assert uploads._parsed_pdf_is_active(PdfReader(io.BytesIO(build()), strict=False))
+    assert pdf.parsed_pdf_is_active(PdfReader(io.BytesIO(build()), strict=False))
 
 
 def test_script_in_object_stream_is_found_only_by_the_parsed_walk():
     """The raw byte scan cannot see into compressed object streams; the walk must."""
     content = pdf_with_script_in_object_stream()
     assert b"JavaScript" not in content
-    assert not uploads._raw_pdf_has_active_names(content)
-    assert uploads._parsed_pdf_is_active(PdfReader(io.BytesIO(content), strict=False))
+    assert not pdf.raw_pdf_has_active_names(content)
+    assert pdf.parsed_pdf_is_active(PdfReader(io.BytesIO(content), strict=False))
 
 
 def test_every_message_is_translated():
-    for message in uploads._MESSAGES.values():
+    for message in common.MESSAGES.values():
         assert_japanese_or_english(message)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from applications.intake.wizard import hash_token
+from applications.intake.tokens import hash_token
 from applications.models import Applicant, Application, Candidacy
 from cms.content import ensure_site_content
 from tests.applications import factories as af

@@ -1,4 +1,4 @@
-"""The application wizard's steps (one list, one place) and its storage in the ``Draft`` table.
+"""The application wizard's storage in the ``Draft`` table, and which draft a browser has open.
 
 The draft lives in the database, so it survives a closed browser and any number of web
 processes. The browser it is open in keeps only its id in the session, and the draft the hash
@@ -9,12 +9,8 @@ time. The emailed link (its token stored as a hash) moves it to another browser
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +23,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from formtools.wizard.storage.base import BaseStorage
 
-from applications.intake import forms
+from applications.intake.steps import PortfolioForm
+from applications.intake.tokens import hash_token, new_token
 from applications.intake.uploads import MAX_UPLOAD_BYTES
 from applications.models import Draft
 from recruitment.models import CallPage
@@ -43,7 +40,7 @@ MAX_FIELD_CHARS = 2_000
 #: The draft's answers as UTF-8 JSON; every step filled to its limits takes about a third.
 MAX_DRAFT_DATA_BYTES = 64 * 1024
 #: Bytes of files a draft may keep: three files of the largest size (replaced files are deleted).
-MAX_DRAFT_FILE_BYTES = forms.PortfolioForm.FILES * MAX_UPLOAD_BYTES
+MAX_DRAFT_FILE_BYTES = PortfolioForm.FILES * MAX_UPLOAD_BYTES
 
 
 class DraftTooLarge(Exception):
@@ -61,7 +58,7 @@ class CallFilesFull(DraftTooLarge):
     )
 
 
-def call_draft_file_bytes(call: CallPage) -> int:
+def call_draft_file_bytes(call: CallPage | int) -> int:
     """The bytes of files kept by the call's unsubmitted drafts (files of untouched drafts go within a day)."""
     total = Draft.objects.filter(call=call, application__isnull=True).aggregate(total=Sum("file_bytes"))["total"]
     return total or 0
@@ -79,43 +76,6 @@ def bounded_step_data(step: str, data: dict[str, Any]) -> dict[str, list[Any]]:
         values = values if isinstance(values, list) else [values]
         kept[key] = [v[:MAX_FIELD_CHARS] if isinstance(v, str) else v for v in values[:MAX_VALUES_PER_FIELD]]
     return kept
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    form: type[forms.StepForm]
-    template: str
-    #: Shown only when this says so (given the wizard); always when None.
-    when: Callable[[Any], bool] | None = None
-
-
-def more_than_one_role(wizard: Any) -> bool:
-    return len(wizard.selected_role_ids()) > 1
-
-
-#: The order of the wizard. Each step has its own URL: /apply/<call>/<name>/.
-STEPS: list[Step] = [
-    Step("roles", forms.RolesForm, "applications/steps/roles.html"),
-    Step("rank", forms.RankForm, "applications/steps/fields.html", when=more_than_one_role),
-    Step("check", forms.SelfCheckForm, "applications/steps/check.html"),
-    Step("about", forms.AboutYouForm, "applications/steps/fields.html"),
-    Step("verify", forms.VerifyEmailForm, "applications/steps/verify.html"),
-    Step("experience", forms.ExperienceForm, "applications/steps/fields.html"),
-    Step("portfolio", forms.PortfolioForm, "applications/steps/portfolio.html"),
-    Step("sidework", forms.SideWorkForm, "applications/steps/fields.html"),
-    Step("consent", forms.ConsentForm, "applications/steps/consent.html"),
-    Step("review", forms.ReviewStepForm, "applications/steps/review.html"),
-]
-STEP_BY_NAME = {step.name: step for step in STEPS}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def session_key(call_id: int) -> str:
@@ -171,13 +131,23 @@ class DraftFiles:
         return self.storage.exists(name)
 
 
-class DraftStorage(BaseStorage):
-    """formtools storage over the ``Draft`` model. The row is created on the first saved step."""
+def wizard_prefix(call_id: int) -> str:
+    """The wizard's prefix for one call (its management form's fields are named after it)."""
+    return f"apply-{call_id}"
 
-    def __init__(self, prefix: str, request: Any, file_storage: Any, *, call: CallPage) -> None:
+
+class DraftStorage(BaseStorage):
+    """formtools storage over the ``Draft`` model. The row is created on the first saved step.
+
+    formtools makes it from the wizard's prefix (``wizard_prefix``), which names the call.
+    """
+
+    def __init__(self, prefix: str, request: Any, file_storage: Any = None) -> None:
         super().__init__(prefix, request, file_storage)
-        self.call = call
-        self.draft = draft_in_session(request, call.pk)
+        self.call_id = int(prefix.rsplit("-", 1)[1])
+        #: Set by the wizard once the submission is made: formtools' ``reset`` after ``done`` then lets go.
+        self.submitted = False
+        self.draft = draft_in_session(request, self.call_id)
         if self.draft is not None and self.draft.data:
             self.data = self.draft.data
         else:
@@ -213,7 +183,7 @@ class DraftStorage(BaseStorage):
         added = sum(upload.size for upload in files.values())
         if kept + added > MAX_DRAFT_FILE_BYTES:
             raise DraftTooLarge
-        if added and call_draft_file_bytes(self.call) + added > settings.KOBO_CALL_DRAFT_FILE_BYTES:
+        if added and call_draft_file_bytes(self.call_id) + added > settings.KOBO_CALL_DRAFT_FILE_BYTES:
             raise CallFilesFull
         replaced = [stored[field]["tmp_name"] for field in files if field in stored]
         super().set_step_files(step, files)
@@ -236,21 +206,21 @@ class DraftStorage(BaseStorage):
         super()._set_current_step(step)
 
     def reset(self) -> None:
-        super().reset()
-        self._dirty = True
+        """formtools resets the wizard after ``done``: only a submitted draft lets go of its state.
 
-    def forget_submitted(self) -> None:
-        """After the submission: drop the kept files; the row itself was emptied by the service, in its transaction.
-
-        The browser keeps the submitted draft's id only so that a second tap of the final button finds
-        its receipt; any other visit unbinds it (``forget_draft``) and starts a fresh form.
+        Then the kept files go; the row itself was emptied by the service, in its transaction, so it is
+        not written again. A refused submission keeps the draft as it was, to be corrected. The browser
+        keeps the submitted draft's id only so that a second tap of the final button finds its receipt;
+        any other visit unbinds it (``forget_draft``) and starts a fresh form.
         """
-        self.reset()
+        if not self.submitted:
+            return
+        super().reset()
         self._dirty = False  # writing the emptied state again would be one more UPDATE for nothing
 
     def forget_draft(self) -> None:
         """Close the (submitted) draft in this browser and start from an empty form."""
-        draft_unbind(self.request, self.call.pk)
+        draft_unbind(self.request, self.call_id)
         self.draft = None
         self.init_data()
         self._dirty = False
@@ -271,7 +241,7 @@ class DraftStorage(BaseStorage):
             self.draft = Draft.objects.create(
                 token_hash=hash_token(new_token()),  # no link yet: "save and finish later" makes one
                 session_hash=hash_token(browser_key(self.request)),
-                call=self.call,
+                call_id=self.call_id,
                 data=self.data,
                 file_bytes=self.file_bytes(),
                 language=getattr(self.request, "LANGUAGE_CODE", "ja"),
