@@ -6,7 +6,7 @@ database ``<name>_bench_screening`` on the same server (``KOBO_BENCH_DATABASE_UR
 use instead) and drops it at the end; without PostgreSQL it uses SQLite in a temporary folder.
 
 The Kobe demo call, its screening users, and generated applications (``generate_demo_applications``:
-bulk-created, one to three roles each, about a third reviewed) until the call has at least each
+sent through the services, one to three roles each, about a third reviewed) until the call has at least each
 target number of candidacies. At each size, in-process through Django's test client as the
 contractor ``screener`` (the whole middleware stack, no network), each page is requested
 ``REPEATS`` times after two warm-up requests:

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.intake.text import digits, is_katakana, name_key
-from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember, Review
+from applications.models import (
+    Applicant,
+    Application,
+    Assignment,
+    AuditEntry,
+    Candidacy,
+    OrganisationMember,
+    OutboxEmail,
+    Review,
+)
 from applications.screening.rubric import rubric_snapshot
 from applications.screening.scoring import aggregate_scores
 from applications.staff import SCREENING_CONTRACTORS
@@ -223,6 +232,30 @@ def test_candidacy_score_and_disagreement_follow_aggregate_scores(generated):
         assert (candidacy.score, candidacy.disagreement) == aggregate_scores([r.scores for r in mine], mine[0].rubric)
     assert Candidacy.objects.filter(disagreement=True).exists()
     assert Candidacy.objects.filter(review_count=2, disagreement=False).exists()
+
+
+def test_the_demo_leaves_the_audit_trail_and_the_mail_of_real_use(generated):
+    now = timezone.now()
+    moved = Candidacy.objects.exclude(status=Candidacy.Status.SUBMITTED)
+    entries = AuditEntry.objects.filter(action="kobo.candidacy.status").select_related("candidacy__application")
+    assert entries.count() == moved.count() > 0  # one status move each: submitted → in review or withdrawn
+    for entry in entries:
+        assert entry.candidacy.application.submitted_at < entry.timestamp <= now
+        if entry.data["to_status"] == Candidacy.Status.WITHDRAWN:
+            assert (entry.data["by"], entry.user_id) == ("applicant", None)
+            assert entry.timestamp == entry.candidacy.withdrawn_at
+        else:
+            assert entry.data["to_status"] == Candidacy.Status.IN_REVIEW
+            assert entry.user_id is not None
+    reviews = AuditEntry.objects.filter(action="kobo.candidacy.review")
+    assert reviews.count() == Review.objects.count()
+    submitted = dict(Application.objects.values_list("pk", "submitted_at"))
+    confirmations = OutboxEmail.objects.filter(kind="confirmation")
+    assert confirmations.count() == len(submitted)
+    for key, created_at in confirmations.values_list("key", "created_at"):
+        assert created_at == submitted[int(key.rsplit(":", 1)[1])]
+    assert OutboxEmail.objects.filter(kind="withdrawal").exists()
+    assert not OutboxEmail.objects.filter(sent_at__isnull=True).exists()  # the demo addresses receive nothing
 
 
 def test_without_reviewers_nothing_is_reviewed(kobe):

@@ -1,4 +1,7 @@
-"""Generate demo applications for the Kobe call, with screening access and some reviews (idempotent)."""
+"""Generate demo applications for the Kobe call, with screening access and some reviews (idempotent).
+
+The applications, withdrawals and reviews go through the real services (``applications.demo``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
-from applications.models import Applicant, Application, Candidacy, Review
+from applications.models import Applicant, Application, AuditEntry, Candidacy, Review
 from recruitment.demo import KOBE_CALL
 from recruitment.models import CallPage
 
@@ -54,11 +57,12 @@ class Command(BaseCommand):
         generated = applications.filter(answers__demo=True).count()
         applicants = Applicant.objects.filter(applications__call=call).distinct().count()
         reviews = Review.objects.filter(candidacy__application__call=call).count()
+        audited = AuditEntry.objects.filter(call=call).count()
         by_status = dict(candidacies.values_list("status").annotate(n=Count("pk")).order_by())
         self.stdout.write(f"  {call.title}")
         self.stdout.write(
             f"  applications {applications.count()} ({generated} generated), applicants {applicants}, "
-            f"candidacies {candidacies.count()}, reviews {reviews}"
+            f"candidacies {candidacies.count()}, reviews {reviews}, audit entries {audited}"
         )
         self.stdout.write("  candidacies by status: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())))
         assigned = [name for name in ("screener", "screener2") if name in users]
