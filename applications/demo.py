@@ -61,6 +61,7 @@ from applications.models import (
 )
 from applications.screening.reviewing import review_submit
 from applications.screening.rubric import rubric_snapshot
+from applications.staff import SCREENING_CONTRACTORS
 from applications.teams.services import member_groups_sync
 from recruitment.models import CallPage, RolePage
 
