@@ -109,9 +109,13 @@ run: setup
 
 # --- Test and lint ----------------------------------------------------------------
 
+# The suite runs in one process per core (pytest-xdist), browser tests included; each process has
+# its own test database, files, broker folders or Redis keys, and live server (portal/settings/test.py).
+# `make test TEST_PROCESSES=0` runs it in this process; PYTEST_ARGS adds options (e.g. a path).
+TEST_PROCESSES ?= auto
 test: debs-test $(VENV)/.test-installed var
 	$(TESTING) $(MANAGE) compilemessages --ignore=.venv -v 0
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import inspect
+import io
+import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -35,6 +41,19 @@ def _default_language():
     translation.activate("ja")
     yield
     translation.activate("ja")
+
+
+@pytest.fixture(autouse=True)
+def _root_log_level():
+    """Each test starts with the root logger's level as configured.
+
+    A Celery worker started inside the test process (``start_worker``) sets the root logger's
+    level to its own (ERROR by default): a later test of the same process would capture no warning.
+    """
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +101,113 @@ def restore_migration_data() -> None:
     replace_default_workflow(apps)
 
 
+class SharedWorlds:
+    """Data built once and kept, in a transaction left open, for the tests that ask for it one after another.
+
+    A world fixture made with :func:`shared_world` is built the first time a test asks for it
+    (before pytest-django opens the test's transaction: ``_django_db_helper`` below);
+    the tests that follow and ask for it too find it there. Each test still runs in a savepoint
+    of its own (pytest-django's ``db``), so what it writes is undone after it, and the world's
+    data are rolled back as soon as a test that does not ask for it needs the database.
+    Tests that only read a big world (the Kobe demo with hundreds of applications) no longer
+    build it each; tests that write keep their own data.
+    """
+
+    builders: dict[str, Callable[[], Any]] = {}
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.name: str | None = None
+        self.value: Any = None
+        self.atomic: Any = None
+        self.cleanup: Any = None
+
+    def enter(self, name: str) -> None:
+        if self.name == name:
+            return
+        self.close()
+        from django.db import transaction
+        from wagtail.models import Page
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic._from_testcase = True  # as pytest-django's own: a durable block may start inside
+            self.atomic.__enter__()
+            if not Page.objects.filter(depth=1).exists():
+                restore_migration_data()
+            built = self.builders[name]()
+            if inspect.isgenerator(built):  # a builder that yields cleans up (files) after the world
+                self.cleanup = built
+                built = next(built)
+            self.value = built
+        self.name = name
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            if self.cleanup is not None:
+                next(self.cleanup, None)
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic, self.name, self.value, self.cleanup = None, None, None, None
+
+
+def shared_world(build: Callable[[], Any]):
+    """A fixture, named after ``build``, giving the tests that ask for it one world built once in a row.
+
+    ``build`` takes no fixtures (it makes what it needs, e.g. ``ensure_site_content()``) and returns
+    the world, or yields it and cleans up after (files it wrote); each
+    test gets a deep copy of what it returned, so changing an instance in memory stays local.
+    Its name is the world's: one no other fixture of the suite has.
+    """
+    assert build.__name__ not in SharedWorlds.builders, f"two shared worlds named {build.__name__}"
+    SharedWorlds.builders[build.__name__] = build
+
+    @pytest.fixture(name=build.__name__)
+    def world(_shared_worlds, db):
+        assert _shared_worlds.name == build.__name__, "a shared world is entered by _shared_world_gate"
+        return copy.deepcopy(_shared_worlds.value)
+
+    world.__doc__ = build.__doc__
+    return world
+
+
+@pytest.fixture(scope="session")
+def _shared_worlds(django_db_setup, django_db_blocker):
+    worlds = SharedWorlds(django_db_blocker)
+    yield worlds
+    worlds.close()
+
+
+@pytest.fixture
+def _shared_world_gate(request, _shared_worlds):
+    """Enter the shared world the test asks for, or leave the one open, before its database is set up."""
+    wanted = [name for name in request.fixturenames if name in SharedWorlds.builders]
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        set(request.fixturenames) & {"transactional_db", "live_server"}
+    )
+    if len(wanted) > 1 or (wanted and transactional):
+        pytest.fail(f"a test may ask for one shared world, and only in a database transaction: {wanted}")
+    if wanted:
+        _shared_worlds.enter(wanted[0])
+    else:
+        _shared_worlds.close()
+
+
+@pytest.fixture
+def _django_db_helper(_shared_world_gate, _django_db_helper):
+    """pytest-django's database set-up of a test (``db``, ``transactional_db``), once the shared world is settled.
+
+    Every way into the database goes through it (the ``django_db`` mark, ``db``, ``live_server``),
+    so the world's transaction is opened outside the test's own, or closed before a flush.
+    """
+    return _django_db_helper
+
+
 @pytest.fixture(autouse=True)
 def _migration_data(request):
     """Every database test starts with what migrations create, even right after a transactional test.
@@ -102,6 +228,24 @@ def _migration_data(request):
 
     if not Page.objects.filter(depth=1).exists():
         restore_migration_data()
+
+
+def demo_site() -> None:
+    """The site content and the demo users (the ``site_content`` and ``demo_users`` fixtures, for a world)."""
+    ensure_site_content()
+    call_command("create_demo_users", stdout=io.StringIO())
+
+
+@shared_world
+def kobe_demo():
+    """The Kobe and Miki demo calls, the site content and the demo users, as `make run` loads them.
+
+    Built once for the tests that ask for it one after another; what a test adds is undone after it.
+    """
+    demo_site()
+    from recruitment.demo import ensure_kobe_demo
+
+    return ensure_kobe_demo()
 
 
 @pytest.fixture

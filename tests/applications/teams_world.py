@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from applications.models import Assignment, Candidacy
 from applications.staff import SCREENING_CONTRACTORS
-from tests.applications.factories import candidacy
+from tests.applications.factories import UserFactory, candidacy
 from tests.recruitment import factories as f
 
 RUBRIC = [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})]
@@ -36,7 +35,7 @@ class Cities:
 
 
 def _user(username: str) -> Any:
-    return get_user_model().objects.create_user(username, f"{username}@example.jp", "pw-not-used-123")
+    return UserFactory(username=username)
 
 
 def two_cities() -> Cities:

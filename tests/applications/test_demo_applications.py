@@ -28,7 +28,8 @@ from applications.models import (
 from applications.screening.rubric import rubric_snapshot
 from applications.screening.scoring import aggregate_scores
 from applications.staff import SCREENING_CONTRACTORS
-from recruitment.demo import ensure_kobe_demo
+from recruitment.demo import demo_calls, ensure_kobe_demo
+from tests.conftest import demo_site, shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +37,30 @@ REFERENCE = re.compile(r"^KOBE-[23456789A-HJKMNP-Z]{6}$")
 
 
 @pytest.fixture
-def kobe(site_content, demo_users):
-    return ensure_kobe_demo()
+def kobe(kobe_demo):
+    return kobe_demo
 
 
 @pytest.fixture
-def reviewers(kobe):
-    users = ensure_demo_screening(kobe)
+def reviewers(db):
+    """The two demo screeners of the Kobe call the test's world holds (with or without applications)."""
+    users = ensure_demo_screening(demo_calls()[0])
     return [users["screener"], users["screener2"]]
 
 
-@pytest.fixture
-def generated(kobe, reviewers):
-    assert generate_demo_applications(call=kobe, count=300, reviewers=reviewers) == 300
+@shared_world
+def kobe_generated():
+    """The Kobe demo with 300 generated applications reviewed by two screeners: built once, read by many tests."""
+    demo_site()
+    kobe = ensure_kobe_demo()
+    users = ensure_demo_screening(kobe)
+    assert generate_demo_applications(call=kobe, count=300, reviewers=[users["screener"], users["screener2"]]) == 300
     return kobe
+
+
+@pytest.fixture
+def generated(kobe_generated):
+    return kobe_generated
 
 
 def totals(call):

@@ -28,6 +28,7 @@ from applications.models import (
 )
 from applications.staff import SCREENING_CONTRACTORS
 from tests.applications.factories import make_applicant, make_application, staff
+from tests.conftest import demo_site, shared_world
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,22 @@ class World:
     users: dict[str, Any]
 
 
+@shared_world
+def screening_world():
+    """Two cities' blind calls and their staff, built once for the tests of this file (each undone after it)."""
+    demo_site()
+    built = build_world()
+    yield built
+    built.attachment_a.file.delete(save=False)
+
+
 @pytest.fixture
-def world(site_content, demo_users):
+def world(screening_world):
+    return screening_world
+
+
+def build_world() -> World:
+    """Two cities' blind calls, a candidacy with an attachment in each, and the demo staff placed in city A."""
     User = get_user_model()
     org_a, org_b = f.organisation(), f.organisation()
     call_a = f.call(organisation=org_a, blind_review=True)
@@ -109,8 +124,7 @@ def world(site_content, demo_users):
         "editor": User.objects.get(username="editor"),
         "anonymous": None,
     }
-    yield World(call_a, call_b, role_a, role_b, candidacy_a, candidacy_b, attachment, users)
-    attachment.file.delete(save=False)
+    return World(call_a, call_b, role_a, role_b, candidacy_a, candidacy_b, attachment, users)
 
 
 def login(client, user) -> None:

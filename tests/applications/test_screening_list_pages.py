@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from applications.models import Assignment, Candidacy, ConflictOfInterest
 from applications.screening.selectors import candidacy_list
-from tests.applications.test_screening_access import build_candidacies, login, world  # noqa: F401
+from tests.applications.test_screening_access import build_candidacies, build_world, login
+from tests.conftest import demo_site, shared_world
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +28,31 @@ def shown_rows(html: str) -> list[int]:
     return [int(pk) for pk in dict.fromkeys(re.findall(link, html))]
 
 
-@pytest.fixture
-def big_call(world):  # noqa: F811
+@shared_world
+def screening_big_call_world():
+    """The screening world and a blind call of 120 candidacies: built once for the tests that only read it."""
+    demo_site()
+    world = build_world()
     reviewer = world.users["contractor_a"]
     call = f.call(organisation=world.call_a.organisation, blind_review=True)
     build_candidacies(call, f.role(call), 120, reviewer)
     Assignment.objects.create(user=reviewer, call=call)
-    return call
+    yield world, call
+    world.attachment_a.file.delete(save=False)
+
+
+@pytest.fixture
+def world(screening_big_call_world):
+    return screening_big_call_world[0]
+
+
+@pytest.fixture
+def big_call(screening_big_call_world):
+    return screening_big_call_world[1]
 
 
 @pytest.mark.parametrize("sort", ["reference", "score", "score_asc", "submitted", "rank"])
-def test_every_page_shows_the_export_order_without_the_conflicts(client, world, big_call, sort):  # noqa: F811
+def test_every_page_shows_the_export_order_without_the_conflicts(client, world, big_call, sort):
     reviewer = world.users["contractor_a"]
     declared = Candidacy.objects.filter(call=big_call).order_by("reference")[7]
     ConflictOfInterest.objects.create(user=reviewer, candidacy=declared)
@@ -56,7 +71,7 @@ def test_every_page_shows_the_export_order_without_the_conflicts(client, world, 
     assert len(shown) == 119  # 120 less the conflict
 
 
-def test_a_candidacy_carries_its_applications_call_reference_and_time(world):  # noqa: F811
+def test_a_candidacy_carries_its_applications_call_reference_and_time(world):
     for candidacy in Candidacy.objects.select_related("application"):  # made by create() and by bulk_create()
         application = candidacy.application
         assert (candidacy.call_id, candidacy.reference, candidacy.submitted_at) == (

@@ -20,6 +20,7 @@ from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob
 from recruitment.demo import ensure_kobe_demo
 from tests.applications import factories as af
+from tests.conftest import demo_site, shared_world
 from tests.recruitment import factories as rf
 
 S = Candidacy.Status
@@ -68,13 +69,20 @@ def shortlist_top(call, by, per_role: int) -> list[Candidacy]:
     return chosen
 
 
-@pytest.fixture
-def kobe(site_content, demo_users):
+@shared_world
+def kobe_closed_with_160_applications():
     """The Kobe demo call as it looks after its deadlines: every role closed, 160 generated applications."""
+    demo_site()
     call = ensure_kobe_demo(now=timezone.now() - timedelta(days=40))
     users = ensure_demo_screening(call)
     generate_demo_applications(call=call, count=160, reviewers=[users["screener"], users["screener2"]])
     return call, users
+
+
+@pytest.fixture
+def kobe(kobe_closed_with_160_applications):
+    """The closed Kobe call and its demo staff, built once for the tests that follow one another."""
+    return kobe_closed_with_160_applications
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import count
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from cms.content import ensure_home_page
 from recruitment.cities import city_ensure, organisation_onboard
@@ -27,15 +29,22 @@ def organisation(**kwargs) -> Organisation:
     return organisation_onboard(**{**defaults, **kwargs})
 
 
+class TaskCategoryFactory(DjangoModelFactory):
+    """A task category with a one-criterion rubric."""
+
+    class Meta:
+        model = TaskCategory
+
+    name = factory.Sequence(lambda n: f"カテゴリ{n + 1}")
+    name_en = factory.Sequence(lambda n: f"Category {n + 1}")
+    slug = factory.Sequence(lambda n: f"category-{n + 1}")
+    rubric = factory.LazyFunction(
+        lambda: [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})]
+    )
+
+
 def category(**kwargs) -> TaskCategory:
-    n = next(_seq)
-    defaults = {
-        "name": f"カテゴリ{n}",
-        "name_en": f"Category {n}",
-        "slug": f"category-{n}",
-        "rubric": [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})],
-    }
-    return TaskCategory.objects.create(**{**defaults, **kwargs})
+    return TaskCategoryFactory(**kwargs)
 
 
 def call_index() -> CallIndexPage:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from recruitment.deadlines import RoleState
 from recruitment.demo import CATEGORIES, KOBE_CALL, MIKI_CALL, ensure_kobe_demo
 from recruitment.models import CallIndexPage, CallPage, Organisation, RolePage, TaskCategory
+from tests.conftest import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,16 @@ def _load() -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def kobe() -> CallPage:
+@shared_world
+def kobe_loaded_by_command() -> CallPage:
+    """The demo as `load_kobe_demo` loads it: built once for the tests that follow one another."""
     _load()
     return CallPage.objects.get(slug=KOBE_CALL["slug"])
+
+
+@pytest.fixture
+def kobe(kobe_loaded_by_command) -> CallPage:
+    return kobe_loaded_by_command
 
 
 def _roles(call: CallPage) -> list[RolePage]:

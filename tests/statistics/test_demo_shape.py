@@ -8,17 +8,25 @@ from django.urls import reverse
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.statistics.aggregates import call_statistics
 from recruitment.demo import ensure_kobe_demo
+from tests.conftest import demo_site, shared_world
 
 pytestmark = pytest.mark.django_db
 
 NEWSLETTER = "広報紙連載記事制作"
 
 
-@pytest.fixture
-def kobe(site_content, demo_users):
+@shared_world
+def kobe_700_applications():
+    """The Kobe demo with 700 generated applications, built once for both tests."""
+    demo_site()
     call = ensure_kobe_demo()
     generate_demo_applications(call=call, count=700)
     return call
+
+
+@pytest.fixture
+def kobe(kobe_700_applications):
+    return kobe_700_applications
 
 
 def test_the_demo_has_a_deadline_surge_a_newsletter_far_ahead_and_about_half_from_outside_hyogo(kobe):
