@@ -20,8 +20,9 @@ from applications.screening import visibility
 from applications.screening.audit import audit
 from applications.screening.rubric import parse, rubric_snapshot
 from applications.screening.scoring import aggregate_reviews
-from applications.screening.services import ScreeningError, actor_kind, candidacy_transition, require_power
+from applications.screening.services import ScreeningError, candidacy_transition, require_power
 from applications.screening.visibility import has_conflict
+from applications.staff import actor_kind
 from applications.teams import authority
 from applications.teams.authority import Power
 

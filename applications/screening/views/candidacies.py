@@ -23,8 +23,9 @@ from applications.screening.forms import CandidacyFilterSet
 from applications.screening.reviewing import candidacies_assign_reviewer
 from applications.screening.rules import ALLOWED_TRANSITIONS
 from applications.screening.selectors import CandidacyPages
-from applications.screening.services import ScreeningError, actor_kind, candidacy_transition
+from applications.screening.services import ScreeningError, candidacy_transition
 from applications.screening.views.base import PER_PAGE, TEMPLATES, call_roles, screening_view
+from applications.staff import actor_kind
 from applications.teams import access
 from applications.teams.authority import Power, decide, holders
 from cms.web.numbers import parse_ids
