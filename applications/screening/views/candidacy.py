@@ -26,11 +26,11 @@ from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS, ROLE_MO
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
-    actor_kind,
     candidacy_transition,
     role_stage,
 )
 from applications.screening.views.base import SAFE_CONTENT_TYPES, TEMPLATES, call_roles, filtered, screening_view
+from applications.staff import actor_kind
 from applications.teams import access
 from applications.teams.authority import Power, decide
 from cms.web.numbers import MAX_SMALL, parse_int
