@@ -32,7 +32,7 @@ from cms.blocks import BodyBlock
 from cms.models import BasePage
 from portal.page_cache import PublicCacheMixin
 
-from . import prefectures
+from . import prefectures, readings
 from .blocks import RUBRIC_BLOCKS, TimelineStepBlock
 from .deadlines import RoleState, extension_refusal, open_roles_filter, role_state
 from .forms import CallPageForm, RolePageForm
@@ -110,6 +110,8 @@ class TaskCategory(index.Indexed, models.Model):
         help_text="新しい業務はこの評価基準で始まります(業務ごとに変更できます)。",
     )
     sort_order = models.PositiveSmallIntegerField("表示順 Order", default=0)
+    #: The kana readings of the names, for search (``recruitment.readings``); derived on save, never edited.
+    search_reading = models.TextField(blank=True, default="", editable=False)
 
     panels = [
         FieldPanel("name"),
@@ -129,6 +131,10 @@ class TaskCategory(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, refreshing the search reading from the names."""
+        super().save(*args, **readings.with_reading(self, readings.CATEGORY_READING_SOURCES, kwargs))
 
 
 class CallIndexPage(PublicCacheMixin, BasePage):
@@ -373,6 +379,8 @@ class RolePage(PublicCacheMixin, BasePage):
         verbose_name="評価基準 Rubric",
         help_text="空欄で保存すると業務カテゴリの標準の評価基準が入ります。",
     )
+    #: The kana readings of the title and texts, for search (``recruitment.readings``); derived on save.
+    search_reading = models.TextField(blank=True, default="", editable=False)
 
     objects = RolePageManager()
     base_form_class = RolePageForm
@@ -436,6 +444,10 @@ class RolePage(PublicCacheMixin, BasePage):
             raise ValidationError(errors)
         if not self.rubric and self.category_id:
             self.rubric = self.category.rubric.raw_data
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        """Save, refreshing the search reading from the title and texts (the live ones when published)."""
+        return super().save(*args, **readings.with_reading(self, readings.ROLE_READING_SOURCES, kwargs))
 
     def publish(self, revision: Revision, *args: Any, **kwargs: Any) -> Any:
         """Publish ``revision`` unless its deadline would open a role whose selection forbids it.
