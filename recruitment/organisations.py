@@ -6,12 +6,14 @@ the pages, are in ``recruitment.pages``. All are re-exported from ``recruitment.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from . import prefectures
+from . import prefectures, readings
 from .blocks import RUBRIC_BLOCKS
 
 
@@ -83,6 +85,8 @@ class TaskCategory(index.Indexed, models.Model):
         help_text="新しい業務はこの評価基準で始まります(業務ごとに変更できます)。",
     )
     sort_order = models.PositiveSmallIntegerField("表示順 Order", default=0)
+    #: The kana readings of the names, for search (``recruitment.readings``); derived on save, never edited.
+    search_reading = models.TextField(blank=True, default="", editable=False)
 
     panels = [
         FieldPanel("name"),
@@ -102,3 +106,7 @@ class TaskCategory(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, refreshing the search reading from the names."""
+        super().save(*args, **readings.with_reading(self, readings.CATEGORY_READING_SOURCES, kwargs))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from wagtail.models import Page
 
 from .deadlines import RoleState, next_state_change, role_state
 from .models import CallPage, RolePage, TaskCategory
+from .readings import normalise_query
 
 
 @dataclass
@@ -128,11 +128,6 @@ def call_roles_by_category(
     return CallRoles(groups=list(groups.values()), categories=list(categories.values()))
 
 
-def normalise_query(text: str) -> list[str]:
-    """Split a search into terms, folding full-width letters and digits (ＰＲ → PR)."""
-    return unicodedata.normalize("NFKC", text).split()[:8]
-
-
 def search_open_roles(
     *,
     q: str = "",
@@ -145,8 +140,11 @@ def search_open_roles(
     """Open roles across all calls, filtered and searched (one query when iterated).
 
     Japanese has no spaces between words, so each term matches as a substring
-    (SQL ``LIKE``) of the role's and its category's and call's text; on
-    PostgreSQL trigram indexes serve these lookups. Terms are AND-ed.
+    (SQL ``LIKE``) of the role's and its category's and call's text, and by its
+    reading at the start of a word of the role's or its category's stored
+    ``search_reading`` (どうが, douga and 動画 alike; ライン finds LINE, not
+    オンライン); a kana-only term by its reading alone (``recruitment.readings``).
+    Terms are AND-ed.
     """
     now = now or timezone.now()
     parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
@@ -165,16 +163,21 @@ def search_open_roles(
     if pay_basis:
         roles = roles.filter(pay_basis=pay_basis)
     for term in normalise_query(q):
-        roles = roles.filter(
-            Q(title__icontains=term)
-            | Q(title_en__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(duties__icontains=term)
-            | Q(requirements__icontains=term)
-            | Q(category__name__icontains=term)
-            | Q(category__name_en__icontains=term)
-            | Q(call_title__icontains=term)
-        )
+        match = Q()
+        if term.text:
+            match |= (
+                Q(title__icontains=term.text)
+                | Q(title_en__icontains=term.text)
+                | Q(summary__icontains=term.text)
+                | Q(duties__icontains=term.text)
+                | Q(requirements__icontains=term.text)
+                | Q(category__name__icontains=term.text)
+                | Q(category__name_en__icontains=term.text)
+                | Q(call_title__icontains=term.text)
+            )
+        for pattern in term.patterns:
+            match |= Q(search_reading__contains=pattern) | Q(category__search_reading__contains=pattern)
+        roles = roles.filter(match)
     ordering = {"closing": ["closes_at", "path"], "newest": ["-first_published_at", "path"]}
     return roles.order_by(*ordering.get(order, ordering["closing"]))
 

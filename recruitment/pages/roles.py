@@ -25,6 +25,7 @@ from wagtail.search import index
 from cms.models import BasePage
 from cms.page_cache import PublicCacheMixin
 
+from .. import readings
 from ..blocks import RICH_FEATURES, RUBRIC_BLOCKS
 from ..deadlines import RoleState, extension_refusal, open_roles_filter, role_state
 from ..forms import RolePageForm
@@ -104,6 +105,8 @@ class RolePage(PublicCacheMixin, BasePage):
         verbose_name="評価基準 Rubric",
         help_text="空欄で保存すると業務カテゴリの標準の評価基準が入ります。",
     )
+    #: The kana readings of the title and texts, for search (``recruitment.readings``); derived on save.
+    search_reading = models.TextField(blank=True, default="", editable=False)
 
     objects = RolePageManager()
     base_form_class = RolePageForm
@@ -167,6 +170,10 @@ class RolePage(PublicCacheMixin, BasePage):
             raise ValidationError(errors)
         if not self.rubric and self.category_id:
             self.rubric = self.category.rubric.raw_data
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        """Save, refreshing the search reading from the title and texts (the live ones when published)."""
+        return super().save(*args, **readings.with_reading(self, readings.ROLE_READING_SOURCES, kwargs))
 
     def publish(self, revision: Revision, *args: Any, **kwargs: Any) -> Any:
         """Publish ``revision`` unless its deadline would open a role whose selection forbids it.
