@@ -384,10 +384,13 @@ def test_the_catalogue_says_for_every_kind_who_receives_it_what_writes_it_and_wh
 def test_mail_imports_no_feature_package_and_the_outbox_no_task():
     """``applications.mail`` is given what it needs; the outbox nudges the sender through what was registered."""
     features = ("intake", "screening", "teams", "privacy", "statistics", "tasks")
+    # The one named exception (import-linter's mail contract too): the status sets are data in screening's rules.
+    allowed = {"applications.screening.rules"}
     package = Path(applications.mail.__file__).parent
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             for name in names:
-                assert not name.startswith(tuple(f"applications.{f}" for f in features)), (path.name, name)
+                if name not in allowed:
+                    assert not name.startswith(tuple(f"applications.{f}" for f in features)), (path.name, name)
