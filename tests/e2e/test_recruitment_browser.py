@@ -1,6 +1,7 @@
 """A visitor on a phone finds a Kobe role by category and opens it; axe passes on every public page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from recruitment.demo import ensure_kobe_demo
 
@@ -23,6 +24,8 @@ def test_visitor_finds_a_role_by_category_and_opens_it(page, live_server, kobe, 
     page.get_by_role("button", name="検索").click()
     assert "category=" in page.url
     cards = page.locator(".role-card")
+    # count() does not wait: wait for the results page's first card (a loaded machine answers slower).
+    expect(cards.first).to_be_visible()
     assert cards.count() >= 1
     assert all("Instagram" in t for t in page.locator(".role-card__title").all_inner_texts())
     assert_accessible(page)
