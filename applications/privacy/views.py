@@ -6,15 +6,12 @@ Privacy is retention and erasure (``retention``); the page sits with the screeni
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
-from wagtail.admin.auth import require_admin_access
 
+from applications.admin_pages import admin_view, forbidden
 from applications.models import Application, AuditEntry
 from applications.privacy.retention import (
     application_erase_after_decision,
@@ -25,15 +22,6 @@ from applications.screening.services import ScreeningError
 from applications.teams import access
 
 TEMPLATES = "applications/screening/"
-
-
-def admin_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Admin login (Wagtail's ``require_admin_access``) and GET/POST only, as on the screening pages."""
-    return require_admin_access(require_http_methods(["GET", "POST"])(view))
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return TemplateResponse(request, TEMPLATES + "forbidden.html", {"reason": reason}, status=403)
 
 
 @admin_view
@@ -47,7 +35,7 @@ def erasure(request: HttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(Application.objects.select_related("call"), pk=application_id)
     call = access.call_or_404(request.user, application.call_id)
     if not may_erase_after_decision(request.user, application):
-        return _forbidden(request, "決定後の削除は、この募集の承認者が行います。 Only an approver of this city erases.")
+        return forbidden(request, "決定後の削除は、この募集の承認者が行います。 Only an approver of this city erases.")
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":

@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from applications.admin_pages import forbidden
 from applications.screening import visibility
 from applications.screening.audit import action_label
 from applications.screening.forms import AuditFilterSet
-from applications.screening.views.base import PER_PAGE, TEMPLATES, forbidden, screening_view
+from applications.screening.views.base import PER_PAGE, TEMPLATES, screening_view
 from applications.teams import access
 
 

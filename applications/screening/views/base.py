@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
-from wagtail.admin.auth import require_admin_access
+from django.http import HttpRequest, QueryDict
 
+from applications.admin_pages import admin_view
 from applications.intake.uploads import CANONICAL_EXTENSIONS, MIME_TYPES
 from applications.screening.forms import CandidacyFilterSet
 from recruitment.models import CallPage, RolePage
@@ -20,13 +16,8 @@ TEMPLATES = "applications/screening/"
 SAFE_CONTENT_TYPES = {MIME_TYPES[kind]: CANONICAL_EXTENSIONS[kind] for kind in MIME_TYPES}
 
 
-def screening_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Admin login (Wagtail's ``require_admin_access``) and GET/POST only."""
-    return require_admin_access(require_http_methods(["GET", "POST"])(view))
-
-
-def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return TemplateResponse(request, TEMPLATES + "forbidden.html", {"reason": reason}, status=403)
+#: The screening pages' gate: admin login, GET/POST only (``applications.admin_pages``, shared with the privacy page).
+screening_view = admin_view
 
 
 def filtered(

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from applications.admin_pages import forbidden
 from applications.mail.triggers.results import told_outcomes
 from applications.models import Candidacy, ScreeningOutcome, Shortlist
 from applications.screening.audit import audit
@@ -29,7 +30,7 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
-from applications.screening.views.base import TEMPLATES, forbidden, screening_view
+from applications.screening.views.base import TEMPLATES, screening_view
 from applications.teams import access
 from applications.teams.authority import Power, decide
 from cms.web.numbers import parse_id, parse_ids
