@@ -1,6 +1,6 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
-shortlists, outcomes, audit, conflicts), teams (members, assignments), mail (outbox, message wording).
+shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings), teams (members, assignments), mail (outbox, message wording).
 """
 
 from applications.intake.models import (
@@ -11,6 +11,12 @@ from applications.intake.models import (
     CandidacyQuerySet,
     Draft,
     private_storage,
+)
+from applications.interviews.models import (
+    InterviewBooking,
+    InterviewInvitation,
+    InterviewRound,
+    InterviewSlot,
 )
 from applications.mail.models import MessageTemplate, OutboxEmail
 from applications.screening.models import (
@@ -33,6 +39,10 @@ __all__ = [
     "CandidacyQuerySet",
     "ConflictOfInterest",
     "Draft",
+    "InterviewBooking",
+    "InterviewInvitation",
+    "InterviewRound",
+    "InterviewSlot",
     "MessageTemplate",
     "Note",
     "OrganisationMember",
