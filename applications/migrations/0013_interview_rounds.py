@@ -7,89 +7,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0012_messagetemplate_kinds_correction_and_codes'),
-        ('recruitment', '0006_search_readings'),
+        ("applications", "0012_messagetemplate_kinds_correction_and_codes"),
+        ("recruitment", "0006_search_readings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InterviewBooking',
+            name="InterviewBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accommodation', models.TextField(blank=True, help_text='Extra time, captions, sign language...: shown to the panel.', verbose_name='配慮の希望 Accommodation')),
-                ('booked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interview_bookings', to='applications.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "accommodation",
+                    models.TextField(
+                        blank=True,
+                        help_text="Extra time, captions, sign language...: shown to the panel.",
+                        verbose_name="配慮の希望 Accommodation",
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview_bookings",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slot__starts_at'],
+                "ordering": ["slot__starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewRound',
+            name="InterviewRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('length_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='面接時間（分） Length (minutes)')),
-                ('mode', models.CharField(choices=[('online', 'Online (video link per slot)'), ('in_person', 'In person')], default='online', max_length=10, verbose_name='形式 Mode')),
-                ('place', models.CharField(blank=True, help_text='In person only.', max_length=200, verbose_name='場所 Place')),
-                ('cutoff_hours', models.PositiveSmallIntegerField(default=24, help_text='Until how many hours before the slot the applicant may cancel or move it.', verbose_name='変更締切（時間前） Cut-off (hours before)')),
-                ('status', models.CharField(choices=[('open', 'Open for booking'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='open', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('panel', models.ManyToManyField(blank=True, related_name='interview_panels', to=settings.AUTH_USER_MODEL)),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interview_rounds', to='recruitment.rolepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "length_minutes",
+                    models.PositiveSmallIntegerField(default=30, verbose_name="面接時間（分） Length (minutes)"),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("online", "Online (video link per slot)"), ("in_person", "In person")],
+                        default="online",
+                        max_length=10,
+                        verbose_name="形式 Mode",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, help_text="In person only.", max_length=200, verbose_name="場所 Place"
+                    ),
+                ),
+                (
+                    "cutoff_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="Until how many hours before the slot the applicant may cancel or move it.",
+                        verbose_name="変更締切（時間前） Cut-off (hours before)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open for booking"), ("closed", "Closed"), ("cancelled", "Cancelled")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ManyToManyField(blank=True, related_name="interview_panels", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interview_rounds",
+                        to="recruitment.rolepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewInvitation',
+            name="InterviewInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invited_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations', to='applications.interviewbooking')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interview_invitations', to='applications.candidacy')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='applications.interviewround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("invited_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations",
+                        to="applications.interviewbooking",
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview_invitations",
+                        to="applications.candidacy",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="applications.interviewround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['invited_at'],
+                "ordering": ["invited_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewSlot',
+            name="InterviewSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='開始 Starts at')),
-                ('capacity', models.PositiveSmallIntegerField(default=1, verbose_name='定員 Seats')),
-                ('booked', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('video_url', models.URLField(blank=True, verbose_name='ビデオ会議URL Video link')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='applications.interviewround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="開始 Starts at")),
+                ("capacity", models.PositiveSmallIntegerField(default=1, verbose_name="定員 Seats")),
+                ("booked", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("video_url", models.URLField(blank=True, verbose_name="ビデオ会議URL Video link")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="applications.interviewround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='interviewbooking',
-            name='slot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='applications.interviewslot'),
+            model_name="interviewbooking",
+            name="slot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="bookings", to="applications.interviewslot"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewround',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('role',), name='interviews_one_live_round_per_role'),
+            model_name="interviewround",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("role",),
+                name="interviews_one_live_round_per_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewinvitation',
-            constraint=models.UniqueConstraint(fields=('round', 'candidacy'), name='interviews_one_invitation_per_round'),
+            model_name="interviewinvitation",
+            constraint=models.UniqueConstraint(
+                fields=("round", "candidacy"), name="interviews_one_invitation_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewslot',
-            constraint=models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='interviews_slot_not_overbooked'),
+            model_name="interviewslot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("booked__lte", models.F("capacity"))), name="interviews_slot_not_overbooked"
+            ),
         ),
     ]
