@@ -42,7 +42,8 @@ def _localized(obj: Any, field: str, language: str) -> str:
 
 def contact_lines(organisation: Any, language: str) -> list[str]:
     """The city's contact, one line each: name and department, phone (hours), email."""
-    lines = [" ".join(part for part in (_localized(organisation, "name", language), organisation.contact_department) if part)]
+    name = _localized(organisation, "name", language)
+    lines = [" ".join(part for part in (name, organisation.contact_department) if part)]
     if organisation.contact_phone:
         hours = f" ({organisation.contact_hours})" if organisation.contact_hours else ""
         lines.append(f"{_('Phone')}: {organisation.contact_phone}{hours}")
@@ -77,7 +78,8 @@ def sender_for(*, call: Any, roles: Iterable[Any] = (), language: str) -> Sender
     with override(language):
         footer = ["-- ", *contact_lines(organisation, language)]
         if organisation.reply_to:
-            footer.append(_("You can reply to this email to reach %(city)s.") % {"city": _localized(organisation, "name", language)})
+            city = _localized(organisation, "name", language)
+            footer.append(_("You can reply to this email to reach %(city)s.") % {"city": city})
         schedule = schedule_lines(call, roles, language)
         if schedule:
             footer += ["", _("Schedule"), *schedule]

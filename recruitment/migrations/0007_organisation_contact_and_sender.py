@@ -4,35 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recruitment', '0006_search_readings'),
+        ("recruitment", "0006_search_readings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='contact_department',
-            field=models.CharField(blank=True, help_text='例: 神戸市 企画調整局 広報戦略部', max_length=200, verbose_name='担当部署 Contact department'),
+            model_name="organisation",
+            name="contact_department",
+            field=models.CharField(
+                blank=True,
+                help_text="例: 神戸市 企画調整局 広報戦略部",
+                max_length=200,
+                verbose_name="担当部署 Contact department",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='contact_hours',
-            field=models.CharField(blank=True, help_text='例: 平日 9:00〜17:00', max_length=100, verbose_name='受付時間 Contact hours'),
+            model_name="organisation",
+            name="contact_hours",
+            field=models.CharField(
+                blank=True, help_text="例: 平日 9:00〜17:00", max_length=100, verbose_name="受付時間 Contact hours"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='contact_phone',
-            field=models.CharField(blank=True, help_text='例: 078-000-0000', max_length=30, verbose_name='電話番号 Contact phone'),
+            model_name="organisation",
+            name="contact_phone",
+            field=models.CharField(
+                blank=True, help_text="例: 078-000-0000", max_length=30, verbose_name="電話番号 Contact phone"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='mail_sender_name',
-            field=models.CharField(blank=True, help_text="応募者へのメールの差出人として表示する名前。空欄なら団体名。 Empty: the organisation's name.", max_length=100, verbose_name='メールの差出人名 Mail sender name'),
+            model_name="organisation",
+            name="mail_sender_name",
+            field=models.CharField(
+                blank=True,
+                help_text="応募者へのメールの差出人として表示する名前。空欄なら団体名。 Empty: the organisation's name.",
+                max_length=100,
+                verbose_name="メールの差出人名 Mail sender name",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='reply_to_email',
-            field=models.EmailField(blank=True, help_text='応募者がメールに返信したときの宛先。空欄なら連絡先メール。 Empty: the contact email.', max_length=254, verbose_name='返信先メール Reply-To'),
+            model_name="organisation",
+            name="reply_to_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="応募者がメールに返信したときの宛先。空欄なら連絡先メール。 Empty: the contact email.",
+                max_length=254,
+                verbose_name="返信先メール Reply-To",
+            ),
         ),
     ]
