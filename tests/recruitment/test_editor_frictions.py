@@ -122,3 +122,75 @@ def test_the_editor_chooses_the_slug_and_existing_slugs_stay(site_content, admin
     form = _role_form(old, title="既存の業務(改)", slug="既存の業務")
     assert form.is_valid(), form.errors
     assert form.cleaned_data["slug"] == "既存の業務"
+
+
+# --- A copied call warns of the source's dates and contacts ---------------------------------------
+
+
+@pytest.fixture
+def kobe_call_to_copy(site_content):
+    kobe = f.organisation(
+        slug="kobe-c",
+        name="神戸コピー市",
+        contact_department="企画調整局 広報戦略部",
+        contact_phone="078-000-0000",
+        contact_email="kobe-pr@example.jp",
+    )
+    miki = f.organisation(slug="miki-c", name="三木コピー市", contact_email="miki-pr@example.jp")
+    call = f.call(
+        organisation=kobe,
+        body=[("paragraph", "<p>説明会は2020年10月3日(土)に開きます。締切は10月23日です。</p>")],
+        contact="神戸コピー市 企画調整局 広報戦略部\n電話 078-000-0000",
+        contact_email="kobe-pr@example.jp",
+    )
+    f.role(call, term="2020年11月〜2021年3月")
+    return call, miki
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_copying_a_call_warns_of_dates_in_its_text_and_the_source_citys_contacts(kobe_call_to_copy, admin_client):
+    call, miki = kobe_call_to_copy
+    response = admin_client.post(
+        f"/admin/pages/{call.pk}/copy/",
+        {"new_title": "三木市の募集", "new_slug": "miki-copy", "organisation": miki.pk, "shift_days": 365},
+        follow=True,
+    )
+    shown = " ".join(messages_of(response))
+    assert "2020年10月3日" in shown
+    assert "10月23日" in shown
+    assert "2020年11月" in shown  # a role's term, written as text
+    assert "神戸コピー市" in shown
+    assert "078-000-0000" in shown
+    assert "kobe-pr@example.jp" in shown
+
+    from recruitment.models import CallPage
+
+    copy = CallPage.objects.get(slug="miki-copy")
+    # Opened again later in the editor (before publishing), the check is still shown.
+    again = " ".join(messages_of(admin_client.get(f"/admin/pages/{copy.pk}/edit/")))
+    assert "神戸コピー市" in again
+    assert "2020年10月3日" in again
+
+
+def test_a_copy_whose_text_was_corrected_shows_no_warning_and_an_original_call_never(kobe_call_to_copy, admin_client):
+    from recruitment.copying import call_copy, copied_call_warnings
+
+    call, miki = kobe_call_to_copy
+    assert copied_call_warnings(call) == []  # not a copy: its own dates and contacts are its own
+    copy = call_copy(call=call, organisation=miki, title="三木市の募集", slug="miki-fixed", shift_days=365, by=None)
+    assert copied_call_warnings(copy)
+
+    draft = copy.get_latest_revision_as_object()
+    draft.body = [("paragraph", "<p>説明会は2021年10月3日(日)に開きます。</p>")]
+    draft.contact = "三木コピー市 広報担当課"
+    draft.contact_email = "miki-pr@example.jp"
+    draft.save_revision()
+    from recruitment.models import RolePage
+
+    role = RolePage.objects.child_of(copy).first()
+    role.term = "2021年11月〜2022年3月"
+    role.save_revision()
+    assert copied_call_warnings(copy) == []
