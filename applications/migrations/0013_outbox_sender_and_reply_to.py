@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0012_messagetemplate_kinds_correction_and_codes'),
+        ("applications", "0012_messagetemplate_kinds_correction_and_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxemail',
-            name='from_name',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="outboxemail",
+            name="from_name",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='outboxemail',
-            name='reply_to',
-            field=models.EmailField(blank=True, default='', max_length=254),
+            model_name="outboxemail",
+            name="reply_to",
+            field=models.EmailField(blank=True, default="", max_length=254),
         ),
     ]
