@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from .deadlines import RoleState, next_state_change, role_state
 from .models import CallPage, RolePage, TaskCategory
+from .organisations import CONTACT_FIELDS
 from .readings import normalise_query
 
 
@@ -44,6 +45,8 @@ CALL_SUMMARY_FIELDS = (*PAGE_LINK_FIELDS, "organisation__name", "organisation__n
 ROLE_PAGE_CALL_FIELDS = (
     *PAGE_LINK_FIELDS,
     *("contract_form", "organisation__name", "organisation__name_en", "organisation__url"),
+    # The footer shows the city's contact (portal/templates/base.html).
+    *(f"organisation__{name}" for name in CONTACT_FIELDS),
 )
 
 
