@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 
 class PermissionsPolicyMiddleware:
@@ -21,3 +22,21 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class PreviewFrameCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, letting the admin's own page frame a preview (``frame-ancestors 'self'``).
+
+    The editor's preview panel shows the page in an iframe of the admin. Wagtail renders a preview
+    through the whole middleware chain with the page's public path (so the ``/admin/`` exclusion does
+    not apply) and marks that request ``is_preview``: only such a response may be framed, and only by
+    this site. Every other response keeps ``frame-ancestors 'none'``.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if getattr(request, "is_preview", False) and not report_only:
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
+        return parts

@@ -28,3 +28,10 @@ class RecruitmentConfig(AppConfig):
         page_cache.register_invalidation(
             models=[TaskCategory, Organisation], listings=call_indexes, url_names=["recruitment:roles_feed"]
         )
+
+        # One approval publishes a call with the roles waiting for it (recruitment/workflow.py).
+        from wagtail.signals import workflow_approved
+
+        from .workflow import publish_roles_with_approved_call
+
+        workflow_approved.connect(publish_roles_with_approved_call, dispatch_uid="recruitment.publish_roles_with_call")

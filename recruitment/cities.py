@@ -17,6 +17,7 @@ from wagtail.log_actions import log
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
 from .models import CallIndexPage, CallPage, CityPage, Organisation
+from .organisations import CONTACT_FIELDS
 
 #: Page rights of each city's own groups, granted on that city's ``CityPage`` (its calls and roles).
 CITY_PAGE_RIGHTS: dict[str, list[str]] = {
@@ -47,23 +48,20 @@ def organisation_onboard(
     reference_prefix: str,
     name_en: str = "",
     url: str = "",
-    contact: str = "",
-    contact_email: str = "",
     by: Any = None,
+    **contact: str,
 ) -> Organisation:
     """Create a city with its folder of calls, its editor and approver groups and its workflow.
 
+    ``contact``: any of the contact and sender fields (``organisations.CONTACT_FIELDS``).
     Validates the organisation as a form would (``ValidationError`` by field) and
     refuses (``CityError``) when the site has no call index yet. Logged as a creation.
     """
+    unknown = set(contact) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_onboard() got unexpected fields: {', '.join(sorted(unknown))}")
     organisation = Organisation(
-        name=name,
-        slug=slug,
-        reference_prefix=reference_prefix,
-        name_en=name_en,
-        url=url,
-        contact=contact,
-        contact_email=contact_email,
+        name=name, slug=slug, reference_prefix=reference_prefix, name_en=name_en, url=url, **contact
     )
     organisation.full_clean()
     organisation.save()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .deadlines import RoleState
 from .models import RolePage, TaskCategory
-from .selectors import call_roles_by_category, role_page_call, search_open_roles
+from .selectors import call_roles_by_category, call_roles_preview, role_page_call, search_open_roles
 
 PAGE_SIZE = 50
 
@@ -116,6 +116,16 @@ def call_page_context(page: Any, request: HttpRequest) -> dict[str, Any]:
     # One query for the roles; the filter's choices come from them, so the GET is read first
     # and checked by the form afterwards (a value the form refuses filters nothing).
     wanted = {"category": request.GET.get("category", ""), "state": request.GET.get("state", "")}
+    if getattr(request, "is_preview", False):  # the editor's preview: draft roles too, marked as such
+        listing = call_roles_preview(page)
+        groups = listing.groups
+        return {
+            "form": CallFilterForm(categories=listing.categories),
+            "groups": groups,
+            "role_count": sum(len(g.roles) for g in groups),
+            "headcount": sum(r.headcount for g in groups for r in g.roles),
+            "preview_drafts": sum(1 for g in groups for r in g.roles if r.preview_draft),
+        }
     listing = call_roles_by_category(page, **wanted)
     form = CallFilterForm(request.GET or None, categories=listing.categories)
     if request.GET and not form.is_valid() and any(wanted.values()):

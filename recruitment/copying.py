@@ -9,6 +9,9 @@ same roles. The ``before_copy_page`` hook (``wagtail_hooks``) shows this form fo
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail.actions.copy_page import CopyPageAction
-from wagtail.models import Page
+from wagtail.log_actions import log
+from wagtail.models import Page, PageLogEntry
 
 from .models import CallPage, CityPage, Organisation, RolePage
 
@@ -65,6 +69,7 @@ def call_copy(
         keep_live=False,
         user=by,
     ).execute(skip_permission_checks=True)
+    log(instance=copy.specific, action=COPIED_FROM, user=by, data={"source": call.pk, "shift_days": shift_days})
     delta = timedelta(days=shift_days)
 
     draft = copy.specific.get_latest_revision_as_object()
@@ -141,5 +146,116 @@ def call_copy_view(request: HttpRequest, call: CallPage) -> HttpResponse:
         messages.success(
             request, f"「{call.title}」を{copy.organisation.name}の下書きとしてコピーしました。 Copied as a draft."
         )
+        for warning in copied_call_warnings(copy):
+            messages.warning(request, warning)
         return redirect("wagtailadmin_pages:edit", copy.pk)
     return TemplateResponse(request, "recruitment/admin/copy_call.html", {"page": call, "form": form})
+
+
+# --- What a copy still says of its source ---------------------------------------------------------
+
+#: Dates as calls write them: 2020年10月23日, 令和2年10月, 10月23日, 2020/10/23, 2020-10-23, 10/23.
+_DATE = re.compile(
+    r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    r"|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"
+)
+_TAGS = re.compile(r"<[^>]+>")
+#: The call's and roles' fields whose text an editor writes (dates in them are not moved by a copy).
+CALL_TEXT_FIELDS = (
+    "summary",
+    "summary_en",
+    "eligibility",
+    "pay_summary",
+    "term_summary",
+    "selection_process",
+    "contact",
+    "contact_email",
+    "personal_data_notice",
+)
+ROLE_TEXT_FIELDS = ("summary", "summary_en", "duties", "deliverables", "requirements", "term", "pay_text")
+
+
+def _plain(value: Any) -> str:
+    return unicodedata.normalize("NFKC", _TAGS.sub(" ", str(value or "")))
+
+
+def call_texts(call: CallPage) -> str:
+    """The text an editor wrote in a call (its latest revision) and in its roles, tags removed, NFKC."""
+    call = CallPage.objects.get(pk=call.pk)  # as saved now (its latest revision may be newer than ``call``)
+    call = call.get_latest_revision_as_object() if call.has_unpublished_changes else call
+    parts = [_plain(getattr(call, name, "")) for name in CALL_TEXT_FIELDS]
+    parts.append(_plain(json.dumps(call.body.get_prep_value(), ensure_ascii=False, default=str)))
+    for page in RolePage.objects.child_of(call):
+        role = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        parts.extend(_plain(getattr(role, name, "")) for name in ROLE_TEXT_FIELDS)
+    return "\n".join(parts)
+
+
+def dates_in(text: str) -> list[str]:
+    """The dates written in ``text``, each once, in order (spaces removed)."""
+    found: dict[str, None] = {}
+    for match in _DATE.finditer(text):
+        found.setdefault(re.sub(r"\s+", "", match.group(0)), None)
+    return list(found)
+
+
+def other_city_contacts(text: str, organisation: Organisation) -> list[str]:
+    """The names, departments, phone numbers and email addresses of other organisations found in ``text``."""
+    found: dict[str, None] = {}
+    compact = re.sub(r"\s+", "", text)
+    for other in Organisation.objects.exclude(pk=organisation.pk):
+        marks = [other.name, other.contact_department, other.contact_phone, other.contact_email, other.reply_to_email]
+        for mark in marks:
+            mark = unicodedata.normalize("NFKC", mark or "").strip()
+            if len(mark) >= 3 and re.sub(r"\s+", "", mark) in compact:
+                found.setdefault(mark, None)
+    return list(found)
+
+
+#: The log action :func:`call_copy` writes on a copy, naming the call it was copied from
+#: (Wagtail's own ``wagtail.copy`` entry names the source's parent, not the source).
+COPIED_FROM = "recruitment.copied_from"
+
+
+def copy_source(call: CallPage) -> tuple[bool, CallPage | None]:
+    """Whether ``call`` is a copy of a call, and that call if it still exists."""
+    entry = PageLogEntry.objects.filter(page=call, action=COPIED_FROM).order_by("-timestamp").first()
+    if entry is None:
+        return False, None
+    source_id = (entry.data or {}).get("source")
+    return True, CallPage.objects.filter(pk=source_id).first() if isinstance(source_id, int) else None
+
+
+def copied_call_warnings(call: CallPage) -> list[str]:
+    """What an editor should check in a copied call before it is published; empty for a call that is no copy.
+
+    Dates written in the text (not moved by the copy's shift) that are still the source's, and
+    the name or contact of another organisation (the source city's, usually) anywhere in the
+    call's or its roles' text, its contact fields included.
+    """
+    is_copy, source = copy_source(call)
+    if not is_copy:
+        return []
+    text = call_texts(call)
+    dates = dates_in(text)
+    if source is not None:
+        source_dates = set(dates_in(call_texts(source)))
+        dates = [d for d in dates if d in source_dates]
+    warnings = []
+    if dates:
+        warnings.append(
+            "本文に書かれた日付はコピーで動いていません。確認してください: "
+            + "、".join(dates[:10])
+            + " / Dates written in the text were not moved by the copy; check them."
+        )
+    contacts = other_city_contacts(text, call.organisation)
+    if contacts:
+        warnings.append(
+            "他の団体の名前・連絡先が残っています。この団体の連絡先に直してください: "
+            + "、".join(contacts[:10])
+            + " / Another organisation's name or contact remains; change it to this organisation's."
+        )
+    return warnings

@@ -6,9 +6,37 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from . import slugs
 
-class RolePageForm(WagtailAdminPageForm):
+
+class ShortSlugForm(WagtailAdminPageForm):
+    """A new page whose slug Wagtail made from a Japanese title gets a short one (``recruitment.slugs``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "slug" in self.fields:
+            self.fields["slug"].required = False  # left empty, one is made
+
+    def slug_fallback(self) -> str:
+        raise NotImplementedError
+
+    def clean(self):
+        slug = self.cleaned_data.get("slug", "")
+        if self.instance.pk is None and "slug" not in self.errors and slugs.needs_short_slug(slug):
+            self.cleaned_data["slug"] = slugs.short_slug(
+                title_en=self.cleaned_data.get("title_en", ""),
+                fallback=self.slug_fallback(),
+                parent=self.parent_page,
+                instance=self.instance,
+            )
+        return super().clean()
+
+
+class RolePageForm(ShortSlugForm):
     """Refuses a new role whose deadline has already passed."""
+
+    def slug_fallback(self) -> str:
+        return slugs.role_fallback(self.cleaned_data.get("category"))
 
     def clean(self):
         cleaned = super().clean()
@@ -22,8 +50,11 @@ class RolePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CallPageForm(WagtailAdminPageForm):
+class CallPageForm(ShortSlugForm):
     """A call belongs to the organisation whose ``CityPage`` it lives under; nobody picks it by hand."""
+
+    def slug_fallback(self) -> str:
+        return slugs.call_fallback()
 
     def clean(self):
         cleaned = super().clean()

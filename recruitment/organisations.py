@@ -34,6 +34,26 @@ class Organisation(models.Model):
         "連絡先 Contact", blank=True, help_text="担当部署・電話番号など、応募者と受託事業者への連絡先。"
     )
     contact_email = models.EmailField("連絡先メール Contact email", blank=True)
+    #: The city's contact as its pages' footer and its mails show it (``contact_details``).
+    contact_department = models.CharField(
+        "担当部署 Contact department", max_length=200, blank=True, help_text="例: 企画調整局 広報戦略部"
+    )
+    contact_phone = models.CharField("電話番号 Contact phone", max_length=30, blank=True, help_text="例: 078-000-0000")
+    contact_hours = models.CharField(
+        "受付時間 Contact hours", max_length=100, blank=True, help_text="例: 平日 9:00〜17:00"
+    )
+    #: Who the city's mail to applicants comes from and where their replies go (``applications.mail.senders``).
+    mail_sender_name = models.CharField(
+        "メールの差出人名 Mail sender name",
+        max_length=100,
+        blank=True,
+        help_text="応募者へのメールの差出人として表示する名前。空欄なら団体名。 Empty: the organisation's name.",
+    )
+    reply_to_email = models.EmailField(
+        "返信先メール Reply-To",
+        blank=True,
+        help_text="応募者がメールに返信したときの宛先。空欄なら連絡先メール。 Empty: the contact email.",
+    )
     #: JIS X 0401 code of the prefecture the organisation is in: the statistics count applicants from outside it.
     prefecture = models.CharField(
         "都道府県 Prefecture", max_length=2, choices=prefectures.CHOICES, blank=True, help_text="例: 28 兵庫県"
@@ -55,6 +75,11 @@ class Organisation(models.Model):
         FieldPanel("reference_prefix"),
         FieldPanel("contact"),
         FieldPanel("contact_email"),
+        FieldPanel("contact_department"),
+        FieldPanel("contact_phone"),
+        FieldPanel("contact_hours"),
+        FieldPanel("mail_sender_name"),
+        FieldPanel("reply_to_email"),
         FieldPanel("prefecture"),
     ]
 
@@ -65,6 +90,32 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sender_name(self) -> str:
+        """The display name of the city's mail: its own setting, else its name."""
+        return self.mail_sender_name or self.name
+
+    @property
+    def reply_to(self) -> str:
+        """Where applicants' replies go: the Reply-To set, else the contact email (may be empty)."""
+        return self.reply_to_email or self.contact_email
+
+    def has_contact(self) -> bool:
+        """True when the city has any contact detail to show."""
+        return any((self.contact_department, self.contact_phone, self.contact_email, self.contact))
+
+
+#: The organisation fields that say how to reach a city: an approver of the city may change them.
+CONTACT_FIELDS = (
+    "contact",
+    "contact_email",
+    "contact_department",
+    "contact_phone",
+    "contact_hours",
+    "mail_sender_name",
+    "reply_to_email",
+)
 
 
 class TaskCategory(index.Indexed, models.Model):

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from .deadlines import RoleState, next_state_change, role_state
 from .models import CallPage, RolePage, TaskCategory
+from .organisations import CONTACT_FIELDS
 from .readings import normalise_query
 
 
@@ -44,6 +45,8 @@ CALL_SUMMARY_FIELDS = (*PAGE_LINK_FIELDS, "organisation__name", "organisation__n
 ROLE_PAGE_CALL_FIELDS = (
     *PAGE_LINK_FIELDS,
     *("contract_form", "organisation__name", "organisation__name_en", "organisation__url"),
+    # The footer shows the city's contact (portal/templates/base.html).
+    *(f"organisation__{name}" for name in CONTACT_FIELDS),
 )
 
 
@@ -126,6 +129,31 @@ def call_roles_by_category(
         # Open roles first by deadline; closed ones stay readable at the end.
         group.roles.sort(key=lambda r: r.current_state == RoleState.CLOSED)
     return CallRoles(groups=list(groups.values()), categories=list(categories.values()))
+
+
+def call_roles_preview(call: CallPage, *, now: datetime | None = None) -> CallRoles:
+    """Every role of ``call`` as its latest revision would publish it, for the editor's preview only.
+
+    A role that is not live, or has unpublished changes, is marked ``preview_draft`` (the page says
+    "not yet published") and shows the state it would have once published with its call; the live
+    page never calls this (``call_roles_by_category`` lists published roles only).
+    """
+    now = now or timezone.now()
+    groups: dict[int, CategoryGroup] = {}
+    categories: dict[int, TaskCategory] = {}
+    for page in RolePage.objects.child_of(call).select_related("category").order_by("path"):
+        role = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        role.preview_draft = not page.live or page.has_unpublished_changes
+        role.call_live = True
+        role.current_state = role_state(
+            role_live=True, call_live=True, opens_at=role.opens_at, closes_at=role.closes_at, now=now
+        )
+        category = categories.setdefault(role.category_id, role.category)
+        groups.setdefault(role.category_id, CategoryGroup(category)).roles.append(role)
+    ordered = sorted(groups.values(), key=lambda g: (g.category.sort_order, g.category.name))
+    for group in ordered:
+        group.roles.sort(key=lambda r: (r.current_state == RoleState.CLOSED, r.closes_at))
+    return CallRoles(groups=ordered, categories=[g.category for g in ordered])
 
 
 def search_open_roles(

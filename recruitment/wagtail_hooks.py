@@ -41,6 +41,9 @@ register_snippet(RecruitmentViewSetGroup)
 @hooks.register("register_log_actions")
 def register_deadline_log_action(actions):
     actions.register_action("recruitment.deadline_change", "締切の変更 Deadline changed", "締切の変更 Deadline changed")
+    actions.register_action(
+        "recruitment.copied_from", "別の募集からコピー Copied from a call", "別の募集からコピー Copied from a call"
+    )
 
 
 @hooks.register("after_edit_page")
@@ -91,3 +94,27 @@ def keep_call_organisation_with_its_city(request, page):
     city = page.get_parent().specific
     if getattr(city, "organisation_id", None) and page.specific.organisation_id != city.organisation_id:
         CallPage.objects.filter(pk=page.pk).update(organisation_id=city.organisation_id)
+
+
+@hooks.register("before_edit_page")
+def warn_of_what_a_copy_still_says(request, page):
+    """Opening a copied call in the editor shows what it still says of its source (``copying.copied_call_warnings``)."""
+    if request.method != "GET" or page.specific_class is not CallPage:
+        return None
+    from .copying import copied_call_warnings
+
+    for warning in copied_call_warnings(page.specific):
+        messages.warning(request, warning)
+    return None
+
+
+@hooks.register("before_publish_page")
+def warn_before_publishing_a_copy(request, page):
+    """Publishing a copied call that still carries its source's dates or contacts says so (it does not refuse)."""
+    if page.specific_class is not CallPage:
+        return None
+    from .copying import copied_call_warnings
+
+    for warning in copied_call_warnings(page.specific):
+        messages.warning(request, f"公開しました。ただし: {warning}")
+    return None

@@ -36,6 +36,10 @@ class OutboxEmail(models.Model):
     html_body = models.TextField(blank=True)
     kind = models.CharField(max_length=30)
     language = models.CharField(max_length=5, default="ja")
+    #: The ``From`` display name (the city's sender name; empty: ``DEFAULT_FROM_EMAIL`` as it is).
+    from_name = models.CharField(max_length=100, blank=True, default="")
+    #: Where replies go (the city's Reply-To); empty: no ``Reply-To`` header.
+    reply_to = models.EmailField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

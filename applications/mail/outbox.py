@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.mail.rendering import render
+from applications.mail.senders import Sender, from_address, sender_for
 from applications.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -36,16 +37,28 @@ MAX_ATTEMPTS = 10
 MAX_INTERRUPTED = 1
 
 
-def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[str, Any]) -> bool:
+def outbox_enqueue(
+    *,
+    to: str,
+    kind: str,
+    language: str,
+    key: str,
+    values: dict[str, Any],
+    call: Any = None,
+    roles: Iterable[Any] = (),
+) -> bool:
     """Write the email ``kind`` (wording in ``applications.mail.catalogue``) under ``key``; True if it is new.
 
     Call inside the transaction that causes the email; sending is queued on commit.
-    A key already in the outbox (sent or not) is left alone.
+    A key already in the outbox (sent or not) is left alone. A message about ``call`` is sent in
+    its city's name with its Reply-To, and ends with the city's contact and the schedule of the
+    call and of ``roles`` (``applications.mail.senders``).
     """
     key = key[:200]
     if not to or OutboxEmail.objects.filter(key=key).exists():
         return False
-    message = render(kind, language, {k: str(v) for k, v in values.items()})
+    sender = sender_for(call=call, roles=roles, language=language) if call is not None else Sender()
+    message = render(kind, language, {k: str(v) for k, v in values.items()}, footer=sender.footer)
     try:
         with transaction.atomic():  # a savepoint: a concurrent writer of the same key wins, we step back
             OutboxEmail.objects.create(
@@ -56,6 +69,8 @@ def outbox_enqueue(*, to: str, kind: str, language: str, key: str, values: dict[
                 html_body=message["html"],
                 kind=kind,
                 language=language,
+                from_name=sender.from_name[:100],
+                reply_to=sender.reply_to,
             )
     except IntegrityError:
         return False
@@ -136,10 +151,11 @@ def _send(row: OutboxEmail, connection: Any) -> None:
     email = EmailMultiAlternatives(
         row.subject,
         row.body,
-        settings.DEFAULT_FROM_EMAIL,
+        from_address(row.from_name),
         [row.to],
         connection=connection,
         headers={"Message-ID": message_id(row.key)},
+        reply_to=[row.reply_to] if row.reply_to else None,
     )
     if row.html_body:
         email.attach_alternative(row.html_body, "text/html")

@@ -100,12 +100,19 @@ def wording(kind: str, language: str) -> tuple[str, str]:
         return str(KINDS[kind].subject), str(KINDS[kind].body)
 
 
-def render(kind: str, language: str, values: dict[str, str], *, text: tuple[str, str] | None = None) -> dict[str, str]:
-    """Subject, plain text and HTML of a message; ``text`` replaces the stored wording (for previews)."""
+def render(
+    kind: str, language: str, values: dict[str, str], *, text: tuple[str, str] | None = None, footer: str = ""
+) -> dict[str, str]:
+    """Subject, plain text and HTML of a message; ``text`` replaces the stored wording (for previews).
+
+    ``footer`` (the city's contact and schedule, ``applications.mail.senders``) ends the body as written.
+    """
     subject, body = text or wording(kind, language)
     filled = _Values(values)
     subject = " ".join(subject.format_map(filled).split())[:200]
     body = body.format_map(filled).strip() + "\n"
+    if footer:
+        body = f"{body}\n{footer.strip()}\n"
     return {"subject": subject, "body": body, "html": to_html(body, subject=subject, language=language)}
 
 

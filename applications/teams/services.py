@@ -23,6 +23,7 @@ from applications.staff import CITY_APPROVERS, CITY_EDITORS, OFFICIALS, SCREENIN
 from applications.teams import authority
 from applications.teams.permissions import approver_organisations
 from recruitment.models import CallPage, Organisation
+from recruitment.organisations import CONTACT_FIELDS
 
 #: The site-wide group each role of a city's member belongs to (admin access and model rights only).
 ROLE_GROUPS: dict[str, str] = {
@@ -101,7 +102,7 @@ def organisation_member_remove(*, member: OrganisationMember, by: Any) -> None:
 def organisation_contact_update(*, organisation: Organisation, by: Any, **fields: Any) -> Organisation:
     """Change an organisation: an approver its contact only, a superuser any field."""
     _require(by, organisation)
-    allowed = None if by.is_superuser else {"contact", "contact_email"}
+    allowed = None if by.is_superuser else set(CONTACT_FIELDS)
     for name, value in fields.items():
         if allowed is not None and name not in allowed:
             raise PermissionDenied(f"only a superuser changes {name}")

@@ -91,6 +91,11 @@ class OrganisationViewSet(ModelViewSet):
             FieldPanel("reference_prefix", permission="superuser"),
             FieldPanel("contact"),
             FieldPanel("contact_email"),
+            FieldPanel("contact_department"),
+            FieldPanel("contact_phone"),
+            FieldPanel("contact_hours"),
+            FieldPanel("mail_sender_name"),
+            FieldPanel("reply_to_email"),
         ],
         base_form_class=OrganisationForm,
     )

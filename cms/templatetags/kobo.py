@@ -73,3 +73,18 @@ def same_site_url(path: str, language: str) -> str:
     if url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/") and not url.startswith("//"):
         return url
     return translate_url("/", language)
+
+
+@register.simple_tag(takes_context=True)
+def page_organisation(context: Any) -> Any:
+    """The organisation whose contact the footer shows, or None for the site's own contact.
+
+    A page that belongs to a city (a call, a city's folder) has an ``organisation``; a role's
+    page and the application pages have the ``call`` in their context. Read by attribute, so
+    this layer needs no import of the recruitment models.
+    """
+    for candidate in (context.get("page"), context.get("call")):
+        organisation = getattr(candidate, "organisation", None)
+        if organisation is not None and callable(getattr(organisation, "has_contact", None)):
+            return organisation if organisation.has_contact() else None
+    return None

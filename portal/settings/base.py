@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, but a preview may be framed by the admin (frame-ancestors 'self').
+    "portal.middleware.PreviewFrameCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Must be last: it turns repeated failed logins into a lockout.
     "axes.middleware.AxesMiddleware",

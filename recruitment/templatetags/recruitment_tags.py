@@ -97,6 +97,8 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
     )
     state = getattr(role, "current_state", None) or role.state()
     badge = state_badge(state)
+    if getattr(role, "preview_draft", False):  # only in the editor's preview (selectors.call_roles_preview)
+        badge = format_html('{} <span class="badge badge--draft">{}</span>', badge, gettext("Not yet published"))
     deadline = format_japan_datetime(role.closes_at, language)
     if compact:
         return format_html(

@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from applications.models import Assignment, OrganisationMember
 from applications.teams import access
+from recruitment.organisations import CONTACT_FIELDS
 from tests.applications.teams_world import two_cities
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_approver_edits_their_citys_contact_only(client, cities):
     client.force_login(cities.users["approver_x"])
     url = reverse("organisation:edit", args=[cities.org_x.pk])
     form = client.get(url).context["form"]
-    assert set(form.fields) == {"contact", "contact_email"}
+    assert set(form.fields) == set(CONTACT_FIELDS)  # contact, phone, hours, sender name, Reply-To…
     data = {"contact": "広報課 078-000-0000", "contact_email": "pr@x.example.jp", "name": "乗っ取り"}
     response = client.post(url, data)
     assert response.status_code == 302

@@ -40,6 +40,8 @@ def confirmation_send(*, application: Application, roles: list[RolePage], manage
             "roles": "\n".join(lines),
             "manage_link": route_link("applications:manage", language, token=manage_token),
         },
+        call=application.call,
+        roles=roles,
     )
 
 
@@ -51,6 +53,7 @@ def draft_link_send(*, draft: Draft, token: str) -> bool:
         language=draft.language,
         key=f"draft_link:draft:{draft.pk}:{draft.token_hash[:16]}",
         values={"call": draft.call.title, "link": route_link("applications:resume", draft.language, token=token)},
+        call=draft.call,
     )
 
 
@@ -62,6 +65,7 @@ def email_code_send(*, draft: Draft, email: str, code: str, language: str, minut
         language=language,
         key=f"email_code:draft:{draft.pk}:{draft.code_hash[:16]}",
         values={"code": code, "call": draft.call.title, "minutes": minutes},
+        call=draft.call,
     )
 
 
@@ -79,6 +83,7 @@ def manage_link_send(*, application: Application, manage_token: str, days: int, 
             "days": days,
             "manage_link": route_link("applications:manage", language, token=manage_token),
         },
+        call=application.call,
     )
 
 
@@ -95,6 +100,7 @@ def withdrawal_send(*, application: Application, roles: list[RolePage]) -> bool:
             "call": application.call.title,
             "roles": "\n".join(f"  - {r.title}" for r in roles),
         },
+        call=application.call,
     )
 
 
@@ -130,6 +136,7 @@ def duplicate_attempts_send(
                 "roles": "\n".join(f"  - {r.title}" for r in roles),
                 "manage_link": route_link("applications:manage", language, token=manage_token(application)),
             },
+            call=application.call,
         )
     return written
 
@@ -142,6 +149,7 @@ def erasure_done_send(*, application: Application, call: CallPage) -> bool:
         language=application.language,
         key=f"erasure_done:application:{application.pk}",
         values={"reference": application.reference, "call": call.title},
+        call=call,
     )
 
 
@@ -203,4 +211,6 @@ def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> 
             language=draft.language,
             key=f"draft_reminder:draft:{draft.pk}:{window}@{ts(role.closes_at)}",
             values=values,
+            call=draft.call,
+            roles=[role],
         )

@@ -79,4 +79,4 @@ def applicant_values(candidacy: Candidacy) -> dict[str, Any]:
 
 def with_people(queryset: Any) -> Any:
     """Candidacies with their application, applicant, call and role loaded."""
-    return queryset.select_related("application__applicant", "application__call", "role")
+    return queryset.select_related("application__applicant", "application__call__organisation", "role")

@@ -83,7 +83,12 @@ def screening_results_send(*, shortlist: Shortlist, now: datetime | None = None)
             )  # fmt: skip
             if kind:
                 written += outbox_enqueue(
-                    to=candidacy.application.applicant.email, kind=kind, language=language, key=key, values=values
+                    to=candidacy.application.applicant.email,
+                    kind=kind,
+                    language=language,
+                    key=key,
+                    values=values,
+                    call=candidacy.application.call,
                 )
     return written
 
@@ -134,6 +139,7 @@ def _still_reviewing(group: list[Candidacy], now: datetime) -> int:
                     language=candidacy.application.language,
                     key=key,
                     values={**applicant_values(candidacy), "days": days},
+                    call=call,
                 )
     return written
 
@@ -146,4 +152,5 @@ def decision_send(*, candidacy: Candidacy) -> bool:
         language=candidacy.application.language,
         key=f"decision:candidacy:{candidacy.pk}",
         values=applicant_values(candidacy),
+        call=candidacy.application.call,
     )
