@@ -64,6 +64,7 @@ def read_fixture(name: str) -> dict[str, Any]:
     if "call" in data:
         call = data["call"]
         call["body"] = _stream(call["body"])
+        call["body_en"] = _stream(call.get("body_en", []))
         for step in call["timeline"]:
             step["starts_on"], step["ends_on"] = _day(step["starts_on"]), _day(step["ends_on"])
         for role in data["roles"]:
@@ -101,6 +102,18 @@ CALL_FIELDS = (
     "personal_data_notice",
     "blind_review",
 )
+#: The English versions a fixture may give (empty when it does not: the English site then falls back).
+CALL_ENGLISH_FIELDS = (
+    "department_en",
+    "body_en",
+    "eligibility_en",
+    "contract_form_en",
+    "pay_summary_en",
+    "term_summary_en",
+    "selection_process_en",
+    "contact_en",
+    "personal_data_notice_en",
+)
 ROLE_FIELDS = (
     "title",
     "title_en",
@@ -119,6 +132,7 @@ ROLE_FIELDS = (
     "pay_max",
     "pay_basis",
 )
+ROLE_ENGLISH_FIELDS = ("duties_en", "deliverables_en", "requirements_en", "term_en", "pay_text_en")
 
 # Page data that changes on every save and says nothing about the content.
 _VOLATILE = {
@@ -234,6 +248,7 @@ def ensure_call(
     shift = today - fixture["demo_today"] if fixture["demo_today"] else timedelta(0)
     call = CallPage.objects.child_of(city).filter(slug=spec["slug"]).first() or CallPage(slug=spec["slug"])
     fields = {name: spec[name] for name in CALL_FIELDS}
+    fields |= {name: spec.get(name, []) if name == "body_en" else spec.get(name, "") for name in CALL_ENGLISH_FIELDS}
     fields["organisation"] = organisation
     fields["timeline"] = [
         (
@@ -260,6 +275,7 @@ def ensure_call(
         slug = category.slug
         role = RolePage.objects.child_of(call).filter(slug=slug).first() or RolePage(slug=slug)
         fields = {name: role_spec[name] for name in ROLE_FIELDS}
+        fields |= {name: role_spec.get(name, "") for name in ROLE_ENGLISH_FIELDS}
         fields.update(category=category, opens_at=opens_at, closes_at=closes_at, rubric=category.rubric.raw_data)
         if role.pk is not None:
             moved = copy.copy(role)

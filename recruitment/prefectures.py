@@ -1,7 +1,8 @@
 """Japan's 47 prefectures in the order of their JIS X 0401 codes (01 北海道 … 47 沖縄県).
 
-The one list of prefectures: the application form offers these names, an organisation
-records its own prefecture by code, and the statistics count applicants per code.
+The one list of prefectures: the application form offers these names (labelled in the visitor's
+language, :func:`form_choices`; the value kept is always the Japanese name, one to one with its
+code), an organisation records its own prefecture by code, and the statistics count applicants per code.
 """
 
 from __future__ import annotations
@@ -56,9 +57,72 @@ PREFECTURES: list[str] = [
     "沖縄県",
 ]
 
+#: The English names, in the same order (the romanisation of the Japan National Tourism Organization).
+PREFECTURES_EN: list[str] = [
+    "Hokkaido",
+    "Aomori",
+    "Iwate",
+    "Miyagi",
+    "Akita",
+    "Yamagata",
+    "Fukushima",
+    "Ibaraki",
+    "Tochigi",
+    "Gunma",
+    "Saitama",
+    "Chiba",
+    "Tokyo",
+    "Kanagawa",
+    "Niigata",
+    "Toyama",
+    "Ishikawa",
+    "Fukui",
+    "Yamanashi",
+    "Nagano",
+    "Gifu",
+    "Shizuoka",
+    "Aichi",
+    "Mie",
+    "Shiga",
+    "Kyoto",
+    "Osaka",
+    "Hyogo",
+    "Nara",
+    "Wakayama",
+    "Tottori",
+    "Shimane",
+    "Okayama",
+    "Hiroshima",
+    "Yamaguchi",
+    "Tokushima",
+    "Kagawa",
+    "Ehime",
+    "Kochi",
+    "Fukuoka",
+    "Saga",
+    "Nagasaki",
+    "Kumamoto",
+    "Oita",
+    "Miyazaki",
+    "Kagoshima",
+    "Okinawa",
+]
+
 #: JIS X 0401 code ("01" … "47") → name.
 NAME_BY_CODE: dict[str, str] = {f"{i:02d}": name for i, name in enumerate(PREFECTURES, start=1)}
 #: Name → JIS X 0401 code.
 CODE_BY_NAME: dict[str, str] = {name: code for code, name in NAME_BY_CODE.items()}
 #: For a model field's ``choices``.
 CHOICES: list[tuple[str, str]] = [(code, f"{code} {name}") for code, name in NAME_BY_CODE.items()]
+#: Japanese name → English name.
+ENGLISH_BY_NAME: dict[str, str] = dict(zip(PREFECTURES, PREFECTURES_EN, strict=True))
+
+
+def display_name(name: str, language: str) -> str:
+    """A stored prefecture (its Japanese name) as a visitor in ``language`` reads it; unknown names as given."""
+    return ENGLISH_BY_NAME.get(name, name) if language == "en" else name
+
+
+def form_choices(language: str) -> list[tuple[str, str]]:
+    """The form's options: the Japanese name as the value, labelled in ``language``, in the order of the codes."""
+    return [(name, display_name(name, language)) for name in PREFECTURES]

@@ -101,7 +101,7 @@ class CallRoles:
 #: What a role's card and state need: a call page loads only these (the rich text and rubric stay in the database).
 ROLE_CARD_FIELDS = (
     *PAGE_LINK_FIELDS,
-    *("opens_at", "closes_at", "headcount", "pay_text", "work_style", "category"),
+    *("opens_at", "closes_at", "headcount", "pay_text", "pay_text_en", "work_style", "category"),
     *("category__name", "category__name_en", "category__slug", "category__sort_order"),
 )
 

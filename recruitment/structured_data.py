@@ -46,7 +46,7 @@ def _localized(obj: Any, field: str) -> str:
 def _description(role: RolePage) -> str:
     """The role's summary (escaped, as a paragraph) followed by its duties as HTML."""
     summary = _localized(role, "summary").strip()
-    duties = expand_db_html(role.duties or "")
+    duties = expand_db_html(_localized(role, "duties"))
     return (f"<p>{escape(summary)}</p>" if summary else "") + duties
 
 

@@ -13,7 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.intake.text import KATAKANA, LATIN, reading_script
 from recruitment.models import CallPage, RolePage
+
+#: How staff pages and exports name the script of a reading (``Applicant.reading_script_label``).
+READING_SCRIPT_LABELS = {KATAKANA: "カタカナ", LATIN: "Latin"}
 
 
 def private_storage():
@@ -54,6 +58,23 @@ class Applicant(models.Model):
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}"
 
+    @property
+    def reading(self) -> str:
+        """The name's reading as given: katakana, or Latin letters from someone who applied in English."""
+        return f"{self.family_name_kana} {self.given_name_kana}"
+
+    @property
+    def reading_script_label(self) -> str:
+        """The script of the reading, for staff: 「カタカナ」, "Latin", or "" (neither, or mixed)."""
+        scripts = {reading_script(self.family_name_kana), reading_script(self.given_name_kana)}
+        return READING_SCRIPT_LABELS.get(scripts.pop(), "") if len(scripts) == 1 else ""
+
+    @property
+    def reading_marked(self) -> str:
+        """The reading with its script, as exports show it: ``Smith John [Latin]``, ``コウベ ハナコ [カタカナ]``."""
+        label = self.reading_script_label
+        return f"{self.reading} [{label}]" if label else self.reading
+
 
 class Application(models.Model):
     """One submission of the form to one call, with its reference number and consent record."""
@@ -64,6 +85,10 @@ class Application(models.Model):
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="applications")
     answers = models.JSONField("回答 Answers", default=dict)
     consent_notice_version = models.PositiveIntegerField("同意した通知の版 Notice version")
+    #: The language of the notice text the applicant was shown and agreed to ("en" only when the call has an
+    #: English notice and they applied in English), and the SHA-256 of that text (``CallPage.notice_in``).
+    consent_notice_language = models.CharField("同意した通知の言語 Notice language", max_length=5, default="ja")
+    consent_notice_digest = models.CharField("同意した通知のハッシュ Notice digest", max_length=64, blank=True)
     consented_at = models.DateTimeField("同意日時 Consented at")
     language = models.CharField(max_length=5, default="ja")
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -73,7 +73,10 @@ class Submission:
     answers: dict[str, Any]
     files: list[CheckedUpload] = field(default_factory=list)
     language: str = "ja"
+    #: The notice agreed to: its version, the language of the text shown, the SHA-256 of that text.
     consent_notice_version: int = 1
+    consent_notice_language: str = "ja"
+    consent_notice_digest: str = ""
 
 
 def new_reference(prefix: str) -> str:
@@ -184,6 +187,8 @@ def _create_application(
         applicant=applicant,
         answers=submission.answers,
         consent_notice_version=submission.consent_notice_version,
+        consent_notice_language=submission.consent_notice_language,
+        consent_notice_digest=submission.consent_notice_digest,
         consented_at=now,
         language=submission.language,
         manage_token_hash=hash_token(manage_token),

@@ -53,3 +53,33 @@ def name_key(*parts: str) -> str:
 def digits(text: str) -> str:
     """Full-width digits to ASCII and everything but digits removed (０７８-１２３ → 078123)."""
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+
+
+#: A name's reading in Latin letters: letters of the Latin script, with spaces, hyphens, apostrophes and dots.
+_LATIN_PUNCTUATION = frozenset(" -'.\u2019")
+
+
+def is_latin(text: str) -> bool:
+    """Whether ``text`` is a name written in Latin letters (Smith, O'Neil, Müller, Jean-Luc), at least one letter."""
+    has_letter = False
+    for char in text:
+        if char in _LATIN_PUNCTUATION:
+            continue
+        if not unicodedata.category(char).startswith("L") or "LATIN" not in unicodedata.name(char, ""):
+            return False
+        has_letter = True
+    return has_letter
+
+
+#: The scripts a name's reading may be written in, as stored (``reading_script``).
+KATAKANA, LATIN = "katakana", "latin"
+
+
+def reading_script(text: str) -> str:
+    """The script of a stored reading: ``KATAKANA``, ``LATIN``, or "" for anything else (old or hand-made rows)."""
+    text = text.strip()
+    if text and is_katakana(text):
+        return KATAKANA
+    if is_latin(text):
+        return LATIN
+    return ""

@@ -62,7 +62,7 @@ KINDS: dict[str, Kind] = {
         when="on submitting, in the submission's transaction (``application_submit``)",
         subject=_("Application received ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you for your application. We have received it.\n\n"
+            "Dear {name},\n\nThank you for your application. We have received it.\n\n"
             "Reference number: {reference}\nCall: {call}\nRoles:\n{roles}\n\n"
             "To see your application, withdraw it or ask us to erase your data, open:\n{manage_link}\n\n"
             "Keep this email: the link above is the only way to manage your application."
@@ -157,7 +157,7 @@ KINDS: dict[str, Kind] = {
         when="in the shortlist approval's transaction, once per candidacy, if its status is one of ``results.PASSED``",
         subject=_("Result of document screening ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "Dear {name},\n\nThank you for applying for “{role}” ({call}). "
             "We are pleased to tell you that you have passed the document screening.\n\n"
             "Next steps: the city will contact you by email about an online interview. "
             "The selection process is described on the call's page:\n{call_link}\n\n"
@@ -172,7 +172,7 @@ KINDS: dict[str, Kind] = {
         when="in the shortlist approval's transaction, once per candidacy, if not passed",
         subject=_("Result of document screening ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you very much for applying for “{role}” ({call}) "
+            "Dear {name},\n\nThank you very much for applying for “{role}” ({call}) "
             "and for the time you gave to your application. We received many strong applications, "
             "and we are sorry to tell you that you have not been selected for the next stage this time.\n\n"
             "We hope you will consider our future calls.\n\nReference number: {reference}"
@@ -186,7 +186,7 @@ KINDS: dict[str, Kind] = {
         when="at a later approval (after a reopening) that tells a candidacy the other outcome",
         subject=_("Correction: result of document screening ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "Dear {name},\n\nThank you for applying for “{role}” ({call}). "
             "We must correct the result of the document screening we sent you earlier, "
             "and we sincerely apologise for the confusion.\n\n{result}\n\n"
             "We apologise once more for the trouble this has caused you.\n\nReference number: {reference}"
@@ -201,7 +201,7 @@ KINDS: dict[str, Kind] = {
         when="the call's ``still_reviewing_days`` (21 by default) after the role closed, while it has no result",
         subject=_("Your application is still being reviewed ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nApplications for “{role}” ({call}) closed {days} days ago. "
+            "Dear {name},\n\nApplications for “{role}” ({call}) closed {days} days ago. "
             "We are still reviewing them and have not forgotten yours. "
             "We will email you the result of the document screening as soon as it is decided.\n\n"
             "Reference number: {reference}"
@@ -215,7 +215,7 @@ KINDS: dict[str, Kind] = {
         when="in the decision's transaction (``candidacy_transition`` to selected)",
         subject=_("Result of your application ({reference})"),
         body=_(
-            "We are pleased to tell you that you have been selected for “{role}”.\n\n"
+            "Dear {name},\n\nWe are pleased to tell you that you have been selected for “{role}”.\n\n"
             "Reference number: {reference}\nThe city will contact you about the contract and the start of work."
         ),
         placeholders=("name", "reference", "call", "role"),
@@ -227,8 +227,8 @@ KINDS: dict[str, Kind] = {
         when="in the decision's transaction (``candidacy_transition`` to not selected)",
         subject=_("Result of your application ({reference})"),
         body=_(
-            "Thank you for applying for “{role}”. After careful consideration, we are sorry to tell you "
-            "that you have not been selected this time.\n\nReference number: {reference}"
+            "Dear {name},\n\nThank you for applying for “{role}”. After careful consideration, "
+            "we are sorry to tell you that you have not been selected this time.\n\nReference number: {reference}"
         ),
         placeholders=("name", "reference", "call", "role"),
     ),

@@ -74,7 +74,7 @@ def csv_rows(
                 candidacy.application.reference if visible else "",
                 candidacy.applicant_code,
                 f"{applicant.family_name} {applicant.given_name}" if visible else "",
-                f"{applicant.family_name_kana} {applicant.given_name_kana}" if visible else "",
+                applicant.reading_marked if visible else "",
                 applicant.prefecture,
                 candidacy.role.title,
                 str(candidacy.rank),

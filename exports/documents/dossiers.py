@@ -67,7 +67,7 @@ def _identity(candidacy: Candidacy, visible: bool) -> list[tuple[str, str]]:
         return [("候補コード Code", candidacy.applicant_code), ("都道府県 Prefecture", applicant.prefecture)]
     return [
         ("氏名 Name", f"{applicant.family_name} {applicant.given_name}"),
-        ("フリガナ Reading", f"{applicant.family_name_kana} {applicant.given_name_kana}"),
+        ("フリガナ Reading", applicant.reading_marked),
         ("メール Email", applicant.email),
         ("電話 Phone", applicant.phone),
         ("住所 Address", f"〒{applicant.postal_code} {applicant.prefecture}{applicant.city}"),

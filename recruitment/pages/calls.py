@@ -9,7 +9,10 @@ so the pages do not depend on the views of their own app.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,6 +30,28 @@ from ..blocks import RICH_FEATURES, TimelineStepBlock
 from ..forms import CallPageForm
 from ..organisations import Organisation
 from .roles import RolePage, RolePageQuerySet
+
+#: What an English visitor sees of a text the city did not translate (``CallPage.english_fallback``).
+FALLBACK_NOTICE = "notice"
+FALLBACK_PLAIN = "plain"
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """The personal-data notice as one visitor is shown it: which text, in which language, which version.
+
+    ``digest`` (SHA-256 of the stored text) pins the exact words an application consented to; the
+    page's revision history holds the text of each version.
+    """
+
+    text: str
+    language: str
+    version: int
+    fallback: bool
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 class CallIndexPage(PublicCacheMixin, BasePage):
@@ -85,26 +110,59 @@ class CallPage(PublicCacheMixin, BasePage):
         Organisation, on_delete=models.PROTECT, related_name="calls", verbose_name="団体 Organisation"
     )
     department = models.CharField("担当部署 Department", max_length=200, blank=True)
+    department_en = models.CharField("英語の担当部署 English department", max_length=200, blank=True)
     summary = models.TextField("概要 Summary", help_text="一覧と検索結果に表示する2〜3文の紹介。")
     summary_en = models.TextField("英語の概要 English summary", blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name="本文 Body")
+    body_en = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name="英語の本文 English body",
+        help_text="本文(よくある質問を含む)の英語版。空欄なら英語版サイトは日本語の本文を表示します。",
+    )
     eligibility = RichTextField("応募資格 Eligibility", features=RICH_FEATURES, blank=True)
+    eligibility_en = RichTextField("英語の応募資格 English eligibility", features=RICH_FEATURES, blank=True)
     online_work = models.BooleanField("オンラインで業務 Work online", default=True)
     contract_form = models.CharField("契約形態 Contract", max_length=100, default="業務委託")
+    contract_form_en = models.CharField(
+        "英語の契約形態 English contract", max_length=100, blank=True, help_text="e.g. Service contract"
+    )
     pay_summary = models.CharField(
         "報酬 Pay", max_length=200, blank=True, help_text="例: 成果報酬 月1万〜10万円(業務により異なる)"
     )
+    pay_summary_en = models.CharField("英語の報酬 English pay", max_length=200, blank=True)
     term_summary = models.CharField("契約期間 Term", max_length=200, blank=True, help_text="例: 1日〜約5か月")
+    term_summary_en = models.CharField("英語の契約期間 English term", max_length=200, blank=True)
     selection_process = RichTextField("選考方法 Selection", features=RICH_FEATURES, blank=True)
+    selection_process_en = RichTextField("英語の選考方法 English selection", features=RICH_FEATURES, blank=True)
     timeline = StreamField([("step", TimelineStepBlock())], blank=True, verbose_name="選考スケジュール Timeline")
     contact = models.TextField("問い合わせ先 Contact", blank=True)
+    contact_en = models.TextField("英語の問い合わせ先 English contact", blank=True)
     contact_email = models.EmailField("問い合わせメール Contact email", blank=True)
     personal_data_notice = RichTextField(
         "個人情報の取扱い Personal-data notice",
         features=RICH_FEATURES,
         help_text="応募フォームで表示し、同意を得る文面。変更すると版が上がります。",
     )
+    personal_data_notice_en = RichTextField(
+        "英語の個人情報の取扱い English personal-data notice",
+        features=RICH_FEATURES,
+        blank=True,
+        help_text="英語で応募する人に表示し、同意を得る文面。空欄なら日本語の文面を表示します。変更すると版が上がります。",
+    )
+    #: Raised on every save that changes the notice in either language (``save``); applications record it.
     personal_data_notice_version = models.PositiveIntegerField("通知の版 Notice version", default=1, editable=False)
+    english_fallback = models.CharField(
+        "英語版がない項目 Untranslated texts",
+        max_length=10,
+        choices=[
+            (FALLBACK_NOTICE, "日本語の文面に「英語版はありません。日本語の文面が正式です」と添える Notice + Japanese"),
+            (FALLBACK_PLAIN, "日本語の文面をそのまま表示する Japanese text as it is"),
+        ],
+        default=FALLBACK_NOTICE,
+        help_text="英語版サイトで、英語の欄が空欄の項目をどう表示するか。空の項目は表示しません。"
+        " How the English site shows a text with no English version (never an empty section).",
+    )
     blind_review = models.BooleanField(
         "匿名審査 Blind review", default=True, help_text="審査者に氏名・連絡先を見せない(候補に残るまで)。"
     )
@@ -142,24 +200,34 @@ class CallPage(PublicCacheMixin, BasePage):
 
     content_panels = [
         *BasePage.content_panels,
-        MultiFieldPanel([FieldPanel("department")], heading="団体 Organisation"),
+        MultiFieldPanel([FieldPanel("department"), FieldPanel("department_en")], heading="団体 Organisation"),
         FieldPanel("summary"),
         FieldPanel("summary_en"),
         FieldPanel("body"),
+        FieldPanel("body_en"),
         FieldPanel("eligibility"),
+        FieldPanel("eligibility_en"),
         MultiFieldPanel(
             [
                 FieldPanel("online_work"),
                 FieldPanel("contract_form"),
+                FieldPanel("contract_form_en"),
                 FieldPanel("pay_summary"),
+                FieldPanel("pay_summary_en"),
                 FieldPanel("term_summary"),
+                FieldPanel("term_summary_en"),
             ],
             heading="条件 Conditions",
         ),
         FieldPanel("selection_process"),
+        FieldPanel("selection_process_en"),
         FieldPanel("timeline"),
-        MultiFieldPanel([FieldPanel("contact"), FieldPanel("contact_email")], heading="問い合わせ Contact"),
+        MultiFieldPanel(
+            [FieldPanel("contact"), FieldPanel("contact_en"), FieldPanel("contact_email")], heading="問い合わせ Contact"
+        ),
         FieldPanel("personal_data_notice"),
+        FieldPanel("personal_data_notice_en"),
+        FieldPanel("english_fallback"),
         MultiFieldPanel([FieldPanel("shortlist_factor"), FieldPanel("blind_review")], heading="選考 Screening"),
         MultiFieldPanel(
             [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
@@ -188,6 +256,39 @@ class CallPage(PublicCacheMixin, BasePage):
         if not self.live:
             raise Http404
         return super().route(request, path_components)
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        """Save, raising the notice's version when its text changed in either language.
+
+        Drafts are kept as revisions (Wagtail saves the page row with ``update_fields`` that leave the
+        notice out), so the version rises when a changed notice is published. Two revisions drafted
+        from the same version and published one after the other get two versions.
+        """
+        update_fields = kwargs.get("update_fields")
+        notice_fields = {"personal_data_notice", "personal_data_notice_en"}
+        if self.pk and (update_fields is None or notice_fields & set(update_fields)):
+            stored = (
+                CallPage.objects.filter(pk=self.pk)
+                .values("personal_data_notice", "personal_data_notice_en", "personal_data_notice_version")
+                .first()
+            )
+            if stored and any(stored[name] != getattr(self, name) for name in notice_fields):
+                self.personal_data_notice_version = (
+                    max(stored["personal_data_notice_version"], self.personal_data_notice_version) + 1
+                )
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "personal_data_notice_version"}
+        return super().save(*args, **kwargs)
+
+    def notice_in(self, language: str) -> NoticeText:
+        """The personal-data notice an applicant in ``language`` is shown and consents to.
+
+        English when the visitor applies in English and the city wrote an English notice; otherwise
+        the Japanese text (``fallback`` when an English visitor gets it).
+        """
+        if language == "en" and self.personal_data_notice_en:
+            return NoticeText(self.personal_data_notice_en, "en", self.personal_data_notice_version, False)
+        return NoticeText(self.personal_data_notice, "ja", self.personal_data_notice_version, language == "en")
 
     def roles(self) -> RolePageQuerySet:
         """This call's published roles, with category and call liveness loaded (no per-role queries)."""

@@ -87,15 +87,22 @@ class RolePage(PublicCacheMixin, BasePage):
     summary = models.TextField("概要 Summary", blank=True)
     summary_en = models.TextField("英語の概要 English summary", blank=True)
     duties = RichTextField("業務内容 Duties", features=RICH_FEATURES)
+    duties_en = RichTextField("英語の業務内容 English duties", features=RICH_FEATURES, blank=True)
     deliverables = RichTextField("成果物 Deliverables", features=RICH_FEATURES, blank=True)
+    deliverables_en = RichTextField("英語の成果物 English deliverables", features=RICH_FEATURES, blank=True)
     requirements = RichTextField("求めるスキル・経験 Requirements", features=RICH_FEATURES, blank=True)
+    requirements_en = RichTextField("英語の求めるスキル・経験 English requirements", features=RICH_FEATURES, blank=True)
     hours_min = models.PositiveSmallIntegerField("週の稼働時間(下限) Hours/week from", null=True, blank=True)
     hours_max = models.PositiveSmallIntegerField("週の稼働時間(上限) Hours/week to", null=True, blank=True)
     work_style = models.CharField(
         "働き方 Work style", max_length=20, choices=WorkStyle.choices, default=WorkStyle.ONLINE
     )
     term = models.CharField("契約期間 Term", max_length=100, blank=True, help_text="例: 2020年11月〜2021年3月")
+    term_en = models.CharField("英語の契約期間 English term", max_length=100, blank=True)
     pay_text = models.CharField("報酬 Pay", max_length=200, help_text="例: 1記事6,000円(月6記事程度)")
+    pay_text_en = models.CharField(
+        "英語の報酬 English pay", max_length=200, blank=True, help_text="e.g. ¥6,000 per article (about 6 a month)"
+    )
     pay_min = models.PositiveIntegerField("報酬の下限(円) Pay from (yen)", null=True, blank=True)
     pay_max = models.PositiveIntegerField("報酬の上限(円) Pay to (yen)", null=True, blank=True)
     pay_basis = models.CharField("報酬の単位 Pay basis", max_length=10, choices=PayBasis.choices, blank=True)
@@ -124,19 +131,24 @@ class RolePage(PublicCacheMixin, BasePage):
         FieldPanel("summary"),
         FieldPanel("summary_en"),
         FieldPanel("duties"),
+        FieldPanel("duties_en"),
         FieldPanel("deliverables"),
+        FieldPanel("deliverables_en"),
         FieldPanel("requirements"),
+        FieldPanel("requirements_en"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("hours_min"), FieldPanel("hours_max")]),
                 FieldPanel("work_style"),
                 FieldPanel("term"),
+                FieldPanel("term_en"),
             ],
             heading="働き方 Work",
         ),
         MultiFieldPanel(
             [
                 FieldPanel("pay_text"),
+                FieldPanel("pay_text_en"),
                 FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_basis")]),
             ],
             heading="報酬 Pay",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -116,10 +117,11 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
             call = format_html(' <span class="meta">{}</span>', role.call_title_en)
         else:
             call = format_html(' <span class="meta" lang="ja">{}</span>', role.call_title)
+    pay = localized_value(role, "pay_text")
     return format_html(
         '<li class="card role-card">\n  <h3 class="role-card__title">{}</h3>\n  <p>{}{}</p>\n  <dl class="facts">\n'
         "    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n"
-        '    <dt>{}</dt><dd lang="ja">{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n  </dl>\n</li>',
+        "    <dt>{}</dt><dd{}>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n  </dl>\n</li>",
         link,
         badge,
         call,
@@ -128,7 +130,8 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
         words["Headcount"],
         _people(role.headcount),
         words["Pay"],
-        role.pay_text,
+        _lang_ja(pay.fallback),
+        pay.value,
         words["Work style"],
         words.get(f"work_style:{role.work_style}", role.work_style),
     )
@@ -136,3 +139,35 @@ def role_card(context: template.Context, role: Any, *, compact: bool = False, sh
 
 def _lang_ja(fallback: bool) -> SafeString:
     return SafeString(' lang="ja"') if fallback else SafeString("")
+
+
+@dataclass(frozen=True)
+class CallText:
+    """A text of a call or role in the visitor's language (``Localized``), and whether to say it is untranslated.
+
+    ``notice`` is true when an English visitor gets the Japanese text and the call asks for the
+    "English not available: the Japanese text governs" notice (``CallPage.english_fallback``).
+    """
+
+    value: Any
+    fallback: bool
+    notice: bool
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@register.simple_tag
+def call_text(obj: Any, field: str, call: Any) -> CallText:
+    """``{% call_text page "duties" call as duties %}``: ``duties.value``, ``duties.fallback``, ``duties.notice``."""
+    from recruitment.pages.calls import FALLBACK_NOTICE
+
+    found = localized_value(obj, field)
+    notice = found.fallback and getattr(call, "english_fallback", FALLBACK_NOTICE) == FALLBACK_NOTICE
+    return CallText(found.value, found.fallback, notice)
+
+
+@register.inclusion_tag("recruitment/includes/untranslated.html")
+def untranslated(text: CallText, *, inline: bool = False) -> dict[str, Any]:
+    """The "English not available: the Japanese text governs" notice, when ``text`` asks for it."""
+    return {"show": text.notice, "inline": inline}

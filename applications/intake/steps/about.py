@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.intake.steps.base import NormalisedEmailField, StepForm, required
-from applications.intake.text import digits, email_key, furigana, has_invisible_characters, is_katakana
-from recruitment.prefectures import PREFECTURES
+from applications.intake.text import digits, email_key, furigana, has_invisible_characters, is_katakana, is_latin
+from recruitment import prefectures
 
 
 class AboutYouForm(StepForm):
@@ -77,7 +78,7 @@ class AboutYouForm(StepForm):
     )
     prefecture = forms.ChoiceField(
         label=_("Prefecture"),
-        choices=[("", _("Choose"))] + [(p, p) for p in PREFECTURES],
+        choices=[("", _("Choose")), *prefectures.form_choices("ja")],  # labelled in the visitor's language below
         error_messages=required(_("Choose your prefecture.")),
     )
     city = forms.CharField(
@@ -90,6 +91,22 @@ class AboutYouForm(StepForm):
         required=False, label="Website", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or "ja"
+        self.fields["prefecture"].choices = [("", _("Choose")), *prefectures.form_choices(language)]
+        #: Someone applying in English may give the reading in Latin letters (stored as given), or in katakana.
+        self.latin_reading = language == "en"
+        if self.latin_reading:
+            for name, label, missing in (
+                ("family_name_kana", _("Reading of your family name"), _("Enter the reading of your family name.")),
+                ("given_name_kana", _("Reading of your given name"), _("Enter the reading of your given name.")),
+            ):
+                field = self.fields[name]
+                field.label = label
+                field.help_text = _("In Latin letters as in your passport (for example Smith), or in katakana.")
+                field.error_messages["required"] = missing
+
     def identity(self) -> dict[str, Any]:
         """The person as given here (the honeypot and the repeated address left out)."""
         return {k: v for k, v in self.cleaned_data.items() if k not in {"website", "email_confirm"}}
@@ -101,10 +118,18 @@ class AboutYouForm(StepForm):
         return self._kana("given_name_kana")
 
     def _kana(self, field: str) -> str:
+        """The reading in katakana (hiragana converted); in English also in Latin letters, kept as typed."""
         value = furigana(self.cleaned_data[field])
-        if not is_katakana(value):
-            raise ValidationError(_("Write the reading in katakana (or hiragana), for example コウベ."), code="kana")
-        return value
+        if is_katakana(value):
+            return value
+        if self.latin_reading:
+            if is_latin(value):
+                return value
+            raise ValidationError(
+                _("Write the reading in Latin letters (for example Smith) or in katakana (for example スミス)."),
+                code="reading",
+            )
+        raise ValidationError(_("Write the reading in katakana (or hiragana), for example コウベ."), code="kana")
 
     def clean_phone(self) -> str:
         number = digits(self.cleaned_data["phone"])

@@ -88,6 +88,10 @@ class StepForm(forms.Form):
         """The checked files this step hands in (``uploads.CheckedUpload``)."""
         return []
 
+    def consent_record(self) -> dict[str, Any]:
+        """Which notice the applicant agreed to (``Submission``'s ``consent_notice_*``); only the consent step knows."""
+        return {}
+
     # --- what the review step shows ------------------------------------------------------
 
     def summary_rows(self) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ ROLE_FIELDS = (
     "hours_max",
     "work_style",
     "pay_text",
+    "pay_text_en",
 )
 
 

@@ -331,10 +331,12 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         answers: dict[str, Any] = {}
         about: dict[str, Any] = {}
         files: list[Any] = []
+        consent: dict[str, Any] = {"consent_notice_version": self.call.personal_data_notice_version}
         for step_form in form_dict.values():
             answers.update(step_form.answers())
             about.update(step_form.identity())
             files.extend(step_form.uploads())
+            consent.update(step_form.consent_record())
         submission = Submission(
             call=self.call,
             role_ids=self._chosen_ids(),
@@ -342,7 +344,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
             answers=answers,
             files=files,
             language=get_language() or "ja",
-            consent_notice_version=self.call.personal_data_notice_version,
+            **consent,
         )
         try:
             application, manage_token = application_submit(

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from applications.mail.catalogue import DUPLICATE_NOTICE_INTERVAL, REMINDER_WINDOWS
 from applications.mail.outbox import outbox_enqueue
-from applications.mail.triggers.common import page_link, route_link, ts
+from applications.mail.triggers.common import page_link, person_name, route_link, title_in, ts
 from applications.models import Application, Candidacy, Draft, OutboxEmail
 from cms.web.jobs import each_row_alone
 from cms.web.numbers import parse_ids
@@ -27,16 +27,16 @@ def confirmation_send(*, application: Application, roles: list[RolePage], manage
     for number, role in enumerate(roles, start=1):
         with translation.override(language):
             deadline = format_japan_datetime(role.closes_at, language)
-        lines.append(f"  {number}. {role.title} ({deadline})")
+        lines.append(f"  {number}. {title_in(role, language)} ({deadline})")
     return outbox_enqueue(
         to=applicant.email,
         kind="confirmation",
         language=language,
         key=f"confirmation:application:{application.pk}",
         values={
-            "name": f"{applicant.family_name} {applicant.given_name}",
+            "name": person_name(applicant, language),
             "reference": application.reference,
-            "call": application.call.title,
+            "call": title_in(application.call, language),
             "roles": "\n".join(lines),
             "manage_link": route_link("applications:manage", language, token=manage_token),
         },
@@ -52,7 +52,10 @@ def draft_link_send(*, draft: Draft, token: str) -> bool:
         kind="draft_link",
         language=draft.language,
         key=f"draft_link:draft:{draft.pk}:{draft.token_hash[:16]}",
-        values={"call": draft.call.title, "link": route_link("applications:resume", draft.language, token=token)},
+        values={
+            "call": title_in(draft.call, draft.language),
+            "link": route_link("applications:resume", draft.language, token=token),
+        },
         call=draft.call,
     )
 
@@ -64,7 +67,7 @@ def email_code_send(*, draft: Draft, email: str, code: str, language: str, minut
         kind="email_code",
         language=language,
         key=f"email_code:draft:{draft.pk}:{draft.code_hash[:16]}",
-        values={"code": code, "call": draft.call.title, "minutes": minutes},
+        values={"code": code, "call": title_in(draft.call, language), "minutes": minutes},
         call=draft.call,
     )
 
@@ -79,7 +82,7 @@ def manage_link_send(*, application: Application, manage_token: str, days: int, 
         key=f"manage_link:application:{application.pk}:{now.isoformat()}",
         values={
             "reference": application.reference,
-            "call": application.call.title,
+            "call": title_in(application.call, language),
             "days": days,
             "manage_link": route_link("applications:manage", language, token=manage_token),
         },
@@ -97,8 +100,8 @@ def withdrawal_send(*, application: Application, roles: list[RolePage]) -> bool:
         key=f"withdrawal:application:{application.pk}:{ids}",
         values={
             "reference": application.reference,
-            "call": application.call.title,
-            "roles": "\n".join(f"  - {r.title}" for r in roles),
+            "call": title_in(application.call, application.language),
+            "roles": "\n".join(f"  - {title_in(r, application.language)}" for r in roles),
         },
         call=application.call,
     )
@@ -132,8 +135,8 @@ def duplicate_attempts_send(
             key=f"duplicate:application:{application.pk}:{now.isoformat()}",
             values={
                 "reference": application.reference,
-                "call": application.call.title,
-                "roles": "\n".join(f"  - {r.title}" for r in roles),
+                "call": title_in(application.call, language),
+                "roles": "\n".join(f"  - {title_in(r, language)}" for r in roles),
                 "manage_link": route_link("applications:manage", language, token=manage_token(application)),
             },
             call=application.call,
@@ -148,7 +151,7 @@ def erasure_done_send(*, application: Application, call: CallPage) -> bool:
         kind="erasure_done",
         language=application.language,
         key=f"erasure_done:application:{application.pk}",
-        values={"reference": application.reference, "call": call.title},
+        values={"reference": application.reference, "call": title_in(call, application.language)},
         call=call,
     )
 
@@ -198,8 +201,8 @@ def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> 
     with translation.override(draft.language):
         deadline = format_japan_datetime(role.closes_at, draft.language)
     values: dict[str, Any] = {
-        "call": draft.call.title,
-        "role": role.title,
+        "call": title_in(draft.call, draft.language),
+        "role": title_in(role, draft.language),
         "deadline": deadline,
         "hours": max(1, round(left.total_seconds() / 3600)),
         "call_link": page_link(draft.call, draft.language),

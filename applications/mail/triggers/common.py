@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,24 @@ def staff_language(user: Any) -> str:
     return "en" if preferred.startswith("en") else "ja"
 
 
+def title_in(page: Any, language: str) -> str:
+    """A call's or role's title in ``language``: the English title where the city wrote one, else the Japanese."""
+    return (page.title_en or page.title) if language == "en" else page.title
+
+
+def person_name(applicant: Any, language: str) -> str:
+    """How a message names its applicant: 「神戸 花子」 (family name first); "John Smith" in English mail when
+    the name is in Latin letters (given name first). The ``{name}`` of the catalogue's salutations."""
+    family, given = applicant.family_name, applicant.given_name
+    if language == "en" and _latin(family + given):
+        return f"{given} {family}"
+    return f"{family} {given}"
+
+
+def _latin(text: str) -> bool:
+    return all(char.isascii() or "LATIN" in unicodedata.name(char, "") for char in text)
+
+
 def ts(moment: datetime) -> int:
     """A moment as whole seconds, for the window part of a key."""
     return int(moment.timestamp())
@@ -54,26 +73,38 @@ def staff_to(kind: str, call: CallPage, staff: StaffOf) -> list[Any]:
     return list(users.values())
 
 
-def to_staff(users: Iterable[Any], *, kind: str, key: str, values: dict[str, Any]) -> int:
-    """Write ``kind`` to each of ``users`` with an address, in their language; returns how many were new."""
+def to_staff(
+    users: Iterable[Any],
+    *,
+    kind: str,
+    key: str,
+    values: dict[str, Any],
+    in_language: Callable[[str], dict[str, Any]] | None = None,
+) -> int:
+    """Write ``kind`` to each of ``users`` with an address, in their language; returns how many were new.
+
+    ``in_language`` gives the values that depend on the reader's language (titles, dates), merged over ``values``.
+    """
     sent = 0
     for user in users:
         if user.email:
+            language = staff_language(user)
+            filled = {**values, **in_language(language)} if in_language else values
             sent += outbox_enqueue(
-                to=user.email, kind=kind, language=staff_language(user), key=f"{key}:user:{user.pk}", values=values
+                to=user.email, kind=kind, language=language, key=f"{key}:user:{user.pk}", values=filled
             )
     return sent
 
 
 def applicant_values(candidacy: Candidacy) -> dict[str, Any]:
-    """The placeholders every result message of a candidacy shares."""
+    """The placeholders every result message of a candidacy shares, in the language it applied in."""
     application = candidacy.application
-    applicant = application.applicant
+    language = application.language
     return {
-        "name": f"{applicant.family_name} {applicant.given_name}",
+        "name": person_name(application.applicant, language),
         "reference": application.reference,
-        "call": application.call.title,
-        "role": candidacy.role.title,
+        "call": title_in(application.call, language),
+        "role": title_in(candidacy.role, language),
     }
 
 

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.mail.catalogue import DIGEST_LOOKBACK
 from applications.mail.rendering import admin_url
-from applications.mail.triggers.common import StaffOf, staff_to, to_staff, ts
+from applications.mail.triggers.common import StaffOf, staff_to, title_in, to_staff, ts
 from applications.models import Application, Candidacy, Shortlist
 from cms.web.jobs import each_row_alone
 from recruitment.formatting import format_japan_datetime
@@ -37,17 +37,17 @@ def deadline_digests_send(*, staff: StaffOf, now: datetime | None = None) -> int
 def _deadline_digest(role: RolePage, staff: StaffOf) -> int:
     call = role_call(role)
     count = Candidacy.objects.filter(role=role).exclude(status=Candidacy.Status.WITHDRAWN).count()
-    values = {
-        "role": role.title,
-        "call": call.title,
-        "deadline": format_japan_datetime(role.closes_at, "ja"),
-        "count": count,
-        "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk])),
-    }
+    values = {"count": count, "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk]))}
+
+    def in_language(language: str) -> dict[str, str]:
+        with translation.override(language):
+            deadline = format_japan_datetime(role.closes_at, language)
+        return {"role": title_in(role, language), "call": title_in(call, language), "deadline": deadline}
+
     with transaction.atomic():
         return to_staff(
             staff_to("deadline_digest", call, staff), kind="deadline_digest",
-            key=f"deadline_digest:role:{role.pk}@{ts(role.closes_at)}", values=values,
+            key=f"deadline_digest:role:{role.pk}@{ts(role.closes_at)}", values=values, in_language=in_language,
         )  # fmt: skip
 
 
@@ -73,22 +73,27 @@ def shortlist_notify(*, shortlist: Shortlist, event: str, staff: StaffOf, now: d
     when = (shortlist.submitted_at if event == "submitted" else shortlist.decided_at) or now
     by = shortlist.submitted_by if event == "submitted" else shortlist.decided_by
     values = {
-        "scope": f"{role.title}({call.title})",
         "actor": (by.get_full_name() or by.get_username()) if by is not None else "",
         "comment": shortlist.comment,
         "dashboard_link": admin_url(reverse("screening_dashboard", args=[call.pk])),
     }
+
+    def in_language(language: str) -> dict[str, str]:
+        if language == "en":
+            return {"scope": f"{title_in(role, language)} ({title_in(call, language)})"}
+        return {"scope": f"{role.title}({call.title})"}
+
     with transaction.atomic():
         return to_staff(
-            staff_to(kind, call, staff), kind=kind, key=f"{kind}:shortlist:{shortlist.pk}@{ts(when)}", values=values
-        )
+            staff_to(kind, call, staff), kind=kind, key=f"{kind}:shortlist:{shortlist.pk}@{ts(when)}", values=values,
+            in_language=in_language,
+        )  # fmt: skip
 
 
 def erasure_request_send(*, application: Application, call: CallPage, staff: StaffOf) -> int:
     """Ask the city's approvers to decide on an erasure asked for after a decision (in the request's transaction)."""
     values = {
         "reference": application.reference,
-        "call": call.title,
         "erasure_link": admin_url(reverse("screening_erasure", args=[application.pk])),
     }
     return to_staff(
@@ -96,4 +101,5 @@ def erasure_request_send(*, application: Application, call: CallPage, staff: Sta
         kind="erasure_request",
         key=f"erasure_request:application:{application.pk}",
         values=values,
+        in_language=lambda language: {"call": title_in(call, language)},
     )

@@ -51,7 +51,7 @@ def _row(user: Any, call: CallPage, candidacy: Candidacy) -> dict[str, Any]:
         "label": visibility.candidacy_label(user, call, candidacy),
         "reference": candidacy.reference if visible else None,
         "name": f"{applicant.family_name} {applicant.given_name}" if applicant else None,
-        "kana": f"{applicant.family_name_kana} {applicant.given_name_kana}" if applicant else None,
+        "kana": applicant.reading_marked if applicant else None,
         "status": S(candidacy.status).label,
         "score_visible": visibility.others_reviews_visible(user, call, reviewed_by_me=candidacy.reviewed_by_me),
         "assignee": candidacy.assigned_reviewer.get_username() if candidacy.assigned_reviewer_id else None,
