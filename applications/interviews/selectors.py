@@ -159,10 +159,13 @@ def applicant_interviews(application: Application, now: datetime | None = None) 
 
 
 def invitation_of(application: Application, slot: InterviewSlot) -> InterviewInvitation | None:
-    """The person's invitation that lets them book ``slot``: to its round, or to a round sharing its panel."""
-    invitations = InterviewInvitation.objects.filter(
-        candidacy__application=application, round__status=Status.OPEN
-    ).select_related("round", "candidacy__application")
+    """The person's invitation that lets them book ``slot``: to its round, or to a round sharing its panel.
+
+    Whatever the rounds' status: the booking service says plainly when one is closed or cancelled.
+    """
+    invitations = InterviewInvitation.objects.filter(candidacy__application=application).select_related(
+        "round", "candidacy__application"
+    )
     for invitation in invitations.order_by("pk"):
         if shares_panel(invitation.round, slot.round):
             return invitation

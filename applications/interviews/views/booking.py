@@ -2,7 +2,7 @@
 
 The manage link is the only key (``intake.selectors.manage_link_lookup``): another link sees and
 changes nothing of this person's, and a booking is looked up among this application's only. Posts are
-rate-limited per link and per address (``cms.web.limits``, group ``interview``) and CSRF-checked.
+rate-limited per application and per address (``cms.web.limits``, group ``interview``) and CSRF-checked.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.intake.selectors import MANAGE_LINK_AFTER_DECISION, MANAGE_LINK_MAX_AGE, manage_link_lookup
-from applications.intake.tokens import hash_token
 from applications.interviews.forms import BookingForm
 from applications.interviews.ics import booking_calendar, booking_where
 from applications.interviews.selectors import applicant_interviews, invitation_of
@@ -85,7 +84,8 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         done = request.GET.get("done")
         return _private(_page(request, application, done=done if done in DONE else ""))
-    if refusal := over_limit(request, "interview", visitor=f"interview:{hash_token(token)}"):
+    # Counted per application (whichever of its manage links is used) and per address.
+    if refusal := over_limit(request, "interview", visitor=f"interview:application:{application.pk}"):
         return too_many(request, refusal)
     action = request.POST.get("action")
     form = BookingForm(request.POST)
