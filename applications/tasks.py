@@ -7,8 +7,10 @@ The outbox does not import this module: :func:`send_outbox_soon` is given to it 
 from celery import shared_task
 from django.utils import timezone
 
+from applications.intake.services import manage_link_token
 from applications.mail.outbox import outbox_send_pending
 from applications.mail.triggers.applicant import reminders_send
+from applications.mail.triggers.interviews import interview_reminders_send
 from applications.mail.triggers.results import still_reviewing_send
 from applications.mail.triggers.staff import deadline_digests_send
 from applications.privacy import retention
@@ -47,3 +49,9 @@ def send_deadline_notices() -> int:
     No result notices: the approval writes them in its own transaction (``screening_results_send``).
     """
     return deadline_digests_send(staff=mail_recipients) + still_reviewing_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_interview_reminders() -> int:
+    """The reminder the day before each booked interview, once per booking and slot (beat; idempotent)."""
+    return interview_reminders_send(manage_token=manage_link_token)

@@ -39,6 +39,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("recruitment.urls")),
     path("", include("applications.urls")),
+    path("", include("applications.interviews.urls")),
     path("", include("applications.statistics.urls")),
     # Wagtail's own URLs, its page view reading the site's configuration once per change (cms/site_config.py).
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),

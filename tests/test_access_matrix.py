@@ -98,7 +98,7 @@ def staff(*, anonymous: int = 302, **statuses: int) -> dict[str, int]:
 # --- the table of powers: what each identity may do on each city's call -------------------------
 
 P = Power
-APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT}
+APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT, P.INTERVIEW}
 OFFICIAL = {P.VIEW, P.EXPORT}
 CONTRACTOR = {P.VIEW, P.REVIEW, P.SHORTLIST, P.SUBMIT, P.EXPORT}
 #: identity → city → powers on that city's call. Site-wide groups give none of these: only a
@@ -196,6 +196,12 @@ def screening_rows(city: str) -> list[Row]:
         Row("screening_dashboard", dashboard, screen(city, P.VIEW)),
         Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[c(w).pk]), screen(city, P.VIEW)),
         Row("screening_audit", lambda w: reverse("screening_audit", args=[c(w).pk]), screen(city, P.AUDIT)),
+        # One role's interviews: shown to those who may view the call (names only to the panel and the city).
+        Row(
+            "interview_round",
+            lambda w: reverse("interview_round", args=[(w.role_x if city == "x" else w.role_y).pk]),
+            screen(city, P.VIEW),
+        ),
         Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[person(w).pk]), screen(city, P.VIEW)),
         Row(
             "screening_attachment",
@@ -326,6 +332,12 @@ ROWS: list[Row] = [
     Row("applications:resume", lambda w: reverse("applications:resume", args=["not-a-token"]), same(404)),
     Row("applications:receipt", lambda w: reverse("applications:receipt", args=["XCTY-NOPE00"]), same(404)),
     Row("applications:manage", lambda w: reverse("applications:manage", args=["not-a-token"]), same(404)),
+    Row("interviews:booking", lambda w: reverse("interviews:booking", args=["not-a-token"]), same(404)),
+    Row(
+        "interviews:booking_ics",
+        lambda w: reverse("interviews:booking_ics", args=["not-a-token", uuid.UUID(int=1)]),
+        same(404),
+    ),
     # Anyone may ask for their manage link again: the page says the same whatever the address.
     Row("applications:manage_request", lambda w: reverse("applications:manage_request"), same(200)),
     Row(

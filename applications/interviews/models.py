@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -84,7 +86,9 @@ class InterviewBooking(models.Model):
     """One person's seat in a slot. It covers the invitations that point at it: several roles of one
     application when their rounds share a panel, interviewed once.
 
-    A cancelled or moved booking keeps its row (``cancelled_at``) for the history; the seat is freed.
+    A cancelled booking keeps its row (``cancelled_at``) for the history; the seat is freed. A move
+    changes the slot of the same row (``moved_at``, ``sequence`` + 1), so its calendar event (``uid``)
+    is updated rather than doubled in the applicant's calendar.
     """
 
     slot = models.ForeignKey(InterviewSlot, on_delete=models.PROTECT, related_name="bookings")
@@ -96,6 +100,11 @@ class InterviewBooking(models.Model):
     )
     booked_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    #: The calendar event's UID: the same for the booking's whole life, moves included.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: The calendar event's SEQUENCE: 0 when booked, + 1 at each move (and at the cancellation).
+    sequence = models.PositiveSmallIntegerField(default=0)
+    moved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["slot__starts_at"]

@@ -31,6 +31,9 @@ REMINDER_WINDOWS: list[tuple[str, timedelta]] = [("24h", timedelta(hours=24)), (
 DIGEST_LOOKBACK = timedelta(days=7)
 #: At most one "someone applied again with your address" email per address in this time.
 DUPLICATE_NOTICE_INTERVAL = timedelta(hours=1)
+#: An interview's reminder goes out this long before it starts (once per booking and slot); a booking
+#: made or moved later than that is not reminded (its confirmation has just gone out).
+INTERVIEW_REMINDER_BEFORE = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,92 @@ KINDS: dict[str, Kind] = {
         ),
         placeholders=("name", "reference", "call", "role"),
     ),
+    "interview_invitation": Kind(
+        label="面接のご案内 Interview invitation",
+        to=(APPLICANT,),
+        trigger="interviews.invitations_send",
+        when="in the transaction that opens a role's interview round (``interview_round_open``), once per invitation",
+        subject=_("Please book your interview ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "We would like to meet you in an interview of {length} minutes.\n\n"
+            "Please choose a time that suits you on this page (times are in Japan time):\n{booking_link}\n\n"
+            "You can change or cancel your booking there until {cutoff_hours} hours before the interview. "
+            "If you need extra time, captions, sign language or anything else, you can tell us when you book.\n\n"
+            "Reference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "role", "length", "cutoff_hours", "booking_link"),
+    ),
+    "interview_booked": Kind(
+        label="面接の予約確認 Interview booked",
+        to=(APPLICANT,),
+        trigger="interviews.booking_confirmation_send",
+        when="in the booking's transaction (``interview_book``), with the calendar invitation (.ics)",
+        subject=_("Your interview is booked: {when} ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nYour interview for {roles} ({call}) is booked.\n\n"
+            "When: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
+            "The attached calendar file adds it to your calendar. To change or cancel it "
+            "(until {cutoff_hours} hours before), open:\n{booking_link}\n\nReference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "roles", "when", "length", "where", "cutoff_hours", "booking_link"),
+    ),
+    "interview_moved": Kind(
+        label="面接日時の変更 Interview moved",
+        to=(APPLICANT,),
+        trigger="interviews.booking_confirmation_send",
+        when="in the move's transaction (``interview_booking_move``), with the updated calendar invitation",
+        subject=_("Your interview has moved to {when} ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nAs you asked, your interview for {roles} ({call}) has moved.\n\n"
+            "New time: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
+            "The attached calendar file updates the event in your calendar. To change or cancel it "
+            "(until {cutoff_hours} hours before), open:\n{booking_link}\n\nReference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "roles", "when", "length", "where", "cutoff_hours", "booking_link"),
+    ),
+    "interview_cancelled": Kind(
+        label="面接予約の取消し Interview booking cancelled",
+        to=(APPLICANT,),
+        trigger="interviews.booking_confirmation_send",
+        when="in the cancellation's transaction (``interview_booking_cancel``), with the calendar cancellation",
+        subject=_("Your interview booking is cancelled ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nAs you asked, your interview for {roles} ({call}) on {when} "
+            "is cancelled. The attached calendar file removes it from your calendar.\n\n"
+            "While times are still free, you can book another one:\n{booking_link}\n\nReference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "roles", "when", "booking_link"),
+    ),
+    "interview_reminder": Kind(
+        label="面接のリマインダー Interview reminder",
+        to=(APPLICANT,),
+        trigger="interviews.interview_reminders_send",
+        beat="send-interview-reminders",
+        when=":data:`INTERVIEW_REMINDER_BEFORE` before the booked interview, once per booking and slot",
+        subject=_("Reminder: your interview {when} ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nThis is a reminder of your interview for {roles} ({call}).\n\n"
+            "When: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
+            "Your booking:\n{booking_link}\n\nReference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "roles", "when", "length", "where", "booking_link"),
+    ),
+    "interview_round_cancelled": Kind(
+        label="面接の中止 Interviews cancelled",
+        to=(APPLICANT,),
+        trigger="interviews.round_cancelled_send",
+        when="in the transaction that reopens the role's shortlist (``shortlist_reopen``), once per invitation",
+        subject=_("The interviews for “{role}” are cancelled for now ({reference})"),
+        body=_(
+            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "The city is reviewing the selection of this role again, so the interviews we invited you to "
+            "are cancelled for now, together with any time you booked for this role. "
+            "We sincerely apologise for the inconvenience.\n\n"
+            "We will write to you again as soon as the review is finished.\n\nReference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "role"),
+    ),
     "erasure_done": Kind(
         label="データ削除の確認 Data erased",
         to=(APPLICANT,),
@@ -332,6 +421,10 @@ SAMPLE = {
     "result": "選考をやり直した結果、書類選考は通過となりました。",
     "code": "428193",
     "minutes": "15",
+    "length": "30",
+    "cutoff_hours": "24",
+    "when": "2026年12月21日(月) 10:00",
+    "where": "https://meet.example.jp/kobo-interview",
 }
 
 

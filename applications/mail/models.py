@@ -23,9 +23,9 @@ class OutboxEmail(models.Model):
     constraint makes a doubled or restarted beat write it once, so it is sent once.
 
     A sender claims a row (``claimed_at``, ``attempts`` + 1) in a short transaction, sends it,
-    then marks it sent in a commit of its own and blanks ``body`` and ``html_body`` (they may
-    hold a draft's or an application's live link; subject, kind, key, recipient and times
-    stay). A claim older than the lease with no ``sent_at`` is a sender that died mid-send:
+    then marks it sent in a commit of its own and blanks ``body``, ``html_body`` and ``calendar`` (they may
+    hold a draft's or an application's live link, or a video meeting's; subject, kind, key, recipient and
+    times stay). A claim older than the lease with no ``sent_at`` is a sender that died mid-send:
     the message may or may not have left, so it is sent once more and ``interrupted`` says so.
     """
 
@@ -34,6 +34,9 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     html_body = models.TextField(blank=True)
+    #: An iCalendar object (RFC 5545) sent as a ``text/calendar`` part with the METHOD it names (an
+    #: interview booked, moved or cancelled); blanked with the bodies once sent.
+    calendar = models.TextField(blank=True)
     kind = models.CharField(max_length=30)
     language = models.CharField(max_length=5, default="ja")
     #: The ``From`` display name (the city's sender name; empty: ``DEFAULT_FROM_EMAIL`` as it is).

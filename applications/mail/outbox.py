@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from email.mime.text import MIMEText
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,13 +48,15 @@ def outbox_enqueue(
     values: dict[str, Any],
     call: Any = None,
     roles: Iterable[Any] = (),
+    calendar: str = "",
 ) -> bool:
     """Write the email ``kind`` (wording in ``applications.mail.catalogue``) under ``key``; True if it is new.
 
     Call inside the transaction that causes the email; sending is queued on commit.
     A key already in the outbox (sent or not) is left alone. A message about ``call`` is sent in
     its city's name with its Reply-To, and ends with the city's contact and the schedule of the
-    call and of ``roles`` (``applications.mail.senders``).
+    call and of ``roles`` (``applications.mail.senders``). ``calendar``: an iCalendar object
+    (RFC 5545 text) that goes with the message as its ``text/calendar`` part.
     """
     key = key[:200]
     if not to or OutboxEmail.objects.filter(key=key).exists():
@@ -67,6 +71,7 @@ def outbox_enqueue(
                 subject=message["subject"],
                 body=message["body"],
                 html_body=message["html"],
+                calendar=calendar,
                 kind=kind,
                 language=language,
                 from_name=sender.from_name[:100],
@@ -159,14 +164,34 @@ def _send(row: OutboxEmail, connection: Any) -> None:
     )
     if row.html_body:
         email.attach_alternative(row.html_body, "text/html")
+    if row.calendar:
+        email.attach(calendar_part(row.calendar))
     email.send()
+
+
+#: ``METHOD:REQUEST`` / ``METHOD:CANCEL``: what a calendar part asks of the recipient's calendar.
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def calendar_part(calendar: str) -> MIMEText:
+    """The ``text/calendar`` part of a message, with the METHOD its iCalendar object names (RFC 6047).
+
+    Sent as an attachment named ``interview.ics`` too, so a mail program without calendar support offers it
+    as a file.
+    """
+    part = MIMEText(calendar, "calendar", "utf-8")
+    method = _METHOD.search(calendar)
+    if method:
+        part.set_param("method", method.group(1))
+    part.add_header("Content-Disposition", "attachment", filename="interview.ics")
+    return part
 
 
 def outbox_send_pending(*, limit: int = 500) -> int:
     """Send pending emails, each at most once per crash of a sender; return how many were sent.
 
     For each row: claim it (:func:`_claim`, committed), send it, then mark it sent in a
-    commit of its own and blank its bodies (they may carry live links). A sender killed
+    commit of its own and blank its bodies and calendar (they may carry live links). A sender killed
     between sending and marking leaves one row claimed: after the lease it is sent once
     more (``interrupted`` says so), so a crash repeats at most the one message in flight.
     A failed send releases the row with its error for the next run.
@@ -189,7 +214,7 @@ def outbox_send_pending(*, limit: int = 500) -> int:
                 logger.warning("outbox: sending %s failed: %s", row.pk, exc)
                 connection.close()  # a broken SMTP session is opened again for the next row
                 continue
-            OutboxEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), body="", html_body="")
+            OutboxEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), body="", html_body="", calendar="")
             sent += 1
     finally:
         connection.close()

@@ -31,6 +31,13 @@ AUDIT_ACTIONS = [
     ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
     ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
     ("kobo.erasure.approved", "決定後の削除(承認者) Erased after a decision by an approver"),
+    ("kobo.interview.open", "面接の日程の公開 Interview round opened"),
+    ("kobo.interview.close", "面接の予約の締切 Interview round closed"),
+    ("kobo.interview.cancel", "面接の中止(再開による) Interview round cancelled by a reopening"),
+    ("kobo.interview.bookings", "面接の予約一覧の閲覧 Interview bookings viewed"),
+    ("kobo.interview.book", "面接の予約(応募者) Interview booked by the applicant"),
+    ("kobo.interview.move", "面接日時の変更(応募者) Interview moved by the applicant"),
+    ("kobo.interview.booking_cancel", "面接予約の取消し(応募者) Interview booking cancelled by the applicant"),
 ]
 
 #: How the audit page names an action (an unknown one shows as itself).

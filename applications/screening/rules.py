@@ -52,6 +52,8 @@ PASSED = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED})
 HIRED = frozenset({S.SELECTED})
 #: Live candidacies that have not heard the result of document screening yet.
 AWAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED})
+#: Passed document screening and no final decision yet: invited to the role's interviews (``applications.interviews``).
+INTERVIEWABLE = PASSED - DECISIONS
 #: No screening work shows in these: a role whose candidacies are all here has not started screening.
 UNSCREENED = frozenset({S.SUBMITTED, S.WITHDRAWN})
 
@@ -66,6 +68,7 @@ class Stage(StrEnum):
     RETURNED = "returned"  # the city sent it back before approving it
     APPROVED = "approved"  # the city approved it (results not written yet)
     RESULTS_SENT = "results_sent"  # every judged candidacy was told its result
+    INTERVIEWS = "interviews"  # an interview round of the role is open or closed (not cancelled), no decision yet
     DECIDED = "decided"  # a final 採用 / 不採用 is recorded
     REOPENED = "reopened"  # back with the contractor after an approval (results may have gone out)
 
@@ -82,6 +85,7 @@ STAGE_LABELS = {
     Stage.RETURNED: _("Shortlist returned"),
     Stage.APPROVED: _("Shortlist approved"),
     Stage.RESULTS_SENT: _("Results sent"),
+    Stage.INTERVIEWS: _("Interviews"),
     Stage.DECIDED: _("Decided"),
     Stage.REOPENED: _("Shortlist reopened"),
 }
@@ -98,6 +102,7 @@ class Move(StrEnum):
     SEND_RESULTS = "send_results"  # mail.triggers.results.screening_results_send, in the approval's transaction
     REOPEN = "reopen"  # shortlist_reopen
     DECIDE = "decide"  # candidacy_transition to 採用 / 不採用
+    INTERVIEW = "interview"  # interviews.services.interview_round_open (a reopen cancels the round)
 
 
 St, M = Stage, Move
@@ -119,6 +124,10 @@ ROLE_MOVES: dict[tuple[Stage, Move], Stage] = {
     (St.APPROVED, M.DECIDE): St.DECIDED,
     (St.RESULTS_SENT, M.DECIDE): St.DECIDED,
     (St.RESULTS_SENT, M.REOPEN): St.REOPENED,
+    (St.APPROVED, M.INTERVIEW): St.INTERVIEWS,
+    (St.RESULTS_SENT, M.INTERVIEW): St.INTERVIEWS,
+    (St.INTERVIEWS, M.DECIDE): St.DECIDED,
+    (St.INTERVIEWS, M.REOPEN): St.REOPENED,
     (St.DECIDED, M.DECIDE): St.DECIDED,
     (St.REOPENED, M.SUBMIT): St.SUBMITTED,
     (St.REOPENED, M.EXTEND): St.OPEN,

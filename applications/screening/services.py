@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.mail.triggers.results import decision_send, screening_results_send
 from applications.mail.triggers.staff import shortlist_notify
-from applications.models import Candidacy, Shortlist
+from applications.models import Candidacy, InterviewRound, Shortlist
 from applications.screening.audit import audit
 from applications.screening.rules import (
     ALLOWED_TRANSITIONS,
@@ -100,6 +100,8 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
     if status == Shortlist.Status.APPROVED:
         if candidacies.filter(status__in=DECISIONS).exists():
             return Stage.DECIDED
+        if InterviewRound.objects.filter(role_id=role.pk).exclude(status=InterviewRound.Status.CANCELLED).exists():
+            return Stage.INTERVIEWS
         if shortlist.outcomes.filter(approval=shortlist.approvals).exists():
             return Stage.RESULTS_SENT
         return Stage.APPROVED
@@ -123,6 +125,9 @@ _REFUSALS = {
     Move.SEND_RESULTS: gettext_lazy("The results of “%(role)s” are sent when its shortlist is approved."),
     Move.REOPEN: gettext_lazy("Only an approved shortlist whose results were sent can be reopened."),
     Move.DECIDE: gettext_lazy("The final selection is recorded after the city approves the shortlist."),
+    Move.INTERVIEW: gettext_lazy(
+        "An interview round of “%(role)s” opens once its approved shortlist's results are sent, and only one at a time."
+    ),
 }
 
 
@@ -330,7 +335,11 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
 
     Refused once a final decision is recorded (the table has no ``reopen`` from ``decided``). What
     each candidacy was told stays recorded: the next approval corrects only those whose outcome changes.
+    The role's live interview round is cancelled in the same transaction, and those it invited are told.
     """
+    # Interviews build on screening (their services import this module), so they are imported here.
+    from applications.interviews.services import interview_rounds_cancel
+
     role = shortlist.role
     call = role_call(role)
     require_power(by, call, Power.APPROVE)
@@ -346,5 +355,6 @@ def shortlist_reopen(*, shortlist: Shortlist, by: Any, reason: str, now: datetim
         shortlist.save()
         audit(user=by, action="kobo.shortlist.reopen", call=call, role_id=role.pk, role=role.title,
               reason=shortlist.comment, approval=shortlist.approvals)  # fmt: skip
+        interview_rounds_cancel(role=role, by=by, now=now)
         _after_shortlist_change(shortlist, "reopened")
     return shortlist

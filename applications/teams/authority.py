@@ -7,7 +7,9 @@ rights per city, nothing more):
 * their membership of the call's organisation: approver, official or editor
   (:data:`POWERS`);
 * their assignment to the call, running today in Japan time (``starts_on`` and
-  ``ends_on`` inclusive, open when empty): contractor.
+  ``ends_on`` inclusive, open when empty): contractor; and, when the call says so
+  (``CallPage.contractor_runs_interviews``), the power to run its interviews
+  (:data:`CONTRACTOR_BY_CALL`).
 
 Superusers hold every power. Separation of duties, applied here and nowhere else:
 
@@ -48,6 +50,7 @@ class Power(StrEnum):
     DECIDE = "decide"  # record 採用 / 不採用
     AUDIT = "audit"  # read the call's audit log
     EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
+    INTERVIEW = "interview"  # open, close an interview round of a role (applications.interviews)
 
 
 #: Standing on a call of a contractor whose assignment runs today.
@@ -57,12 +60,14 @@ R = OrganisationMember.Role
 #: Each standing's powers on a call: plain data, read it as the table of who may do what.
 POWERS: dict[str, frozenset[Power]] = {
     CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT}),
-    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT}),
+    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.INTERVIEW}),
     R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
     R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
 }
 #: Powers a membership never gives on a call the member is assigned to (separation of duties).
-APPROVER_ONLY = frozenset({Power.APPROVE, Power.DECIDE, Power.AUDIT})
+APPROVER_ONLY = frozenset({Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.INTERVIEW})
+#: Powers a running assignment gives only on a call whose page says so (``CallPage.contractor_runs_interviews``).
+CONTRACTOR_BY_CALL = frozenset({Power.INTERVIEW})
 
 _CACHE = "_kobo_standing"
 
@@ -80,19 +85,29 @@ class Decision:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a user stands on one call: their role in its organisation (or ``None``) and their assignment."""
+    """Where a user stands on one call: their role in its organisation (or ``None``) and their assignment.
+
+    ``call_runs_interviews``: the call lets its contractors run its interviews (:data:`CONTRACTOR_BY_CALL`).
+    """
 
     role: str | None
     assigned: bool
     running: bool
+    call_runs_interviews: bool = False
+
+    @property
+    def contractor_powers(self) -> frozenset[Power]:
+        """What the running assignment gives on this call."""
+        if not self.running:
+            return frozenset()
+        return POWERS[CONTRACTOR] | (CONTRACTOR_BY_CALL if self.call_runs_interviews else frozenset())
 
     @property
     def powers(self) -> frozenset[Power]:
         held = set(POWERS.get(self.role, frozenset())) if self.role else set()
         if self.assigned:
             held -= APPROVER_ONLY
-        if self.running:
-            held |= POWERS[CONTRACTOR]
+        held |= self.contractor_powers
         return frozenset(held)
 
 
@@ -119,19 +134,19 @@ def standing(user: Any, call: CallPage) -> Standing:
                 assigned=Exists(assignments),
                 running=Exists(assignments.filter(_running(today))),
             )
-            .values_list("organisation_id", "assigned", "running")
+            .values_list("organisation_id", "assigned", "running", "contractor_runs_interviews")
             .first()
         )
         if row is None:
             cache[key] = Standing(None, False, False)
         else:
-            organisation_id, assigned, running = row
+            organisation_id, assigned, running, runs_interviews = row
             role = (
                 OrganisationMember.objects.filter(user=user, organisation_id=organisation_id)
                 .values_list("role", flat=True)
                 .first()
             )
-            cache[key] = Standing(role, assigned, running)
+            cache[key] = Standing(role, assigned, running, runs_interviews)
     return cache[key]
 
 
@@ -159,6 +174,10 @@ _REFUSALS = {
     Power.DECIDE: gettext_lazy("Only a city approver of this call's city records the final selection."),
     Power.AUDIT: gettext_lazy("Only a city approver of this call's city reads its audit log."),
     Power.EXPORT: gettext_lazy("You may not export this call's documents."),
+    Power.INTERVIEW: gettext_lazy(
+        "Only a city approver of this call's city (or its screening contractor, when the call says so) "
+        "runs its interviews."
+    ),
 }
 
 
@@ -173,7 +192,7 @@ def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) ->
         return Decision(True, "superuser")
     held = standing(user, call)
     if power in held.powers:
-        source = CONTRACTOR if held.running and power in POWERS[CONTRACTOR] else str(held.role)
+        source = CONTRACTOR if power in held.contractor_powers else str(held.role)
         return Decision(True, source)
     if power in APPROVER_ONLY and held.assigned and held.role and power in POWERS.get(held.role, frozenset()):
         return Decision(False, _("You are a screening contractor of this call; its approval is someone else's."))
@@ -183,9 +202,11 @@ def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) ->
 def _granted(power: Power, *, user: Any, call: Any, organisation: Any) -> Q:
     """:data:`POWERS` as a query condition; ``user``, ``call`` and ``organisation`` are ids or ``OuterRef``s."""
     allowed = Q(pk__in=[])
-    if power in POWERS[CONTRACTOR]:
-        running = _running(timezone.localdate())
-        allowed |= Exists(Assignment.objects.filter(running, user_id=user, call_id=call))
+    if power in POWERS[CONTRACTOR] | CONTRACTOR_BY_CALL:
+        running = Assignment.objects.filter(_running(timezone.localdate()), user_id=user, call_id=call)
+        if power in CONTRACTOR_BY_CALL:
+            running = running.filter(call__contractor_runs_interviews=True)
+        allowed |= Exists(running)
     roles = [role for role in R.values if power in POWERS[role]]
     if roles:
         member = Exists(OrganisationMember.objects.filter(user_id=user, organisation_id=organisation, role__in=roles))

@@ -97,6 +97,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "send-interview-reminders": {
+        "task": "applications.tasks.send_interview_reminders",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "purge-expired": {
         "task": "portal.tasks.purge_expired",
         "schedule": crontab(hour=3, minute=30),

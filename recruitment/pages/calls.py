@@ -174,6 +174,12 @@ class CallPage(PublicCacheMixin, BasePage):
         validators=[MinValueValidator(Decimal(1), "倍率は1以上にしてください。 The factor must be at least 1.")],
         help_text="業務ごとに「募集人数 × 倍率」人まで候補に残せます。 Up to headcount × factor per role.",
     )
+    contractor_runs_interviews = models.BooleanField(
+        "受託事業者が面接を運営 Contractor runs interviews",
+        default=False,
+        help_text="オンにすると、この募集に割り当てられた受託事業者も面接の日程を公開・締切できます"
+        "(通常は市の承認者)。 The assigned contractor may open and close interview rounds too.",
+    )
     still_reviewing_days = models.PositiveSmallIntegerField(
         "選考中のお知らせ(日) Still-reviewing notice (days)",
         default=21,
@@ -228,7 +234,10 @@ class CallPage(PublicCacheMixin, BasePage):
         FieldPanel("personal_data_notice"),
         FieldPanel("personal_data_notice_en"),
         FieldPanel("english_fallback"),
-        MultiFieldPanel([FieldPanel("shortlist_factor"), FieldPanel("blind_review")], heading="選考 Screening"),
+        MultiFieldPanel(
+            [FieldPanel("shortlist_factor"), FieldPanel("blind_review"), FieldPanel("contractor_runs_interviews")],
+            heading="選考 Screening",
+        ),
         MultiFieldPanel(
             [FieldPanel("still_reviewing_days"), FieldPanel("retention_days")],
             heading="連絡と保存期間 Notices and retention",

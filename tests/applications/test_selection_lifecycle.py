@@ -296,10 +296,20 @@ def _reach(kobe: Kobe, stage: Stage, committed) -> None:
         Shortlist.objects.filter(role=kobe.role).update(status=Shortlist.Status.APPROVED, approvals=1)
         return
     committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
+    if stage == Stage.INTERVIEWS:
+        _open_interviews(kobe, committed)
     if stage == Stage.DECIDED:
         candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
     if stage == Stage.REOPENED:
         committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="見直し")
+
+
+def _open_interviews(kobe: Kobe, committed) -> None:
+    from applications.interviews.services import SlotSpec, interview_round_open
+
+    starts = timezone.now() + timedelta(days=5)
+    committed(interview_round_open, role=kobe.role, by=kobe.approver, panel=[kobe.approver],
+              slots=[SlotSpec(starts, video_url="https://meet.example.jp/kobe")])  # fmt: skip
 
 
 def _try(kobe: Kobe, move: Move, committed) -> None:
@@ -325,6 +335,8 @@ def _try(kobe: Kobe, move: Move, committed) -> None:
         shortlisted = [c for c in (_fresh(kobe.c86), _fresh(kobe.kept)) if c.status == S.SHORTLISTED]
         target = (shortlisted or [_fresh(kobe.c86)])[0]
         candidacy_transition(candidacy=target, to=S.NOT_SELECTED, by=kobe.approver, reason="不採用")
+    elif move == Move.INTERVIEW:
+        _open_interviews(kobe, committed)
     elif move == Move.SEND_RESULTS and screening_results_send(shortlist=shortlist) == 0:
         # Its one caller is the approval; called anywhere else it tells nobody anything.
         raise ScreeningError("nothing sent")

@@ -1,0 +1,98 @@
+"""Forms of the interview stage: the staff's round (with its slots, in Japan time) and the applicant's booking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.interviews.selectors import panel_candidates
+from applications.interviews.services import CUTOFF_HOURS, LENGTH_MINUTES, SEATS, SlotSpec
+from applications.models import InterviewRound
+from recruitment.formatting import JAPAN
+from recruitment.models import CallPage
+
+
+class RoundForm(forms.Form):
+    """What the round says: length, online or in person, place, cut-off and panel (staff, Wagtail admin)."""
+
+    length_minutes = forms.IntegerField(
+        label="面接時間(分) Length (minutes)", min_value=LENGTH_MINUTES[0], max_value=LENGTH_MINUTES[1], initial=30
+    )
+    mode = forms.ChoiceField(
+        label="形式 Mode", choices=InterviewRound.Mode.choices, initial=InterviewRound.Mode.ONLINE,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    place = forms.CharField(
+        label="場所(対面のとき) Place (in person)", max_length=200, required=False,
+        help_text="対面の面接の会場。オンラインのときは各時間帯にビデオ会議のURLを入れます。 "
+        "Online: give each time its video link below.",
+    )  # fmt: skip
+    cutoff_hours = forms.IntegerField(
+        label="変更の締切(何時間前) Cut-off (hours before)", min_value=CUTOFF_HOURS[0], max_value=CUTOFF_HOURS[1],
+        initial=24,
+        help_text="応募者はこの時間前まで予約・変更・取消しができます。 Until then applicants book, move and cancel.",
+    )  # fmt: skip
+    panel = forms.ModelMultipleChoiceField(
+        label="面接官 Panel",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="市の職員と、この募集に割り当てられた受託事業者から選びます。 "
+        "City members and the call's contractors.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, call: CallPage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        panel: Any = self.fields["panel"]
+        panel.queryset = panel_candidates(call)
+        panel.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.email or u.username})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") == InterviewRound.Mode.IN_PERSON and not (data.get("place") or "").strip():
+            self.add_error("place", "対面のときは場所を入れてください。 Say where the interviews take place.")
+        return data
+
+
+class SlotForm(forms.Form):
+    """One time of the round: day and start in Japan time, seats, and its video link when online."""
+
+    day = forms.DateField(label="日付 Day", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="開始(日本時間) Start (Japan time)", required=False,
+                            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))  # fmt: skip
+    capacity = forms.IntegerField(label="定員 Seats", min_value=SEATS[0], max_value=SEATS[1], initial=1, required=False)
+    video_url = forms.URLField(label="ビデオ会議URL Video link", required=False, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("day")) != bool(data.get("start")) and not self.errors:
+            raise forms.ValidationError("日付と開始時刻の両方を入れてください。 Give both the day and the start.")
+        return data
+
+    def spec(self) -> SlotSpec | None:
+        """The slot this row asks for, or None for an empty row."""
+        data = self.cleaned_data
+        if not data.get("day") or not data.get("start"):
+            return None
+        starts_at = datetime.combine(data["day"], data["start"], tzinfo=JAPAN)
+        return SlotSpec(starts_at=starts_at, capacity=data.get("capacity") or 1, video_url=data.get("video_url") or "")
+
+
+SlotFormSet = forms.formset_factory(SlotForm, extra=6, max_num=60, absolute_max=60, validate_max=True)
+
+
+class BookingForm(forms.Form):
+    """What the applicant needs at the interview; the time they chose is read by the view (radio ``slot``)."""
+
+    accommodation = forms.CharField(
+        label=_("Anything we should arrange for you (optional)"),
+        help_text=_(
+            "For example extra time, captions or a sign language interpreter. Only the interview panel and the "
+            "city read it."
+        ),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

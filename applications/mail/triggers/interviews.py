@@ -1,0 +1,148 @@
+"""Mail to applicants about their interviews: the invitation, the booking (with its calendar part), the
+reminder the day before, and the notice that a reopened role's interviews are cancelled.
+
+The calendar parts are made by ``applications.interviews.ics`` and given here as text; the manage
+link's token by ``applications.intake.services.manage_link_token`` (given as ``manage_token``):
+mail imports no feature package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from applications.mail.catalogue import INTERVIEW_REMINDER_BEFORE
+from applications.mail.outbox import outbox_enqueue
+from applications.mail.triggers.common import applicant_values, route_link, ts
+from applications.models import Application, InterviewBooking, InterviewInvitation, InterviewRound
+from cms.web.jobs import each_row_alone
+from recruitment.formatting import format_japan_datetime
+
+#: Makes a manage link's token for an application (``intake.services.manage_link_token``).
+ManageToken = Callable[[Application], str]
+
+#: The kinds a booking's change writes, and the key of each (the move's names its SEQUENCE: one per move).
+BOOKING_KEYS = {
+    "interview_booked": "interview_booked:booking:{pk}",
+    "interview_moved": "interview_moved:booking:{pk}:seq:{sequence}",
+    "interview_cancelled": "interview_cancelled:booking:{pk}",
+}
+
+
+def booking_link(application: Application, manage_token: ManageToken) -> str:
+    """The applicant's interview page, under a fresh manage link, in their language."""
+    return route_link("interviews:booking", application.language, token=manage_token(application))
+
+
+def invitations_send(*, invitations: Iterable[InterviewInvitation], manage_token: ManageToken) -> int:
+    """One invitation per candidacy invited to a round, with the link to book (in the round's transaction)."""
+    written = 0
+    for invitation in invitations:
+        candidacy = invitation.candidacy
+        application = candidacy.application
+        interview_round = invitation.round
+        written += outbox_enqueue(
+            to=application.applicant.email,
+            kind="interview_invitation",
+            language=application.language,
+            key=f"interview_invitation:invitation:{invitation.pk}",
+            values={
+                **applicant_values(candidacy),
+                "length": interview_round.length_minutes,
+                "cutoff_hours": interview_round.cutoff_hours,
+                "booking_link": booking_link(application, manage_token),
+            },
+        )
+    return written
+
+
+def _booking_values(booking: InterviewBooking, manage_token: ManageToken) -> dict[str, object]:
+    application = booking.application
+    slot = booking.slot
+    interview_round = slot.round
+    applicant = application.applicant
+    titles = [i.candidacy.role.title for i in booking.invitations.select_related("candidacy__role")]
+    with translation.override(application.language):
+        when = format_japan_datetime(slot.starts_at, application.language)
+    where = slot.video_url if interview_round.mode == InterviewRound.Mode.ONLINE else interview_round.place
+    return {
+        "name": f"{applicant.family_name} {applicant.given_name}",
+        "reference": application.reference,
+        "call": application.call.title,
+        "roles": "、".join(f"“{t}”" for t in (titles or [interview_round.role.title])),
+        "when": when,
+        "length": interview_round.length_minutes,
+        "where": where,
+        "cutoff_hours": interview_round.cutoff_hours,
+        "booking_link": booking_link(application, manage_token),
+    }
+
+
+def booking_confirmation_send(
+    *, booking: InterviewBooking, kind: str, calendar: str, manage_token: ManageToken
+) -> bool:
+    """A booking made, moved or cancelled (``kind``), with its calendar part; in the change's transaction."""
+    application = booking.application
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind=kind,
+        language=application.language,
+        key=BOOKING_KEYS[kind].format(pk=booking.pk, sequence=booking.sequence),
+        values=_booking_values(booking, manage_token),
+        calendar=calendar,
+    )
+
+
+def round_cancelled_send(*, invitations: Iterable[InterviewInvitation], calendars: dict[int, str]) -> int:
+    """Tell each invitation of a cancelled round; ``calendars`` (invitation pk → CANCEL) for the bookings it freed."""
+    written = 0
+    for invitation in invitations:
+        candidacy = invitation.candidacy
+        application = candidacy.application
+        written += outbox_enqueue(
+            to=application.applicant.email,
+            kind="interview_round_cancelled",
+            language=application.language,
+            key=f"interview_round_cancelled:invitation:{invitation.pk}",
+            values=applicant_values(candidacy),
+            calendar=calendars.get(invitation.pk, ""),
+        )
+    return written
+
+
+def interview_reminders_send(*, manage_token: ManageToken, now: datetime | None = None) -> int:
+    """The reminder :data:`INTERVIEW_REMINDER_BEFORE` an interview, once per booking and slot (beat; idempotent).
+
+    Only live bookings of rounds not cancelled, whose slot is still ahead; a booking made or moved
+    within that time is left out (its confirmation has just gone out).
+    """
+    now = now or timezone.now()
+    bookings = list(
+        InterviewBooking.objects.filter(
+            cancelled_at__isnull=True,
+            slot__starts_at__gt=now,
+            slot__starts_at__lte=now + INTERVIEW_REMINDER_BEFORE,
+        )
+        .exclude(slot__round__status=InterviewRound.Status.CANCELLED)
+        .annotate(taken_at=Coalesce("moved_at", "booked_at"))
+        .filter(taken_at__lt=F("slot__starts_at") - INTERVIEW_REMINDER_BEFORE)
+        .select_related("slot__round__role", "application__applicant", "application__call")
+        .order_by("slot__starts_at", "pk")
+    )
+    written = 0
+    for booking in bookings:
+        with each_row_alone("interview_reminders_send", booking), transaction.atomic():
+            application = booking.application
+            written += outbox_enqueue(
+                to=application.applicant.email,
+                kind="interview_reminder",
+                language=application.language,
+                key=f"interview_reminder:booking:{booking.pk}:slot:{booking.slot_id}@{ts(booking.slot.starts_at)}",
+                values=_booking_values(booking, manage_token),
+            )
+    return written
