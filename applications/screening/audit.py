@@ -31,6 +31,9 @@ AUDIT_ACTIONS = [
     ("kobo.erasure.request", "削除の依頼(決定後) Erasure requested after a decision"),
     ("kobo.erasure.done", "応募者による削除 Erased by the applicant"),
     ("kobo.erasure.approved", "決定後の削除(承認者) Erased after a decision by an approver"),
+    ("kobo.message.send", "応募者へのメッセージ Message sent to the applicant"),
+    ("kobo.message.answer", "応募者からの返信 Applicant answered a message"),
+    ("kobo.message.file", "返信の添付ファイルのダウンロード Answer file downloaded"),
 ]
 
 #: How the audit page names an action (an unknown one shows as itself).

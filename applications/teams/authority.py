@@ -48,6 +48,7 @@ class Power(StrEnum):
     DECIDE = "decide"  # record 採用 / 不採用
     AUDIT = "audit"  # read the call's audit log
     EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
+    MESSAGE = "message"  # write to an applicant about their candidacy (applications.messaging), no contacts shown
 
 
 #: Standing on a call of a contractor whose assignment runs today.
@@ -56,8 +57,8 @@ R = OrganisationMember.Role
 
 #: Each standing's powers on a call: plain data, read it as the table of who may do what.
 POWERS: dict[str, frozenset[Power]] = {
-    CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT}),
-    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT}),
+    CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT, Power.MESSAGE}),
+    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.MESSAGE}),
     R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
     R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
 }
@@ -159,6 +160,7 @@ _REFUSALS = {
     Power.DECIDE: gettext_lazy("Only a city approver of this call's city records the final selection."),
     Power.AUDIT: gettext_lazy("Only a city approver of this call's city reads its audit log."),
     Power.EXPORT: gettext_lazy("You may not export this call's documents."),
+    Power.MESSAGE: gettext_lazy("Only the city's approvers and the call's contractors write to its applicants."),
 }
 
 
