@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.intake.models import Candidacy, private_storage
 
@@ -23,8 +23,8 @@ class CandidacyMessage(models.Model):
     """
 
     class Sender(models.TextChoices):
-        STAFF = "staff", _("The selection team")
-        APPLICANT = "applicant", _("Applicant")
+        STAFF = "staff", pgettext_lazy("messages", "The selection team")
+        APPLICANT = "applicant", pgettext_lazy("messages", "Applicant")
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=10, choices=Sender.choices)

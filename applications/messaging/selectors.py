@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications.messaging.models import CandidacyMessage
 from applications.models import Application, Candidacy
@@ -115,13 +116,13 @@ def staff_thread(user: Any, candidacy: Candidacy, *, file_url: Any = None) -> li
 
 def applicant_thread(candidacy: Candidacy) -> list[ThreadItem]:
     """The thread as the applicant reads it: the city's side is "the selection team", never a staff name."""
-    team = _("The selection team")
+    team = pgettext("messages", "The selection team")
     return [
         ThreadItem(
             pk=message.pk,
             mine=message.sender == APPLICANT,
             sender=message.sender,
-            author=team if message.sender == STAFF else _("You"),
+            author=team if message.sender == STAFF else pgettext("messages", "You"),
             body=message.body,
             created_at=message.created_at,
             unread=message.sender == STAFF and message.read_at is None,

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.intake.selectors import answer_sections
 from applications.messaging.selectors import thread_counts, unread_counts
@@ -39,17 +40,17 @@ FINAL = {S.SELECTED.value, S.NOT_SELECTED.value, RESERVE}
 
 #: The stages of a role, in order, as the page's step list names them.
 STEPS = [
-    ("received", _("Received")),
-    ("screening", _("Document screening")),
-    ("interview", _("Interview")),
-    ("result", _("Final result")),
+    ("received", pgettext_lazy("applicant status", "Received")),
+    ("screening", pgettext_lazy("applicant status", "Document screening")),
+    ("interview", pgettext_lazy("applicant status", "Interview")),
+    ("result", pgettext_lazy("applicant status", "Final result")),
 ]
 
 #: Each state: (the step it stands at, headline, the plain sentence under it, tone for the page's colour).
 STATES: dict[str, tuple[str, Any, Any, str]] = {
     "received": (
         "received",
-        _("Received"),
+        pgettext_lazy("applicant status", "Received"),
         _("We have received your application. Document screening starts after the role closes."),
         "info",
     ),
@@ -94,7 +95,7 @@ STATES: dict[str, tuple[str, Any, Any, str]] = {
     ),
     "selected": (
         "result",
-        _("Selected"),
+        pgettext_lazy("applicant status", "Selected"),
         _("Congratulations: you have been selected. The city will contact you about the contract and the start."),
         "success",
     ),
@@ -116,7 +117,12 @@ STATES: dict[str, tuple[str, Any, Any, str]] = {
         ),
         "neutral",
     ),
-    "withdrawn": ("", _("Withdrawn"), _("You withdrew your application for this role."), "neutral"),
+    "withdrawn": (
+        "",
+        pgettext_lazy("applicant status", "Withdrawn"),
+        _("You withdrew your application for this role."),
+        "neutral",
+    ),
 }
 
 
