@@ -268,3 +268,19 @@ def test_a_withdrawn_or_erased_application_is_written_to_no_more(cities):
     with pytest.raises(MessagingError):
         message_send(candidacy=person, by=cities.users["approver_x"], body=QUESTION)
     assert traces() == (0, 0, 0)
+
+
+def test_erasing_the_application_erases_its_messages_and_their_files(cities):
+    from applications.privacy.retention import application_erase
+
+    person = cities.candidacy_x
+    message_send(candidacy=person, by=cities.users["contractor_x"], body=QUESTION)
+    upload = check_upload(SimpleUploadedFile("works.pdf", make_pdf()))
+    answer = message_answer(candidacy=person, body="作品です。神戸太郎", upload=upload)
+    storage, name = answer.file.storage, answer.file.name
+    assert storage.exists(name)
+    application_erase(application=person.application)
+    assert not storage.exists(name)
+    assert not CandidacyMessage.objects.filter(body__contains="神戸太郎").exists()
+    assert not CandidacyMessage.objects.exclude(file="").exists()
+    assert not CandidacyMessage.objects.exclude(file_name="").exists()
