@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 from applications.messaging.models import CandidacyMessage
 from applications.models import Application, Candidacy
 from applications.screening import visibility
-from applications.teams.authority import Decision, Power, decide
+from applications.teams.authority import Decision, Power, decide, holders
 
 S = Candidacy.Status
 STAFF = CandidacyMessage.Sender.STAFF
@@ -51,13 +51,20 @@ def may_answer(candidacy: Candidacy) -> Decision:
 
 
 def answer_recipients(candidacy: Candidacy) -> list[Any]:
-    """The staff told of an answer: those who wrote in the thread and may still write to this person."""
+    """The staff told of an answer: those who wrote in the thread and may still write to this person.
+
+    When none of them may any more (an assignment ended, a member left), everyone who may write
+    to this person is told instead, so an answer is never left unheard.
+    """
     authors = {
         m.author_id: m.author
         for m in CandidacyMessage.objects.filter(candidacy=candidacy, sender=STAFF).select_related("author")
         if m.author is not None
     }
-    return [user for user in authors.values() if may_send(user, candidacy)]
+    told = [user for user in authors.values() if may_send(user, candidacy)]
+    if told:
+        return told
+    return [user for user in holders(candidacy.application.call, Power.MESSAGE) if may_send(user, candidacy)]
 
 
 @dataclass(frozen=True)

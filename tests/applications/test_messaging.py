@@ -284,3 +284,17 @@ def test_erasing_the_application_erases_its_messages_and_their_files(cities):
     assert not CandidacyMessage.objects.filter(body__contains="神戸太郎").exists()
     assert not CandidacyMessage.objects.exclude(file="").exists()
     assert not CandidacyMessage.objects.exclude(file_name="").exists()
+
+
+def test_an_answer_whose_writers_left_is_told_to_everyone_who_may_write(cities, django_capture_on_commit_callbacks):
+    from applications.models import Assignment
+
+    person = cities.candidacy_x
+    message_send(candidacy=person, by=cities.users["contractor_x"], body=QUESTION)
+    Assignment.objects.filter(user=cities.users["contractor_x"]).delete()  # the contract ended
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        message_answer(candidacy=person, body="お返事が遅くなりました。")
+    outbox_send_pending()
+    told = sorted(m.to[0] for m in mail.outbox if "返信がありました" in m.subject)
+    assert told == ["approver_x@example.jp", "contractor_y_member_x@example.jp"]  # X's approvers, not the leaver
