@@ -11,7 +11,8 @@ The places (:data:`PLACES`) and what the action's template finds in its context:
 * ``dashboard_role``: a role's row of the overview, its last cell (``call``, ``row`` with ``row.role``);
 * ``candidacy_list``: inside the candidacy list's form of checked rows, after the bulk status
   change (``call``, ``rows``): a submit button with its own ``formaction`` posts the checked ``candidacy`` ids;
-* ``statistics``: the call's statistics page, beside the press summary's CSV (``call``).
+* ``statistics``: the call's statistics page, beside the press summary's CSV (``call``);
+* ``candidacy``: one candidacy's page, after its notes (``call``, ``candidacy``, ``identity_visible``, ``request``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from wagtail import hooks
 #: The Wagtail hook name: each registered function returns a list of :class:`ScreeningAction`.
 SCREENING_ACTIONS = "register_screening_actions"
 
-PLACES = ("dashboard", "dashboard_role", "candidacy_list", "statistics")
+PLACES = ("dashboard", "dashboard_role", "candidacy_list", "statistics", "candidacy")
 
 
 @dataclass(frozen=True)

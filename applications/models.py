@@ -1,7 +1,7 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
 shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings), teams (members,
-assignments), mail (outbox, message wording).
+assignments), mail (outbox, message wording), messaging (a candidacy's messages).
 """
 
 from applications.intake.models import (
@@ -20,6 +20,7 @@ from applications.interviews.models import (
     InterviewSlot,
 )
 from applications.mail.models import MessageTemplate, OutboxEmail
+from applications.messaging.models import CandidacyMessage
 from applications.screening.models import (
     AuditEntry,
     ConflictOfInterest,
@@ -37,6 +38,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Candidacy",
+    "CandidacyMessage",
     "CandidacyQuerySet",
     "ConflictOfInterest",
     "Draft",

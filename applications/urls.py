@@ -1,6 +1,7 @@
 from django.urls import path
 
 from applications.intake.views import apply, drafts, manage, receipt
+from applications.messaging import views as messaging
 from cms.site_config import with_site_config
 
 app_name = "applications"
@@ -14,4 +15,9 @@ urlpatterns = [
     path("apply/receipt/<str:reference>/", with_site_config(receipt.receipt), name="receipt"),
     path("apply/manage/", with_site_config(manage.manage_request), name="manage_request"),
     path("apply/manage/<str:token>/", with_site_config(manage.manage), name="manage"),
+    path(
+        "apply/manage/<str:token>/messages/<id:candidacy_id>/",
+        with_site_config(messaging.applicant_thread_view),
+        name="manage_messages",
+    ),
 ]

@@ -36,6 +36,7 @@ from applications.models import (
     Assignment,
     Attachment,
     Candidacy,
+    CandidacyMessage,
     OrganisationMember,
     Review,
     ScreeningOutcome,
@@ -98,9 +99,9 @@ def staff(*, anonymous: int = 302, **statuses: int) -> dict[str, int]:
 # --- the table of powers: what each identity may do on each city's call -------------------------
 
 P = Power
-APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT, P.INTERVIEW}
+APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT, P.INTERVIEW, P.MESSAGE}
 OFFICIAL = {P.VIEW, P.EXPORT}
-CONTRACTOR = {P.VIEW, P.REVIEW, P.SHORTLIST, P.SUBMIT, P.EXPORT}
+CONTRACTOR = {P.VIEW, P.REVIEW, P.SHORTLIST, P.SUBMIT, P.EXPORT, P.MESSAGE}
 #: identity → city → powers on that city's call. Site-wide groups give none of these: only a
 #: membership of the call's city or a running assignment to the call does (a superuser: all).
 #: Y's contractor is an approver of X: on Y it is a contractor, and nothing more.
@@ -213,6 +214,16 @@ def screening_rows(city: str) -> list[Row]:
             lambda w: reverse("screening_erasure", args=[person(w).application_id]),
             screen(city, P.DECIDE),
         ),
+        Row(
+            "messaging_answer_file",
+            lambda w: reverse("messaging_answer_file", args=[w.answers[city].pk]),
+            screen(city, P.VIEW),
+        ),
+        Row(
+            "messaging_send",
+            lambda w: reverse("messaging_send", args=[person(w).pk]),
+            staff(others=405),
+        ),
         Row("exports_status", lambda w: reverse("exports_status", args=[w.jobs[city].pk]), export_file(city)),
         Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.jobs[city].pk]), export_file(city)),
         Row("exports_download", lambda w: reverse("exports_download", args=[w.jobs[city].pk]), export_file(city)),
@@ -255,6 +266,14 @@ def screening_rows(city: str) -> list[Row]:
             method="post",
             data=lambda w: _status(S.SELECTED, "採用")(decided(w)),
             effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
+        ),
+        Row(
+            "messaging_send",
+            lambda w: reverse("messaging_send", args=[person(w).pk]) + "#post",
+            act(city, P.MESSAGE),
+            method="post",
+            data={"body": "ポートフォリオのリンクが開けません。もう一度送っていただけますか。"},
+            effect=lambda w, u: CandidacyMessage.objects.filter(candidacy=person(w), author=u).exists(),
         ),
         Row(
             "screening_dashboard",
@@ -336,6 +355,11 @@ ROWS: list[Row] = [
     Row(
         "interviews:booking_ics",
         lambda w: reverse("interviews:booking_ics", args=["not-a-token", uuid.UUID(int=1)]),
+        same(404),
+    ),
+    Row(
+        "applications:manage_messages",
+        lambda w: reverse("applications:manage_messages", args=["not-a-token", w.candidacy_x.pk]),
         same(404),
     ),
     # Anyone may ask for their manage link again: the page says the same whatever the address.
@@ -528,6 +552,19 @@ def _file(application: Any) -> Attachment:
     return attachment
 
 
+def _answer_with_file(person: Candidacy) -> CandidacyMessage:
+    """A question from the city's side and the applicant's answer carrying a file."""
+    CandidacyMessage.objects.create(candidacy=person, sender="staff", body="質問")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    answer = CandidacyMessage(
+        candidacy=person, sender="applicant", body="回答", file_name="answer.pdf", file_type="application/pdf",
+        file_size=len(pdf),
+    )  # fmt: skip
+    answer.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    answer.save()
+    return answer
+
+
 def _job(call: Any, requested_by: Any) -> ExportJob:
     job = ExportJob.objects.create(
         kind=ExportJob.Kind.CSV, call=call, requested_by=requested_by, status=ExportJob.Status.DONE, progress=100
@@ -566,6 +603,7 @@ def world(site_content, settings):
     cities = two_cities()
     users = cities.users
     cities.attachments = {"x": _file(cities.candidacy_x.application), "y": _file(cities.candidacy_y.application)}
+    cities.answers = {"x": _answer_with_file(cities.candidacy_x), "y": _answer_with_file(cities.candidacy_y)}
     cities.jobs = {
         city: _job(call, users[REQUESTER[city]]) for city, call in (("x", cities.call_x), ("y", cities.call_y))
     }
@@ -577,7 +615,7 @@ def world(site_content, settings):
     cities.assignment_x = Assignment.objects.get(user=users["contractor_x"])
     cities.category_x = cities.role_x.category
     yield cities
-    for stored in [*cities.attachments.values(), *cities.jobs.values()]:
+    for stored in [*cities.attachments.values(), *cities.jobs.values(), *cities.answers.values()]:
         stored.file.delete(save=False)
 
 

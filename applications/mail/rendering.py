@@ -27,7 +27,16 @@ def correction_result(*, passed: bool, language: str, call_link: str) -> str:
 def sample_values() -> dict[str, str]:
     """Sample values for every placeholder, links included (the admin preview)."""
     link = public_url("/apply/manage/sample-token/")
-    links = ("manage_link", "link", "call_link", "dashboard_link", "erasure_link", "booking_link")
+    links = (
+        "manage_link",
+        "link",
+        "call_link",
+        "dashboard_link",
+        "erasure_link",
+        "booking_link",
+        "request_link",
+        "candidacy_link",
+    )
     return {**SAMPLE, **dict.fromkeys(links, link)}
 
 

@@ -42,6 +42,7 @@ from applications.models import (
     Attachment,
     AuditEntry,
     Candidacy,
+    CandidacyMessage,
     Draft,
     Note,
     OutboxEmail,
@@ -231,7 +232,7 @@ def _scrub_log_entries(queryset: Any) -> None:
 
 
 def application_anonymise(*, application: Application, now: datetime) -> None:
-    """Anonymise one application: the person's columns, answers, mail, notes, review comments, files.
+    """Anonymise one application: the person's columns, answers, mail, notes, messages, review comments, files.
 
     The applicant row is anonymised when none of their applications still needs it.
     """
@@ -251,6 +252,11 @@ def application_anonymise(*, application: Application, now: datetime) -> None:
         draft.delete()
     Review.objects.filter(candidacy_id__in=candidacy_ids).exclude(comment="").update(comment="")
     Note.objects.filter(candidacy_id__in=candidacy_ids).update(text=ERASED)
+    # The candidacies' messages (either side may have written about the person) and the answers' files.
+    messages = CandidacyMessage.objects.filter(candidacy_id__in=candidacy_ids)
+    for message in messages.exclude(file=""):
+        message.file.delete(save=False)
+    messages.update(body=ERASED, file="", file_name="", file_sha256="")
     # The candidacies' copy of the normalised address (the one-live-candidacy rule) goes too.
     Candidacy.objects.filter(pk__in=candidacy_ids).update(email_key=None)
     _scrub_log_entries(AuditEntry.objects.filter(candidacy_id__in=candidacy_ids))

@@ -38,6 +38,9 @@ AUDIT_ACTIONS = [
     ("kobo.interview.book", "面接の予約(応募者) Interview booked by the applicant"),
     ("kobo.interview.move", "面接日時の変更(応募者) Interview moved by the applicant"),
     ("kobo.interview.booking_cancel", "面接予約の取消し(応募者) Interview booking cancelled by the applicant"),
+    ("kobo.message.send", "応募者へのメッセージ Message sent to the applicant"),
+    ("kobo.message.answer", "応募者からの返信 Applicant answered a message"),
+    ("kobo.message.file", "返信の添付ファイルのダウンロード Answer file downloaded"),
 ]
 
 #: How the audit page names an action (an unknown one shows as itself).

@@ -60,6 +60,33 @@ def candidacy_label(user: Any, call: CallPage, candidacy: Candidacy) -> str:
     return candidacy.applicant_code
 
 
+#: What an applicant may type that reaches them outside the platform: an email address, a phone number.
+_CONTACTS = re.compile(
+    r"[\w.+-]+\s*[@＠]\s*[\w-]+(?:\s*[.．]\s*[\w-]+)+"  # an address, also written with full-width @ and dots
+    r"|[+＋]?[0-9０-９](?:[\s\-‐－ー()（）]*[0-9０-９]){8,}"  # nine digits or more, however spaced
+)
+
+
+def applicant_text(user: Any, call: CallPage, candidacy: Candidacy, text: str) -> str:
+    """What ``user`` reads of something the applicant wrote (a message's answer).
+
+    While the candidacy is blind to ``user``, email addresses and phone numbers in it are hidden:
+    the messages never carry the applicant's contact details to staff before shortlisting, even
+    those the applicant typed in. Once the name may show, the text shows as written.
+    """
+    if identity_visible(user, call, candidacy):
+        return text
+    return _CONTACTS.sub("［連絡先は非表示 contact hidden］", text)
+
+
+def applicant_name(user: Any, call: CallPage, candidacy: Candidacy) -> str:
+    """How a message thread names the applicant to ``user``: their name once visible, else 応募者 Applicant."""
+    if identity_visible(user, call, candidacy):
+        applicant = candidacy.application.applicant
+        return f"{applicant.family_name} {applicant.given_name}"
+    return "応募者 Applicant"
+
+
 def audit_label(candidacy: Candidacy) -> str:
     """How the audit log names a candidacy: reference, rank and code together.
 

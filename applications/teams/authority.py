@@ -51,6 +51,7 @@ class Power(StrEnum):
     AUDIT = "audit"  # read the call's audit log
     EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
     INTERVIEW = "interview"  # open, close an interview round of a role (applications.interviews)
+    MESSAGE = "message"  # write to an applicant about their candidacy (applications.messaging), no contacts shown
 
 
 #: Standing on a call of a contractor whose assignment runs today.
@@ -59,8 +60,10 @@ R = OrganisationMember.Role
 
 #: Each standing's powers on a call: plain data, read it as the table of who may do what.
 POWERS: dict[str, frozenset[Power]] = {
-    CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT}),
-    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.INTERVIEW}),
+    CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT, Power.MESSAGE}),
+    R.APPROVER: frozenset(
+        {Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.INTERVIEW, Power.MESSAGE}
+    ),
     R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
     R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
 }
@@ -178,6 +181,7 @@ _REFUSALS = {
         "Only a city approver of this call's city (or its screening contractor, when the call says so) "
         "runs its interviews."
     ),
+    Power.MESSAGE: gettext_lazy("Only the city's approvers and the call's contractors write to its applicants."),
 }
 
 

@@ -33,7 +33,8 @@ class Rate:
 #: "manage_request" the form that mails a manage link again, "code" the confirmation codes sent
 #: for one draft (the visitor is the draft), "mail_to" every mail anyone can make us send to one
 #: address, whoever asks (the visitor is the recipient's address: codes, draft and manage links),
-#: "interview" an applicant's interview bookings, moves and cancellations (the visitor is their manage link).
+#: "interview" an applicant's interview bookings, moves and cancellations (the visitor is their manage link);
+#: "message" the answers an applicant sends from the manage link (the visitor is the link).
 RATES: dict[str, Rate] = {
     "wizard": Rate(visitor="300/h", address="3000/h"),
     "upload": Rate(visitor="30/h", address="300/h"),
@@ -46,6 +47,7 @@ RATES: dict[str, Rate] = {
     "code": Rate(visitor="5/h", address="300/h"),
     "mail_to": Rate(visitor="6/h", address="100/h"),
     "interview": Rate(visitor="20/h", address="300/h"),
+    "message": Rate(visitor="20/h", address="200/h"),
 }
 
 

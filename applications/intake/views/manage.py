@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -14,6 +15,7 @@ from applications.intake.selectors import MANAGE_LINK_AFTER_DECISION, MANAGE_LIN
 from applications.intake.services import candidacy_withdraw, manage_links_resend
 from applications.intake.tokens import hash_token
 from applications.intake.views.common import mail_to_limited, rate_limited, secret_address
+from applications.messaging.status import application_answers, application_status
 from applications.models import Application
 from applications.privacy.retention import application_erase
 from applications.screening.rules import WITHDRAWABLE
@@ -50,9 +52,15 @@ class ManageView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = self.get_application()
+        erased = application.anonymised_at is not None
+        # Where each role stands (from what the applicant was told) and their own answers (issues 20, 22).
+        roles = [] if erased else application_status(application, token=self.kwargs["token"], language=get_language())
         return {
             **super().get_context_data(**kwargs),
             "application": application,
+            "roles": roles,
+            "unread_total": sum(role.unread for role in roles),
+            "answers": [] if erased else application_answers(application),
             "candidacies": application.candidacies.select_related("role").order_by("rank"),
             "withdrawable": WITHDRAWABLE,
             "can_withdraw": application.candidacies.filter(status__in=WITHDRAWABLE).exists(),

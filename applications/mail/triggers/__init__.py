@@ -4,7 +4,9 @@
   duplicate attempts, erasure done;
 - :mod:`.results`: the result of document screening (and its corrections), "still reviewing",
   the final decision;
-- :mod:`.staff`: deadline digests, shortlist notices, erasure requests.
+- :mod:`.staff`: deadline digests, shortlist notices, erasure requests;
+- :mod:`.messages`: "a message is waiting" to the applicant and "an answer came" to staff, neither with
+  what was written.
 
 A change writes its mail in its own transaction: the feature service calls the trigger inside
 it (docs/adr/0004). Each message has a key (kind, object, window), so running any trigger twice
