@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -153,14 +153,9 @@ class RoleStatus:
     messages: int = 0
 
 
-def booking_link(token: str, candidacy: Candidacy) -> str | None:
-    """The interview booking page of this candidacy from the manage link, or None where it is not installed."""
-    for kwargs in ({"token": token, "candidacy_id": candidacy.pk}, {"token": token}):
-        try:
-            return reverse("applications:interview_booking", kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
+def booking_link(token: str, candidacy: Candidacy) -> str:
+    """The interview booking page from the manage link (one page for all of the application's invitations)."""
+    return reverse("interviews:booking", kwargs={"token": token})
 
 
 def _sent(keys: set[str]) -> set[str]:
