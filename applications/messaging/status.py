@@ -9,7 +9,7 @@ applicant, never earlier than the mail that told them:
   whose mail (``screening_passed``, ``screening_result`` or a correction) left the outbox;
 * **invited** / **booked** / **interview held** from the live invitations and bookings of
   ``applications.interviews`` (slot time in Japan time, the video link or the place), with a
-  link to the booking page when that page is installed (:func:`booking_link`);
+  link to the booking page (:func:`booking_link`);
 * the **final result** (採用 selected, 補欠 reserve, not selected, in kind words) once the
   decision's mail was sent;
 * **withdrawn** at once (the applicant did it).
