@@ -378,6 +378,9 @@ def _loaded(booking: InterviewBooking) -> InterviewBooking:
 
 
 def _locked_live(booking: InterviewBooking) -> InterviewBooking:
+    # FOR UPDATE over the join on purpose: the booking, its slot and its round's row. Moves of one round
+    # then queue on the round's row, so two people swapping seats between two slots (each taking the
+    # other's slot's counter) never deadlock; a booking only updates one slot's counter and never waits here.
     locked = InterviewBooking.objects.select_for_update().select_related("slot__round").get(pk=booking.pk)
     if locked.cancelled_at is not None:
         raise InterviewError(_("This booking has been cancelled."), "closed")

@@ -337,11 +337,10 @@ def test_the_sent_mail_has_a_text_calendar_part(world):
     interview_book(candidacy=person, slot=_slot(_open(world)))
     mail.outbox.clear()
     outbox_send_pending()
-    message = next(
-        m
-        for m in mail.outbox
-        if m.subject.startswith(("面接の予約", "Your interview is booked")) or "予約" in m.subject
-    )
+    with_calendar = [m for m in mail.outbox if any(p.get_content_type() == "text/calendar" for p in m.message().walk())]
+    assert [m.to for m in with_calendar] == [[person.application.applicant.email]]
+    message = with_calendar[0]
+    assert message.subject.startswith("面接のご予約を承りました")
     parts = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
     assert len(parts) == 1
     assert parts[0].get_param("method") == "REQUEST"
