@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from applications.mail.catalogue import INTERVIEW_REMINDER_BEFORE
 from applications.mail.outbox import outbox_enqueue
-from applications.mail.triggers.common import applicant_values, route_link, ts
+from applications.mail.triggers.common import applicant_values, person_name, route_link, title_in, ts
 from applications.models import Application, InterviewBooking, InterviewInvitation, InterviewRound
 from cms.web.jobs import each_row_alone
 from recruitment.formatting import format_japan_datetime
@@ -57,6 +57,8 @@ def invitations_send(*, invitations: Iterable[InterviewInvitation], manage_token
                 "cutoff_hours": interview_round.cutoff_hours,
                 "booking_link": booking_link(application, manage_token),
             },
+            call=application.call,
+            roles=[candidacy.role],
         )
     return written
 
@@ -65,16 +67,18 @@ def _booking_values(booking: InterviewBooking, manage_token: ManageToken) -> dic
     application = booking.application
     slot = booking.slot
     interview_round = slot.round
-    applicant = application.applicant
-    titles = [i.candidacy.role.title for i in booking.invitations.select_related("candidacy__role")]
+    language = application.language
+    titles = [title_in(i.candidacy.role, language) for i in booking.invitations.select_related("candidacy__role")]
     with translation.override(application.language):
         when = format_japan_datetime(slot.starts_at, application.language)
     where = slot.video_url if interview_round.mode == InterviewRound.Mode.ONLINE else interview_round.place
     return {
-        "name": f"{applicant.family_name} {applicant.given_name}",
+        "name": person_name(application.applicant, language),
         "reference": application.reference,
-        "call": application.call.title,
-        "roles": "、".join(f"“{t}”" for t in (titles or [interview_round.role.title])),
+        "call": title_in(application.call, language),
+        "roles": ("、" if language == "ja" else ", ").join(
+            f"“{t}”" for t in (titles or [title_in(interview_round.role, language)])
+        ),
         "when": when,
         "length": interview_round.length_minutes,
         "where": where,
@@ -95,6 +99,7 @@ def booking_confirmation_send(
         key=BOOKING_KEYS[kind].format(pk=booking.pk, sequence=booking.sequence),
         values=_booking_values(booking, manage_token),
         calendar=calendar,
+        call=application.call,
     )
 
 
@@ -111,6 +116,8 @@ def round_cancelled_send(*, invitations: Iterable[InterviewInvitation], calendar
             key=f"interview_round_cancelled:invitation:{invitation.pk}",
             values=applicant_values(candidacy),
             calendar=calendars.get(invitation.pk, ""),
+            call=application.call,
+            roles=[candidacy.role],
         )
     return written
 
@@ -144,5 +151,6 @@ def interview_reminders_send(*, manage_token: ManageToken, now: datetime | None 
                 language=application.language,
                 key=f"interview_reminder:booking:{booking.pk}:slot:{booking.slot_id}@{ts(booking.slot.starts_at)}",
                 values=_booking_values(booking, manage_token),
+                call=application.call,
             )
     return written
