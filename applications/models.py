@@ -1,6 +1,6 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
-shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings), teams (members,
+shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings; scorecards, consensus, final decisions), teams (members,
 assignments), mail (outbox, message wording).
 """
 
@@ -19,6 +19,7 @@ from applications.interviews.models import (
     InterviewRound,
     InterviewSlot,
 )
+from applications.interviews.models_panel import Consensus, FinalDecision, Scorecard
 from applications.mail.models import MessageTemplate, OutboxEmail
 from applications.screening.models import (
     AuditEntry,
@@ -39,7 +40,9 @@ __all__ = [
     "Candidacy",
     "CandidacyQuerySet",
     "ConflictOfInterest",
+    "Consensus",
     "Draft",
+    "FinalDecision",
     "InterviewBooking",
     "InterviewInvitation",
     "InterviewRound",
@@ -49,6 +52,7 @@ __all__ = [
     "OrganisationMember",
     "OutboxEmail",
     "Review",
+    "Scorecard",
     "ScreeningOutcome",
     "Shortlist",
     "private_storage",

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from applications.mail.catalogue import APPROVERS, CONTRACTORS
 from applications.models import Assignment, OrganisationMember
 from recruitment.models import CallPage
+from recruitment.selectors import role_call
 
 
 class Power(StrEnum):
@@ -48,6 +49,7 @@ class Power(StrEnum):
     DECIDE = "decide"  # record 採用 / 不採用
     AUDIT = "audit"  # read the call's audit log
     EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
+    INTERVIEWS = "interviews"  # read the interview stage: panels, bookings, scorecards, consensus (the city)
 
 
 #: Standing on a call of a contractor whose assignment runs today.
@@ -57,8 +59,8 @@ R = OrganisationMember.Role
 #: Each standing's powers on a call: plain data, read it as the table of who may do what.
 POWERS: dict[str, frozenset[Power]] = {
     CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT}),
-    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT}),
-    R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
+    R.APPROVER: frozenset({Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.INTERVIEWS}),
+    R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT, Power.INTERVIEWS}),
     R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
 }
 #: Powers a membership never gives on a call the member is assigned to (separation of duties).
@@ -159,6 +161,7 @@ _REFUSALS = {
     Power.DECIDE: gettext_lazy("Only a city approver of this call's city records the final selection."),
     Power.AUDIT: gettext_lazy("Only a city approver of this call's city reads its audit log."),
     Power.EXPORT: gettext_lazy("You may not export this call's documents."),
+    Power.INTERVIEWS: gettext_lazy("Only the interview panel and the city read the interviews of this call."),
 }
 
 
@@ -178,6 +181,23 @@ def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) ->
     if power in APPROVER_ONLY and held.assigned and held.role and power in POWERS.get(held.role, frozenset()):
         return Decision(False, _("You are a screening contractor of this call; its approval is someone else's."))
     return Decision(False, str(_REFUSALS[power]))
+
+
+def panel_member(user: Any, interview_round: Any) -> Decision:
+    """May ``user`` score the interviews of ``interview_round``: on its panel, and still standing on its call.
+
+    The panel is chosen when the round opens (members of the city and the call's contractors); a
+    panel member whose assignment ended or who left the city no longer scores. Superusers hold no
+    seat on a panel they are not named to.
+    """
+    if not _active(user):
+        return Decision(False, _("Sign in first."))
+    if not interview_round.panel.filter(pk=user.pk).exists():
+        return Decision(False, _("Only the panel of this interview round scores its interviews."))
+    call = role_call(interview_round.role)
+    if Power.VIEW not in powers(user, call):
+        return Decision(False, _("You no longer stand on this call, so you no longer sit on its panel."))
+    return Decision(True, "panel")
 
 
 def _granted(power: Power, *, user: Any, call: Any, organisation: Any) -> Q:
