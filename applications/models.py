@@ -1,6 +1,7 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
-shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings; scorecards, consensus, final decisions), teams (members,
+shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings;
+scorecards, consensus, final decisions), teams (members,
 assignments), mail (outbox, message wording).
 """
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from applications.intake.views import apply, drafts, manage, receipt
+from applications.interviews.views.decline import decline_offer
 from cms.site_config import with_site_config
 
 app_name = "applications"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("apply/receipt/<str:reference>/", with_site_config(receipt.receipt), name="receipt"),
     path("apply/manage/", with_site_config(manage.manage_request), name="manage_request"),
     path("apply/manage/<str:token>/", with_site_config(manage.manage), name="manage"),
+    path("apply/manage/<str:token>/decline/", with_site_config(decline_offer), name="decline_offer"),
 ]

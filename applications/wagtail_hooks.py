@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from applications.interviews import panel_hooks as _panel_hooks  # noqa: F401  (the panel and decision pages)
 from applications.models import MessageTemplate
 from applications.statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)
 from applications.teams import hooks as _teams_hooks  # noqa: F401  (policies first, then the Teams menu)

@@ -1,4 +1,4 @@
-"""The final decision with reasons, after the interviews: 採用 / 不採用 / 補欠, a hire's decline, the reserve's promotion.
+"""The final decision with reasons after the interviews: 採用 / 不採用 / 補欠, a hire's decline, a reserve promoted.
 
 :func:`final_decision` is the contract of issue 20: ``final_decision(*, candidacy, by, outcome, reason)``.
 It records a :class:`~applications.models.FinalDecision` (outcome, a reason from the short list

@@ -209,7 +209,8 @@ def test_a_hire_who_declines_frees_the_seat_for_the_first_reserve_told_once_each
 
     promoted = hire_decline(candidacy=world.fresh(0), by=None)
 
-    assert promoted is not None and promoted.pk == world.people[2].pk
+    assert promoted is not None
+    assert promoted.pk == world.people[2].pk
     assert world.fresh(0).status == S.DECLINED
     assert world.fresh(2).status == S.SELECTED
     assert world.fresh(1).status == S.RESERVE
