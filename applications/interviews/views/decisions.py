@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from applications.admin_pages import admin_view
+from applications.admin_pages import admin_view, forbidden
 from applications.interviews.decisions import (
     CHOSEN_REASONS,
     current_decision,
@@ -28,7 +28,7 @@ from applications.models import Candidacy, Consensus, FinalDecision, InterviewIn
 from applications.screening.audit import audit
 from applications.screening.rules import PASSED
 from applications.screening.services import ScreeningError, role_stage
-from applications.teams import access
+from applications.teams import access, authority
 from applications.teams.authority import Power
 from cms.web.numbers import parse_id, parse_int
 from recruitment.models import RolePage
@@ -42,8 +42,7 @@ def _role_or_404(user: Any, role_id: int) -> tuple[RolePage, Any]:
     role = RolePage.objects.filter(pk=role_id).first()
     if role is None:
         raise Http404
-    call = access.call_or_404(user, role_call(role).pk, Power.DECIDE)
-    return role, call
+    return role, access.call_or_404(user, role_call(role).pk)
 
 
 @admin_view
@@ -51,6 +50,9 @@ def decisions(request: HttpRequest, role_id: int) -> HttpResponse:
     """The role's finalists with their interview summary and consensus, and the decision form for each."""
     user = request.user
     role, call = _role_or_404(user, role_id)
+    decision = authority.decide(user, call, Power.DECIDE)
+    if not decision:
+        return forbidden(request, decision.reason)
     if request.method == "POST":
         return _post(request, role)
     live = InterviewRound.objects.filter(role=role).exclude(status=InterviewRound.Status.CANCELLED).first()
