@@ -185,7 +185,7 @@ def consensus_record(
             role_id=invitation.round.role_id,
             recommendation=recommendation,
             rank=rank,
-            **({"before": before} if before else {}),
+            before=before,
         )
     return consensus
 
@@ -217,11 +217,12 @@ def round_invitations(interview_round: InterviewRound) -> list[InterviewInvitati
     consensus = {c.invitation_id: c for c in Consensus.objects.filter(invitation__in=invitations)}
     for invitation in invitations:
         invitation.panel_consensus = consensus.get(invitation.pk)  # type: ignore[attr-defined]
-    return sorted(
-        invitations,
-        key=lambda i: (i.panel_consensus is None or i.panel_consensus.rank is None,  # type: ignore[attr-defined]
-                       getattr(i.panel_consensus, "rank", 0) or 0),
-    )  # fmt: skip
+
+    def order(invitation: InterviewInvitation) -> tuple[bool, int]:
+        rank = getattr(consensus.get(invitation.pk), "rank", None)
+        return (rank is None, rank or 0)
+
+    return sorted(invitations, key=order)
 
 
 def live_booking(invitation: InterviewInvitation) -> Any:

@@ -61,9 +61,7 @@ class InterviewStage:
 
 def interview_stage(*, call: CallPage, role: RolePage, requested_by: Any) -> InterviewStage | None:
     """The role's live (not cancelled) round for the pack; ``None`` when the role has none."""
-    interview_round = (
-        InterviewRound.objects.filter(role=role).exclude(status=InterviewRound.Status.CANCELLED).first()
-    )
+    interview_round = InterviewRound.objects.filter(role=role).exclude(status=InterviewRound.Status.CANCELLED).first()
     if interview_round is None:
         return None
     if not visibility.interview_visible(requested_by, call, interview_round):
