@@ -23,7 +23,7 @@ class Recommendation(models.TextChoices):
     """What a panel member (or the panel's consensus) recommends for one candidacy."""
 
     SELECT = "select", _("Select (採用)")
-    RESERVE = "reserve", _("Reserve (補欠)")
+    RESERVE = "reserve", _("Keep as a reserve (補欠)")
     NOT_SELECT = "not_select", _("Do not select (不採用)")
 
 
