@@ -91,6 +91,8 @@ def test_the_applicant_declines_from_the_manage_link_and_the_reserve_is_told(cli
     final_decision(candidacy=w.fresh(1), by=w.approver, outcome="reserve", reason="headcount")
     token = manage_link_token(w.people[0].application)
     url = reverse("applications:decline_offer", args=[token])
+    manage = client.get(reverse("applications:manage", args=[token])).content.decode()
+    assert url in manage  # the manage page offers the way to decline
     page = client.get(url)
     assert page.status_code == 200
     assert w.role.title in page.content.decode()
