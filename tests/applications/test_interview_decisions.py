@@ -111,7 +111,7 @@ def test_the_consensus_follows_every_members_scorecard_and_is_one_per_candidacy(
 
 def test_no_decision_while_the_interviews_are_under_way(w):
     assert role_stage(w.role) == Stage.INTERVIEWS
-    with pytest.raises(ScreeningError, match="interview"):
+    with pytest.raises(ScreeningError, match="面接"):
         final_decision(candidacy=w.people[0], by=w.approver, outcome="selected", reason="strong_fit")
     w.close_round()
     assert role_stage(w.role) == Stage.INTERVIEWED
@@ -141,7 +141,7 @@ def test_refusals_of_a_wrong_reason_a_full_role_and_a_second_decision(w):
     with pytest.raises(ScreeningError):  # "other" needs words
         final_decision(candidacy=w.fresh(0), by=w.approver, outcome="selected", reason="other")
     final_decision(candidacy=w.fresh(0), by=w.approver, outcome="selected", reason="strong_fit")
-    with pytest.raises(ScreeningError, match="place"):  # headcount 1
+    with pytest.raises(ScreeningError, match="補欠"):  # headcount 1: every place is taken
         final_decision(candidacy=w.fresh(1), by=w.approver, outcome="selected", reason="strong_fit")
     with pytest.raises(ScreeningError):  # decided already
         final_decision(candidacy=w.fresh(0), by=w.approver, outcome="not_selected", reason="skills")

@@ -109,3 +109,28 @@ def test_the_applicant_declines_from_the_manage_link_and_the_reserve_is_told(cli
     assert OutboxEmail.objects.filter(kind__in=["decision_declined", "decision_promoted"]).count() == 2
     assert FinalDecision.objects.filter(reason="promoted").count() == 1
     assert client.get(reverse("applications:decline_offer", args=["not-a-token"])).status_code == 404
+
+
+ODD = ["²", "１", "-1", "0", str(2**70), "9" * 5000, "\ud800"]
+
+
+def test_odd_values_in_every_interview_form_answer_no_server_error(client, w):
+    w.close_round()
+    client.raise_request_exception = False
+    final_decision(candidacy=w.fresh(0), by=w.approver, outcome="reserve", reason="headcount")
+    posts = [
+        (w.official, reverse("interviews_scorecard", args=[w.invitations[1].pk]), ["score", "consensus"]),
+        (w.approver, reverse("interviews_decisions", args=[w.role.pk]), ["decide", "order", "decline"]),
+    ]
+    for user, url, actions in posts:
+        client.force_login(user)
+        for action in actions:
+            for odd in ODD:
+                data = {"action": action, "candidacy": odd, "score_0": odd, "score_1": odd, "rank": odd,
+                        "outcome": odd, "reason": odd, "recommendation": odd, "text": odd,
+                        f"order_{w.people[0].pk}": odd}  # fmt: skip
+                assert client.post(url, data).status_code < 500, (url, action, odd)
+    token = manage_link_token(w.people[0].application)
+    for odd in ODD:
+        response = client.post(reverse("applications:decline_offer", args=[token]), {"candidacy": odd, "confirm": odd})
+        assert response.status_code < 500
