@@ -1,7 +1,8 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
-shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings), teams (members,
-assignments), mail (outbox, message wording), messaging (a candidacy's messages).
+shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings; scorecards,
+consensus, final decisions), teams (members, assignments), mail (outbox, message wording), messaging (a
+candidacy's messages).
 """
 
 from applications.intake.models import (
@@ -19,6 +20,7 @@ from applications.interviews.models import (
     InterviewRound,
     InterviewSlot,
 )
+from applications.interviews.models_panel import Consensus, FinalDecision, Scorecard
 from applications.mail.models import MessageTemplate, OutboxEmail
 from applications.messaging.models import CandidacyMessage
 from applications.screening.models import (
@@ -41,7 +43,9 @@ __all__ = [
     "CandidacyMessage",
     "CandidacyQuerySet",
     "ConflictOfInterest",
+    "Consensus",
     "Draft",
+    "FinalDecision",
     "InterviewBooking",
     "InterviewInvitation",
     "InterviewRound",
@@ -51,6 +55,7 @@ __all__ = [
     "OrganisationMember",
     "OutboxEmail",
     "Review",
+    "Scorecard",
     "ScreeningOutcome",
     "Shortlist",
     "private_storage",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from applications.intake.views import apply, drafts, manage, receipt
+from applications.interviews.views.decline import decline_offer
 from applications.messaging import views as messaging
 from cms.site_config import with_site_config
 
@@ -20,4 +21,5 @@ urlpatterns = [
         with_site_config(messaging.applicant_thread_view),
         name="manage_messages",
     ),
+    path("apply/manage/<str:token>/decline/", with_site_config(decline_offer), name="decline_offer"),
 ]

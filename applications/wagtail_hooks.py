@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from applications.interviews import hooks as _interviews_hooks  # noqa: F401  (the interview page and its link)
+from applications.interviews import panel_hooks as _panel_hooks  # noqa: F401  (the panel and decision pages)
 from applications.messaging import hooks as _messaging_hooks  # noqa: F401  (the thread on the candidacy page)
 from applications.models import MessageTemplate
 from applications.statistics import hooks as _statistics_hooks  # noqa: F401  (the statistics page's admin address)

@@ -37,8 +37,12 @@ from applications.models import (
     Attachment,
     Candidacy,
     CandidacyMessage,
+    FinalDecision,
+    InterviewInvitation,
+    InterviewRound,
     OrganisationMember,
     Review,
+    Scorecard,
     ScreeningOutcome,
     Shortlist,
 )
@@ -99,8 +103,8 @@ def staff(*, anonymous: int = 302, **statuses: int) -> dict[str, int]:
 # --- the table of powers: what each identity may do on each city's call -------------------------
 
 P = Power
-APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT, P.INTERVIEW, P.MESSAGE}
-OFFICIAL = {P.VIEW, P.EXPORT}
+APPROVER = {P.VIEW, P.APPROVE, P.DECIDE, P.AUDIT, P.EXPORT, P.INTERVIEW, P.READ_INTERVIEWS, P.MESSAGE}
+OFFICIAL = {P.VIEW, P.EXPORT, P.READ_INTERVIEWS}
 CONTRACTOR = {P.VIEW, P.REVIEW, P.SHORTLIST, P.SUBMIT, P.EXPORT, P.MESSAGE}
 #: identity → city → powers on that city's call. Site-wide groups give none of these: only a
 #: membership of the call's city or a running assignment to the call does (a superuser: all).
@@ -167,6 +171,37 @@ def any_call() -> dict[str, int | str]:
         "anonymous": 302,
         **{i: 200 if any(P.VIEW in held for held in POWERS[i].values()) else 403 for i in IDENTITIES[1:]},
     }
+
+
+#: Who sits on each city's interview panel (issue 20): Y's panel has its contractor, X's an official.
+PANEL = {"x": {"official_x"}, "y": {"contractor_y_member_x"}}
+
+
+def interview_stage(city: str) -> dict[str, int | str]:
+    """A page of ``city``'s interview stage: 404 without the power to view, 403 unless the city's or on the panel."""
+
+    def answer(identity: str) -> int:
+        held = _held(identity, city)
+        if P.VIEW not in held:
+            return 404
+        return 200 if P.READ_INTERVIEWS in held or identity in PANEL[city] else 403
+
+    return {"anonymous": 302, **{i: answer(i) for i in IDENTITIES[1:]}}
+
+
+def panel_act(city: str) -> dict[str, int | str]:
+    """A panel member's POST (a scorecard): done on the panel, refused for the city's readers, 403 or 404 outside."""
+    page = interview_stage(city)
+    return {
+        "anonymous": "login",
+        **{i: "done" if i in PANEL[city] else ("refused" if page[i] == 200 else str(page[i])) for i in IDENTITIES[1:]},
+    }
+
+
+def decide_page_act(city: str) -> dict[str, int | str]:
+    """A POST of the approver's decision page: done with the power to decide, 403 without, 404 outside."""
+    page = screen(city, P.DECIDE)
+    return {"anonymous": "login", **{i: "done" if page[i] == 200 else str(page[i]) for i in IDENTITIES[1:]}}
 
 
 def _status(to: str, reason: str) -> Callable[[Any], Callable[[Candidacy], dict[str, str]]]:
@@ -291,6 +326,43 @@ def screening_rows(city: str) -> list[Row]:
             data=lambda w: {"action": "approve", "role": str(w.selection[city]["submitted"].pk)},
             effect=lambda w, u: _shortlist_status(w, city, "submitted") == Shortlist.Status.APPROVED,
         ),
+        # --- the interview stage (issue 20): the panel's pages and the approver's decision page ---
+        Row(
+            "interviews_round",
+            lambda w: reverse("interviews_round", args=[w.rounds[city].round.pk]),
+            interview_stage(city),
+        ),
+        Row(
+            "interviews_scorecard",
+            lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]),
+            interview_stage(city),
+        ),
+        Row(
+            "interviews_scorecard",
+            lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]) + "#score",
+            panel_act(city),
+            method="post",
+            data={"action": "score", "score_0": "4", "recommendation": "select", "comment": "明快"},
+            effect=lambda w, u: Scorecard.objects.filter(invitation=w.rounds[city].invitation, panelist=u).exists(),
+        ),
+        Row(
+            "interviews_decisions",
+            lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]),
+            screen(city, P.DECIDE),
+        ),
+        Row(
+            "interviews_decisions",
+            lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]) + "#decide",
+            decide_page_act(city),
+            method="post",
+            data=lambda w: {
+                "action": "decide",
+                "candidacy": str(w.rounds[city].person.pk),
+                "outcome": "reserve",
+                "reason": "headcount",
+            },
+            effect=lambda w, u: FinalDecision.objects.filter(candidacy=w.rounds[city].person, decided_by=u).exists(),
+        ),
         Row(
             "screening_dashboard",
             lambda w: dashboard(w) + "#reopen",
@@ -362,6 +434,11 @@ ROWS: list[Row] = [
         lambda w: reverse("applications:manage_messages", args=["not-a-token", w.candidacy_x.pk]),
         same(404),
     ),
+    Row(
+        "applications:decline_offer",
+        lambda w: reverse("applications:decline_offer", args=["not-a-token"]),
+        same(404),
+    ),
     # Anyone may ask for their manage link again: the page says the same whatever the address.
     Row("applications:manage_request", lambda w: reverse("applications:manage_request"), same(200)),
     Row(
@@ -373,6 +450,8 @@ ROWS: list[Row] = [
     ),
     # --- screening and exports (admin): generated from POWERS, for each city's call ---
     Row("screening_calls", lambda w: reverse("screening_calls"), any_call()),
+    # The list of interview rounds: anyone in the admin; each sees only the rounds they sit on or read.
+    Row("interviews_rounds", lambda w: reverse("interviews_rounds"), staff(others=200)),
     *screening_rows("x"),
     *screening_rows("y"),
     # --- statistics (admin: counts only, for those who view the call; public: only once the city publishes results) ---
@@ -597,6 +676,29 @@ def _selection(call: Any, contractor: Any, approver: Any) -> dict[str, Any]:
     return roles
 
 
+@dataclass
+class Round:
+    round: Any
+    invitation: Any
+    person: Any
+
+
+def _interviewed(call: Any, contractor: Any, approver: Any, panel: Any) -> Round:
+    """A closed role whose approved shortlist was interviewed: a closed round with ``panel``, one person invited."""
+    now = timezone.now()
+    role = f.role(
+        call, rubric=RUBRIC, interview_rubric=RUBRIC, closes_at=now - timedelta(days=9), headcount=1, title="面接済み"
+    )
+    person = candidacy(role, status=Candidacy.Status.SHORTLISTED)
+    shortlist = Shortlist.objects.create(role=role, status="approved", submitted_by=contractor, submitted_at=now,
+                                         decided_by=approver, decided_at=now, approvals=1)  # fmt: skip
+    ScreeningOutcome.objects.create(shortlist=shortlist, approval=1, candidacy=person, outcome="passed")
+    interview_round = InterviewRound.objects.create(role=role, opened_by=approver, status="closed", closed_at=now)
+    interview_round.panel.set([panel])
+    invitation = InterviewInvitation.objects.create(round=interview_round, candidacy=person)
+    return Round(interview_round, invitation, person)
+
+
 @pytest.fixture
 def world(site_content, settings):
     settings.RATELIMIT_ENABLE = False
@@ -610,6 +712,12 @@ def world(site_content, settings):
     cities.selection = {
         "x": _selection(cities.call_x, users["contractor_x"], users["approver_x"]),
         "y": _selection(cities.call_y, users["contractor_y_member_x"], users["approver_y"]),
+    }
+    cities.rounds = {
+        "x": _interviewed(cities.call_x, users["contractor_x"], users["approver_x"], users["official_x"]),
+        "y": _interviewed(
+            cities.call_y, users["contractor_y_member_x"], users["approver_y"], users["contractor_y_member_x"]
+        ),
     }
     cities.member_x = OrganisationMember.objects.get(user=users["official_x"])
     cities.assignment_x = Assignment.objects.get(user=users["contractor_x"])

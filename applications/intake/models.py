@@ -132,6 +132,10 @@ class Candidacy(models.Model):
         SELECTED = "selected", _("Selected")
         NOT_SELECTED = "not_selected", _("Not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        #: 補欠: on the reserve list after the interviews; promoted to selected if a hire declines.
+        RESERVE = "reserve", _("Reserve")
+        #: A hire who declined the offer (recorded by staff, or by the applicant from the manage link).
+        DECLINED = "declined", _("Declined the offer")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="candidacies")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="candidacies")

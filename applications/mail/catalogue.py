@@ -215,23 +215,65 @@ KINDS: dict[str, Kind] = {
         label="採用 Selected",
         to=(APPLICANT,),
         trigger="results.decision_send",
-        when="in the decision's transaction (``candidacy_transition`` to selected)",
+        when="in the decision's transaction (``candidacy_transition`` to selected; ``interviews.decisions``)",
         subject=_("Result of your application ({reference})"),
         body=_(
             "Dear {name},\n\nWe are pleased to tell you that you have been selected for “{role}”.\n\n"
             "Reference number: {reference}\nThe city will contact you about the contract and the start of work."
+            "{reason}{decline}"
         ),
-        placeholders=("name", "reference", "call", "role"),
+        placeholders=("name", "reference", "call", "role", "reason", "decline"),
     ),
     "decision_not_selected": Kind(
         label="不採用 Not selected",
         to=(APPLICANT,),
         trigger="results.decision_send",
-        when="in the decision's transaction (``candidacy_transition`` to not selected)",
+        when="in the decision's transaction (``candidacy_transition`` to not selected, also from the reserve list)",
         subject=_("Result of your application ({reference})"),
         body=_(
-            "Dear {name},\n\nThank you for applying for “{role}”. After careful consideration, "
-            "we are sorry to tell you that you have not been selected this time.\n\nReference number: {reference}"
+            "Dear {name},\n\nThank you for applying for “{role}”. After careful consideration, we are sorry to tell you "
+            "that you have not been selected this time.\n\nReference number: {reference}{reason}"
+        ),
+        placeholders=("name", "reference", "call", "role", "reason"),
+    ),
+    "decision_reserve": Kind(
+        label="補欠 Reserve",
+        to=(APPLICANT,),
+        trigger="results.decision_send",
+        when="in the decision's transaction (``interviews.decisions.final_decision`` with 補欠)",
+        subject=_("Result of your application ({reference})"),
+        body=_(
+            "Dear {name},\n\nThank you for applying for “{role}” ({call}) and for taking part in "
+            "the interview. We were glad to meet you. All the places have been filled for now, and we would "
+            "like to keep you on our reserve list: if a place becomes free, we will offer it to you by email.\n\n"
+            "You need do nothing now.\n\nReference number: {reference}{reason}"
+        ),
+        placeholders=("name", "reference", "call", "role", "reason"),
+    ),
+    "decision_promoted": Kind(
+        label="補欠からの採用 Selected from the reserve list",
+        to=(APPLICANT,),
+        trigger="results.decision_send",
+        when="when a hire declines and this reserve is the first on the list (``interviews.decisions.hire_decline``)",
+        subject=_("Good news about your application ({reference})"),
+        body=_(
+            "Dear {name},\n\nThank you for waiting. A place for “{role}” ({call}) has become free, "
+            "and we are pleased to tell you that you have been selected.\n\n"
+            "Reference number: {reference}\nThe city will contact you about the contract and the start of work."
+            "{decline}"
+        ),
+        placeholders=("name", "reference", "call", "role", "decline"),
+    ),
+    "decision_declined": Kind(
+        label="採用辞退の確認 Offer declined",
+        to=(APPLICANT,),
+        trigger="results.decision_send",
+        when="when a hire's decline is recorded (``interviews.decisions.hire_decline``)",
+        subject=_("We have received your reply ({reference})"),
+        body=_(
+            "Dear {name},\n\nWe have recorded that you will not take up the role “{role}” ({call}). "
+            "Thank you for letting us know, and for the time you gave to our selection. "
+            "We hope to hear from you again in a future call.\n\nReference number: {reference}"
         ),
         placeholders=("name", "reference", "call", "role"),
     ),
@@ -242,7 +284,7 @@ KINDS: dict[str, Kind] = {
         when="in the transaction that opens a role's interview round (``interview_round_open``), once per invitation",
         subject=_("Please book your interview ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "Dear {name},\n\nThank you for applying for “{role}” ({call}). "
             "We would like to meet you in an interview of {length} minutes.\n\n"
             "Please choose a time that suits you on this page (times are in Japan time):\n{booking_link}\n\n"
             "You can change or cancel your booking there until {cutoff_hours} hours before the interview. "
@@ -258,7 +300,7 @@ KINDS: dict[str, Kind] = {
         when="in the booking's transaction (``interview_book``), with the calendar invitation (.ics)",
         subject=_("Your interview is booked: {when} ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nYour interview for {roles} ({call}) is booked.\n\n"
+            "Dear {name},\n\nYour interview for {roles} ({call}) is booked.\n\n"
             "When: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
             "The attached calendar file adds it to your calendar. To change or cancel it "
             "(until {cutoff_hours} hours before), open:\n{booking_link}\n\nReference number: {reference}"
@@ -272,7 +314,7 @@ KINDS: dict[str, Kind] = {
         when="in the move's transaction (``interview_booking_move``), with the updated calendar invitation",
         subject=_("Your interview has moved to {when} ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nAs you asked, your interview for {roles} ({call}) has moved.\n\n"
+            "Dear {name},\n\nAs you asked, your interview for {roles} ({call}) has moved.\n\n"
             "New time: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
             "The attached calendar file updates the event in your calendar. To change or cancel it "
             "(until {cutoff_hours} hours before), open:\n{booking_link}\n\nReference number: {reference}"
@@ -286,7 +328,7 @@ KINDS: dict[str, Kind] = {
         when="in the cancellation's transaction (``interview_booking_cancel``), with the calendar cancellation",
         subject=_("Your interview booking is cancelled ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nAs you asked, your interview for {roles} ({call}) on {when} "
+            "Dear {name},\n\nAs you asked, your interview for {roles} ({call}) on {when} "
             "is cancelled. The attached calendar file removes it from your calendar.\n\n"
             "While times are still free, you can book another one:\n{booking_link}\n\nReference number: {reference}"
         ),
@@ -300,7 +342,7 @@ KINDS: dict[str, Kind] = {
         when=":data:`INTERVIEW_REMINDER_BEFORE` before the booked interview, once per booking and slot",
         subject=_("Reminder: your interview {when} ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThis is a reminder of your interview for {roles} ({call}).\n\n"
+            "Dear {name},\n\nThis is a reminder of your interview for {roles} ({call}).\n\n"
             "When: {when} (Japan time), {length} minutes\nWhere: {where}\n\n"
             "Your booking:\n{booking_link}\n\nReference number: {reference}"
         ),
@@ -313,7 +355,7 @@ KINDS: dict[str, Kind] = {
         when="in the transaction that reopens the role's shortlist (``shortlist_reopen``), once per invitation",
         subject=_("The interviews for “{role}” are cancelled for now ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThank you for applying for “{role}” ({call}). "
+            "Dear {name},\n\nThank you for applying for “{role}” ({call}). "
             "The city is reviewing the selection of this role again, so the interviews we invited you to "
             "are cancelled for now, together with any time you booked for this role. "
             "We sincerely apologise for the inconvenience.\n\n"
@@ -329,7 +371,7 @@ KINDS: dict[str, Kind] = {
         "the mail never carries the message itself",
         subject=_("A message about your application ({reference})"),
         body=_(
-            "{name} (dear applicant)\n\nThe selection team of “{call}” has sent you a message about your "
+            "Dear {name},\n\nThe selection team of “{call}” has sent you a message about your "
             "application for “{role}”. For your privacy, the message is not in this email: read it and answer "
             "on your application's page:\n{manage_link}\n\nThe link works for {days} days. After that, ask for a "
             "new one at:\n{request_link}\n\nReference number: {reference}"
@@ -453,7 +495,18 @@ SAMPLE = {
     "cutoff_hours": "24",
     "when": "2026年12月21日(月) 10:00",
     "where": "https://meet.example.jp/kobo-interview",
+    "reason": "",
+    "decline": "",
 }
+
+
+#: The ``{reason}`` of a decision, when the city chooses to share its reason (else empty).
+SHARED_REASON = _("\n\nThe reason for this decision: {reason}")
+#: The ``{decline}`` of a selection: how to decline the offer from the manage link.
+DECLINE_HINT = _(
+    "\n\nIf you can no longer take up the role, please tell us from your application's page "
+    "(the link in your first email): the place then goes to the next person."
+)
 
 
 #: The ``{result}`` of a correction (``screening_correction``): the outcome that is now right.

@@ -41,6 +41,17 @@ AUDIT_ACTIONS = [
     ("kobo.message.send", "応募者へのメッセージ Message sent to the applicant"),
     ("kobo.message.answer", "応募者からの返信 Applicant answered a message"),
     ("kobo.message.file", "返信の添付ファイルのダウンロード Answer file downloaded"),
+    # --- the interview stage (applications.interviews) ---
+    ("kobo.interview.list", "面接の一覧の閲覧 Interview round viewed"),
+    ("kobo.interview.view", "面接評価の閲覧 Interview scorecards viewed"),
+    ("kobo.interview.scorecard", "面接評価の記録 Scorecard saved"),
+    ("kobo.interview.scorecard_changed", "面接評価の修正 Scorecard changed"),
+    ("kobo.interview.consensus", "合議の記録 Consensus recorded"),
+    ("kobo.interview.decisions_view", "最終決定の画面の閲覧 Decision page viewed"),
+    ("kobo.interview.decision", "最終決定(理由つき) Final decision, with its reason"),
+    ("kobo.interview.reserve_order", "補欠の順位 Reserve order set"),
+    ("kobo.interview.declined", "採用の辞退 Offer declined"),
+    ("kobo.interview.promoted", "補欠からの繰り上げ Reserve promoted"),
 ]
 
 #: How the audit page names an action (an unknown one shows as itself).

@@ -34,6 +34,11 @@ ALLOWED_TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.SUBMITTED, S.WITHDRAWN): {APPLICANT},
     (S.IN_REVIEW, S.WITHDRAWN): {APPLICANT},
     (S.SHORTLISTED, S.WITHDRAWN): {APPLICANT},
+    # --- the final decision after the interviews (applications.interviews.decisions) -------------
+    (S.SHORTLISTED, S.RESERVE): {APPROVER},  # 補欠
+    (S.RESERVE, S.SELECTED): {APPROVER},  # a reserve promoted (a hire declined, or the approver chose to)
+    (S.RESERVE, S.NOT_SELECTED): {APPROVER},  # the reserve list is closed
+    (S.SELECTED, S.DECLINED): {APPROVER, APPLICANT},  # a hire declines: recorded by staff or from the manage link
 }
 
 #: Statuses from which the applicant may still withdraw (no decision yet), read off the table.
@@ -44,11 +49,14 @@ WITHDRAWABLE = frozenset(
 # --- named sets of statuses: declared here once, imported by every user -------------------------
 
 #: Moves that are the final decision: they tell the applicant (through the outbox) and start the retention period.
-DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED})
+#: 補欠 (reserve) is a decision too: the applicant is told they are on the reserve list, and a later
+#: move from it (promoted, or the list closed) is told again. A hire's decline (declined) is the last
+#: word on that candidacy: it is confirmed to the applicant and restarts the retention period.
+DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED, S.RESERVE, S.DECLINED})
 #: Reached the shortlist, whatever the city decided afterwards: told they passed the document
 #: screening, named to everyone despite blind review, listed in the shortlist documents and counts.
-PASSED = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED})
-#: The hires (the statistics' "hired").
+PASSED = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED, S.RESERVE, S.DECLINED})
+#: The hires (the statistics' "hired"): a reserve is not (yet) hired, and a hire who declined no longer is.
 HIRED = frozenset({S.SELECTED})
 #: Live candidacies that have not heard the result of document screening yet.
 AWAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.SHORTLISTED, S.REJECTED})
@@ -68,8 +76,10 @@ class Stage(StrEnum):
     RETURNED = "returned"  # the city sent it back before approving it
     APPROVED = "approved"  # the city approved it (results not written yet)
     RESULTS_SENT = "results_sent"  # every judged candidacy was told its result
-    INTERVIEWS = "interviews"  # an interview round of the role is open or closed (not cancelled), no decision yet
-    DECIDED = "decided"  # a final 採用 / 不採用 is recorded
+    DECIDED = "decided"  # a final 採用 / 不採用 / 補欠 is recorded
+    # --- the interview stage (applications.interviews): a live round of the role ------------------
+    INTERVIEWS = "interviews"  # a round is open: interviews are booked or still to come
+    INTERVIEWED = "interviewed"  # the round is closed or its last slot has passed: ready for the decision
     REOPENED = "reopened"  # back with the contractor after an approval (results may have gone out)
 
     @property
@@ -85,9 +95,10 @@ STAGE_LABELS = {
     Stage.RETURNED: _("Shortlist returned"),
     Stage.APPROVED: _("Shortlist approved"),
     Stage.RESULTS_SENT: _("Results sent"),
-    Stage.INTERVIEWS: _("Interviews"),
     Stage.DECIDED: _("Decided"),
     Stage.REOPENED: _("Shortlist reopened"),
+    Stage.INTERVIEWS: _("Interviews under way"),
+    Stage.INTERVIEWED: _("Interviews done"),
 }
 
 
@@ -101,7 +112,7 @@ class Move(StrEnum):
     RETURN = "return"  # shortlist_decide(approve=False)
     SEND_RESULTS = "send_results"  # mail.triggers.results.screening_results_send, in the approval's transaction
     REOPEN = "reopen"  # shortlist_reopen
-    DECIDE = "decide"  # candidacy_transition to 採用 / 不採用
+    DECIDE = "decide"  # candidacy_transition to 採用 / 不採用 / 補欠 (interviews.decisions.final_decision)
     INTERVIEW = "interview"  # interviews.services.interview_round_open (a reopen cancels the round)
 
 
@@ -124,13 +135,17 @@ ROLE_MOVES: dict[tuple[Stage, Move], Stage] = {
     (St.APPROVED, M.DECIDE): St.DECIDED,
     (St.RESULTS_SENT, M.DECIDE): St.DECIDED,
     (St.RESULTS_SENT, M.REOPEN): St.REOPENED,
-    (St.APPROVED, M.INTERVIEW): St.INTERVIEWS,
-    (St.RESULTS_SENT, M.INTERVIEW): St.INTERVIEWS,
-    (St.INTERVIEWS, M.DECIDE): St.DECIDED,
-    (St.INTERVIEWS, M.REOPEN): St.REOPENED,
     (St.DECIDED, M.DECIDE): St.DECIDED,
     (St.REOPENED, M.SUBMIT): St.SUBMITTED,
     (St.REOPENED, M.EXTEND): St.OPEN,
+    # --- the interview stage: a round opens after the approval (interviews.services.interview_round_open);
+    # a role with a live round decides only once its interviews are done; a role without a round decides
+    # from APPROVED / RESULTS_SENT as above (a call with no interview).
+    (St.APPROVED, M.INTERVIEW): St.INTERVIEWS,
+    (St.RESULTS_SENT, M.INTERVIEW): St.INTERVIEWS,
+    (St.INTERVIEWED, M.DECIDE): St.DECIDED,
+    (St.INTERVIEWS, M.REOPEN): St.REOPENED,  # the round's cancellation and its notices: interviews.services
+    (St.INTERVIEWED, M.REOPEN): St.REOPENED,
 }
 
 

@@ -15,7 +15,7 @@ moves marked :data:`APPLICANT`; it is recorded as "the applicant" in the audit l
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -100,8 +100,9 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
     if status == Shortlist.Status.APPROVED:
         if candidacies.filter(status__in=DECISIONS).exists():
             return Stage.DECIDED
-        if InterviewRound.objects.filter(role_id=role.pk).exclude(status=InterviewRound.Status.CANCELLED).exists():
-            return Stage.INTERVIEWS
+        interviews = _interview_stage(role, now)
+        if interviews is not None:
+            return interviews
         if shortlist.outcomes.filter(approval=shortlist.approvals).exists():
             return Stage.RESULTS_SENT
         return Stage.APPROVED
@@ -111,6 +112,22 @@ def role_stage(role: RolePage, now: datetime | None = None) -> Stage:
         return Stage.REOPENED if shortlist.approvals else Stage.RETURNED
     started = candidacies.exclude(status__in=UNSCREENED).exists() or candidacies.filter(review_count__gt=0).exists()
     return Stage.SCREENING if started else Stage.CLOSED
+
+
+def _interview_stage(role: RolePage, now: datetime | None = None) -> Stage | None:
+    """The interview stage of an approved role with a live (not cancelled) round; ``None`` without one.
+
+    Done (``INTERVIEWED``) once the round is closed or the end of its last slot has passed.
+    """
+    live = InterviewRound.objects.filter(role_id=role.pk).exclude(status=InterviewRound.Status.CANCELLED).first()
+    if live is None:
+        return None
+    if live.status == InterviewRound.Status.CLOSED:
+        return Stage.INTERVIEWED
+    last = live.slots.order_by("-starts_at").values_list("starts_at", flat=True).first()
+    if last is not None and last + timedelta(minutes=live.length_minutes) <= (now or timezone.now()):
+        return Stage.INTERVIEWED
+    return Stage.INTERVIEWS
 
 
 #: Why a move is refused, by move (the stage it was tried from is added).
@@ -124,7 +141,10 @@ _REFUSALS = {
     Move.RETURN: gettext_lazy("There is no submitted shortlist to decide on."),
     Move.SEND_RESULTS: gettext_lazy("The results of “%(role)s” are sent when its shortlist is approved."),
     Move.REOPEN: gettext_lazy("Only an approved shortlist whose results were sent can be reopened."),
-    Move.DECIDE: gettext_lazy("The final selection is recorded after the city approves the shortlist."),
+    Move.DECIDE: gettext_lazy(
+        "The final selection is recorded after the city approves the shortlist, and after the interviews "
+        "when the role has an interview round."
+    ),
     Move.INTERVIEW: gettext_lazy(
         "An interview round of “%(role)s” opens once its approved shortlist's results are sent, and only one at a time."
     ),
@@ -227,7 +247,7 @@ def candidacy_transition(
             by="applicant" if by is None else "staff",
         )
         if to in DECISIONS:
-            decision_send(candidacy=current)
+            decision_send(candidacy=current, previous=candidacy.status)
     return current
 
 

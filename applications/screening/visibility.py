@@ -27,7 +27,8 @@ from django.http import Http404
 from applications.intake.text import furigana, name_key
 from applications.models import Attachment, Candidacy, ConflictOfInterest, Review
 from applications.screening.rules import PASSED
-from applications.teams import access
+from applications.teams import access, authority
+from applications.teams.authority import Power
 from recruitment.models import CallPage
 
 S = Candidacy.Status
@@ -214,3 +215,25 @@ def declared_conflicts(candidacy: Candidacy) -> QuerySet[ConflictOfInterest]:
 def others_reviews_visible(user: Any, call: CallPage, *, reviewed_by_me: bool) -> bool:
     """Independent review: a reviewer of ``call`` sees others' scores only once their own review is in."""
     return reviewed_by_me or not access.can_review(user, call)
+
+
+# --- the interview stage (applications.interviews) -------------------------------------------------
+
+
+def interview_visible(user: Any, call: CallPage, interview_round: Any) -> bool:
+    """The interview stage of a round (names, bookings, accommodation, scorecards, consensus): its panel and the city.
+
+    Names show there: everyone invited is shortlisted (:data:`PASSED`). A contractor of the call who
+    does not sit on the panel sees none of it.
+    """
+    return bool(authority.decide(user, call, Power.READ_INTERVIEWS)) or bool(
+        authority.panel_member(user, interview_round)
+    )
+
+
+def others_scorecards_visible(user: Any, interview_round: Any, *, scored_by_me: bool) -> bool:
+    """Independent scoring: a panel member sees colleagues' scorecards only once their own is in.
+
+    The city's readers who do not sit on the panel (they do not score) see them all.
+    """
+    return scored_by_me or not authority.panel_member(user, interview_round)

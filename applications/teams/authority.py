@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from applications.mail.catalogue import APPROVERS, CONTRACTORS
 from applications.models import Assignment, OrganisationMember
 from recruitment.models import CallPage
+from recruitment.selectors import role_call
 
 
 class Power(StrEnum):
@@ -52,6 +53,7 @@ class Power(StrEnum):
     EXPORT = "export"  # request and download the call's documents (decision pack, dossiers, CSV)
     INTERVIEW = "interview"  # open, close an interview round of a role (applications.interviews)
     MESSAGE = "message"  # write to an applicant about their candidacy (applications.messaging), no contacts shown
+    READ_INTERVIEWS = "read_interviews"  # read the interview stage: panels, bookings, scorecards, consensus (the city)
 
 
 #: Standing on a call of a contractor whose assignment runs today.
@@ -62,9 +64,18 @@ R = OrganisationMember.Role
 POWERS: dict[str, frozenset[Power]] = {
     CONTRACTOR: frozenset({Power.VIEW, Power.REVIEW, Power.SHORTLIST, Power.SUBMIT, Power.EXPORT, Power.MESSAGE}),
     R.APPROVER: frozenset(
-        {Power.VIEW, Power.APPROVE, Power.DECIDE, Power.AUDIT, Power.EXPORT, Power.INTERVIEW, Power.MESSAGE}
+        {
+            Power.VIEW,
+            Power.APPROVE,
+            Power.DECIDE,
+            Power.AUDIT,
+            Power.EXPORT,
+            Power.INTERVIEW,
+            Power.READ_INTERVIEWS,
+            Power.MESSAGE,
+        }
     ),
-    R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT}),
+    R.OFFICIAL: frozenset({Power.VIEW, Power.EXPORT, Power.READ_INTERVIEWS}),
     R.EDITOR: frozenset(),  # editors write the city's pages (page rights), they do not screen
 }
 #: Powers a membership never gives on a call the member is assigned to (separation of duties).
@@ -182,6 +193,7 @@ _REFUSALS = {
         "runs its interviews."
     ),
     Power.MESSAGE: gettext_lazy("Only the city's approvers and the call's contractors write to its applicants."),
+    Power.READ_INTERVIEWS: gettext_lazy("Only the interview panel and the city read the interviews of this call."),
 }
 
 
@@ -201,6 +213,23 @@ def decide(user: Any, call: CallPage, power: Power, *, shortlist: Any = None) ->
     if power in APPROVER_ONLY and held.assigned and held.role and power in POWERS.get(held.role, frozenset()):
         return Decision(False, _("You are a screening contractor of this call; its approval is someone else's."))
     return Decision(False, str(_REFUSALS[power]))
+
+
+def panel_member(user: Any, interview_round: Any) -> Decision:
+    """May ``user`` score the interviews of ``interview_round``: on its panel, and still standing on its call.
+
+    The panel is chosen when the round opens (members of the city and the call's contractors); a
+    panel member whose assignment ended or who left the city no longer scores. Superusers hold no
+    seat on a panel they are not named to.
+    """
+    if not _active(user):
+        return Decision(False, _("Sign in first."))
+    if not interview_round.panel.filter(pk=user.pk).exists():
+        return Decision(False, _("Only the panel of this interview round scores its interviews."))
+    call = role_call(interview_round.role)
+    if Power.VIEW not in powers(user, call):
+        return Decision(False, _("You no longer stand on this call, so you no longer sit on its panel."))
+    return Decision(True, "panel")
 
 
 def _granted(power: Power, *, user: Any, call: Any, organisation: Any) -> Q:

@@ -1,5 +1,6 @@
-"""選考結果報告書 (decision pack): cover counts, each approved role's ranked shortlist with its reviews,
-the roles still pending, the shortlist history, the timeline and the rubric.
+"""選考結果報告書 (decision pack): cover counts, each approved role's ranked shortlist with its reviews and its
+interview stage (``decision_pack_interviews``), the roles still pending, the shortlist history, the timeline
+and the rubric.
 
 Only roles whose shortlist the city approved list their candidates (with names when
 ``visibility.identity_visible`` allows them to the requester); every other role says it is pending.
@@ -38,6 +39,7 @@ from .common import (
     scores_visible,
     shortlisted,
 )
+from .decision_pack_interviews import InterviewStage, interview_stage
 from .rubric import Criterion, criteria_of, criteria_with_reviews
 
 TITLE = "選考結果報告書"
@@ -94,6 +96,8 @@ class RoleSection:
     criteria: list[Criterion]
     candidates: list[Candidate]
     approval: Approval | None = None
+    #: The interview stage (panel, dates, scorecards, consensus, decision and reason): ``decision_pack_interviews``.
+    interviews: InterviewStage | None = None
 
     @property
     def pending(self) -> bool:
@@ -282,7 +286,10 @@ def decision_pack_context(
             )
             for rank, c in enumerate(candidacies, start=1)
         ]
-        sections.append(_role_section(r, criteria, candidates, approval))
+        section = _role_section(r, criteria, candidates, approval)
+        if approval.approved:
+            section.interviews = interview_stage(call=call, role=r, requested_by=requested_by)
+        sections.append(section)
     counts, totals = _counts(call, roles)
     return DecisionPack(
         header=header(call=call, title=TITLE, job_number=job_number, requested_by=requested_by, role=role, now=now),

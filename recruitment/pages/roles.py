@@ -112,6 +112,13 @@ class RolePage(PublicCacheMixin, BasePage):
         verbose_name="評価基準 Rubric",
         help_text="空欄で保存すると業務カテゴリの標準の評価基準が入ります。",
     )
+    #: The criteria the interview panel scores with (``applications.interviews.scorecards``); empty: a standard set.
+    interview_rubric = StreamField(
+        RUBRIC_BLOCKS,
+        blank=True,
+        verbose_name="面接の評価基準 Interview rubric",
+        help_text="面接で使う評価項目。空欄なら標準の項目(意欲、コミュニケーション、業務の理解、実行力)で評価します。",
+    )
     #: The kana readings of the title and texts, for search (``recruitment.readings``); derived on save.
     search_reading = models.TextField(blank=True, default="", editable=False)
 
@@ -154,6 +161,7 @@ class RolePage(PublicCacheMixin, BasePage):
             heading="報酬 Pay",
         ),
         FieldPanel("rubric"),
+        FieldPanel("interview_rubric"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("duties"), index.SearchField("summary")]
     parent_page_types = ["recruitment.CallPage"]

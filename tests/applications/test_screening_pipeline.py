@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from applications.models import AuditEntry, Candidacy, Review, Shortlist
 from applications.screening.reviewing import review_submit
-from applications.screening.rules import ALLOWED_TRANSITIONS
+from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
@@ -62,7 +62,7 @@ EVERY_MOVE = list(itertools.product(S.values, S.values))
 def test_the_table_decides_every_move(world, frm, to):
     """Walk all 49 pairs: allowed ones succeed for the right actor, others are refused and change nothing."""
     allowed_for = ALLOWED_TRANSITIONS.get((frm, to), set())
-    if to in {S.SELECTED, S.NOT_SELECTED}:
+    if to in DECISIONS:  # the final decision (and a hire's decline) needs the approved shortlist
         Shortlist.objects.update_or_create(role=world["role"], defaults={"status": Shortlist.Status.APPROVED})
     candidacy = af.candidacy(world["role"], status=frm)
     actor = world["approver"] if APPROVER in allowed_for else world["contractor"]

@@ -21,7 +21,14 @@ from django.utils import timezone
 
 from applications.mail.outbox import outbox_send_pending
 from applications.mail.triggers.results import screening_results_send
-from applications.models import AuditEntry, Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.models import (
+    AuditEntry,
+    Candidacy,
+    InterviewRound,
+    OutboxEmail,
+    ScreeningOutcome,
+    Shortlist,
+)
 from applications.screening.reviewing import review_submit
 from applications.screening.rules import ROLE_MOVES, Move, Stage
 from applications.screening.services import (
@@ -296,8 +303,10 @@ def _reach(kobe: Kobe, stage: Stage, committed) -> None:
         Shortlist.objects.filter(role=kobe.role).update(status=Shortlist.Status.APPROVED, approvals=1)
         return
     committed(shortlist_decide, shortlist=shortlist_for(kobe.role), by=kobe.approver, approve=True)
-    if stage == Stage.INTERVIEWS:
+    if stage in (Stage.INTERVIEWS, Stage.INTERVIEWED):  # a live round: open, or closed once interviews are done
         _open_interviews(kobe, committed)
+        if stage == Stage.INTERVIEWED:
+            InterviewRound.objects.filter(role=kobe.role).update(status=InterviewRound.Status.CLOSED)
     if stage == Stage.DECIDED:
         candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
     if stage == Stage.REOPENED:
@@ -529,7 +538,8 @@ def test_the_editor_sees_the_refusal_next_to_the_deadline_and_publishing_changes
             (block.block_type, {k: "" if v is None else str(v) for k, v in block.value.items()})
             for block in _role(kobe).rubric
         ]
-        data |= nested_form_data({"rubric": streamfield(rubric)})  # the one field the browser's script fills in
+        # the stream fields the browser's script fills in
+        data |= nested_form_data({"rubric": streamfield(rubric), "interview_rubric": streamfield([])})
         new_deadline = timezone.localtime(kobe.deadline + timedelta(days=7))
         data["closes_at"] = new_deadline.strftime("%Y-%m-%d %H:%M")
         data["action-publish"] = "action-publish"

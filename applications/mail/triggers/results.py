@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from applications.mail.catalogue import DECLINE_HINT, SHARED_REASON
 from applications.mail.outbox import outbox_enqueue
 from applications.mail.rendering import correction_result
 from applications.mail.triggers.common import applicant_values, page_link, with_people
-from applications.models import Candidacy, OutboxEmail, ScreeningOutcome, Shortlist
+from applications.models import Candidacy, FinalDecision, OutboxEmail, ScreeningOutcome, Shortlist
 from applications.screening.rules import AWAITING, PASSED
 from cms.web.jobs import each_row_alone
 from recruitment.models import RolePage
@@ -144,13 +145,41 @@ def _still_reviewing(group: list[Candidacy], now: datetime) -> int:
     return written
 
 
-def decision_send(*, candidacy: Candidacy) -> bool:
-    """The final 採用 / 不採用 of one candidacy, once (in the decision's transaction)."""
+#: The kind that tells a candidacy's decision, by its new status (a promotion from the reserve: its own kind).
+DECISION_KINDS = {
+    S.SELECTED: "decision_selected",
+    S.NOT_SELECTED: "decision_not_selected",
+    S.RESERVE: "decision_reserve",
+    S.DECLINED: "decision_declined",
+}
+
+
+def decision_send(*, candidacy: Candidacy, previous: str = "") -> bool:
+    """The final 採用 / 不採用 / 補欠 of one candidacy, and each later move of it, once (in its transaction).
+
+    The first decision is keyed per candidacy; a later move (a reserve promoted or released, a hire's
+    decline) per candidacy and new status, so each is told exactly once. The reason goes in only when
+    the city chose to share it (``FinalDecision.share_reason`` of the decision that made the move).
+    """
+    status = candidacy.status
+    kind = DECISION_KINDS[S(status)]
+    if status == S.SELECTED and previous == S.RESERVE:
+        kind = "decision_promoted"
+    first = previous not in DECISION_KINDS
+    key = f"decision:candidacy:{candidacy.pk}" if first else f"decision:candidacy:{candidacy.pk}:{status}"
+    language = candidacy.application.language
+    values = {**applicant_values(candidacy), "reason": "", "decline": ""}
+    decision = FinalDecision.objects.filter(candidacy=candidacy).order_by("-decided_at", "-pk").first()
+    with translation.override(language):
+        if decision is not None and decision.share_reason and decision.outcome == status:
+            values["reason"] = str(SHARED_REASON).format(reason=decision.shared_text())
+        if status == S.SELECTED:
+            values["decline"] = str(DECLINE_HINT)
     return outbox_enqueue(
         to=candidacy.application.applicant.email,
-        kind="decision_selected" if candidacy.status == S.SELECTED else "decision_not_selected",
-        language=candidacy.application.language,
-        key=f"decision:candidacy:{candidacy.pk}",
-        values=applicant_values(candidacy),
+        kind=kind,
+        language=language,
+        key=key,
+        values=values,
         call=candidacy.application.call,
     )

@@ -48,7 +48,8 @@ def _next_statuses(user: Any, call: CallPage, candidacy: Candidacy) -> list[str]
     targets = [to for (frm, to), who in ALLOWED_TRANSITIONS.items() if frm == candidacy.status and who & kinds]
     if DECISIONS & set(targets) and (role_stage(candidacy.role), Move.DECIDE) not in ROLE_MOVES:
         targets = [to for to in targets if to not in DECISIONS]
-    return targets
+    # 補欠 and a hire's decline are recorded on the interview decision page (reason, reserve order, promotion).
+    return [to for to in targets if to not in (S.RESERVE, S.DECLINED)]
 
 
 def _criteria(candidacy: Candidacy, my_review: Review | None) -> list[Criterion]:
