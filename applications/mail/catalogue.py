@@ -231,8 +231,9 @@ KINDS: dict[str, Kind] = {
         when="in the decision's transaction (``candidacy_transition`` to not selected, also from the reserve list)",
         subject=_("Result of your application ({reference})"),
         body=_(
-            "Dear {name},\n\nThank you for applying for “{role}”. After careful consideration, we are sorry to tell you "
-            "that you have not been selected this time.\n\nReference number: {reference}{reason}"
+            "Dear {name},\n\nThank you for applying for “{role}”. After careful consideration, "
+            "we are sorry to tell you that you have not been selected this time.\n\n"
+            "Reference number: {reference}{reason}"
         ),
         placeholders=("name", "reference", "call", "role", "reason"),
     ),
