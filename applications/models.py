@@ -1,6 +1,7 @@
 """The app's models, re-exported from the feature packages that own them (the app label and migrations stay
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
-shortlists, outcomes, audit, conflicts), teams (members, assignments), mail (outbox, message wording).
+shortlists, outcomes, audit, conflicts), teams (members, assignments), mail (outbox, message wording),
+statistics (tallies, submission contexts, the optional survey).
 """
 
 from applications.intake.models import (
@@ -21,6 +22,7 @@ from applications.screening.models import (
     ScreeningOutcome,
     Shortlist,
 )
+from applications.statistics.models import CallTally, SubmissionContext, SurveyAnswer
 from applications.teams.models import Assignment, OrganisationMember
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Assignment",
     "Attachment",
     "AuditEntry",
+    "CallTally",
     "Candidacy",
     "CandidacyQuerySet",
     "ConflictOfInterest",
@@ -40,5 +43,7 @@ __all__ = [
     "Review",
     "ScreeningOutcome",
     "Shortlist",
+    "SubmissionContext",
+    "SurveyAnswer",
     "private_storage",
 ]

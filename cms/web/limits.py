@@ -32,7 +32,8 @@ class Rate:
 #: visitor there is the account asked for), "login" failed staff logins from one address,
 #: "manage_request" the form that mails a manage link again, "code" the confirmation codes sent
 #: for one draft (the visitor is the draft), "mail_to" every mail anyone can make us send to one
-#: address, whoever asks (the visitor is the recipient's address: codes, draft and manage links).
+#: address, whoever asks (the visitor is the recipient's address: codes, draft and manage links), "survey"
+#: the optional survey's answers (the visitor is the session, or the manage link).
 RATES: dict[str, Rate] = {
     "wizard": Rate(visitor="300/h", address="3000/h"),
     "upload": Rate(visitor="30/h", address="300/h"),
@@ -44,6 +45,7 @@ RATES: dict[str, Rate] = {
     "manage_request": Rate(visitor="10/h", address="100/h"),
     "code": Rate(visitor="5/h", address="300/h"),
     "mail_to": Rate(visitor="6/h", address="100/h"),
+    "survey": Rate(visitor="20/h", address="300/h"),
 }
 
 
