@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                     "device",
                     models.CharField(
                         choices=[
-                            ("phone", "Phone"),
+                            ("phone", "Smartphone"),
                             ("tablet", "Tablet"),
                             ("desktop", "Computer"),
                             ("unknown", "Not known"),

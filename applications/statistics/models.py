@@ -22,7 +22,7 @@ from recruitment.models import CallPage
 class Device(models.TextChoices):
     """The class of device an application was sent from (``applications.statistics.devices``)."""
 
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", _("Smartphone")
     TABLET = "tablet", _("Tablet")
     DESKTOP = "desktop", _("Computer")
     UNKNOWN = "unknown", _("Not known")
