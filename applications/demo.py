@@ -177,6 +177,10 @@ class _Story:
                 rows.update(timestamp=when)
 
 
+#: The device each demo person applies from, by their number: 14 phones, 5 computers and 1 tablet in 20.
+DEMO_DEVICES = ["phone"] * 14 + ["desktop"] * 5 + ["tablet"]
+
+
 def _submit(call: CallPage, person: Person, chosen: list[_Role], answers: dict[str, Any], when: datetime) -> int:
     """``person`` sends the wizard's answers at ``when``, from a draft whose address is proven."""
     draft = Draft.objects.create(
@@ -194,6 +198,7 @@ def _submit(call: CallPage, person: Person, chosen: list[_Role], answers: dict[s
         answers=answers,
         language=person.language,
         consent_notice_version=call.personal_data_notice_version,
+        device=DEMO_DEVICES[person.number % len(DEMO_DEVICES)],
     )
     application, _manage_token = application_submit(draft=draft, submission=submission, now=when)
     return application.pk

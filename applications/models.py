@@ -2,7 +2,7 @@
 ``applications``): intake (applicants, applications, candidacies, files, drafts), screening (reviews, notes,
 shortlists, outcomes, audit, conflicts), interviews (rounds, slots, invitations, bookings; scorecards,
 consensus, final decisions), teams (members, assignments), mail (outbox, message wording), messaging (a
-candidacy's messages).
+candidacy's messages), statistics (tallies, submission contexts, the optional survey).
 """
 
 from applications.intake.models import (
@@ -31,6 +31,7 @@ from applications.screening.models import (
     ScreeningOutcome,
     Shortlist,
 )
+from applications.statistics.models import CallTally, SubmissionContext, SurveyAnswer
 from applications.teams.models import Assignment, OrganisationMember
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Assignment",
     "Attachment",
     "AuditEntry",
+    "CallTally",
     "Candidacy",
     "CandidacyMessage",
     "CandidacyQuerySet",
@@ -58,5 +60,7 @@ __all__ = [
     "Scorecard",
     "ScreeningOutcome",
     "Shortlist",
+    "SubmissionContext",
+    "SurveyAnswer",
     "private_storage",
 ]

@@ -28,6 +28,7 @@ from applications.mail.triggers.applicant import (
 from applications.models import Applicant, Application, Attachment, Candidacy, Draft
 from applications.screening.rules import WITHDRAWABLE
 from applications.screening.services import candidacy_transition
+from applications.statistics.tallies import submission_tally
 from recruitment.models import CallPage, RolePage
 
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
@@ -77,6 +78,8 @@ class Submission:
     consent_notice_version: int = 1
     consent_notice_language: str = "ja"
     consent_notice_digest: str = ""
+    #: The device class it was sent from (``applications.statistics.devices.device_class``), for the statistics.
+    device: str = "unknown"
 
 
 def new_reference(prefix: str) -> str:
@@ -194,7 +197,7 @@ def _create_application(
         manage_token_hash=hash_token(manage_token),
         submitted_at=now,
     )
-    Candidacy.objects.bulk_create(
+    candidacies = Candidacy.objects.bulk_create(
         Candidacy(application=application, applicant=applicant, email_key=key, role=role, rank=rank)
         for rank, role in enumerate(open_roles, start=1)
     )
@@ -209,6 +212,8 @@ def _create_application(
         attachment.file.save(f"{secrets.token_hex(16)}{upload.extension}", ContentFile(upload.content), save=False)
         attachment.save()
     confirmation_send(application=application, roles=open_roles, manage_token=manage_token)
+    # Last: the call's running counts, whose total row this transaction then holds until it commits.
+    submission_tally(application=application, candidacies=candidacies, device=submission.device)
     return application, manage_token
 
 

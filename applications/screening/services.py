@@ -39,6 +39,7 @@ from applications.screening.rules import (
 )
 from applications.screening.visibility import has_conflict
 from applications.staff import CONTRACTOR, actor_kind
+from applications.statistics.tallies import transition_tally
 from applications.teams import authority
 from applications.teams.authority import Power
 from recruitment.deadlines import RoleState
@@ -236,6 +237,7 @@ def candidacy_transition(
                 % {"status": S(current.status).label},
                 current,
             )
+        transition_tally(candidacy=current, from_status=candidacy.status, to_status=to)
         audit(
             user=by,
             action="kobo.candidacy.status",

@@ -1,11 +1,10 @@
-"""Every statistic of one call, read from the candidacy table in a constant number of grouped queries.
+"""Every statistic of one call, read from its running tallies (``tallies``) in four queries whatever its size.
 
-Applications and people are kept apart: an *application* is one submission of the form
-(the candidacy of rank 1 stands for it, so no join to the application table is needed);
-a *person* is a distinct normalised email (``Candidacy.email_key``), or the applicant row
-when the address was erased. Each grouped query reads only the call's rows through the
-indexes led by ``call`` (``candidacy_call_rank``, ``candidacy_call_status``); the cost at
-100,000 candidacies is measured in ``bench/statistics_bench.py`` (docs/performance.md).
+Applications and people are kept apart: an *application* is one submission of the form; a *person* is
+a distinct normalised email, counted when it is new to the call (``tallies.submission_tally``). The
+tallies are written in the transaction of each submission and status change, so the figures are
+exact at any moment and the page reads about a hundred small rows instead of 100,000 candidacies
+(``bench/statistics_bench.py``, docs/performance.md). The drafts are read from their own table.
 
 "Interviewed" is not counted: Kōbo has no interview stage yet, so the figure is shown as
 not applicable rather than as a zero.
@@ -17,28 +16,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.core.cache import cache
-from django.db.models import CharField, Count, F, Max, Q, Value
-from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from applications.intake.steps import STEPS
 from applications.models import Candidacy, Draft
 from applications.screening.rules import HIRED, PASSED
+from applications.statistics import tallies as t
+from applications.statistics.models import SURVEY_FIELDS
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage, RolePage, TaskCategory
-from recruitment.prefectures import CODE_BY_NAME, NAME_BY_CODE
+from recruitment.prefectures import NAME_BY_CODE
 
 S = Candidacy.Status
-#: The code used for a prefecture the form did not know (old or hand-made rows).
-UNKNOWN_PREFECTURE = "00"
-
-
-def person_key() -> Coalesce:
-    """One value per person: the normalised email, or the applicant row when the address was erased."""
-    return Coalesce(F("email_key"), Concat(Value("#"), Cast("applicant_id", CharField())), output_field=CharField())
+UNKNOWN_PREFECTURE = t.UNKNOWN_PREFECTURE
 
 
 def per_post(count: int, headcount: int) -> Decimal:
@@ -116,6 +108,11 @@ class CallStatistics:
     people_home: int = 0
     applications_home: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    #: Applications per device class (``models.Device``), "unknown" for those sent before it was recorded.
+    devices: dict[str, int] = field(default_factory=dict)
+    #: Answers of the optional survey: per question, per choice; and how many applications answered it.
+    survey: dict[str, dict[str, int]] = field(default_factory=dict)
+    survey_responses: int = 0
     drafts_started: int = 0
     drafts_submitted: int = 0
     steps: list[StepFigures] = field(default_factory=list)
@@ -157,55 +154,51 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-#: How long the submission figures (:func:`submission_figures`) may be reused while no candidacy was added
-#: or removed: bounds how long an erasure (an address anonymised in place) shows in the people count.
-SNAPSHOT_SECONDS = 300
-
-
 def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStatistics:
-    """Every figure of ``call`` (roles of any publication state), in seven queries whatever its size.
+    """Every figure of ``call`` (roles of any publication state), in four queries whatever its size.
 
-    What follows from the submissions alone (totals, days, prefectures, languages: four of the seven
-    queries, the ones that read every application) is kept in the cache under the call's count and
-    highest id of candidacies, read by the per-role query anyway: any new or removed candidacy names
-    a new entry, so the figures are never older than the last submission; a status change (shortlist,
-    hire, withdrawal) is read live every time.
+    The call's organisation, its roles, its tallies (one row per figure: about a hundred) and its drafts.
     """
     now = now or timezone.now()
     stats = CallStatistics(call=call, at=now, home_prefecture=call.organisation.prefecture)
-    candidacies = Candidacy.objects.filter(call=call).order_by()
-
     roles = list(RolePage.objects.child_of(call).select_related("category").order_by("path"))
     stats.roles = [RoleFigures(role=role) for role in roles]
     by_role = {figures.role.pk: figures for figures in stats.roles}
-    count, last = 0, 0
-    for row in candidacies.values("role_id", "status").annotate(n=Count("id"), last=Max("id")):
-        count, last = count + row["n"], max(last, row["last"])
-        figures = by_role.get(row["role_id"])
+    tallies = t.call_tallies(call.pk)
+
+    for key, (n, _people) in tallies.get(t.ROLE, {}).items():
+        role_id, status = key.split(":", 1)
+        figures = by_role.get(int(role_id))
         if figures is None:  # a role moved elsewhere: its candidacies stay with this call
             continue
-        figures.candidacies += row["n"]
-        if row["status"] == S.WITHDRAWN:
-            figures.withdrawn += row["n"]
-        if row["status"] in PASSED:
-            figures.shortlisted += row["n"]
-        if row["status"] in HIRED:
-            figures.hired += row["n"]
+        figures.candidacies += n
+        if status == S.WITHDRAWN:
+            figures.withdrawn += n
+        if status in PASSED:
+            figures.shortlisted += n
+        if status in HIRED:
+            figures.hired += n
     stats.candidacies = sum(r.candidacies for r in stats.roles)
     stats.categories = _categories(stats.roles)
 
-    key = f"kobo:statistics:{call.pk}:{count}:{last}"
-    submitted = cache.get(key)
-    if submitted is None:
-        submitted = submission_figures(call=call)
-        cache.set(key, submitted, SNAPSHOT_SECONDS)
-    stats.applications, stats.people = submitted["applications"], submitted["people"]
-    stats.days = _days(submitted["per_day"], roles, now)
-    stats.prefectures = [PrefectureFigures(**row) for row in submitted["prefectures"]]
+    stats.applications, stats.people = tallies.get(t.TOTAL, {}).get("", (0, 0))
+    per_day = {date.fromisoformat(day): n for day, (n, _p) in tallies.get(t.DAY, {}).items() if n}
+    stats.days = _days(per_day, roles, now)
+    stats.prefectures = [
+        PrefectureFigures(code=code, name=NAME_BY_CODE.get(code, "不明"), applications=n, people=people)
+        for code, (n, people) in sorted(tallies.get(t.PREFECTURE, {}).items())
+        if n
+    ]
     home = next((p for p in stats.prefectures if p.code == stats.home_prefecture), None)
     if home is not None:
         stats.applications_home, stats.people_home = home.applications, home.people
-    stats.languages = submitted["languages"]
+    stats.languages = {code: n for code, (n, _p) in sorted(tallies.get(t.LANGUAGE, {}).items()) if n}
+    stats.devices = {code: n for code, (n, _p) in tallies.get(t.DEVICE, {}).items() if n}
+    stats.survey_responses = tallies.get(t.SURVEY, {}).get("", (0, 0))[0]
+    stats.survey = {
+        name: {choice: tallies.get(name, {}).get(choice, (0, 0))[0] for choice in choices.values}
+        for name, choices in SURVEY_FIELDS
+    }
 
     draft_rows = (
         Draft.objects.filter(call=call)
@@ -228,33 +221,6 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
         steps.append(StepFigures(step=step.name, stopped=stopped.get(step.name, 0), reached=reached))
     stats.steps = steps[::-1]
     return stats
-
-
-def submission_figures(*, call: CallPage) -> dict[str, Any]:
-    """What the call's submissions say on their own, in four grouped queries over its applications."""
-    applications = Candidacy.objects.filter(call=call, rank=1).order_by()  # one per application
-    totals = applications.aggregate(applications=Count("id"), people=Count(person_key(), distinct=True))
-    per_day = {
-        row["day"]: row["n"]
-        for row in applications.annotate(day=TruncDate("submitted_at", tzinfo=JAPAN))
-        .values("day")
-        .annotate(n=Count("id"))
-    }
-    prefectures = []
-    rows = applications.values("applicant__prefecture").annotate(
-        applications=Count("id"), people=Count(person_key(), distinct=True)
-    )
-    for row in rows:
-        name = row["applicant__prefecture"]
-        code = CODE_BY_NAME.get(name, UNKNOWN_PREFECTURE)
-        name = NAME_BY_CODE.get(code, name or "不明")
-        prefectures.append({"code": code, "name": name, "applications": row["applications"], "people": row["people"]})
-    prefectures.sort(key=lambda p: p["code"])
-    languages = {
-        row["applicant__language"]: row["n"]
-        for row in applications.values("applicant__language").annotate(n=Count("id")).order_by("applicant__language")
-    }
-    return {**totals, "per_day": per_day, "prefectures": prefectures, "languages": languages}
 
 
 def _categories(roles: list[RoleFigures]) -> list[CategoryFigures]:

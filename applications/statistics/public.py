@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from applications.statistics.aggregates import CallStatistics, per_post
+from applications.statistics.models import SURVEY_FIELDS, SURVEY_TITLES
 from recruitment.prefectures import NAME_BY_CODE
 
 #: Counts below this (and above 0) are not published.
@@ -55,6 +58,37 @@ class PublicPrefecture:
 
 
 @dataclass(frozen=True)
+class SurveyRow:
+    code: str
+    label: Any
+    answers: int | None
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """One question of the optional survey with its answers per choice, suppressed."""
+
+    name: str
+    title: Any
+    rows: list[SurveyRow]
+
+
+def survey_figures(stats: CallStatistics) -> list[SurveyQuestion]:
+    """The optional survey's answers, every count under 5 suppressed (the only way they are ever shown)."""
+    return [
+        SurveyQuestion(
+            name=name,
+            title=SURVEY_TITLES[name],
+            rows=[
+                SurveyRow(code=code, label=label, answers=suppress(stats.survey.get(name, {}).get(code, 0)))
+                for code, label in choices.choices
+            ],
+        )
+        for name, choices in SURVEY_FIELDS
+    ]
+
+
+@dataclass(frozen=True)
 class PublicResults:
     """The published figures of one call; every count is already suppressed."""
 
@@ -69,6 +103,8 @@ class PublicResults:
     hired: int | None
     roles: list[PublicRole]
     prefectures: list[PublicPrefecture]
+    survey_responses: int | None
+    survey: list[SurveyQuestion]
 
 
 def public_results(stats: CallStatistics) -> PublicResults:
@@ -110,11 +146,18 @@ def public_results(stats: CallStatistics) -> PublicResults:
         hired=suppress(sum(f.hired for f in stats.roles if f.role.live)),
         roles=roles,
         prefectures=prefectures,
+        survey_responses=suppress(stats.survey_responses),
+        survey=survey_figures(stats),
     )
 
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _japanese(label: Any) -> str:
+    with translation.override("ja"):
+        return str(label)
 
 
 def results_json(results: PublicResults, *, url: str) -> str:
@@ -152,6 +195,19 @@ def results_json(results: PublicResults, *, url: str) -> str:
             for role in results.roles
         ],
         "prefectures": [{"code": p.code, "name": p.name, "people": p.people} for p in results.prefectures],
+        "survey": {
+            "responses": results.survey_responses,
+            "questions": [
+                {
+                    "question": question.name,
+                    "answers": [
+                        {"code": row.code, "label": _japanese(row.label), "answers": row.answers}
+                        for row in question.rows
+                    ],
+                }
+                for question in results.survey
+            ],
+        },
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -218,4 +274,9 @@ def results_csv(results: PublicResults) -> str:
         writer.writerow(
             ["prefecture", prefecture.code, prefecture.name, "", "", "", _cell(prefecture.people), "", "", "", at]
         )
+    writer.writerow(["survey", "", "", "", "", _cell(results.survey_responses), "", "", "", "", at])
+    for question in results.survey:
+        for row in question.rows:
+            record = f"survey_{question.name}"
+            writer.writerow([record, row.code, _japanese(row.label), "", "", _cell(row.answers), "", "", "", "", at])
     return out.getvalue()

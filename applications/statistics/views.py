@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.admin.auth import require_admin_access
 
 from applications.intake.steps import STEPS
 from applications.statistics import charts
 from applications.statistics.aggregates import call_statistics, percent
-from applications.statistics.public import public_results, results_csv, results_json
+from applications.statistics.models import Device
+from applications.statistics.public import public_results, results_csv, results_json, survey_figures
 from applications.teams import access
 from cms.page_cache import public_cache
 from cms.site_config import with_site_config
@@ -41,6 +42,15 @@ STEP_LABELS = {
 LANGUAGE_LABELS = {"ja": "日本語 Japanese", "en": "英語 English"}
 
 
+def bilingual(label: object) -> str:
+    """A translated label as the admin's statistics show them: Japanese first, then English."""
+    with translation.override("ja"):
+        japanese = str(label)
+    with translation.override("en"):
+        english = str(label)
+    return japanese if japanese == english else f"{japanese} {english}"
+
+
 @require_admin_access
 def call_statistics_view(request: HttpRequest, call_id: int) -> HttpResponse:
     """One call's figures for the city: applications and people, roles, categories, days, prefectures, drafts.
@@ -56,9 +66,21 @@ def call_statistics_view(request: HttpRequest, call_id: int) -> HttpResponse:
         "day_chart": charts.day_chart(stats.days),
         "prefecture_chart": charts.prefecture_chart(stats.prefectures),
         "home_name": NAME_BY_CODE.get(stats.home_prefecture, ""),
+        "prefecture_map": charts.prefecture_map(
+            {p.code: p.people for p in stats.prefectures}, NAME_BY_CODE, home=stats.home_prefecture
+        ),
         "languages": [
             {"label": LANGUAGE_LABELS.get(code, code), "count": n, "share": percent(n, stats.applications)}
             for code, n in stats.languages.items()
+        ],
+        "devices": [
+            {"label": bilingual(label), "count": n, "share": percent(n, stats.applications)}
+            for code, label in Device.choices
+            if (n := stats.devices.get(code, 0))
+        ],
+        "survey": [
+            {"title": bilingual(q.title), "name": q.name, "rows": [(bilingual(r.label), r.answers) for r in q.rows]}
+            for q in survey_figures(stats)
         ],
         "steps": [
             {"label": STEP_LABELS.get(s.step, s.step), "figures": s, "width": round(200 * s.reached / max_reached)}
@@ -105,6 +127,9 @@ def results_page(request: HttpRequest, city: str, call: str) -> HttpResponse:
             "call": page,
             "results": results,
             "home_name": NAME_BY_CODE.get(results.home_prefecture, ""),
+            "prefecture_map": charts.prefecture_map(
+                {p.code: p.people for p in results.prefectures}, NAME_BY_CODE, home=results.home_prefecture
+            ),
             "json_url": reverse("call_results_json", args=[city, call]),
             "csv_url": reverse("call_results_csv", args=[city, call]),
         },

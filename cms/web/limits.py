@@ -34,7 +34,8 @@ class Rate:
 #: for one draft (the visitor is the draft), "mail_to" every mail anyone can make us send to one
 #: address, whoever asks (the visitor is the recipient's address: codes, draft and manage links),
 #: "interview" an applicant's interview bookings, moves and cancellations (the visitor is their manage link);
-#: "message" the answers an applicant sends from the manage link (the visitor is the link).
+#: "message" the answers an applicant sends from the manage link (the visitor is the link), "survey"
+#: the optional survey's answers (the visitor is the session, or the manage link).
 RATES: dict[str, Rate] = {
     "wizard": Rate(visitor="300/h", address="3000/h"),
     "upload": Rate(visitor="30/h", address="300/h"),
@@ -48,6 +49,7 @@ RATES: dict[str, Rate] = {
     "mail_to": Rate(visitor="6/h", address="100/h"),
     "interview": Rate(visitor="20/h", address="300/h"),
     "message": Rate(visitor="20/h", address="200/h"),
+    "survey": Rate(visitor="20/h", address="300/h"),
 }
 
 

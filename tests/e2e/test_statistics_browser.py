@@ -31,7 +31,7 @@ def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_re
     page.get_by_role("link", name="統計 Statistics").click()
     settled(page, assert_accessible)
     assert page.locator("#stat-applications").inner_text() == "120"
-    assert page.locator("figure svg").count() == 2
+    assert page.locator("figure svg").count() == 3  # days, the tile map of the 47 prefectures, the largest ones
 
     results_url = f"{live_server.url}/calls/{call.organisation.slug}/{call.slug}/results/"
     page.context.clear_cookies()
@@ -46,3 +46,20 @@ def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_re
         assert page.goto(url).status == 200
         settled(page, assert_accessible)
         assert heading in page.locator("h1").inner_text()
+
+
+def test_the_applicant_answers_the_optional_survey_from_the_manage_link(
+    page, live_server, kobe_statistics, assert_accessible
+):
+    from applications.intake.services import manage_link_token
+    from applications.models import Application, SurveyAnswer
+
+    application = Application.objects.filter(call=kobe_statistics).order_by("submitted_at").first()
+    page.goto(f"{live_server.url}/apply/manage/{manage_link_token(application)}/survey/")
+    settled(page, assert_accessible)
+    page.get_by_label("30代").check()
+    page.get_by_label("自営業・フリーランス").check()
+    page.get_by_role("button", name="回答を保存する").click()
+    page.locator("#survey-saved").wait_for()
+    settled(page, assert_accessible)
+    assert SurveyAnswer.objects.get(application=application).age_band == "30s"

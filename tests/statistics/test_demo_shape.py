@@ -39,6 +39,8 @@ def test_the_demo_has_a_deadline_surge_a_newsletter_far_ahead_and_about_half_fro
     assert per_post[0][0] > 2 * per_post[1][0]  # far ahead of the next role
 
     assert stats.home_prefecture == "28"  # Kobe is in Hyogo
+    assert stats.devices["phone"] > stats.devices["desktop"] > stats.devices["tablet"] > 0  # mostly from phones
+    assert sum(stats.devices.values()) == stats.applications
     assert 40 <= stats.share_outside <= 65
 
     days = [d.day for d in stats.days]
@@ -54,5 +56,6 @@ def test_the_admin_page_of_the_demo_call_renders_its_charts(client, kobe):
     users = ensure_demo_screening(kobe)
     client.force_login(users["approver"])
     html = client.get(reverse("call_statistics", args=[kobe.pk])).content.decode()
-    assert html.count("<svg") >= 2
+    assert html.count("<svg") >= 3  # the days, the tile map of the 47 prefectures, the largest prefectures
     assert "兵庫県以外から" in html
+    assert 'id="stat-devices"' in html

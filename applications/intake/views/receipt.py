@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from applications.intake.views.common import secret_address
 from applications.models import Application
+from applications.statistics.survey import survey_offer
 
 #: The receipt shown right after submitting: one entry in the session (reference, a one-time key, until
 #: when); the manage token it may show waits in the cache under that key and is removed on display.
@@ -59,6 +60,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
         return _receipt_gone(request)
     application = get_object_or_404(Application.objects.select_related("call", "applicant"), reference=reference)
     candidacies = application.candidacies.select_related("role").order_by("rank")
+    survey_offer(request, application)  # the optional survey, from this browser, for a while
     return render(
         request,
         "applications/receipt.html",

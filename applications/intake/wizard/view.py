@@ -34,6 +34,7 @@ from applications.intake.views.receipt import RECEIPT_LIFETIME, receipt_remember
 from applications.intake.wizard.address import ADDRESS_STEP, VERIFY_STEP, AddressProof
 from applications.intake.wizard.roles import ALL_ROLES_STEPS, ROLES_STEP, ChosenRoles
 from applications.models import Draft
+from applications.statistics.devices import device_class
 from cms.web.limits import too_many
 from cms.web.numbers import parse_id
 from recruitment.models import CallPage, RolePage
@@ -345,6 +346,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
             files=files,
             language=get_language() or "ja",
             **consent,
+            device=device_class(self.request.headers),
         )
         try:
             application, manage_token = application_submit(
