@@ -329,6 +329,17 @@ ENGLISH_VALUES = {
     "call_link": "https://kobo.example.jp/en/calls/kobe/call/",
     "dashboard_link": "https://kobo.example.jp/admin/screening/1/",
     "erasure_link": "https://kobo.example.jp/admin/screening/erasure/1/",
+    "booking_link": "https://kobo.example.jp/en/apply/manage/token/interviews/",
+    "request_link": "https://kobo.example.jp/en/apply/manage/token/messages/1/",
+    "candidacy_link": "https://kobo.example.jp/admin/screening/candidacy/1/",
+    "candidate": "K-0042",
+    "cutoff_hours": "24",
+    "length": "30",
+    "when": "Mon 21 December 2026, 10:00",
+    "where": "https://meet.example.jp/kobo-interview",
+    "reason": "",
+    "decline": "",
+    "time_left": "3 minutes",
 }
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
