@@ -53,3 +53,16 @@ def name_key(*parts: str) -> str:
 def digits(text: str) -> str:
     """Full-width digits to ASCII and everything but digits removed (０７８-１２３ → 078123)."""
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+
+
+#: What people type between the groups of a phone number: hyphens, dashes, minus signs, the long
+#: vowel mark a Japanese keyboard gives for "-", spaces and brackets.
+_PHONE_SEPARATORS = re.compile(r"[^0-9]+")
+
+
+def phone_number(text: str) -> str:
+    """A phone number as stored: half-width digits, its groups joined by ASCII hyphens (０７８ー１２３ → 078-123).
+
+    The grouping is the person's (or none); only the characters are normalised.
+    """
+    return _PHONE_SEPARATORS.sub("-", unicodedata.normalize("NFKC", text)).strip("-")

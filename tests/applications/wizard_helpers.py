@@ -49,11 +49,21 @@ def step_url(call, step: str) -> str:
     return reverse("applications:apply_step", kwargs={"call_id": call.pk, "step": step})
 
 
-def post_step(client, call, step: str, fields: dict[str, Any], *, extra: dict[str, Any] | None = None, files=None):
+def post_step(
+    client,
+    call,
+    step: str,
+    fields: dict[str, Any],
+    *,
+    extra: dict[str, Any] | None = None,
+    files=None,
+    follow: bool = False,
+):
+    """Post one step. A refused step redirects back to itself (Post/Redirect/Get): ``follow`` reads that page."""
     data = {f"apply-{call.pk}-current_step": step, **{f"{step}-{k}": v for k, v in fields.items()}, **(extra or {})}
     if files:
         data.update({f"{step}-{k}": v for k, v in files.items()})
-    return client.post(step_url(call, step), data)
+    return client.post(step_url(call, step), data, follow=follow)
 
 
 def choose_roles(client, call, role_ids: list[int]):
