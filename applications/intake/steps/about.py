@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from applications.intake.steps.base import NormalisedEmailField, StepForm, required
 from applications.intake.postcodes import postcode_address
+from applications.intake.steps.base import NormalisedEmailField, StepForm, required
 from applications.intake.text import (
     digits,
     email_key,
