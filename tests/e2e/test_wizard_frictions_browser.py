@@ -1,0 +1,123 @@
+"""On a 390×844 phone: a refused step focuses its error summary, Back after it never resubmits, and the
+button of a step whose file is on its way says so and sends once; axe 0 on every state (issue 22).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+from pypdf import PdfWriter
+
+from cms.content import ensure_site_content
+from tests.applications.wizard_helpers import walk
+from tests.recruitment import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def step_path(call, step: str) -> str:
+    return f"/apply/{call.pk}/{step}/"
+
+
+def focused_id(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def test_errors_take_the_focus_back_works_and_a_slow_upload_shows_a_busy_button(
+    page: Page, new_context, live_server, assert_accessible, tmp_path
+):
+    ensure_site_content()
+    call = f.call()
+    role = f.role(call, title="広報動画の企画", closes_at=timezone.now() + timedelta(days=5))
+
+    # The self-check sent empty: the page opens at its error summary, which has the focus.
+    page.goto(live_server.url + step_path(call, "roles") + f"?role={role.pk}")
+    expect(page).to_have_title(re.compile(r"^ステップ 1/9:業務を選ぶ \|"))
+    page.locator('button[name="next"]').click()
+    page.wait_for_url(re.compile(r"/check/$"))
+    page.locator('button[name="next"]').click()
+    page.wait_for_url(re.compile(r"/check/#error-summary$"))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^入力内容に問題があります: ステップ 2/9:"))
+    assert_accessible(page)
+    # The error for the hours names its field.
+    page.locator('[name="check-hours_per_week"]').fill("0")
+    page.locator('button[name="next"]').click()
+    expect(page.locator("#error-summary")).to_contain_text("1週間に働ける時間は1以上で入力してください。")
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    # Corrected, then the browser's Back: the step again, no "confirm form resubmission".
+    page.locator('[name="check-hours_per_week"]').fill("10")
+    page.locator('[name="check-online_ok"][value="yes"]').check()
+    page.locator('[name="check-pay_understood"]').check()
+    page.locator('button[name="next"]').click()
+    page.wait_for_url(re.compile(r"/about/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/check/(#error-summary)?$"))
+    expect(page.locator("h1")).to_contain_text("ステップ 2/9")
+    expect(page.locator('[name="check-hours_per_week"]')).to_have_value("10")
+    expect(page.locator("#error-summary")).to_have_count(0)
+    assert_accessible(page)
+
+    # Without script the summary is still first, and the page opens at it.
+    plain = new_context(java_script_enabled=False).new_page()
+    plain.goto(live_server.url + step_path(call, "roles"))
+    plain.locator('button[name="next"]').click()
+    plain.wait_for_url(re.compile(r"/roles/#error-summary$"))
+    first = plain.evaluate("document.querySelector('main').firstElementChild.id")
+    assert first == "error-summary"
+    expect(plain.locator('#error-summary a[href="#id_roles-roles_0"]')).to_be_visible()
+    plain.context.close()
+
+    # The portfolio step (reached here by the test client, in this browser's session) with a file on a slow line.
+    client = Client()
+    walk(client, call, [role.pk], until="portfolio")
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + step_path(call, "portfolio"))
+    pdf = tmp_path / "works.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with pdf.open("wb") as out:
+        writer.write(out)
+    page.locator('[name="portfolio-file_1"]').set_input_files(pdf)
+
+    held = []  # the upload is held on its way, as on a slow line, until the checks below are done
+
+    def hold(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/portfolio/$"), hold)
+    page.evaluate("document.querySelector('button[name=next]').click()")
+    # Read in the page itself: Playwright's locators would wait for the held navigation to finish.
+    print("DEBUG", page.evaluate("[document.querySelector('form.wizard-form').dataset.sending, document.querySelector('button[name=next]').outerHTML]"))
+    page.wait_for_timeout(200)
+    print("DEBUG2", page.evaluate("[document.querySelector('form.wizard-form').dataset.sending, document.querySelector('button[name=save_draft]').outerHTML]"))
+    state = page.evaluate(
+        """() => { const b = document.querySelector('button[name=next]');
+                   return [b.getAttribute('aria-busy'), b.textContent.trim(), b.disabled]; }"""
+    )
+    assert state == ["true", "送信中…", True]
+    assert_accessible(page)
+    page.evaluate("document.querySelector('button[name=next]').click()")  # a second tap sends nothing
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url(re.compile(r"/sidework/$"))
+    expect(page.locator("h1")).to_contain_text("ステップ 7/9")
+    assert_accessible(page)
