@@ -137,8 +137,7 @@ def test_one_live_candidacy_per_email_and_role(client, call_with_roles, django_c
     other = client.__class__()
     response = walk(other, call, [roles[0].pk])
     assert Application.objects.count() == 1
-    assert response["Location"] == step_url(call, "review")  # refused: back to the review step
-    response = other.get(response["Location"])
+    assert response.status_code == 200
     html = response.content.decode()
     assert Application.objects.get().reference not in html  # the screen tells a stranger nothing
     assert "受け付けられませんでした" in html
