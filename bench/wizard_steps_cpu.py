@@ -156,7 +156,9 @@ def run(args: argparse.Namespace) -> None:
                     keep_page(args.html, f"{step}-get", page)
                     if step != "review":  # the step sent empty: its error messages
                         empty = {"csrfmiddlewaretoken": token, f"apply-{call.pk}-current_step": step}
-                        keep_page(args.html, f"{step}-errors", client.post(f"{base}/{step}/", empty, secure=True))
+                        # A refused step redirects to itself (Post/Redirect/Get): keep the page it shows.
+                        refused = client.post(f"{base}/{step}/", empty, secure=True, follow=True)
+                        keep_page(args.html, f"{step}-errors", refused)
                 fields = {"roles": str(role.pk)} if step == "roles" else dict(ANSWERS[step])
                 if step == "about":
                     fields.update(email=email, email_confirm=email)

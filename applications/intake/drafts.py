@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -64,8 +64,8 @@ def call_draft_file_bytes(call: CallPage | int) -> int:
     return total or 0
 
 
-def bounded_step_data(step: str, data: dict[str, Any]) -> dict[str, list[Any]]:
-    """The posted values of ``step``'s own fields, each cut to the bounds above."""
+def bounded_step_data(step: str, data: dict[str, Any], *, max_chars: int = MAX_FIELD_CHARS) -> dict[str, list[Any]]:
+    """The posted values of ``step``'s own fields, each cut to the bounds above (``max_chars`` characters a value)."""
     prefix = f"{step}-"
     kept: dict[str, list[Any]] = {}
     for key, values in data.items():
@@ -74,7 +74,7 @@ def bounded_step_data(step: str, data: dict[str, Any]) -> dict[str, list[Any]]:
         if len(kept) == MAX_STEP_FIELDS:
             break
         values = values if isinstance(values, list) else [values]
-        kept[key] = [v[:MAX_FIELD_CHARS] if isinstance(v, str) else v for v in values[:MAX_VALUES_PER_FIELD]]
+        kept[key] = [v[:max_chars] if isinstance(v, str) else v for v in values[:MAX_VALUES_PER_FIELD]]
     return kept
 
 
@@ -89,14 +89,25 @@ def browser_key(request: Any) -> str:
     return request.session.session_key
 
 
-def draft_in_session(request: Any, call_id: int) -> Draft | None:
-    """The draft of ``call_id`` open in this browser (submitted or not), or None."""
+def draft_in_session(request: Any, call_id: int, *, lapsed: bool = False) -> Draft | None:
+    """The draft of ``call_id`` open in this browser (submitted or not), or None.
+
+    ``lapsed``: also a draft that ended only because the roles it chose closed (it ends at their
+    deadline, ``wizard.roles``), unsent and younger than ``DRAFT_LIFETIME``: in the browser it is
+    open in, the wizard still shows it, to say which role closed and let the person choose another
+    open role with the answers they gave (choosing one gives the draft that role's deadline). Its
+    link, reminders and "save and finish later" never see it.
+    """
     pk = request.session.get(session_key(call_id))
     current = request.session.session_key
     if not isinstance(pk, int) or not current:
         return None
+    now = timezone.now()
+    alive = Q(expires_at__gt=now)
+    if lapsed:
+        alive |= Q(application__isnull=True, created_at__gt=now - DRAFT_LIFETIME)
     return (
-        Draft.objects.filter(pk=pk, call_id=call_id, session_hash=hash_token(current), expires_at__gt=timezone.now())
+        Draft.objects.filter(alive, pk=pk, call_id=call_id, session_hash=hash_token(current))
         .select_related("application")
         .first()
     )
@@ -147,7 +158,7 @@ class DraftStorage(BaseStorage):
         self.call_id = int(prefix.rsplit("-", 1)[1])
         #: Set by the wizard once the submission is made: formtools' ``reset`` after ``done`` then lets go.
         self.submitted = False
-        self.draft = draft_in_session(request, self.call_id)
+        self.draft = draft_in_session(request, self.call_id, lapsed=True)
         if self.draft is not None and self.draft.data:
             self.data = self.draft.data
         else:

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from applications.intake.steps import STEPS
 from applications.intake.tokens import hash_token
-from applications.models import Application, Candidacy, Shortlist
+from applications.mail.triggers.applicant import draft_role_ids
+from applications.models import Application, Candidacy, Draft, Shortlist
 from applications.screening.rules import DECISIONS
+from recruitment.models import CallPage, RolePage
 
 #: Manage links issued after submission (on request, to the address that applied, or when someone
 #: applies again with it) are signed, not stored: they name the application and expire after
@@ -105,3 +107,34 @@ def answer_sections(answers: dict[str, Any], *, identity_visible: bool) -> list[
         if rows:
             sections.append((str(step.form.title), rows))
     return sections
+
+
+@dataclass(frozen=True)
+class DraftEnding:
+    """Why a saved draft's link no longer opens it, and what its call still accepts (the "link ended" page)."""
+
+    call: CallPage
+    #: The draft was sent as an application (its confirmation email has the manage link).
+    sent: bool
+    #: When the draft ended: the deadline of the roles it chose, or its 30 days.
+    ended_at: datetime
+    #: The roles the draft chose whose deadline has passed (the draft ended with them).
+    closed_roles: list[RolePage]
+    #: The call's roles still accepting applications now.
+    open_roles: list[RolePage]
+
+
+def draft_ending(draft: Draft, now: datetime | None = None) -> DraftEnding:
+    """What the page for an ended draft says: sent, or which chosen role's deadline passed (and when), and
+    which roles of the call can still be applied for."""
+    now = now or timezone.now()
+    call = draft.call.specific
+    roles = list(call.roles())
+    chosen = set(draft_role_ids(draft))
+    return DraftEnding(
+        call=call,
+        sent=draft.application_id is not None,
+        ended_at=draft.expires_at,
+        closed_roles=[r for r in roles if r.pk in chosen and r.closes_at <= now],
+        open_roles=[r for r in roles if r.state(now).accepts_applications],
+    )

@@ -83,3 +83,16 @@ def reading_script(text: str) -> str:
     if is_latin(text):
         return LATIN
     return ""
+
+
+#: What people type between the groups of a phone number: hyphens, dashes, minus signs, the long
+#: vowel mark a Japanese keyboard gives for "-", spaces and brackets.
+_PHONE_SEPARATORS = re.compile(r"[^0-9]+")
+
+
+def phone_number(text: str) -> str:
+    """A phone number as stored: half-width digits, its groups joined by ASCII hyphens (０７８ー１２３ → 078-123).
+
+    The grouping is the person's (or none); only the characters are normalised.
+    """
+    return _PHONE_SEPARATORS.sub("-", unicodedata.normalize("NFKC", text)).strip("-")

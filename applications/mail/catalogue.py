@@ -120,12 +120,13 @@ KINDS: dict[str, Kind] = {
         subject=_("Your application to “{call}” is not sent yet"),
         body=_(
             "Your application to “{call}” is saved but not sent yet.\n\n"
-            "The first role you chose, “{role}”, closes on {deadline} (in about {hours} hours). "
+            "The first role you chose, “{role}”, closes on {deadline} (in {time_left}). "
             "Applications not sent by then cannot be accepted.\n\n"
             "To continue, open the link in the email “Your saved application: link to continue”, "
             "or start from the call's page:\n{call_link}"
         ),
-        placeholders=("call", "role", "deadline", "hours", "call_link"),
+        # {hours}: whole hours left, kept for wordings written before {time_left} (which says minutes under an hour).
+        placeholders=("call", "role", "deadline", "time_left", "hours", "call_link"),
     ),
     "withdrawal": Kind(
         label="辞退の確認 Withdrawal",
@@ -483,7 +484,8 @@ SAMPLE = {
     "role": "Instagram記事の作成",
     "roles": "  1. Instagram記事の作成",
     "deadline": "2026年12月24日 17:00",
-    "hours": "24",
+    "hours": "23",
+    "time_left": "23時間以上",
     "days": "21",
     "count": "42",
     "actor": "approver",

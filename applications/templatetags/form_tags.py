@@ -30,8 +30,15 @@ def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]
     widget = field.field.widget
     hint_id = f"{field.auto_id}-hint" if field.help_text else ""
     error_id = f"{field.auto_id}-error" if field.errors else ""
-    described = " ".join(filter(None, [hint_id, describedby, error_id]))
     attrs: dict[str, Any] = {}
+    counter: dict[str, Any] = {}
+    limit = getattr(field.field, "max_length", None)
+    if isinstance(widget, forms.Textarea) and limit:
+        # A counter instead of the browser's maxlength, which cuts a pasted text without a word.
+        typed = str(field.value() or "").replace("\r\n", "\n")
+        counter = {"id": f"{field.auto_id}-counter", "left": limit - len(typed), "over": len(typed) - limit}
+        attrs.update({"maxlength": False, "data-max-chars": limit, "data-char-counter": counter["id"]})
+    described = " ".join(filter(None, [hint_id, counter.get("id"), describedby, error_id]))
     if described:
         attrs["aria-describedby"] = described
     if field.errors:
@@ -53,6 +60,7 @@ def form_field(field: forms.BoundField, describedby: str = "") -> dict[str, Any]
         "hint_id": hint_id,
         "error_id": error_id,
         "honeypot": field.name == "website",
+        "counter": counter,
     }
 
 

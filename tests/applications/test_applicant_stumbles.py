@@ -56,7 +56,7 @@ def test_a_good_file_is_kept_when_another_file_is_refused(client, call_with_role
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="portfolio")
     bad = SimpleUploadedFile("setup.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
-    response = post_step(client, call, "portfolio", {}, files={"file_1": small_pdf(), "file_2": bad})
+    response = post_step(client, call, "portfolio", {}, files={"file_1": small_pdf(), "file_2": bad}, follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_portfolio-file_2-error"' in html
@@ -128,7 +128,7 @@ def test_a_role_closing_during_review_is_named_and_the_rest_can_be_sent(client, 
         preferences = re.findall(r"<dd>(.*?)</dd>", roles_section, re.S)
         assert len(preferences) == 2
         assert all(any(r.title in shown for r in roles) for shown in preferences)  # each one named, not a number
-        refused = post_step(client, call, "review", {})
+        refused = post_step(client, call, "review", {}, follow=True)
         assert refused.status_code == 200
         assert 'name="submit_remaining"' in refused.content.decode()
         assert not Application.objects.exists()
@@ -156,11 +156,11 @@ def test_upload_errors_are_in_the_language_of_the_site(client, call_with_roles):
     walk(client, call, [roles[0].pk], until="portfolio")
     program = b"MZ\x90\x00" + b"\x00" * 200
     data = {f"apply-{call.pk}-current_step": "portfolio", "portfolio-file_1": SimpleUploadedFile("a.pdf", program)}
-    japanese = client.post(step_url(call, "portfolio"), data).content.decode()
+    japanese = client.post(step_url(call, "portfolio"), data, follow=True).content.decode()
     assert "PDF、JPEG、PNG のファイルだけを送れます。" in japanese
     assert "Only PDF, JPEG and PNG files can be sent" not in japanese
     data["portfolio-file_1"] = SimpleUploadedFile("a.pdf", program)
-    english = client.post(en(step_url(call, "portfolio")), data).content.decode()
+    english = client.post(en(step_url(call, "portfolio")), data, follow=True).content.decode()
     assert "Only PDF, JPEG and PNG files can be sent" in english
     assert "送れます" not in english
 
@@ -196,13 +196,13 @@ def test_every_required_field_says_what_is_missing(client, call_with_roles):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="about")
     for step in ["about", "experience", "sidework"]:
-        html = post_step(client, call, step, {}).content.decode()
+        html = post_step(client, call, step, {}, follow=True).content.decode()
         assert 'id="error-summary"' in html, step
         assert "この項目は必須です" not in html, step
-    about = post_step(client, call, "about", {}).content.decode()
+    about = post_step(client, call, "about", {}, follow=True).content.decode()
     for message in ("姓を入力してください。", "名を入力してください。", "郵便番号を入力してください。"):
         assert message in about
-    experience = post_step(client, call, "experience", {}).content.decode()
+    experience = post_step(client, call, "experience", {}, follow=True).content.decode()
     assert "強みを入力してください。" in experience
     # A radio group's error links to its first radio, which the link can focus.
     assert 'href="#id_experience-occupation_0"' in experience

@@ -82,7 +82,8 @@ def test_self_check_warns_on_hours_and_blocks_only_online_work(setting):
         ("family_name_kana", "ｺｳﾍﾞ", "コウベ"),
         ("postal_code", "6508570", "650-8570"),
         ("postal_code", "６５０－８５７０", "650-8570"),
-        ("phone", "０７８１２３４５６７", "０７８１２３４５６７"),
+        ("phone", "０７８１２３４５６７", "0781234567"),
+        ("phone", "０７８ー１２３－４５６７", "078-123-4567"),
     ],
 )
 def test_about_you_normalises_what_it_should(setting, field, value, expected):
@@ -145,7 +146,7 @@ def test_oversized_upload_gets_a_field_message_not_a_413(client, setting):
     call, _, r = setting
     walk(client, call, [r["online"].pk], until="portfolio")
     big = SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
-    response = post_step(client, call, "portfolio", {}, files={"file_1": big})
+    response = post_step(client, call, "portfolio", {}, files={"file_1": big}, follow=True)
     assert response.status_code == 200
     assert "10 MB" in str(response.context["form"].errors["file_1"])
 

@@ -80,7 +80,7 @@ def test_each_step_has_its_own_url_and_back_keeps_answers(client, call_with_role
 
 def test_closed_role_cannot_be_chosen(client, call_with_roles):
     call, roles = call_with_roles
-    response = post_step(client, call, "roles", {"roles": [roles[2].pk]})
+    response = post_step(client, call, "roles", {"roles": [roles[2].pk]}, follow=True)
     assert response.status_code == 200
     assert "受付終了" in response.content.decode()
     assert response.context["form"].errors["roles"]
@@ -95,7 +95,7 @@ def test_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, call_
         "postal_code": "12345",
         "family_name_kana": "Yoshida",
     }
-    response = post_step(client, call, "about", bad)
+    response = post_step(client, call, "about", bad, follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="error-summary"' in html
@@ -220,7 +220,9 @@ def test_draft_link_stops_working_when_the_chosen_role_closes(
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         response = client.__class__().get(path)
     assert response.status_code == 410
-    assert "このリンクは使えません" in response.content.decode()
+    html = response.content.decode()
+    assert "締切を過ぎました" in html  # says why the link ended: the chosen role's deadline passed
+    assert "Instagram記事制作" in html
 
 
 def test_a_step_after_one_chosen_role_closed_says_so_and_accepts_nothing(client, call_with_roles):
@@ -228,7 +230,7 @@ def test_a_step_after_one_chosen_role_closed_says_so_and_accepts_nothing(client,
     closes_soon(roles[0])
     walk(client, call, [roles[0].pk, roles[1].pk], until="experience")
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
-        response = post_step(client, call, "experience", GOOD_ANSWERS["experience"])
+        response = post_step(client, call, "experience", GOOD_ANSWERS["experience"], follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert "選んだ業務の受付が終了しました" in html

@@ -49,11 +49,36 @@ def step_url(call, step: str) -> str:
     return reverse("applications:apply_step", kwargs={"call_id": call.pk, "step": step})
 
 
-def post_step(client, call, step: str, fields: dict[str, Any], *, extra: dict[str, Any] | None = None, files=None):
+def post_step(
+    client,
+    call,
+    step: str,
+    fields: dict[str, Any],
+    *,
+    extra: dict[str, Any] | None = None,
+    files=None,
+    follow: bool = False,
+    follow_refusal: bool = True,
+):
+    """Post one step, as a browser would.
+
+    A refused step redirects back to itself (Post/Redirect/Get); like a browser, this reads that page
+    (unless ``follow_refusal`` is false). ``follow`` follows any redirect.
+    """
     data = {f"apply-{call.pk}-current_step": step, **{f"{step}-{k}": v for k, v in fields.items()}, **(extra or {})}
     if files:
         data.update({f"{step}-{k}": v for k, v in files.items()})
-    return client.post(step_url(call, step), data)
+    response = client.post(step_url(call, step), data, follow=follow)
+    return refused_page(client, response) if follow_refusal else response
+
+
+def refused_page(client, response):
+    """The page a refused POST redirects to (its own address, Post/Redirect/Get); other responses as they are."""
+    if response.status_code == 302:
+        target = response["Location"].split("#")[0]
+        if target.split("?")[0] == response.request["PATH_INFO"]:
+            return client.get(target)
+    return response
 
 
 def choose_roles(client, call, role_ids: list[int]):

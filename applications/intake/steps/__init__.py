@@ -40,6 +40,7 @@ __all__ = [
     "VerifyEmailForm",
     "role_label",
     "role_title",
+    "step_position",
 ]
 
 
@@ -73,3 +74,18 @@ STEPS: list[Step] = [
     Step("review", ReviewStepForm, "applications/steps/review.html"),
 ]
 STEP_BY_NAME = {step.name: step for step in STEPS}
+
+
+def step_position(steps: list[Step], name: str) -> tuple[int, int]:
+    """The step's number and the number of steps, the same whatever is chosen on the way ("Step 2 of 9").
+
+    A step shown only sometimes (``when``) is part of the step before it and has its number, so the
+    count never changes under the person's feet (the order of preference belongs to choosing roles).
+    """
+    number = 0
+    for step in steps:
+        if step.when is None:
+            number += 1
+        if step.name == name:
+            break
+    return max(number, 1), sum(1 for step in steps if step.when is None)

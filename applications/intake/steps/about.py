@@ -10,8 +10,17 @@ from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from applications.intake.postcodes import postcode_address
 from applications.intake.steps.base import NormalisedEmailField, StepForm, required
-from applications.intake.text import digits, email_key, furigana, has_invisible_characters, is_katakana, is_latin
+from applications.intake.text import (
+    digits,
+    email_key,
+    furigana,
+    has_invisible_characters,
+    is_katakana,
+    is_latin,
+    phone_number,
+)
 from recruitment import prefectures
 
 
@@ -137,13 +146,20 @@ class AboutYouForm(StepForm):
             raise ValidationError(
                 _("Enter a Japanese phone number of 10 or 11 digits, for example 078-123-4567."), code="phone"
             )
-        return self.cleaned_data["phone"].strip()
+        return phone_number(self.cleaned_data["phone"])
 
     def clean_postal_code(self) -> str:
         number = digits(self.cleaned_data["postal_code"])
         if len(number) != 7:
             raise ValidationError(_("Enter the 7-digit postal code, for example 650-8570."), code="postal_code")
-        return f"{number[:3]}-{number[3:]}"
+        code = f"{number[:3]}-{number[3:]}"
+        if postcode_address(number) is None:
+            raise ValidationError(
+                _("There is no postal code %(code)s. Check the number on your mail or at Japan Post."),
+                code="postal_code_unknown",
+                params={"code": code},
+            )
+        return code
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

@@ -19,6 +19,8 @@ import unicodedata
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _g
 
 from recruitment.models import CallPage, RolePage
 
@@ -36,6 +38,52 @@ class NormalisedEmailField(forms.EmailField):
 def required(message: Any) -> dict[str, Any]:
     """``error_messages`` that name what is missing (「姓を入力してください」), not 「この項目は必須です」."""
     return {"required": message}
+
+
+def _django_default(field: forms.Field, code: str) -> bool:
+    """Whether ``field`` still says Django's own words for ``code`` (which never name the field)."""
+    own = field.error_messages.get(code)
+    for klass in type(field).__mro__:
+        default = getattr(klass, "default_error_messages", {}).get(code)
+        if default is not None:
+            return own is None or str(own) == str(default)
+    return own is None
+
+
+def name_fields_in_errors(form: forms.Form) -> None:
+    """Give every field of ``form`` messages that name it (「1週間に働ける時間は1以上で入力してください。」).
+
+    Django's own words (「この値は 1 以上でなければなりません。」) do not say which field they are about,
+    and the error summary lists them away from their field. Messages a step wrote itself are kept,
+    except for limits (length, lowest and highest value), which always name the field.
+    """
+    for field in form.fields.values():
+        label = strip_tags(str(field.label or "")).replace("%", "%%")
+
+        def named(message: str, label: str = label) -> str:
+            return message.replace("{label}", label)
+
+        messages = field.error_messages
+        if isinstance(field, forms.FileField):
+            messages["max_length"] = named(_g("{label}: the file name is too long (at most %(max)d characters)."))
+            messages["empty"] = named(_g("{label}: the file is empty. Choose the file again."))
+            for code in ("invalid", "missing"):
+                messages[code] = named(_g("{label}: no file was received. Choose the file again."))
+            continue
+        if isinstance(field, forms.CharField):
+            messages["max_length"] = named(
+                _g("{label} must be at most %(limit_value)s characters (it has %(show_value)s). Shorten it.")
+            )
+            messages["min_length"] = named(_g("{label} must be at least %(limit_value)s characters."))
+        messages["min_value"] = named(_g("{label} must be %(limit_value)s or more."))
+        messages["max_value"] = named(_g("{label} must be %(limit_value)s or less."))
+        if _django_default(field, "invalid_choice"):
+            messages["invalid_choice"] = named(_g("{label}: choose one of the options shown."))
+        if _django_default(field, "invalid"):
+            messages["invalid"] = named(_g("{label}: check what you entered."))
+        if _django_default(field, "required"):
+            choose = isinstance(field, forms.ChoiceField | forms.BooleanField)
+            messages["required"] = named(_g("Choose {label}.") if choose else _g("Enter {label}."))
 
 
 def _empty(value: Any) -> bool:
@@ -69,6 +117,18 @@ class StepForm(forms.Form):
         self.roles = roles
         self.chosen = chosen
         super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        """Clean with messages that name their field; line breaks counted as one character, as typed."""
+        name_fields_in_errors(self)  # here, not in __init__: steps add fields after it
+        if self.is_bound and hasattr(self.data, "setlist"):
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                key = self.add_prefix(name)
+                if isinstance(field.widget, forms.Textarea) and key in data:
+                    data.setlist(key, [v.replace("\r\n", "\n") for v in data.getlist(key)])
+            self.data = data
+        super().full_clean()
 
     # --- what the step keeps (valid forms only) ------------------------------------------
 

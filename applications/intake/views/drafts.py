@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications.intake.drafts import browser_key, draft_bind, draft_in_session
 from applications.intake.forms import DraftEmailForm
+from applications.intake.selectors import draft_ending
 from applications.intake.services import draft_resume, draft_send_link
 from applications.intake.steps import STEPS
 from applications.intake.tokens import hash_token
@@ -55,7 +56,8 @@ def resume_draft(request: HttpRequest, token: str) -> HttpResponse:
     """
     draft = Draft.objects.filter(token_hash=hash_token(token)).select_related("call").first()
     if draft is None or draft.application_id or draft.expires_at <= timezone.now():
-        return render(request, "applications/draft_expired.html", {"draft": draft}, status=410 if draft else 404)
+        ending = draft_ending(draft) if draft is not None else None
+        return render(request, "applications/draft_expired.html", {"ending": ending}, status=410 if draft else 404)
     if request.method == "POST":
         draft_resume(draft=draft, session_key=browser_key(request))
         draft_bind(request, draft)

@@ -23,7 +23,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from applications.intake.drafts import DraftFiles, DraftTooLarge, wizard_prefix
 from applications.intake.services import Submission, SubmissionRefused, application_submit
-from applications.intake.steps import STEPS, Step
+from applications.intake.steps import STEPS, Step, step_position
 from applications.intake.verification import (
     CODE_LIFETIME,
     email_code_pending,
@@ -32,6 +32,13 @@ from applications.intake.verification import (
 from applications.intake.views.common import rate_limited
 from applications.intake.views.receipt import RECEIPT_LIFETIME, receipt_remember
 from applications.intake.wizard.address import ADDRESS_STEP, VERIFY_STEP, AddressProof
+from applications.intake.wizard.refused import (
+    refusal_for,
+    refusal_forget,
+    refusal_keep,
+    refused_data,
+    show_refused_errors,
+)
 from applications.intake.wizard.roles import ALL_ROLES_STEPS, ROLES_STEP, ChosenRoles
 from applications.models import Draft
 from applications.statistics.devices import device_class
@@ -89,7 +96,12 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
                 receipt_remember(self.request, draft.application.reference)
                 return redirect("applications:receipt", reference=draft.application.reference)
             self.storage.forget_draft()
-        if not self._chosen_ids() and not any(r.state().accepts_applications for r in self.roles):
+        chosen = self._chosen_ids()
+        # Nothing chosen, or all it chose has closed (the draft lapsed with them): the "closed" page
+        # when no role of the call is open any more; else the roles step says which role closed.
+        if (not chosen or len(self.closed_chosen_roles()) == len(chosen)) and not any(
+            r.state().accepts_applications for r in self.roles
+        ):
             return render(self.request, "applications/closed.html", {"call": self.call, "roles": self.roles})
         return None
 
@@ -178,7 +190,17 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
             return redirect(self.get_step_url(self.last_step))
         if step in self.get_form_list():
             self.storage.current_step = step
-            return self.render(self.get_quiet_form(step))
+            kept = refusal_for(self.request, self.call.pk, step)
+            if kept is None or "check" in self.request.GET:
+                return self.render(self.get_quiet_form(step))
+            # After a refused POST (Post/Redirect/Get): the step as it was posted, with its errors.
+            data = refused_data(kept)
+            if data is None:
+                form = self.get_quiet_form(step)
+            else:
+                form = self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
+                show_refused_errors(form, kept)
+            return self.render(form, refusal_message=kept.get("refusal_message"), code_outcome=kept.get("code_outcome"))
         return super().get(*args, **kwargs)
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -187,6 +209,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         refusal = rate_limited(self.request, "wizard") or (self.request.FILES and rate_limited(self.request, "upload"))
         if refusal:
             return too_many(self.request, refusal)
+        refusal_forget(self.request, self.call.pk)  # this POST is answered afresh
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
         if posted_step is not None and posted_step not in self.get_form_list():
             raise SuspiciousOperation("The wizard's current step was tampered with.")  # a 400
@@ -213,9 +236,8 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         if closed and step == self.last_step and self.request.POST.get("submit_remaining") and self._drop_roles(closed):
             closed = []
         if closed and step != ROLES_STEP and "wizard_goto_step" not in self.request.POST:
-            # Nothing is accepted for a role after its deadline; say so on the page.
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            return self.render(form, closed_roles=closed)
+            # Nothing is accepted for a role after its deadline; the step (as stored) says so.
+            return self.refused(None)
         for field in self.stored_file_names(step):
             if self.request.POST.get(f"{step}-remove_{field}"):
                 self.storage.remove_step_file(step, f"{step}-{field}")
@@ -236,15 +258,27 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         return response
 
     def render(self, form: Any = None, **kwargs: Any) -> HttpResponse:
-        if self.request.method == "POST" and getattr(form, "checked", None) and form.errors:
-            # Files that passed their checks are kept even when another answer of the step failed.
-            kept = self.process_step_files(form)
-            try:
-                self.storage.set_step_files(self.steps.current, kept)
-            except DraftTooLarge:
-                kept = {}  # over the draft's cap: keep nothing of this post; the refusal says why
-            form.stored_files.update({name.removeprefix(form.prefix + "-"): f.name for name, f in kept.items()})
+        if self.request.method == "POST":
+            if getattr(form, "checked", None) and form.errors:
+                # Files that passed their checks are kept even when another answer of the step failed.
+                kept = self.process_step_files(form)
+                try:
+                    self.storage.set_step_files(self.steps.current, kept)
+                except DraftTooLarge:
+                    kept = {}  # over the draft's cap: keep nothing of this post; the refusal says why
+            return self.refused(form, **kwargs)
         return super().render(form, **kwargs)
+
+    def refused(self, form: Any, **context: Any) -> HttpResponse:
+        """Answer a POST the step could not accept with a redirect to the step (Post/Redirect/Get).
+
+        What was posted and its errors (``form``; None: the step as stored) and the context the page
+        needs are kept for the GET (``wizard.refused``), so Back and reload never resubmit. With
+        errors, the address ends in the error summary, where the page starts (also without script).
+        """
+        refusal_keep(self.request, self.call.pk, self.steps.current, form, context)
+        url = self.get_step_url(self.steps.current)
+        return redirect(url + "#error-summary" if form is not None and form.errors else url)
 
     def render_revalidation_failure(self, failed_step: str, form: Any, **kwargs: Any) -> HttpResponse:
         self.storage.current_step = failed_step
@@ -274,15 +308,15 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
 
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
-        index = self.steps.index
         closed = kwargs.get("closed_roles") or self.closed_chosen_roles()
-        shown = self.get_form_list()
+        step_number, step_count = step_position(self.declared_steps, self.steps.current)
         context.update(
             call=self.call,
             chosen_roles=self.chosen_roles(),
             step_info=self.step_by_name[self.steps.current],
-            step_number=index + 1,
-            step_count=len(shown),
+            step_number=step_number,
+            step_count=step_count,
+            refusal_message=kwargs.get("refusal_message"),
             closed_roles=closed,
             remaining_roles=[r for r in self.chosen_roles() if r not in closed],
         )
@@ -357,9 +391,7 @@ class ApplyWizard(ChosenRoles, AddressProof, NamedUrlWizardView):
         except SubmissionRefused as refusal:
             if refusal.unverified:
                 return redirect(self.get_step_url(VERIFY_STEP))
-            form = self.get_form(step=self.last_step, data=self.request.POST)
-            form.is_valid()
-            return self.render(form, refusal=refusal, closed_roles=refusal.closed_roles)
+            return self.refused(None, refusal_message=refusal.message)
         self.storage.submitted = True  # formtools' reset after ``done`` then empties the wizard
         receipt_remember(self.request, application.reference, manage_token)
         return redirect("applications:receipt", reference=application.reference)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from applications.mail.catalogue import DUPLICATE_NOTICE_INTERVAL, REMINDER_WINDOWS
 from applications.mail.outbox import outbox_enqueue
@@ -188,6 +189,25 @@ def reminders_send(*, now: datetime | None = None) -> int:
     return written
 
 
+def format_time_left(left: timedelta) -> str:
+    """The time left before a deadline, in the active language, never more than is left, at its scale.
+
+    Under a minute: "less than a minute"; under an hour: whole minutes (「3分」, never 「約1時間」);
+    under two days: "more than N hours"; else "more than N days" (whole units, rounded down).
+    """
+    seconds = max(0, int(left.total_seconds()))
+    if seconds < 60:
+        return gettext("less than a minute")
+    if seconds < 3600:
+        minutes = seconds // 60
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    if seconds < 48 * 3600:
+        hours = seconds // 3600
+        return ngettext("more than %(count)s hour", "more than %(count)s hours", hours) % {"count": hours}
+    days = seconds // 86400
+    return ngettext("more than %(count)s day", "more than %(count)s days", days) % {"count": days}
+
+
 def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> int:
     chosen = [roles[pk] for pk in draft_role_ids(draft) if pk in roles]
     open_roles = [role for role in chosen if role.state(now).accepts_applications]
@@ -200,11 +220,14 @@ def _draft_reminder(draft: Draft, roles: dict[int, RolePage], now: datetime) -> 
         return 0
     with translation.override(draft.language):
         deadline = format_japan_datetime(role.closes_at, draft.language)
+        time_left = format_time_left(left)
     values: dict[str, Any] = {
         "call": title_in(draft.call, draft.language),
         "role": title_in(role, draft.language),
         "deadline": deadline,
-        "hours": max(1, round(left.total_seconds() / 3600)),
+        "time_left": time_left,
+        # Kept for wordings written before {time_left}: whole hours, never more than is left.
+        "hours": int(left.total_seconds() // 3600),
         "call_link": page_link(draft.call, draft.language),
     }
     with transaction.atomic():
