@@ -118,7 +118,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kobo-bench-faults-"))
     sink = SmtpSink(delay=SINK_DELAY)
     # The visitors read their confirmation codes where the mail worker sends them: the sink.
-    surge_parts.Visitor.mailbox = sink_mailbox(sink)
+    surge_parts.Visitor.mailbox = staticmethod(sink_mailbox(sink))
     surge_parts.Visitor.code_wait = CODE_WAIT
     proxies: list[Proxy] = []
     stack = None
