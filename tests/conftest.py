@@ -34,6 +34,34 @@ def _local_broker_folders():
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
+#: Seconds some files take alone on a quiet two-core machine (``--durations``, issue 23). Under
+#: ``pytest -n`` whole files go to one process each, in the order below: the longest first, so that
+#: none is left to the end while the other process has nothing to do. xdist's own order (most
+#: tests first) put these one- and two-test files last; ``--no-loadscope-reorder`` (pyproject) keeps ours.
+LONG_FILES = {
+    "tests/test_odd_values_walk.py": 58,
+    "tests/e2e/test_screening_browser.py": 42,
+    "tests/applications/test_demo_applications.py": 33,
+    "tests/test_access_matrix.py": 26,
+    "tests/applications/test_concurrent_submit.py": 21,
+    "tests/statistics/test_demo_shape.py": 20,
+}
+#: An estimate for the other files: seconds per test, a browser test's much more than most.
+SECONDS_PER_TEST, SECONDS_PER_BROWSER_TEST = 1.0, 15.0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Files ordered by how long they take, longest first; the tests of a file keep their order."""
+    estimate: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        browser = item.get_closest_marker("browser") is not None
+        estimate[path] = estimate.get(path, 0.0) + (SECONDS_PER_BROWSER_TEST if browser else SECONDS_PER_TEST)
+    estimate.update({path: seconds for path, seconds in LONG_FILES.items() if path in estimate})
+    items.sort(key=lambda item: -estimate[item.nodeid.split("::")[0]])
+
+
 def _commit_without_waiting_for_the_disk(sender, connection, **kwargs) -> None:
     """PostgreSQL: a commit does not wait for its WAL record to reach the disk (``synchronous_commit``).
 
