@@ -46,6 +46,37 @@ def tables_with_rows(connection: Any, tables: list[str]) -> list[str]:
         return [tables[row[0]] for row in cursor.fetchall()]
 
 
+def _virtual(connection: Any, table: str) -> bool:
+    """SQLite: whether ``table`` is a virtual table (the search index's FTS5 table), whose rowid is no column."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        row = cursor.fetchone()
+    return bool(row and row[0] and row[0].upper().startswith("CREATE VIRTUAL TABLE"))
+
+
+def copy_table(connection: Any, table: str, copy: str) -> None:
+    """Make the table ``copy`` (a quoted name) hold the rows of ``table``, the rowid of a virtual table too."""
+    rowid = "rowid AS zz_rowid, " if _virtual(connection, table) else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+        cursor.execute(f"CREATE TABLE {copy} AS SELECT {rowid}* FROM {_quote(connection, table)}")
+
+
+def copy_back(connection: Any, copy: str, table: str) -> None:
+    """Insert the rows of ``copy`` (made by :func:`copy_table`) into ``table``."""
+    with connection.cursor() as cursor:
+        if _virtual(connection, table):
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            names = ", ".join(_quote(connection, c) for c in columns)
+            cursor.execute(
+                f"INSERT INTO {_quote(connection, table)} (rowid, {names}) SELECT zz_rowid, {names} FROM {copy}"
+            )
+        else:
+            cursor.execute(f"INSERT INTO {_quote(connection, table)} SELECT * FROM {copy}")
+
+
 def row_counts(connection: Any, tables: list[str]) -> dict[str, int]:
     """How many rows each table of ``tables`` holds, in one query."""
     if not tables:
@@ -82,13 +113,11 @@ class Snapshot:
 
     def take(self) -> None:
         connection = self.connection
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with transaction.atomic(using=connection.alias):
             self.tables = tables_with_rows(connection, model_tables(connection))
             self.counts = row_counts(connection, self.tables)
             for table in self.tables:
-                copy = _quote(connection, PREFIX + table)
-                cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-                cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {_quote(connection, table)}")
+                copy_table(connection, table, _quote(connection, PREFIX + table))
 
     def restore(self) -> None:
         """Empty every table that holds rows and copy the migrations' rows back, in one transaction."""
@@ -99,9 +128,7 @@ class Snapshot:
             for table in tables_with_rows(connection, model_tables(connection)):
                 cursor.execute(f"DELETE FROM {_quote(connection, table)}")
             for table in self.tables:
-                cursor.execute(
-                    f"INSERT INTO {_quote(connection, table)} SELECT * FROM {_quote(connection, PREFIX + table)}"
-                )
+                copy_back(connection, _quote(connection, PREFIX + table), table)
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
@@ -134,7 +161,7 @@ class Recorded:
         connection = self.connection
         with transaction.atomic(using=connection.alias):
             self.value = build()
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with transaction.atomic(using=connection.alias):
             now = tables_with_rows(connection, model_tables(connection))
             for table in sorted(set(now) | set(self.snapshot.tables)):
                 before = _rows(connection, _quote(connection, PREFIX + table)) if table in self.snapshot.tables else []
@@ -143,8 +170,7 @@ class Recorded:
                 self.changed.append(table)
                 if table in now:
                     self.copied.append(table)
-                    cursor.execute(f"DROP TABLE IF EXISTS {self._copy(table)}")
-                    cursor.execute(f"CREATE TABLE {self._copy(table)} AS SELECT * FROM {_quote(connection, table)}")
+                    copy_table(connection, table, self._copy(table))
         self.snapshot.restore()
 
     def replay(self) -> bool:
@@ -156,7 +182,7 @@ class Recorded:
             for table in self.changed:
                 cursor.execute(f"DELETE FROM {_quote(connection, table)}")
             for table in self.copied:
-                cursor.execute(f"INSERT INTO {_quote(connection, table)} SELECT * FROM {self._copy(table)}")
+                copy_back(connection, self._copy(table), table)
         return True
 
     def drop(self) -> None:
