@@ -28,9 +28,18 @@ def _quote(connection: Any, name: str) -> str:
 
 
 def model_tables(connection: Any) -> list[str]:
-    """Every table of an installed model (what ``flush`` empties), snapshot tables excluded."""
+    """Every table of an installed model (what ``flush`` empties), copies and SQLite's virtual tables excluded.
+
+    The one virtual table, Wagtail's FTS5 search table on SQLite, follows ``wagtailsearch_indexentry``
+    through triggers: written or emptied itself as well, it would hold every entry twice.
+    """
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    return sorted(t for t in tables if not t.startswith(COPIES))
+    virtual: set[str] = set()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+            virtual = {row[0] for row in cursor.fetchall()}
+    return sorted(t for t in tables if not t.startswith(COPIES) and t not in virtual)
 
 
 def tables_with_rows(connection: Any, tables: list[str]) -> list[str]:
@@ -46,35 +55,17 @@ def tables_with_rows(connection: Any, tables: list[str]) -> list[str]:
         return [tables[row[0]] for row in cursor.fetchall()]
 
 
-def _virtual(connection: Any, table: str) -> bool:
-    """SQLite: whether ``table`` is a virtual table (the search index's FTS5 table), whose rowid is no column."""
-    if connection.vendor != "sqlite":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
-        row = cursor.fetchone()
-    return bool(row and row[0] and row[0].upper().startswith("CREATE VIRTUAL TABLE"))
-
-
 def copy_table(connection: Any, table: str, copy: str) -> None:
-    """Make the table ``copy`` (a quoted name) hold the rows of ``table``, the rowid of a virtual table too."""
-    rowid = "rowid AS zz_rowid, " if _virtual(connection, table) else ""
+    """Make the table ``copy`` (a quoted name) hold the rows of ``table``."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-        cursor.execute(f"CREATE TABLE {copy} AS SELECT {rowid}* FROM {_quote(connection, table)}")
+        cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {_quote(connection, table)}")
 
 
 def copy_back(connection: Any, copy: str, table: str) -> None:
     """Insert the rows of ``copy`` (made by :func:`copy_table`) into ``table``."""
     with connection.cursor() as cursor:
-        if _virtual(connection, table):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            names = ", ".join(_quote(connection, c) for c in columns)
-            cursor.execute(
-                f"INSERT INTO {_quote(connection, table)} (rowid, {names}) SELECT zz_rowid, {names} FROM {copy}"
-            )
-        else:
-            cursor.execute(f"INSERT INTO {_quote(connection, table)} SELECT * FROM {copy}")
+        cursor.execute(f"INSERT INTO {_quote(connection, table)} SELECT * FROM {copy}")
 
 
 def row_counts(connection: Any, tables: list[str]) -> dict[str, int]:
