@@ -13,19 +13,23 @@ What runs, all real and on this machine, with ``portal.settings.production``:
   refusing and accepting-and-hanging (``tests/fault_servers.py``): one in front of PostgreSQL, one for
   the broker and one for the cache, both to the same Redis (the README's layout);
 * a slow SMTP sink (``tests/fault_servers.SmtpSink``) that counts every message by recipient and
-  Message-ID; the visitors of ``bench/surge_bench.py`` walking the whole wizard; a probe reading a
-  public page every 0.2 s during each fault.
+  Message-ID; the visitors of ``bench/surge_bench.py`` walking the whole wizard, reading their emailed
+  confirmation codes from the sink; a probe reading a public page every 0.2 s during each fault.
 
 The faults, in order: the broker refused, the broker hanging, the shared Redis refused (cache and
 broker), the database cut, the mail worker killed (SIGKILL, three times, mid-send), the exports worker
 killed (SIGKILL, twice, mid-render of the dossiers, restarted at once as a supervisor would).
 
-Per fault: applications received and saved, lost (a receipt with no application), doubled (two
-applications for one visitor), 5xx answered (wizard and probe), mails delivered against rows (extra
-mails must stay at or under the kills), seconds from the end of the fault to the last mail, part files
-left in the export temp folder, and for exports the seconds from each kill to the job running again
-and to its completion. The outbox lease is 30 s here (``KOBO_OUTBOX_LEASE_SECONDS``; 120 by default);
-the export lease is the default 60 s.
+The visitors of a broker or cache fault first walk to the "verify" step and read their codes (a code
+is mail, which a broker outage holds back); the fault is injected once all hold one, so that every
+final submission meets it.
+
+Per fault: the slowest code mail, applications received and saved, lost (a receipt with no
+application), doubled (two applications for one visitor), 5xx answered (wizard and probe), mails
+delivered against rows (extra mails must stay at or under the kills), seconds from the end of the fault
+to the last mail, part files left in the export temp folder, and for exports the seconds from each
+kill to the job running again and to its completion. The outbox lease is 30 s here
+(``KOBO_OUTBOX_LEASE_SECONDS``; 120 by default); the export lease is the default 60 s.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ import exports_bench
 import surge_parts
 from faults_parts import (
     CLIENTS,
+    CODE_WAIT,
     DB_CUT_SECONDS,
     FAULT_SECONDS,
     HEADERS,
@@ -61,6 +66,7 @@ from faults_parts import (
     applicants_fault,
     exports_killed,
     mail_killed,
+    sink_mailbox,
 )
 
 from tests.fault_servers import Proxy, SmtpSink
@@ -70,6 +76,7 @@ def line(figures: dict[str, Any]) -> str:
     keys = [
         "fault_seconds",
         "receipts",
+        "code_mail_max_s",
         "applications_saved",
         "lost",
         "doubled_receipts",
@@ -110,6 +117,9 @@ def main() -> None:
         sys.exit("bench/faults_bench.py needs PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL), as production.")
     workdir = Path(tempfile.mkdtemp(prefix="kobo-bench-faults-"))
     sink = SmtpSink(delay=SINK_DELAY)
+    # The visitors read their confirmation codes where the mail worker sends them: the sink.
+    surge_parts.Visitor.mailbox = staticmethod(sink_mailbox(sink))
+    surge_parts.Visitor.code_wait = CODE_WAIT
     proxies: list[Proxy] = []
     stack = None
     try:

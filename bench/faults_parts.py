@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ MAIL_CONCURRENCY = 2  # the mail worker's pool, as bench/surge_bench.py runs it
 EXPORT_KILLS = 1 if SMOKE else 2
 SINK_DELAY = 0.05 if SMOKE else 0.1  # seconds per message: a slow relay
 OUTBOX_LEASE = 30
+#: A visitor waits this long for its code: a fault may hold it back, and beat sends it within a minute after.
+CODE_WAIT = 300
 HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "kobo-bench"}
 
 
@@ -121,6 +124,15 @@ class Probe:
         }
 
 
+def sink_mailbox(sink: SmtpSink) -> Callable[[], list[dict[str, str]]]:
+    """The visitors' inbox: every message the sink received, as ``surge_parts.mail_messages`` gives them."""
+
+    def messages() -> list[dict[str, str]]:
+        return [{"to": str(m["To"]).strip(), "code": surge_parts.code_in(str(m["Subject"]))} for m in sink.received()]
+
+    return messages
+
+
 def part_files(*roots: Path) -> list[Path]:
     return [p for root in roots if root.exists() for p in root.rglob("*") if ".part" in p.name]
 
@@ -150,9 +162,12 @@ def applicants_fault(
 ) -> dict[str, Any]:
     """``VISITORS`` applicants walk the wizard during ``faults``; then everything recovers.
 
-    By default the fault holds for at least ``seconds`` and until every walk has ended, so every
-    final submission meets it. With ``trickle`` the visitors start evenly over ``3 * seconds`` and
-    the fault holds from ``seconds`` after the first start for ``seconds`` (the database cut).
+    By default each visitor walks (``CLIENTS`` at a time) until it holds its emailed confirmation
+    code, and waits there; once all wait, the fault is injected and they walk on: it holds for at
+    least ``seconds`` and until every walk has ended, so every final submission meets it (the code
+    itself is mail, which an outage of the broker holds back). With ``trickle`` the visitors start
+    evenly over ``3 * seconds`` and the fault holds from ``seconds`` after the first start for
+    ``seconds`` (the database cut); a visitor whose code the cut delays waits for it.
     """
     from applications.models import Application
 
@@ -162,15 +177,32 @@ def applicants_fault(
         for n in range(first, first + VISITORS)
     ]
     before = len(sink.received())
-    walks_done = threading.Event()
+    walks_done, fault_on = threading.Event(), threading.Event()
+    clients = threading.BoundedSemaphore(CLIENTS)
+    settled: list[int] = []  # visitors at the gate, or ended before it
+    lock = threading.Lock()
     began = time.time()
+    injected_at: list[float] = []
     healed_at: list[float] = []
+
+    def gate(visitor: Any) -> None:
+        with lock:
+            settled.append(visitor.number)
+        clients.release()
+        fault_on.wait()
+        clients.acquire()
 
     def inject_and_heal() -> None:
         if trickle:
             time.sleep(seconds)
+        else:
+            deadline = time.monotonic() + 900
+            while len(settled) < len(visitors) and time.monotonic() < deadline:
+                time.sleep(0.1)
         for proxy, mode in faults:
             proxy.set(mode)
+        injected_at.append(time.time())
+        fault_on.set()
         time.sleep(seconds)
         if not trickle:
             walks_done.wait()
@@ -182,16 +214,23 @@ def applicants_fault(
         index, visitor = pair
         if trickle:
             time.sleep(max(0.0, began + index * 3 * seconds / len(visitors) - time.time()))
-        return visitor.walk()
+            return visitor.walk()
+        visitor.on_code = gate
+        with clients:
+            try:
+                return visitor.walk()
+            finally:
+                with lock:
+                    if visitor.number not in settled:
+                        settled.append(visitor.number)
 
     with Probe(stack.base + call.url) as probe:
         injector = threading.Thread(target=inject_and_heal, daemon=True)
         injector.start()
-        if not trickle:
-            time.sleep(0.2)  # the fault is on before the first step
-        with ThreadPoolExecutor(max_workers=len(visitors) if trickle else CLIENTS) as pool:
+        with ThreadPoolExecutor(max_workers=len(visitors)) as pool:
             results = list(pool.map(walk, enumerate(visitors)))
         walks_done.set()
+        fault_on.set()
         injector.join()
         healed = healed_at[0] if healed_at else time.time()
         time.sleep(2)
@@ -206,11 +245,13 @@ def applicants_fault(
     per_recipient = Counter(str(m["To"]) for m in messages)
     errors = Counter(r.get("error") for r in results if r.get("outcome") == "error")
     finals = [r["timings"]["final"] for r in results if "final" in r.get("timings", {})]
+    codes = [r["timings"]["code_mail"] for r in results if "code_mail" in r.get("timings", {})]
     return {
         "fault": name,
-        "fault_seconds": round(healed - began, 1) if faults else 0,
+        "fault_seconds": round(healed - injected_at[0], 1) if faults and injected_at else 0,
         "final_step": benchlib.percentiles(finals),
         "visitors": len(visitors),
+        "code_mail_max_s": round(max(codes), 1) if codes else None,
         "receipts": len(receipts),
         "applications_saved": sum(saved.values()),
         "lost": sum(1 for r in receipts if r["reference"] not in references),

@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,14 @@ class Visitor:
 
     #: Where the file mail backend writes (set by ``run``): the visitor reads its confirmation code there.
     mail_dir = Path(".")
+    #: Or where else the visitor reads its mail (the faults benchmark's SMTP sink): a callable giving
+    #: every message as :func:`mail_messages` does; ``None`` reads ``mail_dir``.
+    mailbox: Callable[[], list[dict[str, str]]] | None = None
+    #: How long a visitor waits for its code (the faults benchmark waits out an outage of the broker).
+    code_wait: float = CODE_WAIT
+    #: Called with the visitor once it holds its code, before it sends it (the faults benchmark
+    #: holds its visitors there until the fault is on).
+    on_code: Callable[[Visitor], None] | None = None
 
     def __init__(self, number: int, base: str, call_id: int, role_id: int, pdf: bytes, *, double_click: bool) -> None:
         import requests
@@ -74,6 +83,8 @@ class Visitor:
         self.result: dict[str, Any] = {"number": number, "email": self.email, "double_click": double_click}
         #: When to send each step's POST (epoch seconds; the last is the final one); None: at once.
         self.schedule: list[float] | None = None
+        #: True while the visitor waits for its emailed code (nothing it can do moves it on).
+        self.waiting_for_code = False
 
     def plan(self, submit_at: float, walk: float) -> None:
         """Start ``walk`` seconds before ``submit_at`` and send the final POST then, the steps evenly spaced."""
@@ -125,6 +136,8 @@ class Visitor:
                 fields = {"roles": str(self.role_id)} if step == "roles" else dict(ANSWERS[step])
                 if step == "verify":
                     fields = {"code": self.code()}
+                    if self.on_code:
+                        self.on_code(self)
                 if step == "about":
                     fields.update(email=self.email, email_confirm=self.email)
                 data = {
@@ -152,12 +165,17 @@ class Visitor:
     def code(self) -> str:
         """The confirmation code mailed to this visitor, from the worker's mail files (waits for the worker)."""
         started = time.perf_counter()
-        while time.perf_counter() - started < CODE_WAIT:
-            for message in mail_messages(self.mail_dir):
-                if message["to"] == self.email and message["code"]:
-                    self.timings["code_mail"] = time.perf_counter() - started
-                    return message["code"]
-            time.sleep(0.5)
+        self.waiting_for_code = True
+        try:
+            while time.perf_counter() - started < self.code_wait:
+                messages = self.mailbox() if self.mailbox else mail_messages(self.mail_dir)
+                for message in messages:
+                    if message["to"] == self.email and message["code"]:
+                        self.timings["code_mail"] = time.perf_counter() - started
+                        return message["code"]
+                time.sleep(0.5)
+        finally:
+            self.waiting_for_code = False
         raise _Failed("no confirmation code mailed")
 
     def _submit(self, data: dict) -> dict[str, Any]:
@@ -223,10 +241,15 @@ def mail_messages(mail_dir: Path) -> list[dict[str, str]]:
                 continue
             message = email.message_from_string(block.lstrip("\n"))
             subject = str(make_header(decode_header(message.get("Subject", ""))))
-            is_code = "確認コード" in subject or "confirmation code" in subject
-            code = CODE.search(subject) if is_code else None
-            found.append({"to": (message.get("To") or "").strip(), "code": code.group(1) if code else ""})
+            found.append({"to": (message.get("To") or "").strip(), "code": code_in(subject)})
     return found
+
+
+def code_in(subject: str) -> str:
+    """The confirmation code a mail's (decoded) subject gives, or "" for any other mail."""
+    is_code = "確認コード" in subject or "confirmation code" in subject
+    code = CODE.search(subject) if is_code else None
+    return code.group(1) if code else ""
 
 
 def walk_gap(schedule: list[float]) -> float:

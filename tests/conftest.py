@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.backends.signals import connection_created
 
 from cms.content import ensure_site_content
 
@@ -31,6 +32,88 @@ def _local_broker_folders():
         folders.append(settings.CELERY_RESULT_BACKEND.removeprefix("file://"))
     for folder in filter(None, folders):
         Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+#: Seconds some files take alone on a quiet two-core machine (``--durations``, issue 23). Under
+#: ``pytest -n`` whole files go to one process each, in the order below: the longest first, so that
+#: none is left to the end while the other process has nothing to do. xdist's own order (most
+#: tests first) put these one- and two-test files last; ``--no-loadscope-reorder`` (pyproject) keeps ours.
+LONG_FILES = {
+    "tests/test_odd_values_walk.py": 58,
+    "tests/e2e/test_screening_browser.py": 42,
+    "tests/applications/test_demo_applications.py": 33,
+    "tests/test_access_matrix.py": 26,
+    "tests/applications/test_concurrent_submit.py": 21,
+    "tests/statistics/test_demo_shape.py": 20,
+}
+#: An estimate for the other files: seconds per test, a browser test's much more than most.
+SECONDS_PER_TEST, SECONDS_PER_BROWSER_TEST = 1.0, 15.0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Files ordered by how long they take, longest first; the tests of a file keep their order."""
+    estimate: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        browser = item.get_closest_marker("browser") is not None
+        estimate[path] = estimate.get(path, 0.0) + (SECONDS_PER_BROWSER_TEST if browser else SECONDS_PER_TEST)
+    estimate.update({path: seconds for path, seconds in LONG_FILES.items() if path in estimate})
+    items.sort(key=lambda item: -estimate[item.nodeid.split("::")[0]])
+
+
+def _commit_without_waiting_for_the_disk(sender, connection, **kwargs) -> None:
+    """PostgreSQL: a commit does not wait for its WAL record to reach the disk (``synchronous_commit``).
+
+    A test database is thrown away after the run, so no crash could lose anything that matters;
+    migrations and the autocommitted writes of transactional tests (a live server's requests,
+    a world built outside a transaction) otherwise wait for an fsync each. Only the session's
+    setting: the server's own and other databases are untouched.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
+connection_created.connect(_commit_without_waiting_for_the_disk)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and a fast end for the transactional tests (``tests/database_reset.py``).
+
+    Django's flush after each transactional test (a live server, a real worker, a race) costs seconds
+    on PostgreSQL; the snapshot of the migrations' rows puts the same database back in milliseconds.
+    """
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from tests.database_reset import Recorded, Snapshot
+
+    with django_db_blocker.unblock():
+        snapshot = Snapshot(connection)
+        snapshot.take()
+        RECORDED["site_content"] = Recorded("site", snapshot)
+        RECORDED["site_content"].record(ensure_site_content)
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        if (
+            self._databases_names(include_mirrors=False) != [connection.alias]
+            or self.available_apps is not None
+            or self.serialized_rollback
+        ):
+            return flush(self)
+        snapshot.restore()
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = flush
+    with django_db_blocker.unblock():
+        for recorded in RECORDED.values():
+            recorded.drop()
+        RECORDED.clear()
+        snapshot.drop()
 
 
 @pytest.fixture(autouse=True)
@@ -64,9 +147,27 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+#: Worlds recorded once per test process (``tests/database_reset.Recorded``), by fixture name.
+RECORDED: dict[str, Any] = {}
+
+
 @pytest.fixture
 def site_content(db):
-    """The home page, settings and standard pages, as `make run` creates them."""
+    """The home page, settings and standard pages, as `make run` creates them.
+
+    ``ensure_site_content`` is hundreds of queries; its rows, recorded once per test process, are
+    written back in a few statements when the database is as migrated (most tests), else it runs.
+    """
+    return site_content_now()
+
+
+def site_content_now():
+    """What ``site_content`` gives, for a fixture or test that asks for it after other data (a transactional one)."""
+    recorded = RECORDED.get("site_content")
+    if recorded is not None and recorded.replay():
+        from cms.models import HomePage
+
+        return HomePage.objects.get(pk=recorded.value.pk)
     return ensure_site_content()
 
 
@@ -79,8 +180,14 @@ def restore_migration_data() -> None:
     """Put back what migrations create and a transactional test's flush removes.
 
     Live-server tests run in transactions that end with a flush of every table,
-    taking Wagtail's locale, root page and collection and our groups with them.
+    taking Wagtail's locale, root page and collection and our groups with them. Here a transactional
+    test ends with the migrations' rows put back (``django_db_setup`` below): with the root page
+    there, they all are, and nothing is done.
     """
+    from wagtail.models import Page
+
+    if Page.objects.filter(depth=1).exists():
+        return
     from django.apps import apps
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from tests.applications.wizard_helpers import post_step, walk
-from tests.conftest import restore_migration_data
+from tests.conftest import restore_migration_data, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,10 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def open_role(transactional_db):
-    from cms.content import ensure_site_content
-
     restore_migration_data()
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
     return call, role

@@ -119,11 +119,10 @@ def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional
         if os.environ.get("CI"):
             pytest.fail("CI must run this test on PostgreSQL")
         pytest.skip("needs PostgreSQL (CI runs it)")
-    from cms.content import ensure_site_content
-    from tests.conftest import restore_migration_data
+    from tests.conftest import restore_migration_data, site_content_now
 
     restore_migration_data()
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() - timedelta(hours=1))
     contractor = af.staff("c1", SCREENING_CONTRACTORS, call=call)

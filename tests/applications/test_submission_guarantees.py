@@ -21,7 +21,7 @@ from applications.models import Application, Candidacy, OutboxEmail
 from applications.tasks import send_outbox
 from tests.applications.wizard_helpers import post_step, walk
 from tests.celery_helpers import broker, closed_port
-from tests.conftest import restore_migration_data
+from tests.conftest import restore_migration_data, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,10 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def kobe_like(transactional_db):
-    from cms.content import ensure_site_content
-
     restore_migration_data()
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
     return call, role

@@ -66,9 +66,15 @@ def assert_accessible(axe):
 
 @pytest.fixture(autouse=True)
 def _migration_data(request):
-    """Browser tests are transactional: restore the data migrations made before each one."""
+    """Browser tests are transactional: each starts with the data migrations made.
+
+    The transactional test before put them back (``tests/database_reset.py``): this checks they are there.
+    """
     if request.node.get_closest_marker("django_db"):
+        from wagtail.models import Page
+
         from tests.conftest import restore_migration_data
 
         request.getfixturevalue("transactional_db")
-        restore_migration_data()
+        if not Page.objects.filter(depth=1).exists():
+            restore_migration_data()

@@ -24,7 +24,7 @@ from exports.jobs import export_render, export_request, export_requeue_stalled
 from exports.models import ExportJob
 from exports.rendering import export_temp_sweep
 from tests.celery_helpers import broker, process_env, routes, stop, worker_process
-from tests.conftest import restore_migration_data
+from tests.conftest import restore_migration_data, site_content_now
 from tests.exports.conftest import export_files, make_small_call
 
 LEASE = 4
@@ -47,9 +47,7 @@ def test_a_dossier_render_killed_mid_way_leaves_no_part_file_and_recovers_when_a
     tmp_path, private_root, temp_dir, monkeypatch
 ):
     restore_migration_data()
-    from cms.content import ensure_site_content
-
-    ensure_site_content()
+    site_content_now()
     small = make_small_call()
     small.approve()
     monkeypatch.setattr(jobs, "LEASE", timedelta(seconds=LEASE))

@@ -19,13 +19,12 @@ from django.db import transaction
 
 from applications.mail.triggers.applicant import withdrawal_send
 from applications.models import OutboxEmail
-from cms.content import ensure_site_content
 from exports import files, tasks
 from exports.jobs import export_request
 from exports.models import ExportJob
 from portal.celery import app
 from tests.celery_helpers import broker, queue_size, routes
-from tests.conftest import restore_migration_data
+from tests.conftest import restore_migration_data, site_content_now
 from tests.exports.conftest import export_files, make_small_call
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -34,7 +33,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 @pytest.fixture
 def world(transactional_db):
     restore_migration_data()
-    ensure_site_content()
+    site_content_now()
     small = make_small_call()
     small.approve()
     return small
