@@ -221,8 +221,11 @@ class SharedWorlds:
     """
 
     builders: dict[str, Callable[[], Any]] = {}
+    #: The process's worlds, for the end of a file (``pytest_runtest_teardown``).
+    live: SharedWorlds | None = None
 
     def __init__(self, blocker) -> None:
+        SharedWorlds.live = self
         self.blocker = blocker
         self.name: str | None = None
         self.value: Any = None
@@ -287,6 +290,19 @@ def _shared_worlds(django_db_setup, django_db_blocker):
     worlds = SharedWorlds(django_db_blocker)
     yield worlds
     worlds.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A shared world ends with the last test of its file, in that test's own teardown.
+
+    Left open until the next file's first test, it was closed in that test's set-up; when that test
+    was a browser test (Playwright's fixtures set up first), Django's connection there was no longer
+    in the world's transaction, closing it failed, and every later test of the process failed with it.
+    """
+    yield
+    if SharedWorlds.live is not None and (nextitem is None or nextitem.path != item.path):
+        SharedWorlds.live.close()
 
 
 @pytest.fixture
