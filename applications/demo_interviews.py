@@ -17,8 +17,8 @@ order (``screening.rules.ROLE_MOVES``), as the people of the demo would:
 
 Only that role is touched (the other roles keep their screening work). Unlike the first half,
 the mail stays in the outbox unsent, with the story happening now: the worker's console mail
-prints it, with each applicant's manage link. Idempotent: a role already past its approval is
-left as it is.
+prints it, with each applicant's manage link. Idempotent: a role whose shortlist is already with
+the city (or further) is left as it is.
 """
 
 from __future__ import annotations
@@ -36,12 +36,13 @@ from applications.interviews.models_panel import FinalDecision, Recommendation
 from applications.interviews.scorecards import consensus_record, interview_rubric_snapshot, scorecard_submit
 from applications.interviews.selectors import panel_candidates
 from applications.interviews.services import SlotSpec, interview_book, interview_round_close, interview_round_open
-from applications.messaging.services import message_answer, message_send
+from applications.messaging.services import MessagingError, message_answer, message_send
 from applications.models import Candidacy, InterviewInvitation, Review
 from applications.screening.reviewing import review_submit
 from applications.screening.rubric import parse, rubric_snapshot
 from applications.screening.rules import Stage
 from applications.screening.services import (
+    ScreeningError,
     candidacy_transition,
     role_is_closed,
     role_stage,
@@ -94,7 +95,8 @@ def _shortlist(role: RolePage, contractor: Any) -> None:
         .order_by(F("score").desc(nulls_last=True), "rank", "pk")
     )
     rubric = rubric_snapshot(role)
-    for candidacy in live[: max(limit, 0)]:
+    wanted = limit - Candidacy.objects.filter(role=role, status=S.SHORTLISTED).count()  # someone may have begun
+    for candidacy in live[: max(wanted, 0)]:
         if not Review.objects.filter(candidacy=candidacy, reviewer=contractor).exists():
             review_submit(
                 candidacy=candidacy,
@@ -131,7 +133,7 @@ def _invitations(round_id: int) -> list[InterviewInvitation]:
             "candidacy__role",
             "booking",
         )
-        .order_by("candidacy__rank", "candidacy_id")
+        .order_by(F("candidacy__score").desc(nulls_last=True), "candidacy_id")  # the best screened first
     )
 
 
@@ -139,7 +141,8 @@ def demo_decide_role(call: CallPage, users: dict[str, Any]) -> str:
     """Take one closed role of ``call`` through interviews to a final decision; return a line for the command.
 
     Needs ``screener2`` (or ``screener``) and ``approver`` (``official`` joins the panel when there).
-    Nothing is done when the role is already past its approval, or has no candidate to shortlist.
+    Nothing is done when the role's shortlist is already with the city (or further), and nothing is
+    kept when a step is refused (the line says why).
     """
     contractor = users.get("screener2") or users.get("screener")
     approver = users.get("approver")
@@ -148,12 +151,20 @@ def demo_decide_role(call: CallPage, users: dict[str, Any]) -> str:
         return "no closed role to decide (or no screener / approver)"
     if role_stage(role) not in (Stage.CLOSED, Stage.SCREENING):
         return _summary(role, done=False)
+    try:
+        _decide(call, role, users, contractor, approver)
+    except (ScreeningError, MessagingError) as exc:  # e.g. a visitor changed the role by hand: say so, stop
+        return f"{role.title}: left as it is ({exc})"
+    return _summary(role, done=True)
+
+
+def _decide(call: CallPage, role: RolePage, users: dict[str, Any], contractor: Any, approver: Any) -> None:
+    """The steps of :func:`demo_decide_role`, in one transaction (all or nothing)."""
     now = timezone.now()
     with transaction.atomic():
         _shortlist(role, contractor)
         if not Candidacy.objects.filter(role=role, status=S.SHORTLISTED).exists():
-            transaction.set_rollback(True)
-            return f"{role.title}: no candidate to shortlist"
+            raise ScreeningError("no candidate to shortlist")
         shortlist_submit(role=role, by=contractor)
         shortlist_decide(shortlist=shortlist_for(role), by=approver, approve=True)
 
@@ -231,7 +242,6 @@ def demo_decide_role(call: CallPage, users: dict[str, Any]) -> str:
                 body="面接では、これまでに書いた記事を1本、画面で見せていただけますか。",
             )
             message_answer(candidacy=thread, body="承知しました。市の広報誌に書いた記事をお見せします。")
-    return _summary(role, done=True)
 
 
 def _summary(role: RolePage, *, done: bool) -> str:
@@ -242,7 +252,7 @@ def _summary(role: RolePage, *, done: bool) -> str:
         not_selected=Count("pk", filter=Q(status=S.NOT_SELECTED)),
     )
     booked = InterviewInvitation.objects.filter(round__role=role, booking__isnull=False).count()
-    state = "decided now" if done else "already past its approval"
+    state = "decided now" if done else "left as it is"
     return (
         f"{role.title}: {state} ({role_stage(role).label}); interviews booked {booked}; "
         f"採用 {counts['selected']}, 補欠 {counts['reserve']}, 不採用 {counts['not_selected']}"

@@ -386,5 +386,5 @@ def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decisi
     before = state()
     out = io.StringIO()
     call_command("load_demo_applications", "--count", "60", stdout=out)
-    assert "already past its approval" in out.getvalue()
+    assert "left as it is" in out.getvalue()
     assert state() == before
