@@ -33,7 +33,7 @@ from applications.models import (
 from applications.screening.rubric import rubric_snapshot
 from applications.screening.rules import DECISIONS, PASSED, Stage
 from applications.screening.scoring import aggregate_scores
-from applications.screening.services import role_stage
+from applications.screening.services import candidacy_transition, role_stage, shortlist_submit
 from applications.staff import SCREENING_CONTRACTORS
 from recruitment.demo import demo_calls, ensure_kobe_demo
 from recruitment.models import RolePage
@@ -388,3 +388,18 @@ def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decisi
     call_command("load_demo_applications", "--count", "60", stdout=out)
     assert "left as it is" in out.getvalue()
     assert state() == before
+
+
+def test_command_leaves_a_role_whose_shortlist_a_visitor_already_submitted(kobe):
+    users = ensure_demo_screening(kobe)
+    generate_demo_applications(call=kobe, count=60, reviewers=[users["screener2"]])
+    role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
+    candidacy = Candidacy.objects.filter(role=role, status=Candidacy.Status.IN_REVIEW).first()
+    candidacy_transition(candidacy=candidacy, to=Candidacy.Status.SHORTLISTED, by=users["screener"])
+    shortlist_submit(role=role, by=users["screener"])
+
+    out = io.StringIO()
+    call_command("load_demo_applications", "--count", "60", stdout=out)
+    assert "left as it is" in out.getvalue()
+    assert role_stage(role) == Stage.SUBMITTED
+    assert not InterviewRound.objects.filter(role=role).exists()
