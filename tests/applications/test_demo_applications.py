@@ -21,14 +21,22 @@ from applications.models import (
     Assignment,
     AuditEntry,
     Candidacy,
+    CandidacyMessage,
+    Consensus,
+    FinalDecision,
+    InterviewInvitation,
+    InterviewRound,
     OrganisationMember,
     OutboxEmail,
     Review,
 )
 from applications.screening.rubric import rubric_snapshot
+from applications.screening.rules import DECISIONS, PASSED, Stage
 from applications.screening.scoring import aggregate_scores
+from applications.screening.services import candidacy_transition, role_stage, shortlist_submit
 from applications.staff import SCREENING_CONTRACTORS
 from recruitment.demo import demo_calls, ensure_kobe_demo
+from recruitment.models import RolePage
 from tests.conftest import demo_site, shared_world
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +336,70 @@ def test_command_refuses_without_demo_settings(kobe, settings):
 def test_command_says_to_load_the_kobe_demo_first(site_content, demo_users):
     with pytest.raises(CommandError, match="load_kobe_demo"):
         call_command("load_demo_applications", stdout=io.StringIO())
+
+
+def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decision(kobe):
+    """What a visitor of `make run` sees of the second half: one role decided after interviews, the rest untouched."""
+    out = io.StringIO()
+    call_command("load_demo_applications", "--count", "60", stdout=out)
+    assert "interviews and decision: " in out.getvalue()
+    role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
+    assert role_stage(role) == Stage.DECIDED
+
+    interview_round = InterviewRound.objects.get(role=role)
+    assert interview_round.status == InterviewRound.Status.CLOSED
+    assert interview_round.slots.exclude(video_url__startswith="https://").count() == 0
+    invitations = list(InterviewInvitation.objects.filter(round=interview_round).select_related("booking"))
+    booked = [i for i in invitations if i.booking is not None]
+    assert booked
+    assert any(i.booking.accommodation for i in booked)
+    panel = set(interview_round.panel.values_list("username", flat=True))
+    assert panel == {"approver", "official"}
+    for invitation in booked:
+        assert set(invitation.scorecards.values_list("panelist__username", flat=True)) == panel
+        assert Consensus.objects.filter(invitation=invitation).exists()
+
+    decided = Candidacy.objects.filter(role=role, status__in=DECISIONS)
+    assert decided.filter(status=Candidacy.Status.SELECTED).count() == role.headcount
+    assert decided.filter(status=Candidacy.Status.RESERVE).exists()
+    assert {c.pk for c in decided} == {i.candidacy_id for i in invitations}
+    for candidacy in decided:
+        decision = FinalDecision.objects.get(candidacy=candidacy)
+        assert decision.outcome == candidacy.status
+        assert decision.reason
+        assert decision.reason_text
+        assert OutboxEmail.objects.filter(key__startswith=f"decision:candidacy:{candidacy.pk}").count() == 1
+    assert CandidacyMessage.objects.filter(candidacy__role=role).count() == 2
+
+    # The other roles keep their screening work: nothing shortlisted, nothing decided.
+    others = Candidacy.objects.filter(application__call=kobe).exclude(role=role)
+    assert not others.filter(status__in=PASSED).exists()
+
+    def state():
+        return (
+            totals(kobe),
+            OutboxEmail.objects.count(),
+            AuditEntry.objects.count(),
+            sorted(Candidacy.objects.filter(role=role).values_list("status", flat=True)),
+        )
+
+    before = state()
+    out = io.StringIO()
+    call_command("load_demo_applications", "--count", "60", stdout=out)
+    assert "left as it is" in out.getvalue()
+    assert state() == before
+
+
+def test_command_leaves_a_role_whose_shortlist_a_visitor_already_submitted(kobe):
+    users = ensure_demo_screening(kobe)
+    generate_demo_applications(call=kobe, count=60, reviewers=[users["screener2"]])
+    role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
+    candidacy = Candidacy.objects.filter(role=role, status=Candidacy.Status.IN_REVIEW).first()
+    candidacy_transition(candidacy=candidacy, to=Candidacy.Status.SHORTLISTED, by=users["screener"])
+    shortlist_submit(role=role, by=users["screener"])
+
+    out = io.StringIO()
+    call_command("load_demo_applications", "--count", "60", stdout=out)
+    assert "left as it is" in out.getvalue()
+    assert role_stage(role) == Stage.SUBMITTED
+    assert not InterviewRound.objects.filter(role=role).exists()

@@ -1,6 +1,7 @@
 """Generate demo applications for the Kobe call, with screening access and some reviews (idempotent).
 
-The applications, withdrawals and reviews go through the real services (``applications.demo``).
+The applications, withdrawals and reviews go through the real services (``applications.demo``),
+and so does the second half of one closed role, to its decision (``applications.demo_interviews``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
+from applications.demo_interviews import demo_decide_role
 from applications.models import Applicant, Application, AuditEntry, Candidacy, Review
 from recruitment.demo import KOBE_CALL
 from recruitment.models import CallPage
@@ -21,7 +23,8 @@ from recruitment.models import CallPage
 class Command(BaseCommand):
     help = (
         "Give the Kobe demo call generated applications (default 300) and the demo screening users access to it; "
-        "screener2 reviews some of them. Safe to run repeatedly. Refused unless the settings allow demo data."
+        "screener2 reviews some of them; the closed newsletter role goes through interviews to a decision. "
+        "Safe to run repeatedly. Refused unless the settings allow demo data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         created = generate_demo_applications(
             call=call, count=options["count"], seed=options["seed"], reviewers=reviewers
         )
+        decided = demo_decide_role(call, users)
         elapsed = time.monotonic() - started
 
         applications = Application.objects.filter(call=call)
@@ -71,6 +75,7 @@ class Command(BaseCommand):
             f"  assigned to the call: {', '.join(assigned) or '—'}; members of {call.organisation}: "
             f"{', '.join(members) or '—'}"
         )
+        self.stdout.write(f"  interviews and decision: {decided}")
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {created} demo applications in {elapsed:.1f} s."))
         else:
