@@ -17,6 +17,8 @@ from applications.interviews.services import interview_round_close, interview_ro
 from applications.mail.outbox import outbox_send_pending
 from applications.messaging.services import message_send
 from applications.models import Candidacy, FinalDecision, InterviewBooking, OutboxEmail
+from applications.screening.rules import Stage
+from applications.screening.services import role_stage
 from cms.content import ensure_site_content
 from recruitment.formatting import format_japan_datetime
 from tests.applications.interviews_world import approved_world, days_ahead, slots
@@ -109,6 +111,7 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
 
     # 2. The interviews are held; the round is closed, the role is ready for the decision.
     interview_round_close(interview_round=interview_round, by=world.approver)
+    assert role_stage(role) == Stage.INTERVIEWED
 
     # 3. Each panel member scores in the admin; the second records the consensus.
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", timezone_id="Asia/Tokyo")
@@ -129,14 +132,14 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
         desk.get_by_role("radio", name="採用を推薦", exact=True).check()
         desk.locator("#id_comment").fill("具体的な改善案を示してくれた。")
         desk.get_by_role("button", name=re.compile("評価を提出")).click()
-        expect(desk.get_by_role("status").filter(has_text="面接評価を保存しました").first).to_be_visible()
+        expect(desk.get_by_role("status")).to_contain_text("面接評価を保存しました")
         settled(desk, assert_accessible)
 
     desk.locator("#id_text").fill("全員一致で採用を推薦する。")
     desk.locator("#id_recommendation").select_option("select")
     desk.locator("#id_rank").fill("1")
     desk.get_by_role("button", name=re.compile("合議を記録")).click()
-    expect(desk.get_by_role("status").filter(has_text="合議を記録しました").first).to_be_visible()
+    expect(desk.get_by_role("status")).to_contain_text("合議を記録しました")
     settled(desk, assert_accessible)
 
     # 4. The approver (still signed in) decides 採用 on the decisions page, with a reason.
@@ -150,7 +153,7 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
     person.get_by_label("理由の詳細 Reason in words").fill("面接で示した企画力が募集の目的に合う。")
     person.get_by_label(re.compile("理由を本人に伝える")).check()
     person.get_by_role("button", name=re.compile("決定を記録")).click()
-    expect(desk.get_by_role("status").filter(has_text="最終決定を記録しました").first).to_be_visible()
+    expect(desk.get_by_role("status")).to_contain_text("最終決定を記録しました")
     settled(desk, assert_accessible)
     staff.close()
 
