@@ -464,6 +464,9 @@ ROWS: list[Row] = [
     Row("call_results", lambda w: reverse("call_results", args=[w.org_x.slug, w.call_x.slug]), same(404)),
     Row("call_results_json", lambda w: reverse("call_results_json", args=[w.org_x.slug, w.call_x.slug]), same(404)),
     Row("call_results_csv", lambda w: reverse("call_results_csv", args=[w.org_x.slug, w.call_x.slug]), same(404)),
+    # The optional survey: only the browser that just applied (its session) or a working manage link opens it.
+    Row("survey", lambda w: reverse("survey"), same(404)),
+    Row("survey_manage", lambda w: reverse("survey_manage", args=["not-a-token"]), same(404)),
     # --- teams: organisations ---
     Row("organisation:index", lambda w: reverse("organisation:index"), TEAM_INDEX),
     Row("organisation:index_results", lambda w: reverse("organisation:index_results"), TEAM_INDEX),
