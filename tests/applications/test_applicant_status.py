@@ -111,7 +111,8 @@ def test_each_stage_shows_from_the_facts_and_never_before_the_mail(client, world
     assert state(person) == "invited"
     html = page(client, person)
     assert "面接のご案内" in html
-    assert "ご案内のメールにあるリンク" in html  # no booking page installed here: no dead link
+    assert "面接を予約する" in html  # a link to the booking page, from the manage link
+    assert '/interviews/"' in html
 
     booking = InterviewBooking.objects.create(slot=slot, application=person.application)
     invitation.booking = booking

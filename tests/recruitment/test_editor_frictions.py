@@ -71,6 +71,7 @@ def add_role_in_admin(client, call, *, title: str, slug: str, title_en: str = ""
         "pay_text": "1記事6,000円",
         "work_style": "online",
         "rubric-count": "0",
+        "interview_rubric-count": "0",
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0",

@@ -87,6 +87,7 @@ def _role_form(role, **overrides):
         "pay_text": "1記事6,000円",
         "work_style": "online",
         "rubric-count": "0",
+        "interview_rubric-count": "0",
         **overrides,
     }
     return form_class(data, instance=role, parent_page=role.get_parent(), for_user=None)
