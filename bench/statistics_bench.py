@@ -89,15 +89,15 @@ def multiply(call: Any, target: int) -> dict[str, int]:
     with connection.cursor() as cursor:
         strides = {}
         for model, table in tables.items():
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 - table names from the models
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 - table names from the models  # nosec B608: identifiers from the models, numbers from the bench
             strides[model] = cursor.fetchone()[0]
-    seed_apps = f"SELECT id FROM {tables[Application]} WHERE call_id = %s"  # noqa: S608
+    seed_apps = f"SELECT id FROM {tables[Application]} WHERE call_id = %s"  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench
 
     def copy(model: Any, k: int, where: str, overrides: dict[str, str]) -> None:
         columns = [f.column for f in model._meta.concrete_fields]
         values = [overrides.get(column, column) for column in columns]
         sql = (
-            f"INSERT INTO {tables[model]} ({', '.join(columns)}) "  # noqa: S608 - columns from the models
+            f"INSERT INTO {tables[model]} ({', '.join(columns)}) "  # noqa: S608 - columns from the models  # nosec B608: identifiers from the models, numbers from the bench
             f"SELECT {', '.join(values)} FROM {tables[model]} WHERE {where}"
         )
         with connection.cursor() as cursor:
@@ -106,7 +106,7 @@ def multiply(call: Any, target: int) -> dict[str, int]:
     sa, sp, sc, sx = (strides[m] for m in (Applicant, Application, Candidacy, SubmissionContext))
     for k in range(1, copies + 1):
         with transaction.atomic():
-            copy(Applicant, k, f"id IN (SELECT applicant_id FROM {tables[Application]} WHERE call_id = %s "  # noqa: S608
+            copy(Applicant, k, f"id IN (SELECT applicant_id FROM {tables[Application]} WHERE call_id = %s "  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench
                  f"AND id < {sp})", {"id": f"id + {k * sa}", "email": f"'c{k}-' || email",
                                      "email_key": f"'c{k}-' || email_key"})  # fmt: skip
             copy(Application, k, f"call_id = %s AND id < {sp}", {
@@ -121,7 +121,7 @@ def multiply(call: Any, target: int) -> dict[str, int]:
                 "id": f"id + {k * sx}", "application_id": f"application_id + {k * sp}"})  # fmt: skip
     with connection.cursor() as cursor:
         for table in tables.values():
-            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608
+            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench
             cursor.execute(sql)
     tallies_rebuild(call_id=call.pk)
     return {
