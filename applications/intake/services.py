@@ -288,5 +288,9 @@ def candidacy_withdraw(*, application: Application, candidacy_ids: list[int], no
                 now=now,
             )
         if candidacies:
+            # A booked interview's seat goes back (applications.interviews imports intake: imported here).
+            from applications.interviews.services import interview_seats_release
+
+            interview_seats_release(candidacies=candidacies, now=now)
             withdrawal_send(application=application, roles=[c.role for c in candidacies])
     return len(candidacies)

@@ -309,6 +309,40 @@ def _free(booking: InterviewBooking, now: datetime) -> None:
     booking.save(update_fields=["cancelled_at", "sequence"])
 
 
+def interview_seats_release(*, candidacies: Iterable[Candidacy], now: datetime | None = None) -> int:
+    """Withdrawn ``candidacies`` let go of their interview, in the withdrawal's transaction; returns seats freed.
+
+    Their invitations leave their booking; a booking that then covers no live candidacy gives its seat
+    back (whatever the cut-off: nobody will come) and the person is sent the calendar cancellation.
+    """
+    now = now or timezone.now()
+    ids = [candidacy.pk for candidacy in candidacies]
+    booking_ids = set(
+        InterviewInvitation.objects.filter(
+            candidacy_id__in=ids, booking__isnull=False, booking__cancelled_at__isnull=True
+        ).values_list("booking_id", flat=True)
+    )
+    freed = 0
+    for booking_id in sorted(booking_ids):
+        locked = InterviewBooking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        held = InterviewInvitation.objects.filter(booking=locked)
+        still_needed = held.exclude(candidacy_id__in=ids).exclude(candidacy__status=Candidacy.Status.WITHDRAWN)
+        if locked.cancelled_at is None and not still_needed.exists():
+            _free(locked, now)
+            cancelled = _loaded(locked)
+            audit(user=None, action="kobo.interview.booking_cancel", call=cancelled.application.call,
+                  by="withdrawal", booking=str(cancelled.uid), slot=cancelled.slot.starts_at.isoformat())  # fmt: skip
+            booking_confirmation_send(  # before the invitations let go: the notice names the roles it covered
+                booking=cancelled,
+                kind="interview_cancelled",
+                calendar=booking_calendar(cancelled, cancel=True, now=now),
+                manage_token=manage_link_token,
+            )
+            freed += 1
+        held.filter(candidacy_id__in=ids).update(booking=None)
+    return freed
+
+
 # --- the applicant's seat ------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from applications.intake.services import manage_link_token
+from applications.intake.services import candidacy_withdraw, manage_link_token
 from applications.interviews.services import (
     InterviewError,
     interview_book,
@@ -218,6 +218,22 @@ def test_cancel_gives_the_seat_back_and_the_person_may_book_again(world):
     assert _invitation(person).booking is None
     again = interview_book(candidacy=person, slot=_slot(interview_round, 1))
     assert again.pk != booking.pk
+
+
+def test_withdrawing_gives_the_seat_back_and_cancels_the_event_once(world):
+    interview_round = _open(world)
+    person = world.shortlisted[world.role.pk][0]
+    booking = interview_book(candidacy=person, slot=_slot(interview_round))
+    OutboxEmail.objects.all().delete()
+    assert candidacy_withdraw(application=person.application, candidacy_ids=[person.pk]) == 1
+    assert InterviewSlot.objects.get(pk=_slot(interview_round).pk).booked == 0
+    assert InterviewBooking.objects.get(pk=booking.pk).cancelled_at is not None
+    assert _invitation(person).booking is None
+    cancellation = OutboxEmail.objects.get(kind="interview_cancelled")
+    assert _calendar(cancellation.calendar).get("METHOD") == "CANCEL"
+    # The freed seat is anyone's: another shortlisted person takes it.
+    other = world.shortlisted[world.role.pk][1]
+    assert interview_book(candidacy=other, slot=_slot(interview_round)).slot_id == _slot(interview_round).pk
 
 
 # --- one interview for roles that share a panel -----------------------------------------------------------------
