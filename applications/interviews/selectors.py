@@ -20,8 +20,8 @@ from applications.models import (
     InterviewInvitation,
     InterviewRound,
     InterviewSlot,
-    OrganisationMember,
 )
+from applications.screening.visibility import interview_visible
 from applications.teams import authority
 from applications.teams.authority import Power
 from recruitment.models import CallPage, RolePage
@@ -49,15 +49,13 @@ def shares_panel(one: InterviewRound, other: InterviewRound) -> bool:
 
 
 def can_see_bookings(user: Any, interview_round: InterviewRound) -> bool:
-    """May ``user`` see the round's bookings with names and accommodation requests: the panel and the city."""
+    """May ``user`` see the round's bookings with names and accommodation requests: those who see the
+    interview stage (``screening.visibility.interview_visible``: the panel and the city), and whoever runs
+    the round (``Power.INTERVIEW``: a contractor, when the call lets it run its interviews)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.pk in panel_ids(interview_round):
-        return True
     call = role_call(interview_round.role)
-    standing = authority.standing(user, call)
-    city = standing.role in {OrganisationMember.Role.APPROVER, OrganisationMember.Role.OFFICIAL}
-    return (city and Power.VIEW in standing.powers) or Power.INTERVIEW in authority.powers(user, call)
+    return interview_visible(user, call, interview_round) or Power.INTERVIEW in authority.powers(user, call)
 
 
 def live_round(role: RolePage) -> InterviewRound | None:
