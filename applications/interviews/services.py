@@ -328,19 +328,28 @@ def interview_seats_release(*, candidacies: Iterable[Candidacy], now: datetime |
         held = InterviewInvitation.objects.filter(booking=locked)
         still_needed = held.exclude(candidacy_id__in=ids).exclude(candidacy__status=Candidacy.Status.WITHDRAWN)
         if locked.cancelled_at is None and not still_needed.exists():
-            _free(locked, now)
-            cancelled = _loaded(locked)
-            audit(user=None, action="kobo.interview.booking_cancel", call=cancelled.application.call,
-                  by="withdrawal", booking=str(cancelled.uid), slot=cancelled.slot.starts_at.isoformat())  # fmt: skip
-            booking_confirmation_send(  # before the invitations let go: the notice names the roles it covered
-                booking=cancelled,
-                kind="interview_cancelled",
-                calendar=booking_calendar(cancelled, cancel=True, now=now),
-                manage_token=manage_link_token,
-            )
+            _give_back(locked, now, by="withdrawal")
             freed += 1
         held.filter(candidacy_id__in=ids).update(booking=None)
     return freed
+
+
+def _give_back(locked: InterviewBooking, now: datetime, *, by: str) -> InterviewBooking:
+    """Cancel a locked live booking: its seat back, the audit entry, the calendar cancellation to the person.
+
+    Before its invitations let go of it (the notice names the roles it covered); the caller holds the transaction.
+    """
+    _free(locked, now)
+    cancelled = _loaded(locked)
+    audit(user=None, action="kobo.interview.booking_cancel", call=cancelled.application.call, by=by,
+          booking=str(cancelled.uid), slot=cancelled.slot.starts_at.isoformat())  # fmt: skip
+    booking_confirmation_send(
+        booking=cancelled,
+        kind="interview_cancelled",
+        calendar=booking_calendar(cancelled, cancel=True, now=now),
+        manage_token=manage_link_token,
+    )
+    return cancelled
 
 
 # --- the applicant's seat ------------------------------------------------------------------------------
@@ -473,15 +482,6 @@ def interview_booking_cancel(*, booking: InterviewBooking, now: datetime | None 
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_live(booking)
-        _free(locked, now)
-        cancelled = _loaded(locked)
-        audit(user=None, action="kobo.interview.booking_cancel", call=cancelled.application.call, by="applicant",
-              booking=str(cancelled.uid), slot=cancelled.slot.starts_at.isoformat())  # fmt: skip
-        booking_confirmation_send(  # before the invitations let go: the notice names the roles it covered
-            booking=cancelled,
-            kind="interview_cancelled",
-            calendar=booking_calendar(cancelled, cancel=True, now=now),
-            manage_token=manage_link_token,
-        )
+        cancelled = _give_back(locked, now, by="applicant")
         InterviewInvitation.objects.filter(booking=locked).update(booking=None)
     return cancelled
