@@ -88,9 +88,7 @@ AddSlotFormSet = forms.formset_factory(SlotForm, extra=3, max_num=60, absolute_m
 SLOT_INPUTS = {"starts_at": "start", "capacity": "capacity", "video_url": "video_url"}
 
 
-def place_error(
-    exc: InterviewError, *, slots: Any, filled: list[SlotForm], form: forms.Form | None = None
-) -> bool:
+def place_error(exc: InterviewError, *, slots: Any, filled: list[SlotForm], form: forms.Form | None = None) -> bool:
     """Put a refusal of the services next to the input it is about: the time row it names (``filled`` are the
     rows that asked for a time, in the order given to the service), else the round form's field. Returns
     whether it was placed (else the page shows it above the form)."""

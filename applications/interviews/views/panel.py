@@ -25,7 +25,6 @@ from applications.interviews.scorecards import (
     interview_score,
     live_booking,
     panel_complete,
-    round_invitations,
     scorecard_submit,
     scorecard_total,
 )
