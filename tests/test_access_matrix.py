@@ -327,10 +327,12 @@ def screening_rows(city: str) -> list[Row]:
             effect=lambda w, u: _shortlist_status(w, city, "submitted") == Shortlist.Status.APPROVED,
         ),
         # --- the interview stage (issue 20): the panel's pages and the approver's decision page ---
+        # A round's one staff page (the role's interviews): shown to those who may view the call; names,
+        # scorecards and the consensus on it only to the panel and the city (tests/applications/test_interview_*).
         Row(
-            "interviews_round",
-            lambda w: reverse("interviews_round", args=[w.rounds[city].round.pk]),
-            interview_stage(city),
+            "interview_round",
+            lambda w: reverse("interview_round", args=[w.rounds[city].round.role_id]),
+            screen(city, P.VIEW),
         ),
         Row(
             "interviews_scorecard",

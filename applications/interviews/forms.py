@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.interviews.selectors import panel_candidates
-from applications.interviews.services import CUTOFF_HOURS, LENGTH_MINUTES, SEATS, SlotSpec
+from applications.interviews.services import CUTOFF_HOURS, LENGTH_MINUTES, SEATS, InterviewError, SlotSpec
 from applications.models import InterviewRound
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage
@@ -81,6 +81,28 @@ class SlotForm(forms.Form):
 
 
 SlotFormSet = forms.formset_factory(SlotForm, extra=6, max_num=60, absolute_max=60, validate_max=True)
+#: The times added to an open round (fewer empty rows: a round seldom needs many more).
+AddSlotFormSet = forms.formset_factory(SlotForm, extra=3, max_num=60, absolute_max=60, validate_max=True)
+
+#: Which input of a time row a refusal about a slot's field (``InterviewError.field``) belongs next to.
+SLOT_INPUTS = {"starts_at": "start", "capacity": "capacity", "video_url": "video_url"}
+
+
+def place_error(exc: InterviewError, *, slots: Any, filled: list[SlotForm], form: forms.Form | None = None) -> bool:
+    """Put a refusal of the services next to the input it is about: the time row it names (``filled`` are the
+    rows that asked for a time, in the order given to the service), else the round form's field. Returns
+    whether it was placed (else the page shows it above the form)."""
+    if exc.field in SLOT_INPUTS and exc.index is not None:
+        if exc.index < len(filled):
+            filled[exc.index].add_error(SLOT_INPUTS[exc.field], exc.message)
+            return True
+        if not filled and slots.forms:  # no time given at all: said at the first row
+            slots.forms[0].add_error("day", exc.message)
+            return True
+    if form is not None and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+        return True
+    return False
 
 
 class BookingForm(forms.Form):

@@ -15,7 +15,6 @@ def register_panel_urls() -> list[Any]:
 
     return [
         path("interviews/", panel.rounds, name="interviews_rounds"),
-        path("interviews/round/<id:round_id>/", panel.round_detail, name="interviews_round"),
         path("interviews/interview/<id:invitation_id>/", panel.scorecard, name="interviews_scorecard"),
         path("interviews/role/<id:role_id>/decisions/", decisions.decisions, name="interviews_decisions"),
     ]

@@ -34,7 +34,8 @@ AUDIT_ACTIONS = [
     ("kobo.interview.open", "面接の日程の公開 Interview round opened"),
     ("kobo.interview.close", "面接の予約の締切 Interview round closed"),
     ("kobo.interview.cancel", "面接の中止(再開による) Interview round cancelled by a reopening"),
-    ("kobo.interview.bookings", "面接の予約一覧の閲覧 Interview bookings viewed"),
+    ("kobo.interview.slots_add", "面接の時間帯の追加 Interview times added"),
+    ("kobo.interview.bookings", "面接の予約一覧の閲覧 Interview bookings viewed"),  # entries before the one round page
     ("kobo.interview.book", "面接の予約(応募者) Interview booked by the applicant"),
     ("kobo.interview.move", "面接日時の変更(応募者) Interview moved by the applicant"),
     ("kobo.interview.booking_cancel", "面接予約の取消し(応募者) Interview booking cancelled by the applicant"),

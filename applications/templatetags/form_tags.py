@@ -76,3 +76,14 @@ def error_target(field: forms.BoundField) -> str:
     if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.filter
+def described(field: forms.BoundField) -> str:
+    """The control alone, tied to its hint (``<id>-hint``) and error (``<id>-error``) by ``aria-describedby``:
+    for pages that lay out label, hint and error themselves (the staff's forms in the admin)."""
+    ids = [f"{field.auto_id}-hint" if field.help_text else "", f"{field.auto_id}-error" if field.errors else ""]
+    attrs: dict[str, Any] = {"aria-describedby": " ".join(filter(None, ids))} if any(ids) else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

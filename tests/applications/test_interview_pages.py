@@ -104,7 +104,7 @@ def test_only_the_panel_and_the_city_see_names_and_accommodation(client, world):
     page = client.get(url).content.decode()
     assert "手話通訳をお願いします" in page
     assert person.application.applicant.family_name in page
-    assert AuditEntry.objects.filter(action="kobo.interview.bookings", user=world.approver).count() == 1
+    assert AuditEntry.objects.filter(action="kobo.interview.list", user=world.approver).count() == 1
     client.force_login(world.contractor)  # may view the call, not on the panel, not the city
     page = client.get(url).content.decode()
     assert "手話通訳をお願いします" not in page

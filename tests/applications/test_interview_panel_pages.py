@@ -9,6 +9,7 @@ from applications.intake.services import manage_link_token
 from applications.interviews.decisions import final_decision
 from applications.interviews.scorecards import scorecard_submit
 from applications.models import AuditEntry, Candidacy, FinalDecision, OutboxEmail, Scorecard
+from recruitment.formatting import format_japan_datetime
 from tests.applications.panel_world import interviews_world
 
 pytestmark = pytest.mark.django_db
@@ -21,23 +22,37 @@ def w(site_content, settings):
     return interviews_world(headcount=1, people=3)
 
 
-def test_a_panel_member_sees_the_round_with_booking_time_and_accommodation(client, w):
+def test_a_panel_member_sees_the_round_with_booking_time_accommodation_and_the_panels_work(client, w):
+    scorecard_submit(invitation=w.invitations[0], by=w.contractor, scores=[4, 4], recommendation="select")
     client.force_login(w.official)
-    page = client.get(reverse("interviews_round", args=[w.round.pk])).content.decode()
+    listing = client.get(reverse("interviews_rounds")).content.decode()
+    url = reverse("interview_round", args=[w.role.pk])
+    assert url in listing  # the listing leads to the round's one page
+    page = client.get(url).content.decode()
     assert "山田 太郎" in page
     assert "字幕をお願いします" in page
-    assert w.invitations[0].booking.slot.starts_at.astimezone().strftime("%Y-%m-%d") in page
+    assert format_japan_datetime(w.invitations[0].booking.slot.starts_at) in page
+    assert reverse("interviews_scorecard", args=[w.invitations[0].pk]) in page
+    assert "1 / 2" in page  # one of the two panel members has scored 山田's interview
+    assert reverse("interviews_decisions", args=[w.role.pk]) not in page  # an official does not decide
     assert AuditEntry.objects.filter(action="kobo.interview.list", user=w.official, rows=3).exists()
-    listing = client.get(reverse("interviews_rounds")).content.decode()
-    assert w.role.title in listing
+    client.force_login(w.approver)  # the city's approver, not on the panel: reads it and is led to the decisions
+    page = client.get(url).content.decode()
+    assert "山田 太郎" in page
+    assert reverse("interviews_decisions", args=[w.role.pk]) in page
 
 
-def test_a_contractor_off_the_panel_is_refused_and_another_city_sees_nothing(client, w):
+def test_a_contractor_off_the_panel_sees_no_names_and_another_city_sees_nothing(client, w):
     client.force_login(w.outsider)
-    assert client.get(reverse("interviews_round", args=[w.round.pk])).status_code == 403
+    page = client.get(reverse("interview_round", args=[w.role.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for hidden in ("山田", "字幕をお願いします", reverse("interviews_scorecard", args=[w.invitations[0].pk])):
+        assert hidden not in html
+    assert AuditEntry.objects.filter(action="kobo.interview.list", user=w.outsider).count() == 0
     assert client.get(reverse("interviews_scorecard", args=[w.invitations[0].pk])).status_code == 403
     client.force_login(w.other_approver)
-    assert client.get(reverse("interviews_round", args=[w.round.pk])).status_code == 404
+    assert client.get(reverse("interview_round", args=[w.role.pk])).status_code == 404
     assert client.get(reverse("interviews_decisions", args=[w.role.pk])).status_code == 404
 
 

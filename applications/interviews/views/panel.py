@@ -1,4 +1,7 @@
-"""The panel's pages: the rounds one may read, a round's invited candidacies, an interview's scorecards and consensus.
+"""The panel's pages: the rounds one may read, and an interview's scorecards and consensus.
+
+A round's own page (its times, bookings, the panel's scorecards status and consensus) is the role's
+interview page, ``views.rounds``.
 
 Access: the call must be one the user may view (else 404, ``teams.access``); the interview stage shows
 only to its panel and the city (``screening.visibility.interview_visible``, else 403). Colleagues'
@@ -22,7 +25,6 @@ from applications.interviews.scorecards import (
     interview_score,
     live_booking,
     panel_complete,
-    round_invitations,
     scorecard_submit,
     scorecard_total,
 )
@@ -37,14 +39,6 @@ from cms.web.numbers import MAX_SMALL, parse_int
 from recruitment.selectors import role_call
 
 TEMPLATES = "applications/interviews/"
-
-
-def _round_or_404(user: Any, round_id: int) -> tuple[InterviewRound, Any]:
-    interview_round = InterviewRound.objects.select_related("role").filter(pk=round_id).first()
-    if interview_round is None:
-        raise Http404
-    call = access.call_or_404(user, role_call(interview_round.role).pk)
-    return interview_round, call
 
 
 @admin_view
@@ -70,45 +64,6 @@ def rounds(request: HttpRequest) -> HttpResponse:
             }
         )
     return TemplateResponse(request, TEMPLATES + "rounds.html", {"items": items})
-
-
-@admin_view
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    """One round: its invited candidacies with booking time and accommodation, one's scorecards, the consensus."""
-    user = request.user
-    interview_round, call = _round_or_404(user, round_id)
-    if not visibility.interview_visible(user, call, interview_round):
-        return forbidden(request, str(authority.decide(user, call, Power.READ_INTERVIEWS).reason))
-    invitations = round_invitations(interview_round)
-    rows = []
-    for invitation in invitations:
-        cards = list(invitation.scorecards.all())
-        mine = next((c for c in cards if c.panelist_id == user.pk), None)
-        rows.append(
-            {
-                "invitation": invitation,
-                "candidacy": invitation.candidacy,
-                "applicant": invitation.candidacy.application.applicant,
-                "booking": live_booking(invitation),
-                "mine": mine,
-                "cards": len(cards),
-                "consensus": invitation.panel_consensus,  # type: ignore[attr-defined]
-            }
-        )
-    audit(user=user, action="kobo.interview.list", call=call, rows=len(rows), round_id=interview_round.pk,
-          role_id=interview_round.role_id)  # fmt: skip
-    return TemplateResponse(
-        request,
-        TEMPLATES + "panel_round.html",
-        {
-            "call": call,
-            "round": interview_round,
-            "rows": rows,
-            "panel": list(interview_round.panel.order_by("last_name", "username")),
-            "on_panel": bool(authority.panel_member(user, interview_round)),
-            "decides": bool(authority.decide(user, call, Power.DECIDE)),
-        },
-    )
 
 
 def _invitation_or_404(user: Any, invitation_id: int) -> tuple[InterviewInvitation, Any]:
