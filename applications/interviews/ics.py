@@ -9,16 +9,18 @@ wherever the applicant's calendar is set.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
-from applications.models import InterviewBooking, InterviewRound
+from applications.models import InterviewBooking, InterviewInvitation, InterviewRound
 from recruitment.formatting import JAPAN
 
 #: iCalendar's PRODID: who made the file.
@@ -77,3 +79,22 @@ def booking_calendar(booking: InterviewBooking, *, cancel: bool = False, now: da
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def joined_calendars(invitations: Iterable[InterviewInvitation], *, now: datetime | None = None) -> dict[int, str]:
+    """The updated calendar of each live booking a new invitation joined (a round sharing its panel), by invitation.
+
+    The booking's SEQUENCE goes up first (its event now names one more role), so the person's calendar
+    takes the REQUEST as an update of the event it holds; call in the transaction that joined them.
+    """
+    calendars: dict[int, str] = {}
+    for invitation in invitations:
+        joined = invitation.booking
+        if joined is None or joined.cancelled_at is not None:
+            continue
+        InterviewBooking.objects.filter(pk=joined.pk).update(sequence=F("sequence") + 1)
+        booking = InterviewBooking.objects.select_related(
+            "slot__round", "application__applicant", "application__call__organisation"
+        ).get(pk=joined.pk)
+        calendars[invitation.pk] = booking_calendar(booking, now=now)
+    return calendars

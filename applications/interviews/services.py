@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.intake.services import manage_link_token
-from applications.interviews.ics import booking_calendar
+from applications.interviews.ics import booking_calendar, joined_calendars
 from applications.interviews.selectors import panel_candidates, shares_panel
 from applications.mail.triggers.interviews import booking_confirmation_send, invitations_send, round_cancelled_send
 from applications.models import (
@@ -221,7 +221,9 @@ def interview_round_open(
         _join_shared_bookings(interview_round, invitations)
         audit(user=by, action="kobo.interview.open", call=call, role_id=role.pk, role=role.title,
               slots=len(specs), invited=len(invitations), panel=sorted(members))  # fmt: skip
-        invitations_send(invitations=invitations, manage_token=manage_link_token)
+        invitations_send(
+            invitations=invitations, manage_token=manage_link_token, calendars=joined_calendars(invitations, now=now)
+        )
     return interview_round
 
 
