@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,7 +125,11 @@ def interview_round_open(
         _join_shared_bookings(interview_round, invitations)
         audit(user=by, action="kobo.interview.open", call=call, role_id=role.pk, role=role.title,
               slots=len(specs), invited=len(invitations), panel=sorted(members))  # fmt: skip
-        invitations_send(invitations=invitations, manage_token=manage_link_token)
+        invitations_send(
+            invitations=invitations,
+            manage_token=manage_link_token,
+            calendars=_joined_calendars(invitations, now=now),
+        )
     return interview_round
 
 
@@ -244,3 +249,22 @@ def interview_rounds_cancel(*, role: RolePage, by: Any, now: datetime | None = N
         told = [i for i in invitations if i.candidacy.status != Candidacy.Status.WITHDRAWN]
         round_cancelled_send(invitations=told, calendars=calendars)
     return len(rounds)
+
+
+def _joined_calendars(invitations: Iterable[InterviewInvitation], *, now: datetime | None = None) -> dict[int, str]:
+    """The updated calendar of each live booking a new invitation joined (a round sharing its panel), by invitation.
+
+    The booking's SEQUENCE goes up first (its event now names one more role), so the person's calendar
+    takes the REQUEST as an update of the event it holds; call in the transaction that joined them.
+    """
+    calendars: dict[int, str] = {}
+    for invitation in invitations:
+        joined = invitation.booking
+        if joined is None or joined.cancelled_at is not None:
+            continue
+        InterviewBooking.objects.filter(pk=joined.pk).update(sequence=F("sequence") + 1)
+        booking = InterviewBooking.objects.select_related(
+            "slot__round", "application__applicant", "application__call__organisation"
+        ).get(pk=joined.pk)
+        calendars[invitation.pk] = booking_calendar(booking, now=now)
+    return calendars

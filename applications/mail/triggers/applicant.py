@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from applications.mail.catalogue import DUPLICATE_NOTICE_INTERVAL, REMINDER_WINDOWS
 from applications.mail.outbox import outbox_enqueue
-from applications.mail.triggers.common import page_link, person_name, route_link, title_in, ts
+from applications.mail.triggers.common import page_link, person_name, route_link, title_in, to_applicant, ts
 from applications.models import Application, Candidacy, Draft, OutboxEmail
 from cms.web.jobs import each_row_alone
 from cms.web.numbers import parse_ids
@@ -29,19 +29,17 @@ def confirmation_send(*, application: Application, roles: list[RolePage], manage
         with translation.override(language):
             deadline = format_japan_datetime(role.closes_at, language)
         lines.append(f"  {number}. {title_in(role, language)} ({deadline})")
-    return outbox_enqueue(
-        to=applicant.email,
+    return to_applicant(
+        application,
         kind="confirmation",
-        language=language,
         key=f"confirmation:application:{application.pk}",
         values={
             "name": person_name(applicant, language),
             "reference": application.reference,
             "call": title_in(application.call, language),
             "roles": "\n".join(lines),
-            "manage_link": route_link("applications:manage", language, token=manage_token),
+            "manage_link": _manage_link(application, manage_token),
         },
-        call=application.call,
         roles=roles,
     )
 
@@ -75,36 +73,22 @@ def email_code_send(*, draft: Draft, email: str, code: str, language: str, minut
 
 def manage_link_send(*, application: Application, manage_token: str, days: int, now: datetime) -> bool:
     """A new manage link, asked for on the "send me my link again" page, to the address that applied."""
-    language = application.language
-    return outbox_enqueue(
-        to=application.applicant.email,
+    return to_applicant(
+        application,
         kind="manage_link",
-        language=language,
         key=f"manage_link:application:{application.pk}:{now.isoformat()}",
-        values={
-            "reference": application.reference,
-            "call": title_in(application.call, language),
-            "days": days,
-            "manage_link": route_link("applications:manage", language, token=manage_token),
-        },
-        call=application.call,
+        values={**_reference_values(application), "days": days, "manage_link": _manage_link(application, manage_token)},
     )
 
 
 def withdrawal_send(*, application: Application, roles: list[RolePage]) -> bool:
     """Confirms a withdrawal of the given roles."""
     ids = "-".join(str(r.pk) for r in sorted(roles, key=lambda r: r.pk))
-    return outbox_enqueue(
-        to=application.applicant.email,
+    return to_applicant(
+        application,
         kind="withdrawal",
-        language=application.language,
         key=f"withdrawal:application:{application.pk}:{ids}",
-        values={
-            "reference": application.reference,
-            "call": title_in(application.call, application.language),
-            "roles": "\n".join(f"  - {title_in(r, application.language)}" for r in roles),
-        },
-        call=application.call,
+        values={**_reference_values(application), "roles": _role_list(roles, application.language)},
     )
 
 
@@ -128,29 +112,37 @@ def duplicate_attempts_send(
         )
         if recent.exists():
             continue
-        language = application.language
-        written += outbox_enqueue(
-            to=application.applicant.email,
+        written += to_applicant(
+            application,
             kind="duplicate",
-            language=language,
             key=f"duplicate:application:{application.pk}:{now.isoformat()}",
             values={
-                "reference": application.reference,
-                "call": title_in(application.call, language),
-                "roles": "\n".join(f"  - {title_in(r, language)}" for r in roles),
-                "manage_link": route_link("applications:manage", language, token=manage_token(application)),
+                **_reference_values(application),
+                "roles": _role_list(roles, application.language),
+                "manage_link": _manage_link(application, manage_token(application)),
             },
-            call=application.call,
         )
     return written
 
 
+def _reference_values(application: Application) -> dict[str, Any]:
+    """The reference and the call's title, in the language the application was made in."""
+    return {"reference": application.reference, "call": title_in(application.call, application.language)}
+
+
+def _role_list(roles: list[RolePage], language: str) -> str:
+    return "\n".join(f"  - {title_in(r, language)}" for r in roles)
+
+
+def _manage_link(application: Application, token: str) -> str:
+    return route_link("applications:manage", application.language, token=token)
+
+
 def erasure_done_send(*, application: Application, call: CallPage) -> bool:
     """Tells the applicant their data was erased (in the erasure's transaction, before the address goes)."""
-    return outbox_enqueue(
-        to=application.applicant.email,
+    return to_applicant(
+        application,
         kind="erasure_done",
-        language=application.language,
         key=f"erasure_done:application:{application.pk}",
         values={"reference": application.reference, "call": title_in(call, application.language)},
         call=call,

@@ -13,7 +13,7 @@ from django.utils import translation
 from applications.mail.catalogue import KINDS
 from applications.mail.outbox import outbox_enqueue
 from applications.mail.rendering import public_url
-from applications.models import Candidacy
+from applications.models import Application, Candidacy
 from recruitment.models import CallPage
 
 #: Who on the staff of a call holds a catalogue recipient role (``catalogue.CONTRACTORS``,
@@ -94,6 +94,31 @@ def to_staff(
                 to=user.email, kind=kind, language=language, key=f"{key}:user:{user.pk}", values=filled
             )
     return sent
+
+
+def to_applicant(
+    application: Application,
+    *,
+    kind: str,
+    key: str,
+    values: dict[str, Any],
+    roles: Iterable[Any] = (),
+    calendar: str = "",
+    call: CallPage | None = None,
+) -> bool:
+    """Write ``kind`` under ``key`` to the applicant of ``application``, in the language it applied in and in the
+    name of its call's city (``call``, when the caller holds it apart); ``roles`` and ``calendar`` as
+    :func:`~applications.mail.outbox.outbox_enqueue` takes them. True if it is new."""
+    return outbox_enqueue(
+        to=application.applicant.email,
+        kind=kind,
+        language=application.language,
+        key=key,
+        values=values,
+        call=call or application.call,
+        roles=roles,
+        calendar=calendar,
+    )
 
 
 def applicant_values(candidacy: Candidacy) -> dict[str, Any]:

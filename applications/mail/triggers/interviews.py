@@ -1,5 +1,5 @@
-"""Mail to applicants about their interviews: the invitation, the booking (with its calendar part), the
-reminder the day before, and the notice that a reopened role's interviews are cancelled.
+"""Mail to applicants about their interviews: the invitation (or the booking it joins), the booking (with its
+calendar part), the reminder the day before, and the notice that a reopened role's interviews are cancelled.
 
 The calendar parts are made by ``applications.interviews.ics`` and given here as text; the manage
 link's token by ``applications.intake.services.manage_link_token`` (given as ``manage_token``):
@@ -8,8 +8,9 @@ mail imports no feature package.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -17,8 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from applications.mail.catalogue import INTERVIEW_REMINDER_BEFORE
-from applications.mail.outbox import outbox_enqueue
-from applications.mail.triggers.common import applicant_values, person_name, route_link, title_in, ts
+from applications.mail.triggers.common import applicant_values, person_name, route_link, title_in, to_applicant, ts
 from applications.models import Application, InterviewBooking, InterviewInvitation, InterviewRound
 from cms.web.jobs import each_row_alone
 from recruitment.formatting import format_japan_datetime
@@ -39,28 +39,46 @@ def booking_link(application: Application, manage_token: ManageToken) -> str:
     return route_link("interviews:booking", application.language, token=manage_token(application))
 
 
-def invitations_send(*, invitations: Iterable[InterviewInvitation], manage_token: ManageToken) -> int:
-    """One invitation per candidacy invited to a round, with the link to book (in the round's transaction)."""
+def invitations_send(
+    *,
+    invitations: Iterable[InterviewInvitation],
+    manage_token: ManageToken,
+    calendars: Mapping[int, str] | None = None,
+) -> int:
+    """One mail per candidacy invited to a round, in the round's transaction: the link to book, or, for an
+    invitation the person's live booking already covers (a round with the same panel), that booking with
+    its updated calendar (``calendars``: invitation pk → the booking's REQUEST, its SEQUENCE raised)."""
     written = 0
     for invitation in invitations:
         candidacy = invitation.candidacy
-        application = candidacy.application
-        interview_round = invitation.round
-        written += outbox_enqueue(
-            to=application.applicant.email,
-            kind="interview_invitation",
-            language=application.language,
-            key=f"interview_invitation:invitation:{invitation.pk}",
-            values={
-                **applicant_values(candidacy),
-                "length": interview_round.length_minutes,
-                "cutoff_hours": interview_round.cutoff_hours,
-                "booking_link": booking_link(application, manage_token),
-            },
-            call=application.call,
-            roles=[candidacy.role],
-        )
+        booking = invitation.booking
+        if booking is not None and booking.cancelled_at is None:
+            role = title_in(candidacy.role, candidacy.application.language)
+            values = {**_booking_values(booking, manage_token), "role": role}
+            calendar = (calendars or {}).get(invitation.pk, "")
+            written += _to_invited(invitation, "interview_covered", values, calendar=calendar)
+            continue
+        values = {
+            **applicant_values(candidacy),
+            "length": invitation.round.length_minutes,
+            "cutoff_hours": invitation.round.cutoff_hours,
+            "booking_link": booking_link(candidacy.application, manage_token),
+        }
+        written += _to_invited(invitation, "interview_invitation", values)
     return written
+
+
+def _to_invited(invitation: InterviewInvitation, kind: str, values: dict[str, Any], *, calendar: str = "") -> bool:
+    """Write ``kind`` about one invitation to its person, once per invitation."""
+    candidacy = invitation.candidacy
+    return to_applicant(
+        candidacy.application,
+        kind=kind,
+        key=f"{kind}:invitation:{invitation.pk}",
+        values=values,
+        roles=[candidacy.role],
+        calendar=calendar,
+    )
 
 
 def _booking_values(booking: InterviewBooking, manage_token: ManageToken) -> dict[str, object]:
@@ -91,15 +109,12 @@ def booking_confirmation_send(
     *, booking: InterviewBooking, kind: str, calendar: str, manage_token: ManageToken
 ) -> bool:
     """A booking made, moved or cancelled (``kind``), with its calendar part; in the change's transaction."""
-    application = booking.application
-    return outbox_enqueue(
-        to=application.applicant.email,
+    return to_applicant(
+        booking.application,
         kind=kind,
-        language=application.language,
         key=BOOKING_KEYS[kind].format(pk=booking.pk, sequence=booking.sequence),
         values=_booking_values(booking, manage_token),
         calendar=calendar,
-        call=application.call,
     )
 
 
@@ -107,17 +122,9 @@ def round_cancelled_send(*, invitations: Iterable[InterviewInvitation], calendar
     """Tell each invitation of a cancelled round; ``calendars`` (invitation pk → CANCEL) for the bookings it freed."""
     written = 0
     for invitation in invitations:
-        candidacy = invitation.candidacy
-        application = candidacy.application
-        written += outbox_enqueue(
-            to=application.applicant.email,
-            kind="interview_round_cancelled",
-            language=application.language,
-            key=f"interview_round_cancelled:invitation:{invitation.pk}",
-            values=applicant_values(candidacy),
-            calendar=calendars.get(invitation.pk, ""),
-            call=application.call,
-            roles=[candidacy.role],
+        values = applicant_values(invitation.candidacy)
+        written += _to_invited(
+            invitation, "interview_round_cancelled", values, calendar=calendars.get(invitation.pk, "")
         )
     return written
 
@@ -144,13 +151,10 @@ def interview_reminders_send(*, manage_token: ManageToken, now: datetime | None 
     written = 0
     for booking in bookings:
         with each_row_alone("interview_reminders_send", booking), transaction.atomic():
-            application = booking.application
-            written += outbox_enqueue(
-                to=application.applicant.email,
+            written += to_applicant(
+                booking.application,
                 kind="interview_reminder",
-                language=application.language,
                 key=f"interview_reminder:booking:{booking.pk}:slot:{booking.slot_id}@{ts(booking.slot.starts_at)}",
                 values=_booking_values(booking, manage_token),
-                call=application.call,
             )
     return written

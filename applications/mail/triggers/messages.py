@@ -12,9 +12,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from applications.mail.outbox import outbox_enqueue
 from applications.mail.rendering import admin_url
-from applications.mail.triggers.common import applicant_values, route_link, to_staff
+from applications.mail.triggers.common import applicant_values, route_link, to_applicant, to_staff
 from applications.models import CandidacyMessage
 
 
@@ -27,10 +26,9 @@ def message_waiting_send(*, message: CandidacyMessage, manage_token: str, days: 
     candidacy = message.candidacy
     application = candidacy.application
     language = application.language
-    return outbox_enqueue(
-        to=application.applicant.email,
+    return to_applicant(
+        application,
         kind="message_waiting",
-        language=language,
         key=f"message_waiting:message:{message.pk}",
         values={
             **applicant_values(candidacy),

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from applications.mail.catalogue import DECLINE_HINT, SHARED_REASON
-from applications.mail.outbox import outbox_enqueue
 from applications.mail.rendering import correction_result
-from applications.mail.triggers.common import applicant_values, page_link, with_people
+from applications.mail.triggers.common import applicant_values, page_link, to_applicant, with_people
 from applications.models import Candidacy, FinalDecision, OutboxEmail, ScreeningOutcome, Shortlist
 from applications.screening.rules import AWAITING, PASSED
 from cms.web.jobs import each_row_alone
@@ -83,14 +82,7 @@ def screening_results_send(*, shortlist: Shortlist, now: datetime | None = None)
                 created_at=now,
             )  # fmt: skip
             if kind:
-                written += outbox_enqueue(
-                    to=candidacy.application.applicant.email,
-                    kind=kind,
-                    language=language,
-                    key=key,
-                    values=values,
-                    call=candidacy.application.call,
-                )
+                written += to_applicant(candidacy.application, kind=kind, key=key, values=values)
     return written
 
 
@@ -134,10 +126,9 @@ def _still_reviewing(group: list[Candidacy], now: datetime) -> int:
         for candidacy in group:
             key = f"still_reviewing:candidacy:{candidacy.pk}"
             if key in todo:
-                written += outbox_enqueue(
-                    to=candidacy.application.applicant.email,
+                written += to_applicant(
+                    candidacy.application,
                     kind="still_reviewing",
-                    language=candidacy.application.language,
                     key=key,
                     values={**applicant_values(candidacy), "days": days},
                     call=call,
@@ -175,11 +166,4 @@ def decision_send(*, candidacy: Candidacy, previous: str = "") -> bool:
             values["reason"] = str(SHARED_REASON).format(reason=decision.shared_text())
         if status == S.SELECTED:
             values["decline"] = str(DECLINE_HINT)
-    return outbox_enqueue(
-        to=candidacy.application.applicant.email,
-        kind=kind,
-        language=language,
-        key=key,
-        values=values,
-        call=candidacy.application.call,
-    )
+    return to_applicant(candidacy.application, kind=kind, key=key, values=values)
