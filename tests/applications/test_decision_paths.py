@@ -119,3 +119,16 @@ def test_the_decision_page_refuses_no_reason_next_to_the_field_keeping_what_was_
     assert (decision.outcome, decision.reason) == (outcome, "interview")
     assert decision.reason_text == "企画の説明が具体的だった"
     assert _status(person) == outcome
+
+
+def test_a_decision_posted_from_a_stale_page_says_why_though_the_form_is_gone(client, world):
+    person = world.shortlisted[world.role.pk][0]
+    client.force_login(world.approver)
+    url = reverse("interviews_decisions", args=[world.role.pk])
+    posted = {"action": "decide", "candidacy": str(person.pk), "outcome": S.NOT_SELECTED, "reason": "skills"}
+    assert client.post(url, {**posted, "outcome": S.SELECTED, "reason": "interview"}).status_code == 302
+    response = client.post(url, posted)  # the same person, from a page loaded before
+    assert response.status_code == 400
+    assert any("採用" in m and "不採用" in m for m in _messages(response)), _messages(response)
+    assert _status(person) == S.SELECTED
+    assert FinalDecision.objects.filter(candidacy=person).count() == 1

@@ -182,8 +182,11 @@ def _decide(request: HttpRequest, role: RolePage, call: Any) -> HttpResponse:
                            reason_text=data["reason_text"], share_reason=data["share_reason"])  # fmt: skip
         except ScreeningError as exc:
             form.add_error(None, exc.message)
+            # Shown at the top too: the finalist's form is gone when someone else decided meanwhile.
+            messages.error(request, exc.message)
         else:
             messages.success(request, "最終決定を記録しました。応募者にお知らせします。 The decision was recorded.")
             return redirect("interviews_decisions", role.pk)
-    messages.error(request, "最終決定は記録されていません。下の入力を確かめてください。 Not recorded: see below.")
+    else:
+        messages.error(request, "最終決定は記録されていません。下の入力を確かめてください。 Not recorded: see below.")
     return _page(request, role, call, failed=(candidacy.pk, form))
