@@ -6,13 +6,15 @@ reasons and a message thread. Everything goes through the real services, in the 
 order (``screening.rules.ROLE_MOVES``), as the people of the demo would:
 
 1. ``screener2`` (the contractor) reviews and shortlists the best candidates (headcount × the
-   call's factor) and submits the shortlist; ``approver`` approves it, which sends the results;
+   call's factor: the serial's one place × 3 in the demo) and submits the shortlist; ``approver``
+   approves it, which sends the results;
 2. ``approver`` opens an online interview round with a few times in the coming days (Japan time,
    a video link each) and a panel of the city's people; most invited candidates book a time (one
    asks for captions), and ``approver`` closes the round: the role's interviews are done;
 3. every panel member scores every booked interview, the panel records its consensus and rank,
-   and ``approver`` decides: 採用 up to the headcount, one or two 補欠, the rest 不採用, each
-   with a reason;
+   and ``approver`` decides through ``final_decision`` (the only way to a decision): 採用 up to
+   the headcount, one or two 補欠, the rest 不採用 (at least one of each when three or more
+   were interviewed), each with a reason from the list and its text;
 4. ``screener2`` writes to one candidate, who answers from the manage link.
 
 Only that role is touched (the other roles keep their screening work). Unlike the first half,

@@ -101,6 +101,7 @@ CALL_FIELDS = (
     "contact_email",
     "personal_data_notice",
     "blind_review",
+    "shortlist_factor",
 )
 #: The English versions a fixture may give (empty when it does not: the English site then falls back).
 CALL_ENGLISH_FIELDS = (

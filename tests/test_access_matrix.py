@@ -165,6 +165,11 @@ def act(city: str, power: Power) -> dict[str, int | str]:
     return {"anonymous": "login", **{i: answer(i) for i in IDENTITIES[1:]}}
 
 
+def never(city: str) -> dict[str, int | str]:
+    """A POST that nobody may make: refused for whoever sees ``city``'s screening, 404 outside."""
+    return {"anonymous": "login", **{i: "refused" if P.VIEW in _held(i, city) else "404" for i in IDENTITIES[1:]}}
+
+
 def any_call() -> dict[str, int | str]:
     """The list of one's calls: for anyone with a call to view in some city, 403 for the rest."""
     return {
@@ -294,12 +299,27 @@ def screening_rows(city: str) -> list[Row]:
             data=lambda w: _status(S.IN_REVIEW, "確認")(person(w)),
             effect=lambda w, u: Candidacy.objects.get(pk=person(w).pk).status == S.IN_REVIEW,
         ),
+        # A final decision is never a bare status move: refused on the candidacy page for everyone, even the
+        # approver; the decision page records it with a reason from the list.
         Row(
             "screening_candidacy",
             lambda w: reverse("screening_candidacy", args=[decided(w).pk]) + "#decide",
-            act(city, P.DECIDE),
+            never(city),
             method="post",
             data=lambda w: _status(S.SELECTED, "採用")(decided(w)),
+            effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
+        ),
+        Row(
+            "interviews_decisions",
+            lambda w: reverse("interviews_decisions", args=[decided(w).role_id]) + "#decide",
+            decide_page_act(city),
+            method="post",
+            data=lambda w: {
+                "action": "decide",
+                "candidacy": str(decided(w).pk),
+                "outcome": S.SELECTED,
+                "reason": "strong_fit",
+            },
             effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
         ),
         Row(

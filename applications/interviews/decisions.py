@@ -108,7 +108,9 @@ def final_decision(
             decided_by=by,
             decided_at=now or timezone.now(),
         )
-        candidacy_transition(candidacy=candidacy, to=outcome, by=by, reason=f"{reason}: {reason_text}".strip(": "))
+        candidacy_transition(
+            candidacy=candidacy, to=outcome, by=by, reason=f"{reason}: {reason_text}".strip(": "), decision=decision
+        )
         audit(
             user=by,
             action="kobo.interview.decision",
@@ -207,13 +209,14 @@ def _promote_first_reserve(declined: Candidacy, *, now: datetime | None) -> Cand
             return None
         try:
             with transaction.atomic():
-                FinalDecision.objects.create(
+                decision = FinalDecision.objects.create(
                     candidacy=reserve, outcome=Outcome.SELECTED, reason=Reason.PROMOTED, decided_by=approver,
                     decided_at=now or timezone.now(),
                 )  # fmt: skip
                 promoted = candidacy_transition(
-                    candidacy=reserve, to=S.SELECTED, by=approver, reason="promoted from the reserve list"
-                )
+                    candidacy=reserve, to=S.SELECTED, by=approver, reason="promoted from the reserve list",
+                    decision=decision,
+                )  # fmt: skip
                 audit(user=approver, action="kobo.interview.promoted", call=role_call(role), candidacy=promoted,
                       role_id=role.pk, freed_by=declined.reference)  # fmt: skip
                 return promoted

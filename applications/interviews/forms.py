@@ -1,4 +1,5 @@
-"""Forms of the interview stage: the staff's round (with its slots, in Japan time) and the applicant's booking."""
+"""Forms of the interview stage: the staff's round (with its slots, in Japan time), the applicant's booking,
+and the approver's final decision (outcome and a reason, both chosen, never defaulted)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.interviews.decisions import CHOSEN_REASONS
 from applications.interviews.selectors import panel_candidates
 from applications.interviews.services import CUTOFF_HOURS, LENGTH_MINUTES, SEATS, InterviewError, SlotSpec
-from applications.models import InterviewRound
+from applications.models import FinalDecision, InterviewRound
 from recruitment.formatting import JAPAN
 from recruitment.models import CallPage
 
@@ -118,3 +120,58 @@ class BookingForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+CHOOSE = [("", "選んでください Choose")]
+
+
+class DecisionForm(forms.Form):
+    """One finalist's final decision: the outcome and a reason from the short list (neither preselected), its text.
+
+    The service (``interviews.decisions.final_decision``) checks the same and the rest (power, seats,
+    the lifecycle); this form only puts each error next to its field and keeps what was typed.
+    """
+
+    outcome = forms.ChoiceField(
+        label="結果 Outcome", choices=CHOOSE + FinalDecision.Outcome.choices,
+        error_messages={"required": "結果を選んでください。 Choose the outcome.",
+                        "invalid_choice": "結果を選んでください。 Choose the outcome."},
+    )  # fmt: skip
+    reason = forms.ChoiceField(
+        label="理由 Reason",
+        choices=CHOOSE + [(v, label) for v, label in FinalDecision.Reason.choices if v in CHOSEN_REASONS],
+        error_messages={"required": "理由を一覧から選んでください。 Choose a reason from the list.",
+                        "invalid_choice": "理由を一覧から選んでください。 Choose a reason from the list."},
+    )  # fmt: skip
+    reason_text = forms.CharField(
+        label="理由の詳細 Reason in words", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="「その他」を選んだときは必須。 Required with “Other”.",
+    )  # fmt: skip
+    share_reason = forms.BooleanField(label="理由を本人に伝える Share the reason with the applicant", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason") == FinalDecision.Reason.OTHER and not (data.get("reason_text") or "").strip():
+            self.add_error(
+                "reason_text", "「その他」のときは理由を書いてください。 Say the reason in words for “Other”."
+            )
+        return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.describe()
+
+    def describe(self) -> None:
+        """Tie each control to its hint and error (the ``-help`` / ``-error`` ids ``_decision_field.html`` writes)."""
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = [f"{bound.auto_id}-help"] if field.help_text else []
+            if self.is_bound and hasattr(self, "cleaned_data") and name in self.errors:
+                ids.append(f"{bound.auto_id}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)

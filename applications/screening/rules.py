@@ -53,6 +53,10 @@ WITHDRAWABLE = frozenset(
 #: move from it (promoted, or the list closed) is told again. A hire's decline (declined) is the last
 #: word on that candidacy: it is confirmed to the applicant and restarts the retention period.
 DECISIONS = frozenset({S.SELECTED, S.NOT_SELECTED, S.RESERVE, S.DECLINED})
+#: The city's final decision proper: reached only with its recorded reason (a ``FinalDecision``, written by
+#: ``interviews.decisions.final_decision`` or a reserve's promotion), never by a bare status move: no screening
+#: page, bulk action or script records 採用 / 不採用 / 補欠 without one. A hire's decline is the hire's word.
+REASONED = frozenset({S.SELECTED, S.NOT_SELECTED, S.RESERVE})
 #: Reached the shortlist, whatever the city decided afterwards: told they passed the document
 #: screening, named to everyone despite blind review, listed in the shortlist documents and counts.
 PASSED = frozenset({S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED, S.RESERVE, S.DECLINED})

@@ -27,11 +27,12 @@ from django.utils.translation import gettext_lazy
 
 from applications.mail.triggers.results import decision_send, screening_results_send
 from applications.mail.triggers.staff import shortlist_notify
-from applications.models import Candidacy, InterviewRound, Shortlist
+from applications.models import Candidacy, FinalDecision, InterviewRound, Shortlist
 from applications.screening.audit import audit
 from applications.screening.rules import (
     ALLOWED_TRANSITIONS,
     DECISIONS,
+    REASONED,
     ROLE_MOVES,
     UNSCREENED,
     Move,
@@ -194,8 +195,12 @@ def candidacy_transition(
     reason: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
+    decision: FinalDecision | None = None,
 ) -> Candidacy:
     """Move a candidacy to ``to`` if the table, the user's right and the role's state allow it.
+
+    採用 / 不採用 / 補欠 (:data:`rules.REASONED`) move only with ``decision``, this candidacy's stored
+    ``FinalDecision`` with that outcome and a reason (``interviews.decisions``): any other path is refused.
 
     Optimistic concurrency: the move applies only if the candidacy is still at
     ``expected_version`` (default: the version the caller holds); otherwise
@@ -211,6 +216,15 @@ def candidacy_transition(
         )
     if not (allowed_for & actor_kind(by, call)):
         raise ScreeningError(_("You may not make this change."))
+    if to in REASONED and not (
+        decision and decision.pk and decision.reason and (decision.candidacy_id, decision.outcome) == (candidacy.pk, to)
+    ):
+        raise ScreeningError(
+            _(
+                "Selected, not selected and reserve are recorded one by one with a reason, "
+                "on the role's final decision page."
+            )
+        )
     if to == S.SHORTLISTED:
         _check_can_shortlist(candidacy)
     if CONFLICT_CHECKED & allowed_for and by is not None and has_conflict(by, candidacy):

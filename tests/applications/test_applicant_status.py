@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from applications.intake.tokens import hash_token
+from applications.interviews.decisions import final_decision
 from applications.mail.outbox import outbox_send_pending
 from applications.messaging.status import application_status
 from applications.models import (
@@ -130,7 +131,7 @@ def test_each_stage_shows_from_the_facts_and_never_before_the_mail(client, world
         interview_round.status = InterviewRound.Status.CLOSED
         interview_round.save()
         person.refresh_from_db()
-        candidacy_transition(candidacy=person, to=S.SELECTED, by=world["approver"])
+        final_decision(candidacy=person, by=world["approver"], outcome=S.SELECTED, reason="interview")
         assert state(person) == "interviewed"  # decided, but its mail has not left yet
         outbox_send_pending()
         assert state(person) == "selected"

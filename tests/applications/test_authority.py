@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from applications.interviews.decisions import final_decision
 from applications.mail.catalogue import APPROVERS
 from applications.models import Assignment, Candidacy, OrganisationMember, OutboxEmail, Shortlist
 from applications.screening.services import (
@@ -65,7 +66,7 @@ def test_y_approver_who_is_an_official_of_x_cannot_approve_decide_or_read_xs_aud
 
     shortlist_decide(shortlist=shortlist, by=cities.users["approver_x"], approve=True)
     with pytest.raises(ScreeningError):
-        candidacy_transition(candidacy=_fresh(person), to=S.NOT_SELECTED, by=both, reason="不採用")
+        final_decision(candidacy=_fresh(person), by=both, outcome=S.NOT_SELECTED, reason="skills")
     with pytest.raises(ScreeningError):
         shortlist_reopen(shortlist=Shortlist.objects.get(pk=shortlist.pk), by=both, reason="見直し")
     assert _fresh(person).status == S.SHORTLISTED
@@ -85,13 +86,14 @@ def test_y_contractor_made_an_approver_of_x_cannot_approve_its_own_y_shortlist_n
         shortlist_decide(shortlist=shortlist, by=both, approve=True)
     shortlist_decide(shortlist=shortlist, by=cities.users["approver_y"], approve=True)
     with pytest.raises(ScreeningError):
-        candidacy_transition(candidacy=_fresh(person), to=S.SELECTED, by=both, reason="採用")
+        final_decision(candidacy=_fresh(person), by=both, outcome=S.SELECTED, reason="strong_fit")
     assert _fresh(person).status == S.SHORTLISTED
 
     # On X, where they are a member and not a contractor, they are an approver like any other.
     x_person, x_shortlist = _submitted(cities.call_x, cities.users["contractor_x"])
     shortlist_decide(shortlist=x_shortlist, by=both, approve=True)
-    assert candidacy_transition(candidacy=_fresh(x_person), to=S.SELECTED, by=both, reason="採用").status == S.SELECTED
+    final_decision(candidacy=_fresh(x_person), by=both, outcome=S.SELECTED, reason="strong_fit")
+    assert _fresh(x_person).status == S.SELECTED
 
 
 def test_who_submits_a_shortlist_does_not_approve_it(cities):
@@ -117,7 +119,7 @@ def test_a_contractor_of_a_call_holds_no_approver_power_on_it_even_as_the_citys_
         shortlist_decide(shortlist=shortlist, by=contractor, approve=False, comment="やり直し")
     shortlist_decide(shortlist=shortlist, by=cities.users["approver_x"], approve=True)
     with pytest.raises(ScreeningError):
-        candidacy_transition(candidacy=_fresh(person), to=S.SELECTED, by=contractor, reason="採用")
+        final_decision(candidacy=_fresh(person), by=contractor, outcome=S.SELECTED, reason="strong_fit")
     assert mail_recipients(cities.call_x, APPROVERS).filter(pk=contractor.pk).exists() is False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections import Counter, defaultdict
@@ -11,10 +12,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.intake.text import digits, is_katakana, name_key
+from applications.interviews.decisions import CHOSEN_REASONS
 from applications.models import (
     Applicant,
     Application,
@@ -35,6 +39,7 @@ from applications.screening.rules import DECISIONS, PASSED, Stage
 from applications.screening.scoring import aggregate_scores
 from applications.screening.services import candidacy_transition, role_stage, shortlist_submit
 from applications.staff import SCREENING_CONTRACTORS
+from exports.documents.decision_pack_interviews import interview_stage
 from recruitment.demo import demo_calls, ensure_kobe_demo
 from recruitment.models import RolePage
 from tests.conftest import demo_site, shared_world
@@ -361,14 +366,31 @@ def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decisi
 
     decided = Candidacy.objects.filter(role=role, status__in=DECISIONS)
     assert decided.filter(status=Candidacy.Status.SELECTED).count() == role.headcount
-    assert decided.filter(status=Candidacy.Status.RESERVE).exists()
+    # 採用, 補欠 and 不採用 after the interviews, each recorded with a reason from the list and its text.
+    S = Candidacy.Status
+    assert {c.status for c in decided} == {S.SELECTED, S.RESERVE, S.NOT_SELECTED}
+    interviewed_not_selected = decided.filter(status=S.NOT_SELECTED, interview_invitations__booking__isnull=False)
+    assert interviewed_not_selected.exists()
     assert {c.pk for c in decided} == {i.candidacy_id for i in invitations}
     for candidacy in decided:
         decision = FinalDecision.objects.get(candidacy=candidacy)
         assert decision.outcome == candidacy.status
-        assert decision.reason
+        assert decision.reason in CHOSEN_REASONS
         assert decision.reason_text
         assert OutboxEmail.objects.filter(key__startswith=f"decision:candidacy:{candidacy.pk}").count() == 1
+    # The approver's decisions page and the decision pack show the three, with their reasons.
+    approver = get_user_model().objects.get(username="approver")
+    client = Client()
+    client.force_login(approver)
+    page = html.unescape(client.get(reverse("interviews_decisions", args=[role.pk])).content.decode())
+    for decision in FinalDecision.objects.filter(candidacy__role=role):
+        assert f"{decision.get_outcome_display()} — {decision.get_reason_display()}" in page
+    stage = interview_stage(call=kobe, role=role, requested_by=approver)
+    assert {(row.outcome, row.reason) for row in stage.rows} == {
+        (str(d.get_outcome_display()), str(d.get_reason_display()))
+        for d in FinalDecision.objects.filter(candidacy__role=role)
+    }
+    assert all(row.reason_text for row in stage.rows)
     assert CandidacyMessage.objects.filter(candidacy__role=role).count() == 2
 
     # The other roles keep their screening work: nothing shortlisted, nothing decided.

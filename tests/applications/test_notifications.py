@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import applications.mail
+from applications.interviews.decisions import final_decision
 from applications.mail.catalogue import APPLICANT, APPLICANT_KINDS, APPROVERS, CONTRACTORS, KINDS
 from applications.mail.outbox import outbox_enqueue, outbox_send_pending
 from applications.mail.rendering import placeholder_errors
@@ -210,7 +211,8 @@ def test_the_final_decision_is_told_once(world, committed):
         chosen = candidacy_transition(candidacy=world["chosen"], to=S.SHORTLISTED, by=world["contractor"])
         committed(shortlist_submit, role=world["role"], by=world["contractor"])
         committed(shortlist_decide, shortlist=shortlist_for(world["role"]), by=world["approver"], approve=True)
-        selected = candidacy_transition(candidacy=chosen, to=S.SELECTED, by=world["approver"])
+        final_decision(candidacy=chosen, by=world["approver"], outcome=S.SELECTED, reason="strong_fit")
+        selected = Candidacy.objects.get(pk=chosen.pk)
         run_beat_twice()
     assert selected.decided_at is not None
     results = [m.subject for m in sent_to("chosen@example.jp")]

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from applications.intake.tokens import hash_token
+from applications.interviews.decisions import final_decision
 from applications.models import (
     Applicant,
     Application,
@@ -129,7 +130,7 @@ def finished_call(site_content, private_root, committed):
         )
         committed(shortlist_submit, role=role, by=contractor)
         committed(shortlist_decide, shortlist=shortlist_for(role), by=approver, approve=True)
-        candidacy_transition(candidacy=person, to=S.SELECTED, by=approver)
+        final_decision(candidacy=person, by=approver, outcome=S.SELECTED, reason="strong_fit")
         send_outbox.delay()
     draft.refresh_from_db()
     return {

@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from applications.models import AuditEntry, Candidacy, Review, Shortlist
+from applications.interviews.decisions import final_decision
+from applications.models import AuditEntry, Candidacy, FinalDecision, Review, Shortlist
 from applications.screening.reviewing import review_submit
-from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS
+from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS, REASONED
 from applications.screening.services import (
     ScreeningError,
     TransitionConflict,
@@ -67,7 +68,9 @@ def test_the_table_decides_every_move(world, frm, to):
     candidacy = af.candidacy(world["role"], status=frm)
     actor = world["approver"] if APPROVER in allowed_for else world["contractor"]
     if allowed_for - {APPLICANT}:
-        moved = candidacy_transition(candidacy=candidacy, to=to, by=actor, reason="test")
+        # 採用 / 不採用 / 補欠 move with their recorded decision (the one way there: interviews.decisions).
+        decision = _recorded(candidacy, to, actor) if to in REASONED else None
+        moved = candidacy_transition(candidacy=candidacy, to=to, by=actor, reason="test", decision=decision)
         assert moved.status == to
         assert moved.version == candidacy.version + 1
         entry = AuditEntry.objects.get(action="kobo.candidacy.status", candidacy=candidacy)
@@ -78,6 +81,27 @@ def test_the_table_decides_every_move(world, frm, to):
             candidacy_transition(candidacy=candidacy, to=to, by=actor)
         candidacy.refresh_from_db()
         assert candidacy.status == frm
+
+
+def _recorded(candidacy, outcome, by, reason="strong_fit"):
+    return FinalDecision.objects.create(candidacy=candidacy, outcome=outcome, reason=reason, decided_by=by)
+
+
+@pytest.mark.parametrize(("frm", "to"), [m for m in ALLOWED_TRANSITIONS if m[1] in REASONED])
+def test_no_final_decision_moves_without_its_recorded_reason(world, frm, to):
+    """However it is called (a screening page, the bulk action, a script), 採用 / 不採用 / 補欠 need their decision."""
+    approver = world["approver"]
+    candidacy = _at(world, frm)
+    Shortlist.objects.update_or_create(role=world["role"], defaults={"status": Shortlist.Status.APPROVED})
+    other = S.NOT_SELECTED if to != S.NOT_SELECTED else S.SELECTED
+    for decision in (None, _recorded(candidacy, other, approver), _recorded(af.candidacy(world["role"]), to, approver)):
+        with pytest.raises(ScreeningError, match="理由"):
+            candidacy_transition(candidacy=candidacy, to=to, by=approver, reason="面接の結果", decision=decision)
+    candidacy.refresh_from_db()
+    assert candidacy.status == frm
+    assert not AuditEntry.objects.filter(action="kobo.candidacy.status", candidacy=candidacy).exists()
+    moved = candidacy_transition(candidacy=candidacy, to=to, by=approver, decision=_recorded(candidacy, to, approver))
+    assert moved.status == to
 
 
 @pytest.mark.parametrize(("frm", "to"), [m for m, who in ALLOWED_TRANSITIONS.items() if CONTRACTOR in who])
@@ -207,7 +231,7 @@ def test_shortlist_submitted_approved_then_final_selection(world):
         shortlist_submit(role=world["role"], by=contractor)  # nothing shortlisted yet
     candidacy = candidacy_transition(candidacy=candidacy, to=S.SHORTLISTED, by=contractor)
     with pytest.raises(ScreeningError):
-        candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)  # not approved yet
+        final_decision(candidacy=candidacy, by=approver, outcome=S.SELECTED, reason="strong_fit")  # not approved yet
     shortlist_submit(role=world["role"], by=contractor)
     with pytest.raises(ScreeningError, match="提出済み"):
         candidacy_transition(candidacy=candidacy, to=S.IN_REVIEW, by=contractor)  # frozen once submitted
@@ -216,8 +240,8 @@ def test_shortlist_submitted_approved_then_final_selection(world):
         shortlist_decide(shortlist=shortlist_for(world["role"]), by=approver, approve=False, comment="")
     shortlist_decide(shortlist=shortlist_for(world["role"]), by=approver, approve=True)
     assert Shortlist.objects.get(role=world["role"]).status == Shortlist.Status.APPROVED
-    selected = candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)
-    assert selected.status == S.SELECTED
+    final_decision(candidacy=candidacy, by=approver, outcome=S.SELECTED, reason="strong_fit")
+    assert Candidacy.objects.get(pk=candidacy.pk).status == S.SELECTED
 
 
 def test_a_returned_shortlist_can_be_changed_and_resubmitted(world):

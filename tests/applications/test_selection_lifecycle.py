@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.interviews.decisions import final_decision
 from applications.mail.outbox import outbox_send_pending
 from applications.mail.triggers.results import screening_results_send
 from applications.models import (
@@ -194,7 +195,7 @@ def test_no_reopen_once_a_final_decision_is_recorded(kobe, committed):
     with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
         _screen(kobe, [kobe.c86])
         _approve(kobe, committed)
-        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        _select(kobe)
         assert role_stage(kobe.role) == Stage.DECIDED
         with pytest.raises(ScreeningError, match="最終"):
             shortlist_reopen(shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="やり直し")
@@ -237,7 +238,7 @@ def test_a_deadline_change_after_a_decision_stays_refused(kobe, committed):
     with time_machine.travel(kobe.deadline + timedelta(hours=1), tick=False):
         _screen(kobe, [kobe.c86])
         _approve(kobe, committed)
-        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        _select(kobe)
         role = _role(kobe)
         role.closes_at = kobe.deadline + timedelta(days=7)
         with pytest.raises(ValidationError, match="最終"):
@@ -308,9 +309,14 @@ def _reach(kobe: Kobe, stage: Stage, committed) -> None:
         if stage == Stage.INTERVIEWED:
             InterviewRound.objects.filter(role=kobe.role).update(status=InterviewRound.Status.CLOSED)
     if stage == Stage.DECIDED:
-        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        _select(kobe)
     if stage == Stage.REOPENED:
         committed(shortlist_reopen, shortlist=shortlist_for(kobe.role), by=kobe.approver, reason="見直し")
+
+
+def _select(kobe: Kobe) -> None:
+    """The approver's 採用 of C-86, with its reason (the one way to a final decision)."""
+    final_decision(candidacy=_fresh(kobe.c86), by=kobe.approver, outcome=S.SELECTED, reason="strong_fit")
 
 
 def _open_interviews(kobe: Kobe, committed) -> None:
@@ -343,7 +349,7 @@ def _try(kobe: Kobe, move: Move, committed) -> None:
     elif move == Move.DECIDE:
         shortlisted = [c for c in (_fresh(kobe.c86), _fresh(kobe.kept)) if c.status == S.SHORTLISTED]
         target = (shortlisted or [_fresh(kobe.c86)])[0]
-        candidacy_transition(candidacy=target, to=S.NOT_SELECTED, by=kobe.approver, reason="不採用")
+        final_decision(candidacy=target, by=kobe.approver, outcome=S.NOT_SELECTED, reason="skills")
     elif move == Move.INTERVIEW:
         _open_interviews(kobe, committed)
     elif move == Move.SEND_RESULTS and screening_results_send(shortlist=shortlist) == 0:
@@ -438,10 +444,11 @@ def test_no_reopen_button_after_a_decision_and_no_decision_before_the_approval(c
         assert "採用" not in client.get(detail).content.decode().split("選考状況の変更")[1]
 
         _approve(kobe, committed)
-        offered = [value for value, _label in client.get(detail).context["next_statuses"]]
-        assert offered == [S.SELECTED, S.NOT_SELECTED]
+        page = client.get(detail)
+        assert page.context["next_statuses"] == []  # decided on the role's decision page, with a reason
+        assert reverse("interviews_decisions", args=[kobe.role.pk]) in page.content.decode()
 
-        candidacy_transition(candidacy=_fresh(kobe.c86), to=S.SELECTED, by=kobe.approver, reason="採用")
+        _select(kobe)
         url = reverse("screening_dashboard", args=[kobe.call.pk])
         response = client.get(url)
         item = next(i for i in response.context["roles"] if i["role"].pk == kobe.role.pk)

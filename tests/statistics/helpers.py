@@ -15,6 +15,7 @@ from applications.intake.drafts import DRAFT_LIFETIME
 from applications.intake.services import Submission, application_submit, candidacy_withdraw
 from applications.intake.text import email_key
 from applications.intake.tokens import hash_token, new_token
+from applications.interviews.decisions import final_decision
 from applications.models import Application, Candidacy, Draft, Shortlist, SubmissionContext, SurveyAnswer
 from applications.screening.services import candidacy_transition
 from applications.statistics.tallies import call_tallies, raw_tallies
@@ -71,7 +72,8 @@ def shortlist(candidacy: Candidacy, contractor) -> Candidacy:
 def select(candidacy: Candidacy, approver) -> Candidacy:
     """The city's final decision (the role's shortlist counts as approved)."""
     Shortlist.objects.update_or_create(role=candidacy.role, defaults={"status": Shortlist.Status.APPROVED})
-    return candidacy_transition(candidacy=candidacy, to=S.SELECTED, by=approver)
+    final_decision(candidacy=candidacy, by=approver, outcome=S.SELECTED, reason="strong_fit")
+    return Candidacy.objects.get(pk=candidacy.pk)
 
 
 def withdraw(candidacy: Candidacy) -> None:

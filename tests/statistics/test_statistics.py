@@ -234,7 +234,7 @@ def test_a_new_submission_shows_at_once_and_a_status_change_too(kobe, kobe_staff
     approver = staff("late_decider", CITY_APPROVERS, organisation=call.organisation)
     waiting = Candidacy.objects.filter(role=instagram, status=S.SUBMITTED).select_related("role", "application__call")
     shortlisted = [shortlist(candidacy, kobe_staff["contractor"]) for candidacy in waiting]
-    for candidacy in shortlisted:
+    for candidacy in shortlisted[: instagram.headcount]:  # a final decision fills the places, no more
         select(candidacy, approver)
     stats = call_statistics(call=call)
     hired = {r.role.pk: r.hired for r in stats.roles}

@@ -2,7 +2,8 @@
 (outcome, reason, text, share flag), the reserve order, and a hire's decline recorded by staff.
 
 Access: the call must be one the user may view (else 404); deciding needs the power to decide (else 403).
-Every view is in the audit log; each post calls its service (``interviews.decisions``).
+Every view is in the audit log; each post calls its service (``interviews.decisions``). A refused decision
+shows the page again with the error next to the field (or above that finalist's form) and what was typed.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from django.template.response import TemplateResponse
 
 from applications.admin_pages import admin_view, forbidden
 from applications.interviews.decisions import (
-    CHOSEN_REASONS,
     current_decision,
     final_decision,
     hire_decline,
     reserve_order_set,
     reserves,
 )
+from applications.interviews.forms import DecisionForm
 from applications.interviews.scorecards import interview_score, live_booking
-from applications.models import Candidacy, Consensus, FinalDecision, InterviewInvitation, InterviewRound
+from applications.models import Candidacy, Consensus, InterviewInvitation, InterviewRound
 from applications.screening.audit import audit
 from applications.screening.rules import PASSED
 from applications.screening.services import ScreeningError, role_stage
@@ -54,7 +55,17 @@ def decisions(request: HttpRequest, role_id: int) -> HttpResponse:
     if not decision:
         return forbidden(request, decision.reason)
     if request.method == "POST":
+        if request.POST.get("action") == "decide":
+            return _decide(request, role, call)
         return _post(request, role)
+    return _page(request, role, call)
+
+
+def _page(
+    request: HttpRequest, role: RolePage, call: Any, *, failed: tuple[int, DecisionForm] | None = None
+) -> HttpResponse:
+    """The page; ``failed``: the finalist whose decision was refused, with the bound form to show again."""
+    user = request.user
     live = InterviewRound.objects.filter(role=role).exclude(status=InterviewRound.Status.CANCELLED).first()
     invitations = {}
     if live is not None:
@@ -81,6 +92,7 @@ def decisions(request: HttpRequest, role_id: int) -> HttpResponse:
                 "consensus": consensus.get(invitation.pk) if invitation else None,
                 "decision": current_decision(candidacy),
                 "decidable": candidacy.status in (S.SHORTLISTED, S.RESERVE),
+                "form": _form(candidacy, failed),
                 "declinable": candidacy.status == S.SELECTED,
             }
         )
@@ -98,10 +110,18 @@ def decisions(request: HttpRequest, role_id: int) -> HttpResponse:
             "rows": rows,
             "selected": sum(1 for c in people if c.status == S.SELECTED),
             "reserves": reserves(role),
-            "outcomes": FinalDecision.Outcome.choices,
-            "reasons": [(v, label) for v, label in FinalDecision.Reason.choices if v in CHOSEN_REASONS],
         },
+        status=400 if failed else 200,
     )
+
+
+def _form(candidacy: Candidacy, failed: tuple[int, DecisionForm] | None) -> DecisionForm | None:
+    """The decision form of one finalist: the refused one as posted, else empty (ids unique per finalist)."""
+    if candidacy.status not in (S.SHORTLISTED, S.RESERVE):
+        return None
+    if failed is not None and failed[0] == candidacy.pk:
+        return failed[1]
+    return DecisionForm(auto_id=f"d{candidacy.pk}-%s")
 
 
 def _candidacy(role: RolePage, raw: Any) -> Candidacy:
@@ -123,18 +143,7 @@ def _post(request: HttpRequest, role: RolePage) -> HttpResponse:
     post = request.POST
     action = post.get("action")
     try:
-        if action == "decide":
-            candidacy = _candidacy(role, post.get("candidacy"))
-            final_decision(
-                candidacy=candidacy,
-                by=user,
-                outcome=post.get("outcome", ""),
-                reason=post.get("reason", ""),
-                reason_text=post.get("reason_text", "")[:5000],
-                share_reason=post.get("share_reason") == "yes",
-            )
-            messages.success(request, "最終決定を記録しました。応募者にお知らせします。 The decision was recorded.")
-        elif action == "order":
+        if action == "order":
             ranked = []
             for candidacy in reserves(role):
                 position = parse_int(post.get(f"order_{candidacy.pk}", ""), minimum=1, maximum=999)
@@ -156,3 +165,28 @@ def _post(request: HttpRequest, role: RolePage) -> HttpResponse:
     except ScreeningError as exc:
         messages.error(request, exc.message)
     return redirect("interviews_decisions", role.pk)
+
+
+def _decide(request: HttpRequest, role: RolePage, call: Any) -> HttpResponse:
+    """Record one finalist's decision (``final_decision``); refused: the page again, the error by its field."""
+    try:
+        candidacy = _candidacy(role, request.POST.get("candidacy"))
+    except ScreeningError as exc:
+        messages.error(request, exc.message)
+        return redirect("interviews_decisions", role.pk)
+    form = DecisionForm(request.POST, auto_id=f"d{candidacy.pk}-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            final_decision(candidacy=candidacy, by=request.user, outcome=data["outcome"], reason=data["reason"],
+                           reason_text=data["reason_text"], share_reason=data["share_reason"])  # fmt: skip
+        except ScreeningError as exc:
+            form.add_error(None, exc.message)
+            # Shown at the top too: the finalist's form is gone when someone else decided meanwhile.
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "最終決定を記録しました。応募者にお知らせします。 The decision was recorded.")
+            return redirect("interviews_decisions", role.pk)
+    else:
+        messages.error(request, "最終決定は記録されていません。下の入力を確かめてください。 Not recorded: see below.")
+    return _page(request, role, call, failed=(candidacy.pk, form))

@@ -1,7 +1,10 @@
 """The list of a call's candidacies (filters, search, sort, pages; every page audited) and its bulk actions.
 
 Bulk status moves go one by one through ``services.candidacy_transition`` (never a bulk update),
-bulk assignment through ``reviewing.candidacies_assign_reviewer``.
+bulk assignment through ``reviewing.candidacies_assign_reviewer``. No final decision in bulk: 採用 /
+不採用 / 補欠 are recorded one finalist at a time, each with its own reason, on the role's decision page
+(the list links to it). The finalists are few (headcount × the call's factor) and each decision is a
+record the city may have to explain about a named person; one reason pasted over many would defeat that.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from applications.models import Candidacy
+from applications.models import Candidacy, Shortlist
 from applications.screening import visibility
 from applications.screening.audit import audit
 from applications.screening.forms import CandidacyFilterSet
 from applications.screening.reviewing import candidacies_assign_reviewer
-from applications.screening.rules import ALLOWED_TRANSITIONS
+from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS
 from applications.screening.selectors import CandidacyPages
 from applications.screening.services import ScreeningError, candidacy_transition
 from applications.screening.views.base import PER_PAGE, TEMPLATES, call_roles, screening_view
@@ -35,9 +38,21 @@ S = Candidacy.Status
 
 
 def _bulk_statuses(user: Any, call: CallPage) -> list[str]:
+    """The moves the bulk menu offers this user: screening moves, never a final decision."""
     kinds = actor_kind(user, call)
-    targets = {to for (_frm, to), who in ALLOWED_TRANSITIONS.items() if who & kinds}
+    targets = {to for (_frm, to), who in ALLOWED_TRANSITIONS.items() if who & kinds} - DECISIONS
     return [s for s in S.values if s in targets]
+
+
+def _decision_pages(user: Any, call: CallPage) -> list[tuple[str, str]]:
+    """(role title, decision page) of each role with an approved shortlist, for whoever may decide on ``call``."""
+    if not decide(user, call, Power.DECIDE):
+        return []
+    roles = call_roles(call)
+    approved = set(
+        Shortlist.objects.filter(role__in=roles, status=Shortlist.Status.APPROVED).values_list("role", flat=True)
+    )
+    return [(role.title, reverse("interviews_decisions", args=[role.pk])) for role in roles if role.pk in approved]
 
 
 def _row(user: Any, call: CallPage, candidacy: Candidacy) -> dict[str, Any]:
@@ -98,6 +113,7 @@ def candidacy_list(request: HttpRequest, call_id: int) -> HttpResponse:
         "page": page,
         "rows": rows,
         "bulk_statuses": [(s, S(s).label) for s in _bulk_statuses(request.user, call)],
+        "decision_pages": _decision_pages(request.user, call),
         "reviewers": _call_reviewers(call) if decide(request.user, call, Power.REVIEW) else [],
         "list_query": list_query.urlencode(),
         "detail_query": detail_query.urlencode() if list_query else "",

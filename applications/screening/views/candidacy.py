@@ -16,19 +16,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from applications.intake.selectors import answer_sections
-from applications.models import Candidacy, Review
+from applications.models import Candidacy, Review, Shortlist
 from applications.screening import visibility
 from applications.screening.audit import audit
 from applications.screening.forms import ReviewForm
 from applications.screening.reviewing import conflict_declare, note_add, review_change_needs_reason, review_submit
 from applications.screening.rubric import Criterion, parse, role_rubric
-from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS, ROLE_MOVES, Move
-from applications.screening.services import (
-    ScreeningError,
-    TransitionConflict,
-    candidacy_transition,
-    role_stage,
-)
+from applications.screening.rules import ALLOWED_TRANSITIONS, DECISIONS, PASSED
+from applications.screening.services import ScreeningError, TransitionConflict, candidacy_transition
 from applications.screening.views.base import SAFE_CONTENT_TYPES, TEMPLATES, call_roles, filtered, screening_view
 from applications.staff import actor_kind
 from applications.teams import access
@@ -40,16 +35,26 @@ S = Candidacy.Status
 
 
 def _next_statuses(user: Any, call: CallPage, candidacy: Candidacy) -> list[str]:
-    """Where this user may move a candidacy of ``call``, read off ``ALLOWED_TRANSITIONS``.
+    """Where this user may move a candidacy of ``call`` here, read off ``ALLOWED_TRANSITIONS``.
 
-    採用 / 不採用 only once the role's lifecycle (``ROLE_MOVES``) allows the final decision.
+    Never a final decision: 採用 / 不採用 / 補欠 and a hire's decline are recorded on the role's decision
+    page, one by one with a reason from the list (``interviews.decisions``; :func:`_decision_page`).
     """
     kinds = actor_kind(user, call)
-    targets = [to for (frm, to), who in ALLOWED_TRANSITIONS.items() if frm == candidacy.status and who & kinds]
-    if DECISIONS & set(targets) and (role_stage(candidacy.role), Move.DECIDE) not in ROLE_MOVES:
-        targets = [to for to in targets if to not in DECISIONS]
-    # 補欠 and a hire's decline are recorded on the interview decision page (reason, reserve order, promotion).
-    return [to for to in targets if to not in (S.RESERVE, S.DECLINED)]
+    return [
+        to
+        for (frm, to), who in ALLOWED_TRANSITIONS.items()
+        if frm == candidacy.status and who & kinds and to not in DECISIONS
+    ]
+
+
+def _decision_page(user: Any, call: CallPage, candidacy: Candidacy) -> str | None:
+    """Where an approver records this finalist's final decision with its reason, once the shortlist is approved."""
+    if candidacy.status not in PASSED or not decide(user, call, Power.DECIDE):
+        return None
+    if not Shortlist.objects.filter(role_id=candidacy.role_id, status=Shortlist.Status.APPROVED).exists():
+        return None
+    return reverse("interviews_decisions", args=[candidacy.role_id]) + f"#person-{candidacy.pk}"
 
 
 def _criteria(candidacy: Candidacy, my_review: Review | None) -> list[Criterion]:
@@ -189,6 +194,7 @@ def candidacy_detail(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         "may_note": bool(actor_kind(user, call)),
         "may_declare_conflict": bool(decide(user, call, Power.REVIEW)),
         "next_statuses": [(s, S(s).label) for s in _next_statuses(user, call, candidacy)],
+        "decision_page": _decision_page(user, call, candidacy),
         "review_form": review_form,
         "my_review": my_review,
         "show_scores": show_scores,
