@@ -122,7 +122,8 @@ def multiply(call: Any, target: int) -> dict[str, int]:
                 "id": f"id + {k * sx}", "application_id": f"application_id + {k * sp}"})  # fmt: skip
             copy(Draft, k, f"call_id = %s AND id < {sd}", {  # each application's draft, kept until it expires
                 "id": f"id + {k * sd}", "application_id": f"application_id + {k * sp}",
-                "token_hash": f"md5(random()::text || id::text || 'd{k}')", "submission_token": "gen_random_uuid()"})  # fmt: skip
+                "token_hash": f"md5(random()::text || id::text || 'd{k}')",
+                "submission_token": "gen_random_uuid()"})  # fmt: skip
     with connection.cursor() as cursor:
         for table in tables.values():
             sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench

@@ -259,7 +259,8 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
     monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))
     call, (newsletter, instagram, quiet) = kobe
     for n, application in enumerate(Application.objects.filter(call=call).order_by("submitted_at", "pk")[:6]):
-        survey_answer(application=application, answers={"age_band": "30s" if n < 5 else "40s", "occupation": "employee"})
+        answers = {"age_band": "30s" if n < 5 else "40s", "occupation": "employee"}
+        survey_answer(application=application, answers=answers)
     want = expected_figures(call)
     approver = staff("press_approver", CITY_APPROVERS)
     f.member(approver, call.organisation, "approver")
@@ -273,7 +274,8 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
     text = re.sub(r"\s+", " ", pdftotext(Path(job.file.path)))
     totals = re.search(r"全体 Totals (.*?) 採用 Hired (\S+) (\S+) (\S+) (\S+) (\S+) (\(\S+%\) )?(\S+) ", text)
     assert totals, text
-    assert totals.group(1) == "応募 Applications 応募者(人) People 募集人数 Posts 倍率 Per post 兵庫県外から From outside"
+    headings = "応募 Applications 応募者(人) People 募集人数 Posts 倍率 Per post 兵庫県外から From outside"
+    assert totals.group(1) == headings
     assert totals.group(2, 3, 4) == (str(want["applications"]), str(want["people"]), "6")  # applications, people, posts
     assert (totals.group(6), totals.group(7)) == (str(want["outside"]), f"({want['share_outside']}%) ")
     assert totals.group(8) == "5未満"  # one hire: suppressed
