@@ -45,7 +45,7 @@ from applications.demo_people import (
     review_plan,
 )
 from applications.intake.drafts import DRAFT_LIFETIME
-from applications.intake.services import Submission, application_submit, candidacy_withdraw
+from applications.intake.services import Submission, application_submit, candidacy_withdraw, draft_start
 from applications.intake.text import email_key
 from applications.intake.tokens import hash_token, new_token
 from applications.models import (
@@ -183,8 +183,8 @@ DEMO_DEVICES = ["phone"] * 14 + ["desktop"] * 5 + ["tablet"]
 
 def _submit(call: CallPage, person: Person, chosen: list[_Role], answers: dict[str, Any], when: datetime) -> int:
     """``person`` sends the wizard's answers at ``when``, from a draft whose address is proven."""
-    draft = Draft.objects.create(
-        call=call,
+    draft = draft_start(
+        call_id=call.pk,
         token_hash=hash_token(new_token()),
         email=person.about["email"],
         language=person.language,

@@ -73,19 +73,20 @@ def multiply(call: Any, target: int) -> dict[str, int]:
     For a loaded machine where ``generate_demo_applications`` (every application through the services,
     about 16 minutes for 100,000 on a quiet one) cannot finish: the first ``SEED_APPLICATIONS`` are made
     through the services (their shape: days, prefectures, repeat applicants, roles, statuses), then copied
-    whole, each copy with its own applicants (addresses prefixed ``c<n>-``), references and tokens; the
+    whole, each copy with its own applicants (addresses prefixed ``c<n>-``), references, tokens and drafts (a
+    submitted draft is kept until it expires, so a call of 60,000 applications has 60,000 drafts or more); the
     tallies are then rebuilt from the rows (``tallies_rebuild``), as for any bulk load.
     """
     from django.db import connection, transaction
 
     from applications.demo import generate_demo_applications
-    from applications.models import Applicant, Application, Candidacy, SubmissionContext
+    from applications.models import Applicant, Application, Candidacy, Draft, SubmissionContext
     from applications.statistics.tallies import tallies_rebuild
 
     generate_demo_applications(call=call, count=SEED_APPLICATIONS)
     seed_candidacies = Candidacy.objects.filter(call=call).count()
     copies = max(0, -(-target // seed_candidacies) - 1)
-    tables = {model: model._meta.db_table for model in (Applicant, Application, Candidacy, SubmissionContext)}
+    tables = {model: model._meta.db_table for model in (Applicant, Application, Candidacy, SubmissionContext, Draft)}
     with connection.cursor() as cursor:
         strides = {}
         for model, table in tables.items():
@@ -103,7 +104,7 @@ def multiply(call: Any, target: int) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [call.pk])
 
-    sa, sp, sc, sx = (strides[m] for m in (Applicant, Application, Candidacy, SubmissionContext))
+    sa, sp, sc, sx, sd = (strides[m] for m in (Applicant, Application, Candidacy, SubmissionContext, Draft))
     for k in range(1, copies + 1):
         with transaction.atomic():
             copy(Applicant, k, f"id IN (SELECT applicant_id FROM {tables[Application]} WHERE call_id = %s "  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench
@@ -119,6 +120,10 @@ def multiply(call: Any, target: int) -> dict[str, int]:
                 "reference": f"reference || '-{k}'", "assigned_reviewer_id": "NULL"})  # fmt: skip
             copy(SubmissionContext, k, f"application_id IN ({seed_apps}) AND id < {sx}", {
                 "id": f"id + {k * sx}", "application_id": f"application_id + {k * sp}"})  # fmt: skip
+            copy(Draft, k, f"call_id = %s AND id < {sd}", {  # each application's draft, kept until it expires
+                "id": f"id + {k * sd}", "application_id": f"application_id + {k * sp}",
+                "token_hash": f"md5(random()::text || id::text || 'd{k}')",
+                "submission_token": "gen_random_uuid()"})  # fmt: skip
     with connection.cursor() as cursor:
         for table in tables.values():
             sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608  # nosec B608: identifiers from the models, numbers from the bench
@@ -128,6 +133,7 @@ def multiply(call: Any, target: int) -> dict[str, int]:
         "applications": Application.objects.filter(call=call).count(),
         "candidacies": Candidacy.objects.filter(call=call).count(),
         "candidacies_listed": Candidacy.objects.filter(call=call).exclude(status=Candidacy.Status.WITHDRAWN).count(),
+        "drafts": Draft.objects.filter(call=call).count(),
         "made_through_the_services": SEED_APPLICATIONS,
         "copies": copies,
     }

@@ -23,6 +23,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from formtools.wizard.storage.base import BaseStorage
 
+from applications.intake.services import draft_save, draft_start
 from applications.intake.steps import PortfolioForm
 from applications.intake.tokens import hash_token, new_token
 from applications.intake.uploads import MAX_UPLOAD_BYTES
@@ -249,7 +250,7 @@ class DraftStorage(BaseStorage):
         if self.draft is None:
             if not self.data.get(self.step_data_key):
                 return None
-            self.draft = Draft.objects.create(
+            self.draft = draft_start(
                 token_hash=hash_token(new_token()),  # no link yet: "save and finish later" makes one
                 session_hash=hash_token(browser_key(self.request)),
                 call_id=self.call_id,
@@ -262,7 +263,7 @@ class DraftStorage(BaseStorage):
         else:
             self.draft.data = self.data
             self.draft.file_bytes = self.file_bytes()
-            self.draft.save(update_fields=["data", "file_bytes", "updated_at"])
+            draft_save(draft=self.draft)  # and its step's count moves with it
             self.request.session.modified = True  # the citizen's short session lasts while they work
         self._dirty = False
         return self.draft

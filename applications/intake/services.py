@@ -28,7 +28,7 @@ from applications.mail.triggers.applicant import (
 from applications.models import Applicant, Application, Attachment, Candidacy, Draft
 from applications.screening.rules import WITHDRAWABLE
 from applications.screening.services import candidacy_transition
-from applications.statistics.tallies import submission_tally
+from applications.statistics.tallies import draft_tally, submission_tally
 from recruitment.models import CallPage, RolePage
 
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
@@ -213,8 +213,43 @@ def _create_application(
         attachment.save()
     confirmation_send(application=application, roles=open_roles, manage_token=manage_token)
     # Last: the call's running counts, whose total row this transaction then holds until it commits.
-    submission_tally(application=application, candidacies=candidacies, device=submission.device)
+    submission_tally(
+        application=application, candidacies=candidacies, device=submission.device, draft_step=draft_step(draft)
+    )
     return application, manage_token
+
+
+def draft_step(draft: Draft) -> str:
+    """The wizard step ``draft`` is at (formtools' current step), "" when it has none: what its tallies count."""
+    step = draft.data.get("step") if isinstance(draft.data, dict) else None
+    return step if isinstance(step, str) else ""
+
+
+def draft_start(*, call_id: int, **fields: Any) -> Draft:
+    """Create a draft of the call with ``fields`` (the model's) and count it started at its step, in one transaction.
+
+    Every draft is made here (the wizard's storage, the demo), so the statistics' drafts started and
+    where they stopped come from the running tallies, not from the drafts (which the purge deletes).
+    """
+    with transaction.atomic():
+        draft = Draft.objects.create(call_id=call_id, **fields)
+        draft_tally(call_id=call_id, before=None, after=draft_step(draft))
+    return draft
+
+
+def draft_save(*, draft: Draft) -> None:
+    """Write ``draft``'s state (data, file bytes) and move its count to its new step when the step changed.
+
+    The stored step is read under the row's lock, so two tabs writing the same draft move its count
+    exactly as its row moves; a draft submitted meanwhile is not counted again.
+    """
+    with transaction.atomic():
+        stored = Draft.objects.select_for_update().filter(pk=draft.pk).values_list("application_id", "data__step")
+        row = stored.first()
+        draft.save(update_fields=["data", "file_bytes", "updated_at"])
+        if row is not None and row[0] is None:
+            before = row[1] if isinstance(row[1], str) else ""
+            draft_tally(call_id=draft.call_id, before=before, after=draft_step(draft))
 
 
 def manage_link_token(application: Application) -> str:

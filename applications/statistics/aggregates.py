@@ -4,10 +4,11 @@ Applications and people are kept apart: an *application* is one submission of th
 a distinct normalised email, counted when it is new to the call (``tallies.submission_tally``). The
 tallies are written in the transaction of each submission and status change, so the figures are
 exact at any moment and the page reads about a hundred small rows instead of 100,000 candidacies
-(``bench/statistics_bench.py``, docs/performance.md). The drafts are read from their own table.
+(``bench/statistics_bench.py``, docs/performance.md). The drafts started, submitted and stopped per
+step are tallies too (``tallies.draft_tally``), so they outlive the purge of expired drafts.
 
-"Interviewed" is not counted: Kōbo has no interview stage yet, so the figure is shown as
-not applicable rather than as a zero.
+"Interviewed" (:func:`interviewed_per_role`) is the one figure read from rows: the interview invitations
+of the call's roles on which the panel recorded a scorecard or its consensus, a few per post.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications.intake.steps import STEPS
-from applications.models import Candidacy, Draft
+from applications.models import Candidacy, Consensus, InterviewInvitation, Scorecard
 from applications.screening.rules import HIRED, PASSED
 from applications.statistics import tallies as t
 from applications.statistics.models import SURVEY_FIELDS
@@ -44,6 +45,7 @@ class RoleFigures:
     candidacies: int = 0
     withdrawn: int = 0
     shortlisted: int = 0
+    interviewed: int = 0
     hired: int = 0
 
     @property
@@ -57,6 +59,7 @@ class CategoryFigures:
     headcount: int = 0
     candidacies: int = 0
     shortlisted: int = 0
+    interviewed: int = 0
     hired: int = 0
 
     @property
@@ -134,6 +137,10 @@ class CallStatistics:
         return sum(r.shortlisted for r in self.roles)
 
     @property
+    def interviewed(self) -> int:
+        return sum(r.interviewed for r in self.roles)
+
+    @property
     def people_outside(self) -> int:
         """People who gave a prefecture other than the organisation's (unknown prefecture counts as outside)."""
         return self.people - self.people_home
@@ -157,7 +164,8 @@ def percent(part: int, whole: int) -> Decimal:
 def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStatistics:
     """Every figure of ``call`` (roles of any publication state), in four queries whatever its size.
 
-    The call's organisation, its roles, its tallies (one row per figure: about a hundred) and its drafts.
+    The call's organisation, its roles, its tallies (one row per figure: about a hundred) and its
+    interviewed candidacies (the invitations of its roles with a scorecard or consensus).
     """
     now = now or timezone.now()
     stats = CallStatistics(call=call, at=now, home_prefecture=call.organisation.prefecture)
@@ -178,6 +186,8 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
             figures.shortlisted += n
         if status in HIRED:
             figures.hired += n
+    for role_id, n in interviewed_per_role(by_role).items():
+        by_role[role_id].interviewed = n
     stats.candidacies = sum(r.candidacies for r in stats.roles)
     stats.categories = _categories(stats.roles)
 
@@ -200,20 +210,12 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
         for name, choices in SURVEY_FIELDS
     }
 
-    draft_rows = (
-        Draft.objects.filter(call=call)
-        .values("data__step")
-        .annotate(
-            started=Count("id"),
-            submitted=Count("id", filter=Q(application__isnull=False)),
-        )
-        .order_by()
-    )
+    drafts = tallies.get(t.DRAFTS, {})
+    stats.drafts_started = drafts.get("started", (0, 0))[0]
+    stats.drafts_submitted = drafts.get("submitted", (0, 0))[0]
     stopped: dict[str, int] = defaultdict(int)
-    for row in draft_rows:
-        stats.drafts_started += row["started"]
-        stats.drafts_submitted += row["submitted"]
-        stopped[row["data__step"] or STEPS[0].name] += row["started"] - row["submitted"]
+    for step, (n, _people) in tallies.get(t.DRAFT_STEP, {}).items():
+        stopped[step or STEPS[0].name] += n
     reached = stats.drafts_submitted
     steps = []
     for step in reversed(STEPS):
@@ -221,6 +223,27 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
         steps.append(StepFigures(step=step.name, stopped=stopped.get(step.name, 0), reached=reached))
     stats.steps = steps[::-1]
     return stats
+
+
+def interviewed_per_role(roles: dict[int, RoleFigures]) -> dict[int, int]:
+    """Candidacies interviewed per role: the panel recorded a scorecard or its consensus on the invitation.
+
+    A booked slot that has passed is not enough (the person may not have come); the panel's record is
+    the proof that the interview took place. One query over the roles' interview invitations, which only
+    shortlisted candidacies get: tens of rows, whatever the number of applications.
+    """
+    if not roles:
+        return {}
+    held = Q(Exists(Scorecard.objects.filter(invitation=OuterRef("pk")))) | Q(
+        Exists(Consensus.objects.filter(invitation=OuterRef("pk")))
+    )
+    rows = (
+        InterviewInvitation.objects.filter(held, round__role_id__in=list(roles))
+        .values("round__role_id")
+        .annotate(n=Count("candidacy_id", distinct=True))
+        .order_by()
+    )
+    return {row["round__role_id"]: row["n"] for row in rows}
 
 
 def _categories(roles: list[RoleFigures]) -> list[CategoryFigures]:
@@ -231,6 +254,7 @@ def _categories(roles: list[RoleFigures]) -> list[CategoryFigures]:
         entry.headcount += figures.role.headcount
         entry.candidacies += figures.candidacies
         entry.shortlisted += figures.shortlisted
+        entry.interviewed += figures.interviewed
         entry.hired += figures.hired
     return sorted(categories.values(), key=lambda c: (c.category.sort_order, c.category.name))
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import translation
 
-from applications.statistics.aggregates import CallStatistics, per_post
-from applications.statistics.models import SURVEY_FIELDS, SURVEY_TITLES
+from applications.statistics.aggregates import CallStatistics, per_post, percent
+from applications.statistics.models import SURVEY_FIELDS, SURVEY_TITLES, Device
 from recruitment.prefectures import NAME_BY_CODE
 
 #: Counts below this (and above 0) are not published.
@@ -27,6 +27,19 @@ SUPPRESS_BELOW = 5
 SUPPRESSED_LABEL = "5未満"
 #: The JSON document's format name; raised when a field changes meaning (docs/opendata.md).
 SCHEMA = "kobo-call-results/1"
+
+
+#: The languages of the form, as the figures label them (Japanese first).
+LANGUAGE_LABELS = {"ja": "日本語 Japanese", "en": "英語 English"}
+
+
+def bilingual(label: object) -> str:
+    """A translated label as the statistics print it: Japanese first, then English."""
+    with translation.override("ja"):
+        japanese = str(label)
+    with translation.override("en"):
+        english = str(label)
+    return japanese if japanese == english else f"{japanese} {english}"
 
 
 def suppress(count: int) -> int | None:
@@ -55,6 +68,40 @@ class PublicPrefecture:
     code: str
     name: str
     people: int | None
+
+
+@dataclass(frozen=True)
+class PublicShare:
+    """One value of a dimension (a device class, a language): its applications and share, suppressed."""
+
+    code: str
+    label: str
+    applications: int | None
+    #: Per cent of the call's applications; None when the count is suppressed (it would give it back).
+    share: Decimal | None
+
+
+def public_shares(counts: dict[str, int], labels: dict[str, str], whole: int) -> list[PublicShare]:
+    """Each value of ``counts`` that has applications, labelled, in ``labels``' order, small cells suppressed."""
+    rows = []
+    for code in [*labels, *(c for c in counts if c not in labels)]:
+        count = counts.get(code, 0)
+        if count:
+            shown_count = suppress(count)
+            share = percent(count, whole) if shown_count is not None and whole else None
+            rows.append(PublicShare(code=code, label=labels.get(code, code), applications=shown_count, share=share))
+    return rows
+
+
+def device_shares(stats: CallStatistics) -> list[PublicShare]:
+    """Applications per device class (``models.Device``), suppressed."""
+    labels = {code: bilingual(label) for code, label in Device.choices}
+    return public_shares(stats.devices, labels, stats.applications)
+
+
+def language_shares(stats: CallStatistics) -> list[PublicShare]:
+    """Applications per language of the form, suppressed."""
+    return public_shares(stats.languages, LANGUAGE_LABELS, stats.applications)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ Who writes them, and nothing else does:
   new to the call from that prefecture;
 - :func:`transition_tally`, from ``applications.screening.services.candidacy_transition``: a candidacy
   moves from one status to another;
-- :func:`survey_tally`, from ``applications.statistics.services.survey_answer``: an answer changes.
+- :func:`survey_tally`, from ``applications.statistics.services.survey_answer``: an answer changes;
+- :func:`draft_tally`, from ``applications.intake.services.draft_start`` (a draft is started) and the wizard's
+  draft storage (a draft moves to another step); ``submission_tally`` also takes the submitted draft off
+  its step's count and counts it submitted.
 
 Rows are changed in one fixed order (the call's total first), so two writers never wait for each other
 in a circle; the total row, changed first by every submission, also makes the "is this person new?"
@@ -17,10 +20,12 @@ question of two submissions of one call be asked one after the other (on Postgre
 the first has committed, sees its rows).
 
 People are counted at submission: an erasure later anonymises an address but does not make its person
-a new one, so the figure of people stays what it was ("only anonymous counts remain").
+a new one, so the figure of people stays what it was ("only anonymous counts remain"). Drafts likewise:
+a draft stays counted (started, submitted or stopped at its step) after the purge deletes it at its
+expiry, which for most is the roles' deadline, so the figure of where applicants gave up outlives it.
 :func:`tallies_rebuild` computes every tally again from the rows, for data made without the services
 (bulk loads) or a repair (``python manage.py rebuild_statistics``); it counts people by the addresses
-still on the rows.
+still on the rows and the drafts not yet purged.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from applications.intake.models import Application, Candidacy
+from applications.intake.models import Application, Candidacy, Draft
 from applications.statistics.models import SURVEY_FIELDS, CallTally, Device, SubmissionContext, SurveyAnswer
 from recruitment.formatting import JAPAN
 from recruitment.prefectures import CODE_BY_NAME
@@ -45,6 +50,10 @@ PREFECTURE = "prefecture"
 LANGUAGE = "language"
 DEVICE = "device"
 ROLE = "role"
+#: Drafts: keys ``started`` and ``submitted``.
+DRAFTS = "drafts"
+#: Unsubmitted drafts per wizard step they were last at (formtools' current step; "" for none recorded).
+DRAFT_STEP = "draft_step"
 #: The survey's responses (one per application that answered anything), beside one dimension per question.
 SURVEY = "survey"
 #: The code for a prefecture the form did not know (old or hand-made rows).
@@ -92,8 +101,14 @@ def _add(changes: dict[Key, list[int]], key: Key, count: int = 1, people: int = 
     entry[1] += people
 
 
-def submission_tally(*, application: Application, candidacies: Iterable[Candidacy], device: str) -> None:
-    """Count a new application and its candidacies, and record its device; in the submitting transaction."""
+def submission_tally(
+    *, application: Application, candidacies: Iterable[Candidacy], device: str, draft_step: str | None = None
+) -> None:
+    """Count a new application and its candidacies, and record its device; in the submitting transaction.
+
+    ``draft_step``: the step the submitted draft was at ("" for none), taken off that step's count of
+    unsubmitted drafts as the draft is counted submitted; None when the application had no counted draft.
+    """
     call_id = application.call_id
     applicant = application.applicant
     _bump(call_id, {(TOTAL, ""): [1, 0]})  # first: holds the call's total row until commit (see the module)
@@ -112,6 +127,25 @@ def submission_tally(*, application: Application, candidacies: Iterable[Candidac
     _add(changes, (DEVICE, device))
     for candidacy in candidacies:
         _add(changes, (ROLE, role_key(candidacy.role_id, candidacy.status)))
+    if draft_step is not None:
+        _add(changes, (DRAFT_STEP, draft_step), -1)
+        _add(changes, (DRAFTS, "submitted"))
+    _bump(call_id, changes)
+
+
+def draft_tally(*, call_id: int, before: str | None, after: str) -> None:
+    """A draft of the call started at step ``after`` (``before`` None) or moved from ``before`` to ``after``.
+
+    Steps are formtools' current step of the draft ("" when it has none); in the transaction of the draft's write.
+    """
+    changes: dict[Key, list[int]] = {}
+    if before is None:
+        _add(changes, (DRAFTS, "started"))
+    elif before != after:
+        _add(changes, (DRAFT_STEP, before), -1)
+    else:
+        return
+    _add(changes, (DRAFT_STEP, after))
     _bump(call_id, changes)
 
 
@@ -157,6 +191,7 @@ def raw_tallies(call_id: int, *, models: Any = None) -> dict[Key, list[int]]:
     candidacy_model = models.Candidacy if models else Candidacy
     context_model = models.SubmissionContext if models else SubmissionContext
     survey_model = models.SurveyAnswer if models else SurveyAnswer
+    draft_model = getattr(models, "Draft", None) if models else Draft  # None: a migration from before draft tallies
     changes: dict[Key, list[int]] = {}
     devices = dict(context_model.objects.filter(application__call_id=call_id).values_list("application_id", "device"))
     people: set[str] = set()
@@ -178,6 +213,13 @@ def raw_tallies(call_id: int, *, models: Any = None) -> dict[Key, list[int]]:
     )
     for (role_id, status), n in statuses.items():
         _add(changes, (ROLE, role_key(role_id, status)), n)
+    drafts = draft_model.objects.filter(call_id=call_id) if draft_model is not None else None
+    for application_id, step in [] if drafts is None else drafts.values_list("application_id", "data__step").order_by():
+        _add(changes, (DRAFTS, "started"))
+        if application_id is None:
+            _add(changes, (DRAFT_STEP, step if isinstance(step, str) else ""))
+        else:
+            _add(changes, (DRAFTS, "submitted"))
     for answer in survey_model.objects.filter(call_id=call_id).values(*(name for name, _c in SURVEY_FIELDS)):
         _add(changes, (SURVEY, ""))
         for name, value in answer.items():

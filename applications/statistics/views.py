@@ -13,14 +13,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 
 from applications.intake.steps import STEPS
 from applications.statistics import charts
 from applications.statistics.aggregates import call_statistics, percent
 from applications.statistics.models import Device
-from applications.statistics.public import public_results, results_csv, results_json, survey_figures
+from applications.statistics.public import (
+    LANGUAGE_LABELS,
+    bilingual,
+    public_results,
+    results_csv,
+    results_json,
+    survey_figures,
+)
 from applications.teams import access
 from cms.page_cache import public_cache
 from cms.site_config import with_site_config
@@ -33,22 +40,13 @@ STEP_LABELS = {
     "rank": "希望順位 Preference",
     "check": "応募資格の確認 Self-check",
     "about": "あなたについて About you",
+    "verify": "メールアドレスの確認 Email check",
     "experience": "経験 Experience",
     "portfolio": "作品 Portfolio",
     "sidework": "副業の確認 Side work",
     "consent": "同意 Consent",
     "review": "確認 Review",
 }
-LANGUAGE_LABELS = {"ja": "日本語 Japanese", "en": "英語 English"}
-
-
-def bilingual(label: object) -> str:
-    """A translated label as the admin's statistics show them: Japanese first, then English."""
-    with translation.override("ja"):
-        japanese = str(label)
-    with translation.override("en"):
-        english = str(label)
-    return japanese if japanese == english else f"{japanese} {english}"
 
 
 @require_admin_access

@@ -3,7 +3,8 @@
 Rendered by the same pipeline as the decision pack (WeasyPrint set-up, print stylesheet,
 Noto Sans CJK JP font, SHA-256). The figures are the public ones
 (``applications.statistics.public.public_results``): a press release is public, so small
-cells are suppressed exactly as on the results page. Its CSV twin is the statistics
+cells are suppressed exactly as on the results page: the totals, each role, the prefectures with
+the most applicants, the device and language of submission and the optional survey. Its CSV twin is the statistics
 page's ``press.csv`` (``applications.statistics.views``).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from applications.statistics.aggregates import call_statistics
-from applications.statistics.public import public_results
+from applications.statistics.public import bilingual, device_shares, language_shares, public_results
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE
 
@@ -39,6 +40,12 @@ def press_summary_html(*, call: CallPage, requested_by: Any, job_number: int | N
         "results": results,
         "home_name": NAME_BY_CODE.get(results.home_prefecture, ""),
         "top_prefectures": top,
+        "devices": device_shares(stats),
+        "languages": language_shares(stats),
+        "survey": [
+            {"name": q.name, "title": bilingual(q.title), "rows": [(bilingual(r.label), r.answers) for r in q.rows]}
+            for q in results.survey
+        ],
     }
     return render_to_string("exports/press_summary.html", {"doc": doc, "stylesheet": rendering.stylesheet_uri()})
 

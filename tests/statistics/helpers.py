@@ -12,11 +12,21 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from applications.intake.drafts import DRAFT_LIFETIME
-from applications.intake.services import Submission, application_submit, candidacy_withdraw
+from applications.intake.services import Submission, application_submit, candidacy_withdraw, draft_start
 from applications.intake.text import email_key
 from applications.intake.tokens import hash_token, new_token
 from applications.interviews.decisions import final_decision
-from applications.models import Application, Candidacy, Draft, Shortlist, SubmissionContext, SurveyAnswer
+from applications.models import (
+    Application,
+    Candidacy,
+    Consensus,
+    Draft,
+    InterviewInvitation,
+    Scorecard,
+    Shortlist,
+    SubmissionContext,
+    SurveyAnswer,
+)
 from applications.screening.services import candidacy_transition
 from applications.statistics.tallies import call_tallies, raw_tallies
 from recruitment.prefectures import CODE_BY_NAME
@@ -28,8 +38,8 @@ JAPAN = ZoneInfo("Asia/Tokyo")
 def submit(call, roles, *, email, prefecture="兵庫県", when=None, language="ja", device="phone") -> Application:
     """One application to ``roles`` (ranked in order) from ``email``, through the intake's service."""
     when = when or timezone.now()
-    draft = Draft.objects.create(
-        call=call,
+    draft = draft_start(
+        call_id=call.pk,
         token_hash=hash_token(new_token()),
         email=email,
         language=language,
@@ -85,12 +95,19 @@ def expected_figures(call, home: str = "28") -> dict:
     applications = list(Application.objects.filter(call=call).select_related("applicant"))
     candidacies = list(Candidacy.objects.filter(application__call=call))
     people = {a.applicant.email_key for a in applications}
+    held = {  # the panel recorded a scorecard or its consensus on an invitation of the candidacy
+        invitation.candidacy_id
+        for invitation in InterviewInvitation.objects.filter(candidacy__in=candidacies)
+        if Scorecard.objects.filter(invitation=invitation).exists()
+        or Consensus.objects.filter(invitation=invitation).exists()
+    }
     by_role = defaultdict(Counter)
     for c in candidacies:
         by_role[c.role_id]["applications"] += 1
         by_role[c.role_id]["hired"] += c.status == S.SELECTED
         by_role[c.role_id]["withdrawn"] += c.status == S.WITHDRAWN
         by_role[c.role_id]["shortlisted"] += c.status in (S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED)
+        by_role[c.role_id]["interviewed"] += c.pk in held
     days = Counter(timezone.localtime(a.submitted_at, JAPAN).date() for a in applications)
     people_by_prefecture = defaultdict(set)
     applications_by_prefecture = Counter()
@@ -108,7 +125,12 @@ def expected_figures(call, home: str = "28") -> dict:
         for name in ("age_band", "occupation", "heard_via"):
             if getattr(answer, name):
                 survey[name][getattr(answer, name)] += 1
+    drafts = list(Draft.objects.filter(call=call))
+    stopped = Counter((d.data or {}).get("step") or "roles" for d in drafts if d.application_id is None)
     return {
+        "drafts_started": len(drafts),
+        "drafts_submitted": sum(d.application_id is not None for d in drafts),
+        "drafts_stopped": stopped,
         "applications": len(applications),
         "people": len(people),
         "by_role": by_role,

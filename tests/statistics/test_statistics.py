@@ -8,7 +8,7 @@ import io
 import json
 import re
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,9 @@ from django.urls import reverse
 from applications.models import Applicant, Application, Candidacy
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from applications.statistics.aggregates import call_statistics
-from applications.statistics.public import suppress
+from applications.statistics.models import AgeBand, Device, Occupation
+from applications.statistics.public import bilingual, suppress
+from applications.statistics.services import survey_answer
 from applications.statistics.tallies import tallies_rebuild
 from recruitment.formatting import format_japan_datetime
 from tests.applications.factories import make_applicant, make_application, staff
@@ -68,7 +70,7 @@ def test_the_admin_page_shows_each_figure_as_the_raw_rows_give_it(client, kobe, 
         got = want["by_role"][role.pk]
         assert row[4] == str(got["applications"])
         assert Decimal(row[5]) == (Decimal(got["applications"]) / role.headcount).quantize(Decimal("0.1"))
-        assert (row[7], row[8], row[9]) == (str(got["shortlisted"]), "対象外 n/a", str(got["hired"]))
+        assert (row[7], row[8], row[9]) == (str(got["shortlisted"]), str(got["interviewed"]), str(got["hired"]))
     days = {r[0]: (int(r[1]), int(r[2])) for r in row_cells(html, "stat-days")}
     running = 0
     for day in sorted(days):
@@ -217,7 +219,7 @@ def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client
     call = type(call).objects.get(pk=call.pk)
     with CaptureQueriesContext(connection) as figures:
         call_statistics(call=call)
-    # The organisation, the roles, the call's tallies and its drafts: four queries, whatever the size.
+    # The organisation, the roles, the call's tallies and its interviews: four queries, whatever the size.
     assert len(figures.captured_queries) == 4
     assert "applications_candidacy" not in " ".join(q["sql"] for q in figures.captured_queries)
     # The whole page (session, user, groups, call, aggregates, Wagtail's admin chrome) is the same at both sizes.
@@ -256,6 +258,9 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
 
     monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(tmp_path)))
     call, (newsletter, instagram, quiet) = kobe
+    for n, application in enumerate(Application.objects.filter(call=call).order_by("submitted_at", "pk")[:6]):
+        answers = {"age_band": "30s" if n < 5 else "40s", "occupation": "employee"}
+        survey_answer(application=application, answers=answers)
     want = expected_figures(call)
     approver = staff("press_approver", CITY_APPROVERS)
     f.member(approver, call.organisation, "approver")
@@ -267,14 +272,36 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
     assert fonts, pdffonts(Path(job.file.path))
     assert all(line.split()[-5] == "yes" for line in fonts), "the CJK font must be embedded"
     text = re.sub(r"\s+", " ", pdftotext(Path(job.file.path)))
-    assert f"応募 Applications {want['applications']}" in text
-    assert f"応募者(人) People {want['people']}" in text
+    totals = re.search(r"全体 Totals (.*?) 採用 Hired (\S+) (\S+) (\S+) (\S+) (\S+) (\(\S+%\) )?(\S+) ", text)
+    assert totals, text
+    headings = "応募 Applications 応募者(人) People 募集人数 Posts 倍率 Per post 兵庫県外から From outside"
+    assert totals.group(1) == headings
+    assert totals.group(2, 3, 4) == (str(want["applications"]), str(want["people"]), "6")  # applications, people, posts
+    assert (totals.group(6), totals.group(7)) == (str(want["outside"]), f"({want['share_outside']}%) ")
+    assert totals.group(8) == "5未満"  # one hire: suppressed
     minutes = {format_japan_datetime(moment, "ja") for moment in (job.started_at, job.finished_at)}
     assert any(f"{minute} 現在(日本時間)" in text for minute in minutes), text
     for role in (newsletter, instagram):
         count = want["by_role"][role.pk]["applications"]
         assert re.search(rf"{role.title} {role.headcount} {count} ", text), role.title
     assert re.search(rf"{quiet.title} 2 5未満 5未満", text)  # 2 applications: suppressed, ratio too
+    # Device and language of submission, and the survey: each count from the rows, under 5 suppressed.
+    for code, label in Device.choices:
+        count = want["devices"].get(code, 0)
+        if count >= 5:
+            share = (Decimal(100) * count / want["applications"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            assert f"{bilingual(label)} {count} {share}%" in text, (label, text)
+        elif count:
+            assert f"{bilingual(label)} 5未満 -" in text, (label, text)
+    assert (want["devices"]["phone"], want["languages"]["ja"], want["languages"]["en"]) == (9, 13, 1)
+    assert "日本語 Japanese 13 92.9%" in text
+    assert "英語 English 5未満 -" in text
+    assert f"回答 {want['survey_responses']} 件" in text
+    assert want["survey"]["age_band"] == {"30s": 5, "40s": 1}
+    assert f"{bilingual(AgeBand.THIRTIES.label)} 5 " in text  # five: shown
+    assert f"{bilingual(AgeBand.FORTIES.label)} 5未満" in text  # one: suppressed
+    assert f"{bilingual(Occupation.EMPLOYEE.label)} 6 " in text
+    assert f"{bilingual(AgeBand.SIXTIES.label)} 0 " in text  # none is none
     assert "p0@example.jp" not in text
 
     client.force_login(approver)

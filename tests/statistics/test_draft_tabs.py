@@ -1,0 +1,62 @@
+"""One draft open in eight tabs that post the same step at once: its count moves to the next step once.
+
+On PostgreSQL the tabs really run at the same time (``draft_save`` reads the stored step under the row's
+lock); on SQLite they queue for the database's one writer, which shows the same result.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from applications.statistics.aggregates import call_statistics
+from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, walk
+from tests.conftest import restore_migration_data, site_content_now
+from tests.recruitment import factories as f
+from tests.statistics.helpers import expected_figures, tallies_equal_rows
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TABS = 8
+
+
+def test_eight_tabs_posting_the_same_step_move_the_drafts_count_once(transactional_db):
+    restore_migration_data()
+    site_content_now()
+    call = f.call()
+    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
+    first = Client(raise_request_exception=False)
+    walk(first, call, [role.pk], until="experience")
+    tabs = []
+    for _ in range(TABS):
+        tab = Client(raise_request_exception=False)
+        tab.cookies = first.cookies  # one visitor, several tabs
+        tabs.append(tab)
+    barrier = threading.Barrier(TABS)
+    statuses: list[int] = []
+
+    def post(client: Client) -> None:
+        barrier.wait()
+        try:
+            statuses.append(post_step(client, call, "experience", GOOD_ANSWERS["experience"]).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(statuses) == TABS
+    assert set(statuses) <= {200, 302}, statuses
+
+    want = expected_figures(call)
+    assert (want["drafts_started"], dict(want["drafts_stopped"])) == (1, {"portfolio": 1})
+    stats = call_statistics(call=call)
+    assert {s.step: s.stopped for s in stats.steps if s.stopped} == {"portfolio": 1}
+    assert tallies_equal_rows(call)
