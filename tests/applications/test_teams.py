@@ -34,7 +34,7 @@ def test_approver_adds_an_official_to_their_city_and_the_log_says_so(client, cit
     member = OrganisationMember.objects.get(user=newcomer)
     assert (member.organisation, member.role) == (cities.org_x, "official")
     assert access.call_or_404(newcomer, cities.call_x.pk) == cities.call_x
-    entry = ModelLogEntry.objects.get(object_id=str(member.pk), action="wagtail.create")
+    entry = ModelLogEntry.objects.for_instance(member).get(action="wagtail.create")
     assert entry.user == cities.users["approver_x"]
 
 
