@@ -6,7 +6,8 @@ the call's interviews (``teams.authority``, :attr:`Power.INTERVIEW`: the city's 
 call's contractors when the call says so). It invites exactly the role's candidacies that passed
 document screening and wait for a decision (``rules.INTERVIEWABLE``), each told once by a keyed
 outbox row with the link to book (the manage link). While it is open, the same people may add times
-(checked as at the opening, ``interviews.slots``); those invited who have not booked see them at once.
+(checked as at the opening, ``interviews.slots``); those invited who can still book (no live seat, still in
+the selection) see them at once and are told once per add, in the add's transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from applications.interviews.ics import booking_calendar
 from applications.interviews.seats import free_seat
 from applications.interviews.selectors import panel_candidates, shares_panel
 from applications.interviews.slots import InterviewError, SlotSpec, check_slots, check_terms, slot_specs
-from applications.mail.triggers.interviews import invitations_send, round_cancelled_send
+from applications.mail.triggers.interviews import invitations_send, round_cancelled_send, times_added_send
 from applications.models import (
     Candidacy,
     InterviewBooking,
@@ -165,8 +166,8 @@ def interview_slots_add(
     slots: Iterable[SlotSpec | Mapping[str, Any]],
     now: datetime | None = None,
 ) -> list[InterviewSlot]:
-    """Add ``slots`` to an open round, by whoever may run its interviews; those invited who have not booked may
-    book them at once (nobody is mailed: their invitation's link shows every free time).
+    """Add ``slots`` to an open round, by whoever may run its interviews; those invited who can still book
+    (:func:`_still_booking`) may book them at once and are told so by mail, once per add, in its transaction.
 
     Checked as at the opening with the round's own mode, length and cut-off: each can still be booked,
     has its seats and (online) its video link, and overlaps neither another new time nor one the round
@@ -191,9 +192,24 @@ def interview_slots_add(
             existing=locked.slots.values_list("starts_at", flat=True),
         )
         created = _create_slots(locked, specs)
+        told = _still_booking(locked)
         audit(user=by, action="kobo.interview.slots_add", call=call, role_id=locked.role_id,
-              role=interview_round.role.title, slots=[s.starts_at.isoformat() for s in specs])  # fmt: skip
+              role=interview_round.role.title, slots=[s.starts_at.isoformat() for s in specs],
+              told=len(told))  # fmt: skip
+        times_added_send(invitations=told, slots=created, manage_token=manage_link_token)
     return created
+
+
+def _still_booking(interview_round: InterviewRound) -> list[InterviewInvitation]:
+    """The round's invitations whose person may still book a time: the candidacy waits for a decision
+    (``rules.INTERVIEWABLE``: not withdrawn, not decided) and the invitation holds no live seat (a booking in
+    a round with the same panel is this invitation's too: ``seats.interview_book``, ``_join_shared_bookings``)."""
+    return list(
+        InterviewInvitation.objects.filter(round=interview_round, candidacy__status__in=INTERVIEWABLE)
+        .filter(Q(booking__isnull=True) | Q(booking__cancelled_at__isnull=False))
+        .select_related("round", "candidacy__application__applicant", "candidacy__application__call", "candidacy__role")
+        .order_by("candidacy__rank", "pk")
+    )
 
 
 def interview_round_close(*, interview_round: InterviewRound, by: Any, now: datetime | None = None) -> InterviewRound:

@@ -74,6 +74,7 @@ SAMPLE = {
     "cutoff_hours": "24",
     "when": "2026年12月21日(月) 10:00",
     "where": "https://meet.example.jp/kobo-interview",
+    "times": "・2026年12月22日(火) 14:00\n・2026年12月23日(水) 10:00",
     "reason": "",
     "decline": "",
 }

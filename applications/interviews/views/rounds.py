@@ -140,8 +140,8 @@ def _add(request: HttpRequest, interview_round: InterviewRound, context: dict[st
         else:
             messages.success(
                 request,
-                f"時間帯を{len(added)}件追加しました。予約していない人が選べます。 "
-                f"{len(added)} time(s) added: those not booked yet can choose them.",
+                f"時間帯を{len(added)}件追加し、まだ予約していない人にメールで知らせました。 "
+                f"{len(added)} time(s) added: those not booked yet can choose them and have been told by email.",
             )
             return redirect("interview_round", interview_round.role_id)
     context.update(add_slots=slots, add_failed=True)

@@ -1,5 +1,5 @@
-"""Kinds of the interviews: the invitation (or the booking it joins), the booking made, moved, cancelled, the
-reminder, and a round cancelled."""
+"""Kinds of the interviews: the invitation (or the booking it joins), more times added, the booking made, moved,
+cancelled, the reminder, and a round cancelled."""
 
 from __future__ import annotations
 
@@ -55,6 +55,21 @@ KINDS: dict[str, Kind] = {
             "cutoff_hours",
             "booking_link",
         ),
+    ),
+    "interview_times_added": Kind(
+        label="面接の時間の追加 More interview times",
+        trigger="interviews.times_added_send",
+        when="in the transaction that adds times to an open round (``interview_slots_add``), once per add and "
+        "invitation, only to those invited who can still book (no live booking, the candidacy still in the selection)",
+        subject=_("More times for your interview for “{role}” ({reference})"),
+        body=_(
+            "Dear {name},\n\nThank you for your patience. For your interview for “{role}” ({call}), "
+            "the city has added these times (Japan time, {length} minutes each):\n{times}\n\n"
+            "If one of them suits you, please choose it on this page while seats are free:\n{booking_link}\n\n"
+            "You can change or cancel your booking there until {cutoff_hours} hours before the interview.\n\n"
+            "Reference number: {reference}"
+        ),
+        placeholders=("name", "reference", "call", "role", "times", "length", "cutoff_hours", "booking_link"),
     ),
     "interview_booked": Kind(
         label="面接の予約確認 Interview booked",

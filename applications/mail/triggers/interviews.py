@@ -1,5 +1,6 @@
-"""Mail to applicants about their interviews: the invitation (or the booking it joins), the booking (with its
-calendar part), the reminder the day before, and the notice that a reopened role's interviews are cancelled.
+"""Mail to applicants about their interviews: the invitation (or the booking it joins), more times added, the
+booking (with its calendar part), the reminder the day before, and the notice that a reopened role's interviews
+are cancelled.
 
 The calendar parts are made by ``applications.interviews.ics`` and given here as text; the manage
 link's token by ``applications.intake.services.manage_link_token`` (given as ``manage_token``):
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 
 from applications.mail.catalogue import INTERVIEW_REMINDER_BEFORE
 from applications.mail.triggers.common import applicant_values, person_name, route_link, title_in, to_applicant, ts
-from applications.models import Application, InterviewBooking, InterviewInvitation, InterviewRound
+from applications.models import Application, InterviewBooking, InterviewInvitation, InterviewRound, InterviewSlot
 from cms.web.jobs import each_row_alone
 from recruitment.formatting import format_japan_datetime
 
@@ -58,23 +59,51 @@ def invitations_send(
             calendar = (calendars or {}).get(invitation.pk, "")
             written += _to_invited(invitation, "interview_covered", values, calendar=calendar)
             continue
-        values = {
-            **applicant_values(candidacy),
-            "length": invitation.round.length_minutes,
-            "cutoff_hours": invitation.round.cutoff_hours,
-            "booking_link": booking_link(candidacy.application, manage_token),
-        }
-        written += _to_invited(invitation, "interview_invitation", values)
+        written += _to_invited(invitation, "interview_invitation", _invited_values(invitation, manage_token))
     return written
 
 
-def _to_invited(invitation: InterviewInvitation, kind: str, values: dict[str, Any], *, calendar: str = "") -> bool:
-    """Write ``kind`` about one invitation to its person, once per invitation."""
+def _invited_values(invitation: InterviewInvitation, manage_token: ManageToken) -> dict[str, Any]:
+    """What a mail asking the invited person to book says: the role, the round's terms and the link to book."""
+    return {
+        **applicant_values(invitation.candidacy),
+        "length": invitation.round.length_minutes,
+        "cutoff_hours": invitation.round.cutoff_hours,
+        "booking_link": booking_link(invitation.candidacy.application, manage_token),
+    }
+
+
+def times_added_send(
+    *, invitations: Iterable[InterviewInvitation], slots: list[InterviewSlot], manage_token: ManageToken
+) -> int:
+    """Tell each of ``invitations`` (the caller chose those who can still book) of the times just added, once per
+    add: keyed by the invitation and the add's first new slot, so a repeated call writes nothing more."""
+    if not slots:
+        return 0
+    first = min(slot.pk for slot in slots)
+    written = 0
+    for invitation in invitations:
+        application = invitation.candidacy.application
+        language = application.language
+        with translation.override(language):
+            times = "\n".join(
+                f"{'・' if language == 'ja' else '- '}{format_japan_datetime(slot.starts_at, language)}"
+                for slot in sorted(slots, key=lambda s: s.starts_at)
+            )
+        values = {**_invited_values(invitation, manage_token), "times": times}
+        written += _to_invited(invitation, "interview_times_added", values, once_per=f"slot:{first}")
+    return written
+
+
+def _to_invited(
+    invitation: InterviewInvitation, kind: str, values: dict[str, Any], *, calendar: str = "", once_per: str = ""
+) -> bool:
+    """Write ``kind`` about one invitation to its person, once per invitation (and per ``once_per``, if given)."""
     candidacy = invitation.candidacy
     return to_applicant(
         candidacy.application,
         kind=kind,
-        key=f"{kind}:invitation:{invitation.pk}",
+        key=f"{kind}:invitation:{invitation.pk}" + (f":{once_per}" if once_per else ""),
         values=values,
         roles=[candidacy.role],
         calendar=calendar,
