@@ -179,13 +179,7 @@ def role_decided_at(role: RolePage) -> datetime | None:
     if not role_has_result(role) or live.filter(status=S.SHORTLISTED).exists():
         return None
     last = live.aggregate(last=Max("decided_at"))["last"]
-    shortlist_at = (
-        Shortlist.objects.filter(status=Shortlist.Status.APPROVED, call__path=role.path[: -role.steplen]).aggregate(
-            at=Max("decided_at")
-        )["at"]
-        if not hasattr(Shortlist, "role")
-        else Shortlist.objects.filter(role=role).aggregate(at=Max("decided_at"))["at"]
-    )
+    shortlist_at = Shortlist.objects.filter(role=role).aggregate(at=Max("decided_at"))["at"]
     moments = [m for m in (last, shortlist_at) if m is not None]
     return max(moments) if moments else role.closes_at
 
@@ -199,7 +193,7 @@ def calls_due(*, now: datetime) -> list[CallPage]:
         decided = [role_decided_at(r) for r in roles]
         if not roles or any(d is None for d in decided):
             continue
-        if max(decided) + timedelta(days=call.retention_days) <= now:
+        if max(d for d in decided if d is not None) + timedelta(days=call.retention_days) <= now:
             due.append(call)
     return due
 
@@ -301,7 +295,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> Purg
     draft_files_expire(now=now, dry_run=dry_run, report=report)
     for call in calls_due(now=now):
         names = [
-            a.file.name for a in Attachment.objects.filter(application__call=call, application__anonymised_at=None)
+            str(a.file.name) for a in Attachment.objects.filter(application__call=call, application__anonymised_at=None)
         ]
         report.calls.append(f"{call.pk} {call.title}")
         report.files.extend(names)

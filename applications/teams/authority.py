@@ -239,12 +239,14 @@ def _granted(power: Power, *, user: Any, call: Any, organisation: Any) -> Q:
         running = Assignment.objects.filter(_running(timezone.localdate()), user_id=user, call_id=call)
         if power in CONTRACTOR_BY_CALL:
             running = running.filter(call__contractor_runs_interviews=True)
-        allowed |= Exists(running)
+        allowed |= Q(Exists(running))
     roles = [role for role in R.values if power in POWERS[role]]
     if roles:
-        member = Exists(OrganisationMember.objects.filter(user_id=user, organisation_id=organisation, role__in=roles))
+        member = Q(
+            Exists(OrganisationMember.objects.filter(user_id=user, organisation_id=organisation, role__in=roles))
+        )
         if power in APPROVER_ONLY:
-            member &= ~Exists(Assignment.objects.filter(user_id=user, call_id=call))
+            member &= ~Q(Exists(Assignment.objects.filter(user_id=user, call_id=call)))
         allowed |= member
     return allowed
 
