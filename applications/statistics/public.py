@@ -23,7 +23,6 @@ from applications.statistics.aggregates import CallStatistics, per_post, percent
 from applications.statistics.models import SURVEY_FIELDS, SURVEY_TITLES, Device
 from applications.statistics.suppression import (
     SUPPRESS_BELOW,
-    SUPPRESSED_LABEL,
     WITHHELD,
     Figure,
     Suppressed,
@@ -32,8 +31,6 @@ from applications.statistics.suppression import (
     suppress,
 )
 from recruitment.prefectures import NAME_BY_CODE
-
-__all__ = ["SUPPRESSED_LABEL", "SUPPRESS_BELOW", "shown", "suppress"]
 
 #: The JSON document's format name; raised when a field changes meaning (docs/opendata.md).
 SCHEMA = "kobo-call-results/1"

@@ -93,9 +93,7 @@ def recoverable(counts: Iterable[int], *, hidden_sum: int, open_total: bool = Fa
     return False
 
 
-def complementary(
-    counts: Mapping[K, int], *, total: int | None = None, withheld: Iterable[K] = ()
-) -> Suppressed[K]:
+def complementary(counts: Mapping[K, int], *, total: int | None = None, withheld: Iterable[K] = ()) -> Suppressed[K]:
     """The cells of one dimension to hide: the small ones and enough others that none can be worked back.
 
     ``counts`` in the dimension's order (a tie takes the first); ``total`` when the published total is

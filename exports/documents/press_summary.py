@@ -3,9 +3,10 @@
 Rendered by the same pipeline as the decision pack (WeasyPrint set-up, print stylesheet,
 Noto Sans CJK JP font, SHA-256). The figures are the public ones
 (``applications.statistics.public.public_results``): a press release is public, so small
-cells are suppressed exactly as on the results page (with the cells that would give them back): the totals, each role, the prefectures with
-the most applicants, the device and language of submission and the optional survey. Its CSV twin is the statistics
-page's ``press.csv`` (``applications.statistics.views``).
+cells are suppressed exactly as on the results page, with the cells that would give them back: the
+totals, each role, the prefectures with the most applicants, the device and language of submission
+and the optional survey. Its CSV twin is the statistics page's ``press.csv``
+(``applications.statistics.views``).
 """
 
 from __future__ import annotations

@@ -114,6 +114,7 @@ def test_public_page_csv_and_json_agree_with_the_raw_rows_and_suppress_small_cel
     total_row = rows[0]
     assert (total_row["record"], total_row["applications"], total_row["people"]) == ("total", "14", "11")
     assert "書類選考を終えました。" in html
+    assert "同じ表の他の数も小さい順に「秘匿」とします" in html  # the rule, in the page's help text
 
     by_title = {r["title"]: r for r in data["roles"]}
     csv_roles = {r["name"]: r for r in rows if r["record"] == "role"}
