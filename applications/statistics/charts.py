@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from applications.statistics.aggregates import DayFigures, PrefectureFigures
+from applications.statistics.suppression import Figure, shown
 
 WIDTH = 720
 HEIGHT = 240
@@ -145,18 +146,19 @@ def short_name(name: str) -> str:
     return name if name == "北海道" else name.rstrip("都府県")
 
 
-def prefecture_map(people: dict[str, int | None], names: dict[str, str], *, home: str = "") -> dict[str, Any]:
+def prefecture_map(people: dict[str, Figure], names: dict[str, str], *, home: str = "") -> dict[str, Any]:
     """A tile-grid map of the 47 prefectures shaded by people per prefecture, the city's own outlined.
 
-    ``people`` maps a JIS X 0401 code to its count, or None where the count is suppressed (drawn at the
-    lightest shade that is not zero, labelled 「5未満」). The table beside it carries the same figures.
+    ``people`` maps a JIS X 0401 code to its count, or None where the count is under 5 (drawn at the
+    lightest shade that is not zero, labelled 「5未満」), or WITHHELD (the same shade, 「秘匿」: its size is
+    not to be told). The table beside it carries the same figures.
     """
-    top = max((n for n in people.values() if n), default=0)
+    top = max((n for n in people.values() if isinstance(n, int)), default=0)
     tiles = []
     for code, (column, row) in TILES.items():
         n = people.get(code, 0)
-        if n is None:
-            level, label = 1, "5未満"
+        if not isinstance(n, int):
+            level, label = 1, shown(n)
         elif n == 0 or not top:
             level, label = 0, "0"
         else:

@@ -1,9 +1,11 @@
 """What anyone may see of a call's figures: the public results page, its CSV and its JSON.
 
-The one rule for small numbers lives here (:func:`suppress`): a count from 1 to 4 is shown
-as 「5未満」 ("under 5"), so that nobody can be singled out; 0 stays 0. Anything that
-would let a suppressed count be worked back (its ratio per post, a share whose other
-part is small) is suppressed with it. The press summary's CSV uses it too.
+Small cells are suppressed by the one rule in :mod:`applications.statistics.suppression`: a count
+from 1 to 4 is shown as 「5未満」, and within each dimension whose total is published (the roles'
+applications and hires, the prefectures, the home prefecture against the rest, the devices, the
+languages, each survey question) enough other cells are withheld (「秘匿」) that no hidden count can
+be worked back from the total. A figure derived from a hidden count (its ratio per post, its share)
+is hidden with it. The press summary's PDF and CSV use :func:`public_results` too.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from django.utils import translation
 
 from applications.statistics.aggregates import CallStatistics, per_post, percent
 from applications.statistics.models import SURVEY_FIELDS, SURVEY_TITLES, Device
+from applications.statistics.suppression import (
+    SUPPRESS_BELOW,
+    WITHHELD,
+    Figure,
+    Suppressed,
+    complementary,
+    shown,
+    suppress,
+)
 from recruitment.prefectures import NAME_BY_CODE
 
-#: Counts below this (and above 0) are not published.
-SUPPRESS_BELOW = 5
-#: How a suppressed count reads on the page and in the CSV (JSON: null).
-SUPPRESSED_LABEL = "5未満"
 #: The JSON document's format name; raised when a field changes meaning (docs/opendata.md).
 SCHEMA = "kobo-call-results/1"
 
@@ -42,14 +49,14 @@ def bilingual(label: object) -> str:
     return japanese if japanese == english else f"{japanese} {english}"
 
 
-def suppress(count: int) -> int | None:
-    """``count``, or None when it is from 1 to 4 (a cell small enough to point at someone)."""
-    return None if 0 < count < SUPPRESS_BELOW else count
+def hidden_with(figure: Figure, value: Any) -> Any:
+    """``value`` (a ratio, a share) when ``figure`` is published, else hidden the way ``figure`` is."""
+    return value if isinstance(figure, int) else figure
 
 
-def shown(value: Any) -> str:
-    """A published value as text: a suppressed one as 「5未満」."""
-    return SUPPRESSED_LABEL if value is None else str(value)
+def withheld_if(exposed: bool, figure: Figure) -> Figure:
+    """A published total, withheld when its dimension would otherwise give a hidden cell back."""
+    return WITHHELD if exposed and isinstance(figure, int) else figure
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,16 @@ class PublicRole:
     category: str
     headcount: int
     deadline: str
-    applications: int | None
-    applications_per_post: Decimal | None
-    hired: int | None
+    applications: Figure
+    applications_per_post: Decimal | Figure
+    hired: Figure
 
 
 @dataclass(frozen=True)
 class PublicPrefecture:
     code: str
     name: str
-    people: int | None
+    people: Figure
 
 
 @dataclass(frozen=True)
@@ -76,30 +83,36 @@ class PublicShare:
 
     code: str
     label: str
-    applications: int | None
-    #: Per cent of the call's applications; None when the count is suppressed (it would give it back).
+    applications: Figure
+    #: Per cent of the call's applications; None when the count is hidden (it would give it back).
     share: Decimal | None
 
 
-def public_shares(counts: dict[str, int], labels: dict[str, str], whole: int) -> list[PublicShare]:
-    """Each value of ``counts`` that has applications, labelled, in ``labels``' order, small cells suppressed."""
-    rows = []
-    for code in [*labels, *(c for c in counts if c not in labels)]:
-        count = counts.get(code, 0)
-        if count:
-            shown_count = suppress(count)
-            share = percent(count, whole) if shown_count is not None and whole else None
-            rows.append(PublicShare(code=code, label=labels.get(code, code), applications=shown_count, share=share))
-    return rows
+def public_shares(counts: dict[str, int], labels: dict[str, str], whole: int) -> tuple[list[PublicShare], bool]:
+    """Each value of ``counts`` that has applications, labelled, in ``labels``' order, suppressed as a
+    dimension whose total (``whole``) is published; and whether that total must be withheld."""
+    ordered = {code: counts.get(code, 0) for code in [*labels, *(c for c in counts if c not in labels)]}
+    cells = complementary(ordered)
+    rows = [
+        PublicShare(
+            code=code,
+            label=labels.get(code, code),
+            applications=cells.figure(code),
+            share=percent(count, whole) if code not in cells.hidden and whole else None,
+        )
+        for code, count in ordered.items()
+        if count
+    ]
+    return rows, cells.exposed
 
 
-def device_shares(stats: CallStatistics) -> list[PublicShare]:
+def device_shares(stats: CallStatistics) -> tuple[list[PublicShare], bool]:
     """Applications per device class (``models.Device``), suppressed."""
     labels = {code: bilingual(label) for code, label in Device.choices}
     return public_shares(stats.devices, labels, stats.applications)
 
 
-def language_shares(stats: CallStatistics) -> list[PublicShare]:
+def language_shares(stats: CallStatistics) -> tuple[list[PublicShare], bool]:
     """Applications per language of the form, suppressed."""
     return public_shares(stats.languages, LANGUAGE_LABELS, stats.applications)
 
@@ -108,7 +121,7 @@ def language_shares(stats: CallStatistics) -> list[PublicShare]:
 class SurveyRow:
     code: str
     label: Any
-    answers: int | None
+    answers: Figure
 
 
 @dataclass(frozen=True)
@@ -118,21 +131,22 @@ class SurveyQuestion:
     name: str
     title: Any
     rows: list[SurveyRow]
+    #: A hidden answer could be worked back from the number of responses: that number is withheld.
+    exposed: bool = False
 
 
 def survey_figures(stats: CallStatistics) -> list[SurveyQuestion]:
-    """The optional survey's answers, every count under 5 suppressed (the only way they are ever shown)."""
-    return [
-        SurveyQuestion(
-            name=name,
-            title=SURVEY_TITLES[name],
-            rows=[
-                SurveyRow(code=code, label=label, answers=suppress(stats.survey.get(name, {}).get(code, 0)))
-                for code, label in choices.choices
-            ],
-        )
-        for name, choices in SURVEY_FIELDS
-    ]
+    """The optional survey's answers, suppressed per question (the only way they are ever shown).
+
+    A question's answers add up to the responses at most (an answer may be left blank).
+    """
+    questions = []
+    for name, choices in SURVEY_FIELDS:
+        counts = {code: stats.survey.get(name, {}).get(code, 0) for code in choices.values}
+        cells = complementary(counts, total=max(stats.survey_responses, sum(counts.values())))
+        rows = [SurveyRow(code=code, label=label, answers=cells.figure(code)) for code, label in choices.choices]
+        questions.append(SurveyQuestion(name=name, title=SURVEY_TITLES[name], rows=rows, exposed=cells.exposed))
+    return questions
 
 
 @dataclass(frozen=True)
@@ -140,66 +154,103 @@ class PublicResults:
     """The published figures of one call; every count is already suppressed."""
 
     stats: CallStatistics
-    applications: int | None
-    people: int | None
+    applications: Figure
+    people: Figure
     headcount: int
-    applications_per_post: Decimal | None
+    applications_per_post: Decimal | Figure
     home_prefecture: str
-    people_outside: int | None
+    people_outside: Figure
     share_outside: Decimal | None
-    hired: int | None
+    hired: Figure
     roles: list[PublicRole]
     prefectures: list[PublicPrefecture]
-    survey_responses: int | None
+    survey_responses: Figure
     survey: list[SurveyQuestion]
+    devices: list[PublicShare]
+    languages: list[PublicShare]
+
+
+def _places(stats: CallStatistics, people: dict[str, int]) -> tuple[Suppressed[str], Suppressed[str] | None]:
+    """The prefectures, and the city's own prefecture against the rest (people = home + outside).
+
+    The home prefecture's cell is in both: hidden in one, it is hidden in the other, until neither changes.
+    """
+    home = stats.home_prefecture
+    places = complementary(people)
+    if not home:
+        return places, None
+    for _ in range(3):
+        split = complementary({home: stats.people_home, "outside": stats.people_outside}, withheld=places.hidden)
+        if home not in split.hidden or home in places.hidden:
+            break
+        places = complementary(people, withheld={home})
+    return places, split
 
 
 def public_results(stats: CallStatistics) -> PublicResults:
-    """The public subset of ``stats``: published roles only, small cells suppressed."""
+    """The public subset of ``stats``: published roles only, small cells suppressed (with complements)."""
+    live = [figures for figures in stats.roles if figures.role.live]
+    applied = complementary({n: figures.candidacies for n, figures in enumerate(live)})
+    hires = complementary({n: figures.hired for n, figures in enumerate(live)})
     roles = [
         PublicRole(
             title=figures.role.title,
             category=figures.role.category.name,
             headcount=figures.role.headcount,
             deadline=figures.role.closes_at.isoformat() if figures.role.closes_at else "",
-            applications=suppress(figures.candidacies),
-            applications_per_post=figures.per_post if suppress(figures.candidacies) is not None else None,
-            hired=suppress(figures.hired),
+            applications=applied.figure(n),
+            applications_per_post=hidden_with(applied.figure(n), figures.per_post),
+            hired=hires.figure(n),
         )
-        for figures in stats.roles
-        if figures.role.live
+        for n, figures in enumerate(live)
     ]
-    people_counts = {p.code: p.people for p in stats.prefectures}
+    counts = {p.code: p.people for p in stats.prefectures}
+    people = {code: counts.get(code, 0) for code in NAME_BY_CODE}
+    if counts.get("00"):
+        people["00"] = counts["00"]
+    places, split = _places(stats, people)
     prefectures = [
-        PublicPrefecture(code=code, name=name, people=suppress(people_counts.get(code, 0)))
-        for code, name in NAME_BY_CODE.items()
+        PublicPrefecture(code=code, name=NAME_BY_CODE.get(code, "不明"), people=places.figure(code)) for code in people
     ]
-    if people_counts.get("00"):
-        prefectures.append(PublicPrefecture(code="00", name="不明", people=suppress(people_counts["00"])))
+    people_total = withheld_if(places.exposed or bool(split and split.exposed), suppress(stats.people))
+    outside = split.figure("outside") if split else None
+    shown_share = isinstance(outside, int) and isinstance(people_total, int)  # a share gives its count back
     headcount = sum(r.headcount for r in roles)
-    candidacies = sum(f.candidacies for f in stats.roles if f.role.live)
-    share = stats.share_outside
-    if suppress(stats.people_outside) is None or suppress(stats.people_home) is None:
-        share = None
+    candidacies = sum(f.candidacies for f in live)
+    devices, devices_exposed = device_shares(stats)
+    languages, languages_exposed = language_shares(stats)
+    applications = withheld_if(devices_exposed or languages_exposed, suppress(stats.applications))
+    if applications is WITHHELD:  # their shares and shown cells would give the total back
+        devices, languages = [], []
+    survey = survey_figures(stats)
     return PublicResults(
         stats=stats,
-        applications=suppress(stats.applications),
-        people=suppress(stats.people),
+        applications=applications,
+        people=people_total,
         headcount=headcount,
-        applications_per_post=per_post(candidacies, headcount) if suppress(candidacies) is not None else None,
+        applications_per_post=withheld_if(
+            applied.exposed, hidden_with(suppress(candidacies), per_post(candidacies, headcount))
+        ),
         home_prefecture=stats.home_prefecture,
-        people_outside=suppress(stats.people_outside) if stats.home_prefecture else None,
-        share_outside=share,
-        hired=suppress(sum(f.hired for f in stats.roles if f.role.live)),
+        people_outside=outside,
+        share_outside=stats.share_outside if shown_share else None,
+        hired=withheld_if(hires.exposed, suppress(sum(f.hired for f in live))),
         roles=roles,
         prefectures=prefectures,
-        survey_responses=suppress(stats.survey_responses),
-        survey=survey_figures(stats),
+        survey_responses=withheld_if(any(q.exposed for q in survey), suppress(stats.survey_responses)),
+        survey=survey,
+        devices=devices,
+        languages=languages,
     )
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, Decimal) else None
+
+
+def _count(value: Figure) -> int | None:
+    """A count in the JSON: hidden ones (under 5 or withheld) are null."""
+    return value if isinstance(value, int) else None
 
 
 def _japanese(label: Any) -> str:
@@ -221,13 +272,13 @@ def results_json(results: PublicResults, *, url: str) -> str:
             "url": url,
         },
         "totals": {
-            "applications": results.applications,
-            "people": results.people,
+            "applications": _count(results.applications),
+            "people": _count(results.people),
             "headcount": results.headcount,
             "applications_per_post": _number(results.applications_per_post),
-            "people_outside_prefecture": results.people_outside,
+            "people_outside_prefecture": _count(results.people_outside),
             "share_outside_prefecture_percent": _number(results.share_outside),
-            "hired": results.hired,
+            "hired": _count(results.hired),
         },
         "roles": [
             {
@@ -235,20 +286,20 @@ def results_json(results: PublicResults, *, url: str) -> str:
                 "category": role.category,
                 "headcount": role.headcount,
                 "deadline": role.deadline or None,
-                "applications": role.applications,
+                "applications": _count(role.applications),
                 "applications_per_post": _number(role.applications_per_post),
-                "hired": role.hired,
+                "hired": _count(role.hired),
             }
             for role in results.roles
         ],
-        "prefectures": [{"code": p.code, "name": p.name, "people": p.people} for p in results.prefectures],
+        "prefectures": [{"code": p.code, "name": p.name, "people": _count(p.people)} for p in results.prefectures],
         "survey": {
-            "responses": results.survey_responses,
+            "responses": _count(results.survey_responses),
             "questions": [
                 {
                     "question": question.name,
                     "answers": [
-                        {"code": row.code, "label": _japanese(row.label), "answers": row.answers}
+                        {"code": row.code, "label": _japanese(row.label), "answers": _count(row.answers)}
                         for row in question.rows
                     ],
                 }
@@ -297,7 +348,7 @@ def results_csv(results: PublicResults) -> str:
             _cell(results.people),
             _cell(results.applications_per_post),
             _cell(results.hired),
-            "" if results.share_outside is None and not results.home_prefecture else _cell(results.share_outside),
+            "" if not results.home_prefecture else _cell(hidden_with(results.people_outside, results.share_outside)),
             at,
         ]
     )

@@ -27,6 +27,7 @@ from applications.statistics.public import (
     results_csv,
     results_json,
     survey_figures,
+    withheld_if,
 )
 from applications.teams import access
 from cms.page_cache import public_cache
@@ -58,6 +59,7 @@ def call_statistics_view(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access.call_or_404(request.user, call_id)
     stats = call_statistics(call=call)
     max_reached = max((s.reached for s in stats.steps), default=0) or 1
+    survey = survey_figures(stats)  # the survey is suppressed here too: contractors see this page
     context = {
         "call": call,
         "stats": stats,
@@ -78,8 +80,9 @@ def call_statistics_view(request: HttpRequest, call_id: int) -> HttpResponse:
         ],
         "survey": [
             {"title": bilingual(q.title), "name": q.name, "rows": [(bilingual(r.label), r.answers) for r in q.rows]}
-            for q in survey_figures(stats)
+            for q in survey
         ],
+        "survey_responses": withheld_if(any(q.exposed for q in survey), stats.survey_responses),
         "steps": [
             {"label": STEP_LABELS.get(s.step, s.step), "figures": s, "width": round(200 * s.reached / max_reached)}
             for s in stats.steps

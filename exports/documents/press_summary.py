@@ -3,9 +3,10 @@
 Rendered by the same pipeline as the decision pack (WeasyPrint set-up, print stylesheet,
 Noto Sans CJK JP font, SHA-256). The figures are the public ones
 (``applications.statistics.public.public_results``): a press release is public, so small
-cells are suppressed exactly as on the results page: the totals, each role, the prefectures with
-the most applicants, the device and language of submission and the optional survey. Its CSV twin is the statistics
-page's ``press.csv`` (``applications.statistics.views``).
+cells are suppressed exactly as on the results page, with the cells that would give them back: the
+totals, each role, the prefectures with the most applicants, the device and language of submission
+and the optional survey. Its CSV twin is the statistics page's ``press.csv``
+(``applications.statistics.views``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from applications.statistics.aggregates import call_statistics
-from applications.statistics.public import bilingual, device_shares, language_shares, public_results
+from applications.statistics.public import bilingual, public_results
 from recruitment.models import CallPage
 from recruitment.prefectures import NAME_BY_CODE
 
@@ -34,14 +35,15 @@ def press_summary_html(*, call: CallPage, requested_by: Any, job_number: int | N
     """The press summary of ``call`` at ``now`` as HTML for the renderer."""
     stats = call_statistics(call=call, now=now)
     results = public_results(stats)
-    top = sorted((p for p in results.prefectures if p.people), key=lambda p: (-p.people, p.code))[:TOP_PREFECTURES]
+    shown = [(p.people, p) for p in results.prefectures if isinstance(p.people, int) and p.people]
+    top = [p for _n, p in sorted(shown, key=lambda pair: (-pair[0], pair[1].code))][:TOP_PREFECTURES]
     doc = {
         "header": header(call=call, title=TITLE, job_number=job_number, requested_by=requested_by, role=None, now=now),
         "results": results,
         "home_name": NAME_BY_CODE.get(results.home_prefecture, ""),
         "top_prefectures": top,
-        "devices": device_shares(stats),
-        "languages": language_shares(stats),
+        "devices": results.devices,
+        "languages": results.languages,
         "survey": [
             {"name": q.name, "title": bilingual(q.title), "rows": [(bilingual(r.label), r.answers) for r in q.rows]}
             for q in results.survey

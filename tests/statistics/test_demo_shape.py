@@ -59,3 +59,28 @@ def test_the_admin_page_of_the_demo_call_renders_its_charts(client, kobe):
     assert html.count("<svg") >= 3  # the days, the tile map of the 47 prefectures, the largest prefectures
     assert "兵庫県以外から" in html
     assert 'id="stat-devices"' in html
+
+
+def test_the_demo_calls_public_results_keep_its_shape_after_suppression(client, kobe):
+    """Small cells and their complements are hidden, yet the public figures still tell the call's story."""
+    import json
+
+    from django.core.cache import cache
+
+    cache.clear()
+    kobe.results_published = True
+    kobe.save_revision().publish()
+    city, slug = kobe.organisation.slug, kobe.slug
+    data = json.loads(client.get(reverse("call_results_json", args=[city, slug])).content)
+    html = client.get(reverse("call_results", args=[city, slug])).content.decode()
+    totals = data["totals"]
+    assert (totals["applications"], totals["applications_per_post"]) == (700, round(totals["applications_per_post"], 1))
+    assert 0.8 * 700 < totals["people"] < 700
+    assert 40 <= totals["share_outside_prefecture_percent"] <= 65  # roughly half from outside Hyogo
+    ratios = sorted(((r["applications_per_post"] or 0, r["category"]) for r in data["roles"]), reverse=True)
+    assert ratios[0][1] == NEWSLETTER
+    assert ratios[0][0] > 2 * ratios[1][0]  # the newsletter far ahead
+    prefectures = {p["code"]: p["people"] for p in data["prefectures"]}
+    assert prefectures["28"] > prefectures["13"] > 0  # Hyogo, then Tokyo, both shown
+    assert 'id="results-prefectures"' in html
+    cache.clear()

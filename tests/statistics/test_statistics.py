@@ -21,7 +21,7 @@ from applications.models import Applicant, Application, Candidacy
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from applications.statistics.aggregates import call_statistics
 from applications.statistics.models import AgeBand, Device, Occupation
-from applications.statistics.public import bilingual, suppress
+from applications.statistics.public import bilingual
 from applications.statistics.services import survey_answer
 from applications.statistics.tallies import tallies_rebuild
 from recruitment.formatting import format_japan_datetime
@@ -114,24 +114,27 @@ def test_public_page_csv_and_json_agree_with_the_raw_rows_and_suppress_small_cel
     total_row = rows[0]
     assert (total_row["record"], total_row["applications"], total_row["people"]) == ("total", "14", "11")
     assert "書類選考を終えました。" in html
+    assert "同じ表の他の数も小さい順に「秘匿」とします" in html  # the rule, in the page's help text
 
     by_title = {r["title"]: r for r in data["roles"]}
     csv_roles = {r["name"]: r for r in rows if r["record"] == "role"}
-    for role in (newsletter, instagram, quiet):
-        count = want["by_role"][role.pk]["applications"]
-        hired = want["by_role"][role.pk]["hired"]
-        assert by_title[role.title]["applications"] == suppress(count)
-        assert by_title[role.title]["hired"] == suppress(hired)
-        shown = "5未満" if 0 < count < 5 else str(count)
-        assert csv_roles[role.title]["applications"] == shown
-        assert f"<td>{shown}</td>" in html
-    # The quiet role has 2 applications: under 5, so neither its count nor its ratio is published.
-    assert by_title[quiet.title]["applications"] is None
-    assert by_title[quiet.title]["applications_per_post"] is None
-    assert csv_roles[quiet.title]["applications_per_post"] == "5未満"
-    # One hire: suppressed; a role with no hire shows 0.
+    page_roles = {r[0]: r for r in row_cells(html, "results-roles")}
+    # 11, 6 and 2 applications. The total per post gives their sum (19 over 6 posts), so hiding only the
+    # 2 would give it back by subtraction: the next smallest, 6, is withheld with it (「秘匿」).
+    counts = [want["by_role"][role.pk]["applications"] for role in (newsletter, instagram, quiet)]
+    assert counts == [11, 6, 2]
+    for role, count, text in ((newsletter, 11, "11"), (instagram, None, "秘匿"), (quiet, None, "5未満")):
+        assert by_title[role.title]["applications"] == count
+        assert csv_roles[role.title]["applications"] == page_roles[role.title][2] == text
+        # A hidden count's ratio per post is hidden with it, the same way.
+        assert csv_roles[role.title]["applications_per_post"] == page_roles[role.title][3]
+        assert (by_title[role.title]["applications_per_post"] is None) == (count is None)
+    assert page_roles[instagram.title][3] == "秘匿"
+    assert csv_roles[newsletter.title]["applications_per_post"] == "11.0"
+    # One hire: suppressed; a role with no hire shows 0 (and the total, 1, is under 5 too).
     assert by_title[newsletter.title]["hired"] is None
     assert by_title[instagram.title]["hired"] == 0
+    assert totals["hired"] is None
 
     prefectures = {p["code"]: p["people"] for p in data["prefectures"]}
     assert len(prefectures) == 47
@@ -139,7 +142,9 @@ def test_public_page_csv_and_json_agree_with_the_raw_rows_and_suppress_small_cel
     assert prefectures["47"] is None  # one person from Okinawa: suppressed
     assert prefectures["01"] == 0
     csv_prefectures = {r["code"]: r["people"] for r in rows if r["record"] == "prefecture"}
-    assert csv_prefectures["47"] == "5未満"
+    assert csv_prefectures["47"] == csv_prefectures["27"] == "5未満"  # Okinawa 1, Osaka 2: 3 together
+    # ... still under 5 together, so the smallest shown one (Tokyo, 5, before Hyogo's 5) is withheld too.
+    assert (want["prefectures"]["13"], prefectures["13"], csv_prefectures["13"]) == (5, None, "秘匿")
     assert csv_prefectures["28"] == "5"
     # Nothing that names a person leaves the building.
     for text in (html, json.dumps(data, ensure_ascii=False), raw.decode("utf-8-sig")):
@@ -281,9 +286,8 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
     assert totals.group(8) == "5未満"  # one hire: suppressed
     minutes = {format_japan_datetime(moment, "ja") for moment in (job.started_at, job.finished_at)}
     assert any(f"{minute} 現在(日本時間)" in text for minute in minutes), text
-    for role in (newsletter, instagram):
-        count = want["by_role"][role.pk]["applications"]
-        assert re.search(rf"{role.title} {role.headcount} {count} ", text), role.title
+    assert re.search(rf"{newsletter.title} 1 11 11.0 ", text)
+    assert re.search(rf"{instagram.title} 3 秘匿 秘匿", text)  # withheld with the quiet role's 2
     assert re.search(rf"{quiet.title} 2 5未満 5未満", text)  # 2 applications: suppressed, ratio too
     # Device and language of submission, and the survey: each count from the rows, under 5 suppressed.
     for code, label in Device.choices:
@@ -294,12 +298,15 @@ def test_the_press_summary_pdf_and_csv_carry_the_public_figures_dated_to_the_min
         elif count:
             assert f"{bilingual(label)} 5未満 -" in text, (label, text)
     assert (want["devices"]["phone"], want["languages"]["ja"], want["languages"]["en"]) == (9, 13, 1)
-    assert "日本語 Japanese 13 92.9%" in text
+    # English 1 of 14: Japanese 13 beside it would give it back, so it is withheld, its share too.
+    assert "日本語 Japanese 秘匿 -" in text
     assert "英語 English 5未満 -" in text
-    assert f"回答 {want['survey_responses']} 件" in text
     assert want["survey"]["age_band"] == {"30s": 5, "40s": 1}
-    assert f"{bilingual(AgeBand.THIRTIES.label)} 5 " in text  # five: shown
+    assert f"{bilingual(AgeBand.THIRTIES.label)} 秘匿" in text  # five, withheld with the one
     assert f"{bilingual(AgeBand.FORTIES.label)} 5未満" in text  # one: suppressed
+    # Six responses would still pin them (「秘匿」 is 5 or more, 「5未満」 at least 1): the total is withheld.
+    assert want["survey_responses"] == 6
+    assert "回答 秘匿 件" in text
     assert f"{bilingual(Occupation.EMPLOYEE.label)} 6 " in text
     assert f"{bilingual(AgeBand.SIXTIES.label)} 0 " in text  # none is none
     assert "p0@example.jp" not in text
