@@ -261,9 +261,10 @@ def candidacy_reloaded(candidacy: Candidacy) -> Candidacy:
     Neither changes when a candidacy moves; reading them again (two pages of many columns) was most of a move's cost.
     """
     current = Candidacy.objects.get(pk=candidacy.pk)
-    for relation in ("application", "role"):
-        if Candidacy._meta.get_field(relation).is_cached(candidacy):
-            setattr(current, relation, getattr(candidacy, relation))
+    if Candidacy.application.is_cached(candidacy):
+        current.application = candidacy.application
+    if Candidacy.role.is_cached(candidacy):
+        current.role = candidacy.role
     return current
 
 
