@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import F, Model, OuterRef
 from django.utils import timezone
 
 from applications.demo_people import (
@@ -301,35 +301,23 @@ def generate_demo_applications(
         story.write()
         # The outbox's nudges to its sender (one per email, on commit): the emails are marked sent above.
         del connection.run_on_commit[hooks:]
-        _backdate({pk: at for pk, (_person, at, _chosen) in zip(submitted, planned, strict=True)})
+        _backdate(submitted)
     return missing
 
 
-def _backdate(when: dict[int, datetime]) -> None:
-    """Put each application's submission time on the rows the services stamped "now" (``auto_now``)."""
-    rows = Application.objects.filter(pk__in=when)
-    applicants = [
-        Applicant(pk=applicant_id, created_at=when[pk], updated_at=when[pk])
-        for pk, applicant_id in rows.values_list("pk", "applicant_id")
-    ]
-    Applicant.objects.bulk_update(applicants, ["created_at", "updated_at"], batch_size=500)
-    drafts = [
-        Draft(pk=draft_id, created_at=when[pk], updated_at=when[pk])
-        for draft_id, pk in Draft.objects.filter(application__in=rows).values_list("pk", "application_id")
-    ]
-    Draft.objects.bulk_update(drafts, ["created_at", "updated_at"], batch_size=500)
-    candidacies = [
-        Candidacy(pk=candidacy_id, created_at=when[pk])
-        for candidacy_id, pk in Candidacy.objects.filter(application__in=rows).values_list("pk", "application_id")
-    ]
-    Candidacy.objects.bulk_update(candidacies, ["created_at"], batch_size=500)
-    reviews = [
-        Review(pk=review_id, updated_at=submitted_at)
-        for review_id, submitted_at in Review.objects.filter(candidacy__application__in=rows).values_list(
-            "pk", "submitted_at"
-        )
-    ]
-    Review.objects.bulk_update(reviews, ["updated_at"], batch_size=500)
+def _backdate(submitted: list[int]) -> None:
+    """Put each application's submission time on the rows the services stamped "now" (``auto_now``).
+
+    One update per table, each row reading its application's time (``submitted_at``, which the
+    service set to the story's ``now``).
+    """
+    rows = Application.objects.filter(pk__in=submitted)
+    by_applicant = rows.filter(applicant_id=OuterRef("pk")).values("submitted_at")[:1]
+    Applicant.objects.filter(applications__in=rows).update(created_at=by_applicant, updated_at=by_applicant)
+    mine = Application.objects.filter(pk=OuterRef("application_id")).values("submitted_at")[:1]
+    Draft.objects.filter(application__in=rows).update(created_at=mine, updated_at=mine)
+    Candidacy.objects.filter(application__in=rows).update(created_at=mine)
+    Review.objects.filter(candidacy__application__in=rows).update(updated_at=F("submitted_at"))
 
 
 #: The demo users that screening needs (``create_demo_users`` makes all but ``screener2``).

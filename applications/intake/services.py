@@ -154,13 +154,9 @@ def _create_application(
         )
     about = submission.about
     key = email_key(about["email"])
-    taken = list(
-        Candidacy.objects.filter(email_key=key, role__in=open_roles)
-        .exclude(status=Candidacy.Status.WITHDRAWN)
-        .select_related("application__applicant", "role")
-    )
-    if taken:
-        raise _AlreadyApplied(taken)
+    live = Candidacy.objects.filter(email_key=key, role__in=open_roles).exclude(status=Candidacy.Status.WITHDRAWN)
+    if live.exists():  # rare: only then the rows with their pages (a wide query, costly to build each time)
+        raise _AlreadyApplied(list(live.select_related("application__applicant", "role")))
     # The identity exactly as given in this application: a row of its own, never shared or overwritten.
     applicant = Applicant.objects.create(
         email=about["email"],

@@ -20,7 +20,7 @@ from applications.screening import visibility
 from applications.screening.audit import audit
 from applications.screening.rubric import parse, rubric_snapshot
 from applications.screening.scoring import aggregate_reviews
-from applications.screening.services import ScreeningError, candidacy_transition, require_power
+from applications.screening.services import ScreeningError, candidacy_reloaded, candidacy_transition, require_power
 from applications.screening.visibility import has_conflict
 from applications.staff import actor_kind
 from applications.teams import authority
@@ -99,7 +99,7 @@ def review_submit(
             },
         )
         candidacy_refresh_score(candidacy)
-        current = Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
+        current = candidacy_reloaded(candidacy)
         if current.status == S.SUBMITTED:
             moved = candidacy_transition(candidacy=current, to=S.IN_REVIEW, by=reviewer, reason="first review saved")
             candidacy.status, candidacy.version = moved.status, moved.version

@@ -229,8 +229,7 @@ def candidacy_transition(
         _check_can_shortlist(candidacy)
     if CONFLICT_CHECKED & allowed_for and by is not None and has_conflict(by, candidacy):
         raise ScreeningError(_("You declared that you know this person; someone else screens this candidacy."))
-    shortlist = Shortlist.objects.filter(role_id=candidacy.role_id).first() or Shortlist(role_id=candidacy.role_id)
-    if CONTRACTOR in allowed_for and not shortlist.editable and S.SHORTLISTED in (candidacy.status, to):
+    if CONTRACTOR in allowed_for and S.SHORTLISTED in (candidacy.status, to) and not _shortlist_editable(candidacy):
         raise ScreeningError(_("The shortlist has been submitted to the city; it can no longer be changed."))
     if to in DECISIONS:
         role_move_check(candidacy.role, Move.DECIDE)
@@ -242,9 +241,7 @@ def candidacy_transition(
         if to in DECISIONS:
             changes["decided_at"] = now or timezone.now()
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=version, status=candidacy.status).update(**changes)
-        current = Candidacy.objects.select_related("application__applicant", "application__call", "role").get(
-            pk=candidacy.pk
-        )
+        current = candidacy_reloaded(candidacy)
         if not updated:
             raise TransitionConflict(
                 _("Someone else changed this candidacy meanwhile: it is now “%(status)s”. Nothing was overwritten.")
@@ -264,6 +261,24 @@ def candidacy_transition(
         )
         if to in DECISIONS:
             decision_send(candidacy=current, previous=candidacy.status)
+    return current
+
+
+def _shortlist_editable(candidacy: Candidacy) -> bool:
+    shortlist = Shortlist.objects.filter(role_id=candidacy.role_id).first() or Shortlist(role_id=candidacy.role_id)
+    return shortlist.editable
+
+
+def candidacy_reloaded(candidacy: Candidacy) -> Candidacy:
+    """``candidacy`` read again (its status, version, score), keeping the application and role it already holds.
+
+    Neither changes when a candidacy moves; reading them again (two pages of many columns) was most of a move's cost.
+    """
+    current = Candidacy.objects.get(pk=candidacy.pk)
+    if Candidacy.application.is_cached(candidacy):
+        current.application = candidacy.application
+    if Candidacy.role.is_cached(candidacy):
+        current.role = candidacy.role
     return current
 
 

@@ -288,11 +288,6 @@ def test_without_reviewers_nothing_is_reviewed(kobe):
     assert set(Candidacy.objects.values_list("status", flat=True)) <= {"submitted", "withdrawn"}
 
 
-def test_thirteen_hundred_applications_in_one_call(kobe, reviewers):
-    assert generate_demo_applications(call=kobe, count=1300, reviewers=reviewers[1:]) == 1300
-    assert Application.objects.filter(call=kobe, answers__demo=True).count() == 1300
-
-
 def test_ensure_demo_screening_gives_access_once(kobe, settings):
     ensure_demo_screening(kobe)
     users = ensure_demo_screening(kobe)
@@ -318,10 +313,41 @@ def test_ensure_demo_screening_makes_no_user_when_demo_data_is_not_allowed(kobe,
     assert Assignment.objects.filter(call=kobe, user__username="screener").exists()
 
 
-def test_command_loads_and_is_idempotent(kobe):
+def test_command_refuses_without_demo_settings(kobe, settings):
+    settings.KOBO_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="only for local settings"):
+        call_command("load_demo_applications", stdout=io.StringIO())
+    assert not Application.objects.exists()
+
+
+def test_command_leaves_a_role_whose_shortlist_a_visitor_already_submitted(kobe):
+    users = ensure_demo_screening(kobe)
+    generate_demo_applications(call=kobe, count=60, reviewers=[users["screener2"]])
+    role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
+    candidacy = Candidacy.objects.filter(role=role, status=Candidacy.Status.IN_REVIEW).first()
+    candidacy_transition(candidacy=candidacy, to=Candidacy.Status.SHORTLISTED, by=users["screener"])
+    shortlist_submit(role=role, by=users["screener"])
+
     out = io.StringIO()
     call_command("load_demo_applications", "--count", "60", stdout=out)
-    assert "Created 60 demo applications" in out.getvalue()
+    assert "left as it is" in out.getvalue()
+    assert role_stage(role) == Stage.SUBMITTED
+    assert not InterviewRound.objects.filter(role=role).exists()
+
+
+@shared_world
+def kobe_after_the_command():
+    """The Kobe demo after `load_demo_applications --count 60` and what it printed: built once for the next tests."""
+    demo_site()
+    kobe = ensure_kobe_demo()
+    out = io.StringIO()
+    call_command("load_demo_applications", "--count", "60", stdout=out)
+    return kobe, out.getvalue()
+
+
+def test_command_loads_and_is_idempotent(kobe_after_the_command):
+    kobe, printed = kobe_after_the_command
+    assert "Created 60 demo applications" in printed
     assert Review.objects.exists()
     assert set(Review.objects.values_list("reviewer__username", flat=True)) == {"screener2"}
     before = totals(kobe)
@@ -331,23 +357,10 @@ def test_command_loads_and_is_idempotent(kobe):
     assert totals(kobe) == before
 
 
-def test_command_refuses_without_demo_settings(kobe, settings):
-    settings.KOBO_DEMO_ALLOWED = False
-    with pytest.raises(CommandError, match="only for local settings"):
-        call_command("load_demo_applications", stdout=io.StringIO())
-    assert not Application.objects.exists()
-
-
-def test_command_says_to_load_the_kobe_demo_first(site_content, demo_users):
-    with pytest.raises(CommandError, match="load_kobe_demo"):
-        call_command("load_demo_applications", stdout=io.StringIO())
-
-
-def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decision(kobe):
+def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decision(kobe_after_the_command):
     """What a visitor of `make run` sees of the second half: one role decided after interviews, the rest untouched."""
-    out = io.StringIO()
-    call_command("load_demo_applications", "--count", "60", stdout=out)
-    assert "interviews and decision: " in out.getvalue()
+    kobe, printed = kobe_after_the_command
+    assert "interviews and decision: " in printed
     role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
     assert role_stage(role) == Stage.DECIDED
 
@@ -412,16 +425,6 @@ def test_command_takes_the_closed_newsletter_role_through_interviews_to_a_decisi
     assert state() == before
 
 
-def test_command_leaves_a_role_whose_shortlist_a_visitor_already_submitted(kobe):
-    users = ensure_demo_screening(kobe)
-    generate_demo_applications(call=kobe, count=60, reviewers=[users["screener2"]])
-    role = RolePage.objects.child_of(kobe).get(slug="newsletter-serial")
-    candidacy = Candidacy.objects.filter(role=role, status=Candidacy.Status.IN_REVIEW).first()
-    candidacy_transition(candidacy=candidacy, to=Candidacy.Status.SHORTLISTED, by=users["screener"])
-    shortlist_submit(role=role, by=users["screener"])
-
-    out = io.StringIO()
-    call_command("load_demo_applications", "--count", "60", stdout=out)
-    assert "left as it is" in out.getvalue()
-    assert role_stage(role) == Stage.SUBMITTED
-    assert not InterviewRound.objects.filter(role=role).exists()
+def test_command_says_to_load_the_kobe_demo_first(site_content, demo_users):
+    with pytest.raises(CommandError, match="load_kobe_demo"):
+        call_command("load_demo_applications", stdout=io.StringIO())

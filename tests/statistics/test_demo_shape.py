@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
+from applications.models import Application, Review
 from applications.statistics.aggregates import call_statistics
 from recruitment.demo import ensure_kobe_demo
 from tests.conftest import demo_site, shared_world
@@ -15,24 +16,36 @@ pytestmark = pytest.mark.django_db
 NEWSLETTER = "広報紙連載記事制作"
 
 
+#: What `load_demo_applications --count 1300` gives a visitor: the size of Kobe's real response.
+APPLICATIONS = 1300
+
+
 @shared_world
-def kobe_700_applications():
-    """The Kobe demo with 700 generated applications, built once for both tests."""
+def kobe_1300_applications():
+    """The Kobe demo with 1,300 generated applications, screener2 reviewing as in `make run`: built once."""
     demo_site()
     call = ensure_kobe_demo()
-    generate_demo_applications(call=call, count=700)
+    users = ensure_demo_screening(call)
+    assert generate_demo_applications(call=call, count=APPLICATIONS, reviewers=[users["screener2"]]) == APPLICATIONS
     return call
 
 
 @pytest.fixture
-def kobe(kobe_700_applications):
-    return kobe_700_applications
+def kobe(kobe_1300_applications):
+    return kobe_1300_applications
+
+
+def test_thirteen_hundred_applications_in_one_call(kobe):
+    """Kobe's scale in the one call, made in one run of the generator (the world's)."""
+    assert Application.objects.filter(call=kobe, answers__demo=True).count() == APPLICATIONS
+    assert Application.objects.count() == APPLICATIONS
+    assert Review.objects.filter(candidacy__application__call=kobe).exists()
 
 
 def test_the_demo_has_a_deadline_surge_a_newsletter_far_ahead_and_about_half_from_outside_hyogo(kobe):
     stats = call_statistics(call=kobe)
-    assert stats.applications == 700
-    assert 0.8 * 700 < stats.people < 700  # some people applied twice: people and applications differ
+    assert stats.applications == APPLICATIONS
+    assert 0.8 * APPLICATIONS < stats.people < APPLICATIONS  # some people applied twice: people and applications differ
 
     per_post = sorted(((r.per_post, r.role.category.name) for r in stats.roles), reverse=True)
     assert per_post[0][1] == NEWSLETTER
