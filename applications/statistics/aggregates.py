@@ -186,8 +186,8 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
             figures.shortlisted += n
         if status in HIRED:
             figures.hired += n
-    for role_id, n in interviewed_per_role(by_role).items():
-        by_role[role_id].interviewed = n
+    for role_pk, interviewed in interviewed_per_role(by_role).items():
+        by_role[role_pk].interviewed = interviewed
     stats.candidacies = sum(r.candidacies for r in stats.roles)
     stats.categories = _categories(stats.roles)
 
@@ -214,8 +214,8 @@ def call_statistics(*, call: CallPage, now: datetime | None = None) -> CallStati
     stats.drafts_started = drafts.get("started", (0, 0))[0]
     stats.drafts_submitted = drafts.get("submitted", (0, 0))[0]
     stopped: dict[str, int] = defaultdict(int)
-    for step, (n, _people) in tallies.get(t.DRAFT_STEP, {}).items():
-        stopped[step or STEPS[0].name] += n
+    for step_name, (n, _people) in tallies.get(t.DRAFT_STEP, {}).items():
+        stopped[step_name or STEPS[0].name] += n
     reached = stats.drafts_submitted
     steps = []
     for step in reversed(STEPS):

@@ -188,7 +188,7 @@ def call_tallies(call_id: int) -> dict[str, dict[str, tuple[int, int]]]:
 def raw_tallies(call_id: int, *, models: Any = None) -> dict[Key, list[int]]:
     """Every tally of the call computed from its rows (``models``: historical models, in a migration)."""
     application_model = models.Application if models else Application
-    candidacy_model = models.Candidacy if models else Candidacy
+    candidacy_model: Any = models.Candidacy if models else Candidacy
     context_model = models.SubmissionContext if models else SubmissionContext
     survey_model = models.SurveyAnswer if models else SurveyAnswer
     draft_model = getattr(models, "Draft", None) if models else Draft  # None: a migration from before draft tallies
@@ -208,7 +208,7 @@ def raw_tallies(call_id: int, *, models: Any = None) -> dict[Key, list[int]]:
         _add(changes, (DAY, day_key(submitted_at)))
         _add(changes, (LANGUAGE, language))
         _add(changes, (DEVICE, devices.get(pk, Device.UNKNOWN)))
-    statuses = Counter(
+    statuses: Counter[tuple[int, str]] = Counter(
         candidacy_model.objects.filter(application__call_id=call_id).values_list("role_id", "status").order_by()
     )
     for (role_id, status), n in statuses.items():
