@@ -9,7 +9,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications.mail.outbox import sender_register
-        from applications.screening.services import role_extension_refusal
+        from applications.screening.lifecycle import role_extension_refusal
         from applications.tasks import send_outbox_soon
         from recruitment.deadlines import EXTENSION_CHECKS
 

@@ -5,7 +5,7 @@
 role's selection may make from each :class:`Stage`, and where each leads; every service of a
 move (``services.shortlist_submit``, ``shortlist_decide``, ``shortlist_reopen``, the result
 notices, a final decision, and a deadline change through ``RolePage.full_clean``) asks
-:func:`services.role_move_check`, so a move missing here is refused everywhere. Who may make a
+:func:`lifecycle.role_move_check`, so a move missing here is refused everywhere. Who may make a
 move is not decided here (``access`` and the services' power checks).
 """
 
@@ -71,7 +71,7 @@ UNSCREENED = frozenset({S.SUBMITTED, S.WITHDRAWN})
 
 
 class Stage(StrEnum):
-    """Where one role's selection stands (``services.role_stage`` reads it off the stored facts)."""
+    """Where one role's selection stands (``lifecycle.role_stage`` reads it off the stored facts)."""
 
     OPEN = "open"  # takes applications (or will: not open yet)
     CLOSED = "closed"  # past its deadline, nobody screened yet
