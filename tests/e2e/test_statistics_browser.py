@@ -12,13 +12,24 @@ from tests.e2e.admin_helpers import log_in, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def kobe_statistics(transactional_db):
+def kobe_with(count: int):
     call = ensure_kobe_demo()
     call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
     ensure_demo_screening(call)
-    generate_demo_applications(call=call, count=120)
+    generate_demo_applications(call=call, count=count)
     return call
+
+
+@pytest.fixture
+def kobe_statistics(transactional_db):
+    """Enough applications for every chart to draw."""
+    return kobe_with(120)
+
+
+@pytest.fixture
+def kobe_applicant(transactional_db):
+    """The survey needs one applicant's manage link, not a call's worth."""
+    return kobe_with(3)
 
 
 def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_results(
@@ -49,12 +60,12 @@ def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_re
 
 
 def test_the_applicant_answers_the_optional_survey_from_the_manage_link(
-    page, live_server, kobe_statistics, assert_accessible
+    page, live_server, kobe_applicant, assert_accessible
 ):
     from applications.intake.services import manage_link_token
     from applications.models import Application, SurveyAnswer
 
-    application = Application.objects.filter(call=kobe_statistics).order_by("submitted_at").first()
+    application = Application.objects.filter(call=kobe_applicant).order_by("submitted_at").first()
     page.goto(f"{live_server.url}/apply/manage/{manage_link_token(application)}/survey/")
     settled(page, assert_accessible)
     page.get_by_label("30代").check()
