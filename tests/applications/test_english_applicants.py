@@ -334,6 +334,7 @@ ENGLISH_VALUES = {
     "cutoff_hours": "24",
     "length": "30",
     "when": "Mon 21 December 2026, 10:00",
+    "times": "- Tue 22 December 2026, 14:00\n- Wed 23 December 2026, 10:00",
     "where": "https://meet.example.jp/kobo-interview",
     "reason": "",
     "decline": "",
