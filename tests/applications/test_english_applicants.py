@@ -21,6 +21,7 @@ from applications.models import Application, OutboxEmail
 from recruitment import prefectures
 from tests.applications import factories as af
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,14 @@ SMITH = {
 }
 
 
-@pytest.fixture
-def english_call(site_content):
+@shared_world
+def english_applicants_world():
+    """The call with an English title and notice, and its role, built once for this file.
+
+    Tests that make their own call ask for it too, for the site content: the world is then not closed
+    and built again between them. Each test's writes are undone after it.
+    """
+    site_content_now()
     call = f.call(
         title="テスト募集",
         title_en="Test call for professionals",
@@ -53,6 +60,11 @@ def english_call(site_content):
         closes_at=timezone.now() + timedelta(days=9),
     )
     return call, role
+
+
+@pytest.fixture
+def english_call(english_applicants_world):
+    return english_applicants_world
 
 
 def about_form(call, role, data, language):
@@ -96,20 +108,6 @@ def test_the_reading_asks_for_katakana_in_japanese_and_taro_is_refused_there_onl
     with translation.override("ja"):
         form = forms.AboutYouForm(call=call, roles=[role], chosen=[role])
         assert str(form.fields["family_name_kana"].label) == "セイ(カタカナ)"
-
-
-def test_reading_scripts_are_told_apart():
-    assert reading_script("コウベ") == KATAKANA
-    assert reading_script("Smith") == LATIN
-    assert reading_script("Müller-Lüdenscheidt") == LATIN
-    assert reading_script("神戸") == ""
-    assert reading_script("") == ""
-    latin = af.ApplicantFactory.build(family_name_kana="Smith", given_name_kana="John")
-    assert latin.reading_marked == "Smith John [Latin]"
-    kana = af.ApplicantFactory.build(family_name_kana="コウベ", given_name_kana="ハナコ")
-    assert kana.reading_marked == "コウベ ハナコ [カタカナ]"
-    mixed = af.ApplicantFactory.build(family_name_kana="Smith", given_name_kana="ハナコ")
-    assert mixed.reading_script_label == ""
 
 
 def test_prefectures_are_named_in_the_visitors_language_and_stored_in_japanese(english_call):
@@ -176,7 +174,7 @@ def test_an_english_application_records_consent_to_the_english_notice(
 
 
 def test_without_an_english_notice_the_english_applicant_agrees_to_the_japanese_one(
-    client, site_content, django_capture_on_commit_callbacks
+    client, english_applicants_world, django_capture_on_commit_callbacks
 ):
     call = f.call(personal_data_notice=JAPANESE_NOTICE)
     role = f.role(call, title="記事の制作", closes_at=timezone.now() + timedelta(days=9))
@@ -258,7 +256,7 @@ def test_the_notice_version_rises_only_when_its_text_changes(english_call):
     assert call.notice_in("en").language == "en"
 
 
-def test_staff_see_the_reading_with_its_script_in_the_csv(site_content):
+def test_staff_see_the_reading_with_its_script_in_the_csv(english_applicants_world):
     from exports.jobs import export_render
     from exports.models import ExportJob
     from tests.exports.conftest import make_small_call
@@ -276,7 +274,7 @@ def test_staff_see_the_reading_with_its_script_in_the_csv(site_content):
     assert "オウボ タロウ [カタカナ]" in readings
 
 
-def test_the_staff_candidacy_page_marks_the_readings_script(client, site_content):
+def test_the_staff_candidacy_page_marks_the_readings_script(client, english_applicants_world):
     from django.urls import reverse
 
     from tests.exports.conftest import make_small_call
@@ -291,7 +289,7 @@ def test_the_staff_candidacy_page_marks_the_readings_script(client, site_content
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_result_mail_greets_and_names_in_the_applicants_language(site_content, language):
+def test_result_mail_greets_and_names_in_the_applicants_language(english_applicants_world, language):
     from applications.mail.triggers.common import applicant_values, person_name
 
     call = f.call(title="テスト募集", title_en="Test call")
@@ -336,6 +334,7 @@ ENGLISH_VALUES = {
     "cutoff_hours": "24",
     "length": "30",
     "when": "Mon 21 December 2026, 10:00",
+    "times": "- Tue 22 December 2026, 14:00\n- Wed 23 December 2026, 10:00",
     "where": "https://meet.example.jp/kobo-interview",
     "reason": "",
     "decline": "",
@@ -344,7 +343,7 @@ ENGLISH_VALUES = {
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
-def test_every_kind_reads_as_english_in_english(site_content):
+def test_every_kind_reads_as_english_in_english(english_applicants_world):
     from applications.mail.catalogue import KINDS
     from applications.mail.rendering import render
 
@@ -362,7 +361,7 @@ def test_every_kind_reads_as_english_in_english(site_content):
             assert japanese["body"].startswith("John Smith 様\n"), (kind, japanese["body"])
 
 
-def test_english_staff_mail_names_the_role_by_its_english_title(site_content):
+def test_english_staff_mail_names_the_role_by_its_english_title(english_applicants_world):
     from wagtail.users.models import UserProfile
 
     from applications.mail.triggers.staff import deadline_digests_send
@@ -384,3 +383,18 @@ def test_english_staff_mail_names_the_role_by_its_english_title(site_content):
     assert "Photography" in by_address["en@example.jp"].subject
     assert "Test call" in by_address["en@example.jp"].body
     assert "撮影" in by_address["ja@example.jp"].subject
+
+
+# Needs none of the world: last, so that the world is not closed and built again between its tests.
+def test_reading_scripts_are_told_apart():
+    assert reading_script("コウベ") == KATAKANA
+    assert reading_script("Smith") == LATIN
+    assert reading_script("Müller-Lüdenscheidt") == LATIN
+    assert reading_script("神戸") == ""
+    assert reading_script("") == ""
+    latin = af.ApplicantFactory.build(family_name_kana="Smith", given_name_kana="John")
+    assert latin.reading_marked == "Smith John [Latin]"
+    kana = af.ApplicantFactory.build(family_name_kana="コウベ", given_name_kana="ハナコ")
+    assert kana.reading_marked == "コウベ ハナコ [カタカナ]"
+    mixed = af.ApplicantFactory.build(family_name_kana="Smith", given_name_kana="ハナコ")
+    assert mixed.reading_script_label == ""

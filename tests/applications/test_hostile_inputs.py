@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 from PIL import Image, ImageFile
 
@@ -27,6 +30,7 @@ from cms.web import limits
 from tests.applications import factories as af
 from tests.applications.test_uploads import HOSTILE
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -50,26 +54,44 @@ IMPOSTOR = {
 }
 
 
-@pytest.fixture
-def call_with_roles(site_content):
+@dataclass
+class HostileWorld:
+    call: Any
+    roles: list[Any]
+    owner_application: Application
+
+
+@shared_world
+def hostile_inputs_world() -> HostileWorld:
+    """A call with two roles, and t1@example.jp's application for the first, built once for this file.
+
+    Each test's own writes (other applications, drafts, mail) are undone after it.
+    """
+    site_content_now()
     call = f.call()
     now = timezone.now()
-    return call, [
+    roles = [
         f.role(call, title="記事制作", closes_at=now + timedelta(days=10)),
         f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
     ]
-
-
-@pytest.fixture
-def owner_application(call_with_roles, django_capture_on_commit_callbacks):
-    """t1@example.jp applied for the first role; returns the application and its identity as submitted."""
-    call, roles = call_with_roles
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         response = walk(Client(), call, [roles[0].pk], answers={"about": OWNER})
     assert response.status_code == 302
     application = Application.objects.get()
     mail.outbox.clear()
-    return application
+    cache.clear()  # the owner's requests count against no test's rate limits
+    return HostileWorld(call=call, roles=roles, owner_application=application)
+
+
+@pytest.fixture
+def call_with_roles(hostile_inputs_world):
+    return hostile_inputs_world.call, hostile_inputs_world.roles
+
+
+@pytest.fixture
+def owner_application(hostile_inputs_world):
+    """t1@example.jp applied for the first role; returns the application and its identity as submitted."""
+    return hostile_inputs_world.owner_application
 
 
 def identity(application: Application) -> dict:
@@ -163,6 +185,7 @@ def _other_about(n: int) -> dict:
 def test_posting_the_review_step_to_an_earlier_url_is_still_limited(call_with_roles, monkeypatch):
     call, roles = call_with_roles
     monkeypatch.setitem(limits.RATES, "submit", limits.Rate(visitor="2/h", address="2/h"))
+    applications_before = Application.objects.count()  # the world's owner has applied already
     statuses = []
     for n in range(3):
         browser = Client()
@@ -172,7 +195,7 @@ def test_posting_the_review_step_to_an_earlier_url_is_still_limited(call_with_ro
         response = browser.post(step_url(call, "roles"), {f"apply-{call.pk}-current_step": "review"})
         statuses.append(response.status_code)
     assert statuses[-1] == 429
-    assert Application.objects.count() == 2
+    assert Application.objects.count() == applications_before + 2
 
 
 def test_every_wizard_post_counts_against_the_client(call_with_roles, monkeypatch):
@@ -210,6 +233,11 @@ def _draft_files() -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
+def _open_draft() -> Draft:
+    """The test's own draft, not yet submitted (the world's owner submitted hers)."""
+    return Draft.objects.get(application=None)
+
+
 def _referenced(draft: Draft) -> set[str]:
     entries = (draft.data.get("step_files") or {}).get("portfolio", {}).values()
     return {Path(entry["tmp_name"]).name for entry in entries}
@@ -223,7 +251,7 @@ def test_replaced_draft_files_are_deleted_at_once(call_with_roles):
     for n, color in enumerate(["red", "green", "blue"]):
         files = {f"file_{i}": _png(f"w{n}{i}.png", color=color) for i in (1, 2, 3)}
         assert post_step(browser, call, "portfolio", {}, files=files).status_code == 302
-    draft = Draft.objects.get()
+    draft = _open_draft()
     assert len(_referenced(draft)) == 3
     assert _draft_files() - before == _referenced(draft)  # nothing orphaned on disk
 
@@ -235,7 +263,7 @@ def test_files_removed_in_the_form_are_deleted_from_storage(call_with_roles):
     before = _draft_files()
     post_step(browser, call, "portfolio", {}, files={"file_1": _png("a.png")})
     post_step(browser, call, "portfolio", {"remove_file_1": "on"})
-    assert _referenced(Draft.objects.get()) == set()
+    assert _referenced(_open_draft()) == set()
     assert _draft_files() - before == set()
 
 
@@ -246,12 +274,12 @@ def test_a_draft_cannot_store_more_than_its_byte_cap(call_with_roles, monkeypatc
     walk(browser, call, [roles[0].pk], until="portfolio")
     small = _png("a.png")
     assert post_step(browser, call, "portfolio", {}, files={"file_1": small}).status_code == 302
-    stored = Draft.objects.get().data["step_files"]["portfolio"]
+    stored = _open_draft().data["step_files"]["portfolio"]
     big = _png("b.png", size=(300, 300), color="blue")
     response = post_step(browser, call, "portfolio", {}, files={"file_2": big})
     assert response.status_code == 200
     assert "容量" in response.content.decode()  # said on the page, in Japanese
-    assert Draft.objects.get().data["step_files"]["portfolio"] == stored  # what was kept is still there
+    assert _open_draft().data["step_files"]["portfolio"] == stored  # what was kept is still there
 
 
 def test_the_pixel_cap_is_what_a_portfolio_needs_and_read_from_the_header(call_with_roles, monkeypatch):
@@ -281,7 +309,7 @@ def test_a_jpeg_is_image_jpeg_in_the_draft_and_in_the_application(call_with_role
     Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
     photo = SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
     assert post_step(browser, call, "portfolio", {}, files={"file_1": photo}).status_code == 302
-    [entry] = Draft.objects.get().data["step_files"]["portfolio"].values()
+    [entry] = _open_draft().data["step_files"]["portfolio"].values()
     assert entry["content_type"] == "image/jpeg"
     for step in ["sidework", "consent", "review"]:
         response = post_step(browser, call, step, GOOD_ANSWERS[step])
@@ -314,12 +342,12 @@ def test_save_for_later_keeps_only_the_steps_fields_and_bounded_values(call_with
     fields = {"family_name": "長" * 100_000, "given_name": "花子"}
     response = post_step(browser, call, "about", fields, extra={**extra, "save_draft": "1"})
     assert response.status_code == 302
-    stored = Draft.objects.get().data["step_data"]["about"]
+    stored = _open_draft().data["step_data"]["about"]
     assert all(key.startswith("about-") for key in stored)
     assert len(stored) <= drafts.MAX_STEP_FIELDS
     assert len(stored["about-family_name"][0]) <= drafts.MAX_FIELD_CHARS
     assert stored["about-given_name"] == ["花子"]
-    assert len(json.dumps(Draft.objects.get().data, ensure_ascii=False).encode()) <= drafts.MAX_DRAFT_DATA_BYTES
+    assert len(json.dumps(_open_draft().data, ensure_ascii=False).encode()) <= drafts.MAX_DRAFT_DATA_BYTES
     # Resumed, the long name is shown with the field's own message, not a 500.
     page = browser.get(step_url(call, "about"))
     assert page.status_code == 200
@@ -330,11 +358,11 @@ def test_a_draft_over_its_data_cap_is_refused_with_a_message(call_with_roles, mo
     monkeypatch.setattr(drafts, "MAX_DRAFT_DATA_BYTES", 2_000)
     browser = Client()
     walk(browser, call, [roles[0].pk], until="experience")
-    saved = Draft.objects.get().data
+    saved = _open_draft().data
     response = post_step(browser, call, "experience", {"experience": "経" * 1000}, extra={"save_draft": "1"})
     assert response.status_code == 200
     assert "容量" in response.content.decode()
-    assert Draft.objects.get().data == saved
+    assert _open_draft().data == saved
 
 
 # --- 8. Names are one line of visible characters ---------------------------------------------------

@@ -11,22 +11,41 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from tests.applications.test_uploads import HOSTILE
 from tests.applications.wizard_helpers import post_step, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def at_portfolio(client, site_content):
+@shared_world
+def hostile_uploads_world() -> dict:
+    """A call with one role, and a browser's draft walked up to the portfolio step, built once for this file.
+
+    The draft and the browser's session are in the database: each test's client takes the session's
+    cookie, and what it posts is undone after it.
+    """
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
-    walk(client, call, [role.pk], until="portfolio")
-    return call
+    browser = Client()
+    walk(browser, call, [role.pk], until="portfolio")
+    mail.outbox.clear()
+    cache.clear()  # the walk's requests count against no test's rate limits
+    return {"call": call, "cookies": browser.cookies}
+
+
+@pytest.fixture
+def at_portfolio(client, hostile_uploads_world):
+    client.cookies = hostile_uploads_world["cookies"]
+    return hostile_uploads_world["call"]
 
 
 @pytest.mark.parametrize(("name", "build", "code"), HOSTILE)

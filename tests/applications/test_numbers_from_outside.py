@@ -24,6 +24,7 @@ from cms.web.jobs import each_row_alone
 from cms.web.numbers import MAX_ID, parse_id, parse_ids, parse_int
 from tests.applications.teams_world import two_cities
 from tests.applications.wizard_helpers import choose_roles, step_url
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +63,18 @@ def _draft(call, values, *, email):
     )
 
 
-@pytest.fixture
-def reminder_world(site_content):
+@shared_world
+def numbers_reminder_world():
+    """A call whose role closes within a day (drafts for it are reminded), built once for the job's tests."""
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(hours=20))
     return call, role
+
+
+@pytest.fixture
+def reminder_world(numbers_reminder_world):
+    return numbers_reminder_world
 
 
 def test_a_draft_with_superscript_two_leaves_reminders_running_for_the_others(reminder_world, caplog):
@@ -103,10 +111,17 @@ def test_a_row_that_fails_is_logged_and_the_job_carries_on(caplog):
 # --- the public wizard -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def call_and_role(site_content):
+@shared_world
+def numbers_wizard_world():
+    """A call with one open role, built once for the wizard's tests."""
+    site_content_now()
     call = f.call()
     return call, f.role(call, closes_at=timezone.now() + timedelta(days=10))
+
+
+@pytest.fixture
+def call_and_role(numbers_wizard_world):
+    return numbers_wizard_world
 
 
 def test_roles_step_with_superscript_role_is_the_plain_step(call_and_role):
@@ -149,10 +164,17 @@ def test_manage_page_with_superscript_candidacy_answers(call_and_role):
 # --- the staff side -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cities(site_content, settings):
-    settings.RATELIMIT_ENABLE = False
+@shared_world
+def numbers_cities_world():
+    """Two cities with their staff (``teams_world.two_cities``), built once for the staff side's tests."""
+    site_content_now()
     return two_cities()
+
+
+@pytest.fixture
+def cities(numbers_cities_world, settings):
+    settings.RATELIMIT_ENABLE = False
+    return numbers_cities_world
 
 
 def _as(user) -> Client:

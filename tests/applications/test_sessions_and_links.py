@@ -20,6 +20,7 @@ from django.utils import timezone
 from applications.intake.services import Submission, SubmissionRefused, application_submit
 from applications.models import Application, Candidacy, Draft, OutboxEmail
 from tests.applications.wizard_helpers import GOOD_ANSWERS, emailed_code, post_step, step_url, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +28,18 @@ pytestmark = pytest.mark.django_db
 EMAIL = GOOD_ANSWERS["about"]["email"]
 
 
-@pytest.fixture
-def call_and_role(site_content):
+@shared_world
+def sessions_and_links_world():
+    """A call with one open role, built once for this file (each test's writes are undone after it)."""
+    site_content_now()
     call = f.call()
     role = f.role(call, title="Instagram記事制作", closes_at=timezone.now() + timedelta(days=5))
     return call, role
+
+
+@pytest.fixture
+def call_and_role(sessions_and_links_world):
+    return sessions_and_links_world
 
 
 def _link(kind_path: str) -> str:

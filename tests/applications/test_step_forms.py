@@ -11,13 +11,16 @@ from django.utils import timezone, translation
 from applications.intake import steps as forms
 from applications.models import Application
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setting(site_content):
+@shared_world
+def step_forms_world():
+    """A call with an online role, an on-site one and a closed one, built once for this file."""
+    site_content_now()
     call = f.call()
     now = timezone.now()
     online = f.role(call, title="記事", closes_at=now + timedelta(days=9), hours_min=8)
@@ -25,6 +28,11 @@ def setting(site_content):
     closed = f.role(call, title="終了", closes_at=now - timedelta(hours=1))
     roles = list(call.roles())
     return call, roles, {"online": online, "on_site": on_site, "closed": closed}
+
+
+@pytest.fixture
+def setting(step_forms_world):
+    return step_forms_world
 
 
 def make(form_class, setting, data, chosen=(), files=None):

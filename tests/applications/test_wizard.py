@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def call_with_roles(site_content):
+@shared_world
+def wizard_world():
+    """A call with two open roles and a closed one, built once for this file (each test's writes are undone)."""
+    site_content_now()
     call = f.call()
     now = timezone.now()
     roles = [
@@ -27,6 +30,11 @@ def call_with_roles(site_content):
         f.role(call, title="終了した業務", closes_at=now - timedelta(days=1)),
     ]
     return call, roles
+
+
+@pytest.fixture
+def call_with_roles(wizard_world):
+    return wizard_world
 
 
 def closes_soon(role) -> None:
@@ -106,7 +114,8 @@ def test_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, call_
 
 
 @pytest.mark.parametrize(("offset", "accepted"), [(timedelta(seconds=-1), True), (timedelta(seconds=1), False)])
-def test_submit_at_the_deadline_edges(client, site_content, offset, accepted):
+def test_submit_at_the_deadline_edges(client, wizard_world, offset, accepted):
+    # The world gives the site content (and is not rebuilt for the tests after); the call is this test's own.
     deadline = timezone.now() + timedelta(minutes=30)  # within the citizen's session (two hours)
     call = f.call()
     role = f.role(call, closes_at=deadline)

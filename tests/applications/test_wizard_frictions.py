@@ -19,13 +19,16 @@ from applications.mail.triggers.applicant import format_time_left, reminders_sen
 from applications.models import Application, Draft, OutboxEmail
 from tests.applications.test_wizard import closes_soon
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def call_with_roles(site_content):
+@shared_world
+def wizard_frictions_world():
+    """A call with two open roles, built once for this file (each test's writes are undone after it)."""
+    site_content_now()
     call = f.call()
     now = timezone.now()
     roles = [
@@ -33,6 +36,11 @@ def call_with_roles(site_content):
         f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
     ]
     return call, roles
+
+
+@pytest.fixture
+def call_with_roles(wizard_frictions_world):
+    return wizard_frictions_world
 
 
 def main_of(html: str) -> str:
@@ -188,26 +196,9 @@ def test_a_long_experience_is_counted_and_refused_whole_not_cut(client, call_wit
     assert kept["Location"] == step_url(call, "portfolio")
 
 
-# 9. The reminder's time left, at every scale.
-@pytest.mark.parametrize(
-    ("left", "ja", "en"),
-    [
-        (timedelta(seconds=20), "1分未満", "less than a minute"),
-        (timedelta(minutes=3), "3分", "3 minutes"),
-        (timedelta(minutes=59, seconds=59), "59分", "59 minutes"),
-        (timedelta(hours=1, minutes=50), "1時間以上", "more than 1 hour"),
-        (timedelta(hours=23, minutes=59), "23時間以上", "more than 23 hours"),
-        (timedelta(hours=71), "2日以上", "more than 2 days"),
-    ],
-)
-def test_time_left_is_worded_at_its_scale(left, ja, en):
-    with translation.override("ja"):
-        assert format_time_left(left) == ja
-    with translation.override("en"):
-        assert format_time_left(left) == en
-
-
-def test_a_reminder_with_three_minutes_left_says_three_minutes(site_content):
+# 9. The reminder's time left (its wording at every scale is the last test of the file).
+def test_a_reminder_with_three_minutes_left_says_three_minutes(wizard_frictions_world):
+    # The world gives the site content (and is not rebuilt for the tests after); the call is this test's own.
     call = f.call()
     role = f.role(call, title="動画撮影", closes_at=timezone.now() + timedelta(days=1))
     Draft.objects.create(
@@ -259,3 +250,23 @@ def test_a_draft_ended_by_its_thirty_days_says_so(client, call_with_roles, djang
     html = main_of(client.__class__().get(link[link.index("/apply/resume/") :]).content.decode())
     assert "保存した応募の保管期間は30日間です。" in html
     assert "締切を過ぎました" not in html
+
+
+# 9, its wording at every scale: last in the file, as it needs none of the world (between the world's
+# tests it would close it, and the next test would build it again).
+@pytest.mark.parametrize(
+    ("left", "ja", "en"),
+    [
+        (timedelta(seconds=20), "1分未満", "less than a minute"),
+        (timedelta(minutes=3), "3分", "3 minutes"),
+        (timedelta(minutes=59, seconds=59), "59分", "59 minutes"),
+        (timedelta(hours=1, minutes=50), "1時間以上", "more than 1 hour"),
+        (timedelta(hours=23, minutes=59), "23時間以上", "more than 23 hours"),
+        (timedelta(hours=71), "2日以上", "more than 2 days"),
+    ],
+)
+def test_time_left_is_worded_at_its_scale(left, ja, en):
+    with translation.override("ja"):
+        assert format_time_left(left) == ja
+    with translation.override("en"):
+        assert format_time_left(left) == en
