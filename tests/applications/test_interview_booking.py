@@ -25,13 +25,29 @@ from applications.models import InterviewBooking, InterviewInvitation, Interview
 from applications.screening.rules import Stage
 from applications.screening.services import ScreeningError, role_stage, shortlist_for, shortlist_reopen
 from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 
 
+@shared_world
+def interview_booking_world():
+    """The site content and approved shortlists, built once for this file's tests (each test's writes are undone).
+
+    ``one``: a role with three shortlisted and one not; ``pair`` and ``single``: two roles sharing their first
+    person, with two and with one shortlisted each.
+    """
+    site_content_now()
+    return {
+        "one": approved_world(people=3, others=1),
+        "pair": approved_world(people=2, others=0, roles=2, shared_person=True),
+        "single": approved_world(people=1, others=0, roles=2, shared_person=True),
+    }
+
+
 @pytest.fixture
-def world(site_content):
-    return approved_world(people=3, others=1)
+def world(interview_booking_world):
+    return interview_booking_world["one"]
 
 
 def _open(world, role=None, *, capacity=1, starts=None, panel=None, **kwargs):
@@ -75,7 +91,7 @@ def test_a_round_invites_exactly_the_shortlisted_once(world):
     assert OutboxEmail.objects.filter(kind="interview_invitation").count() == 3
 
 
-def test_no_round_before_the_shortlist_is_approved(site_content):
+def test_no_round_before_the_shortlist_is_approved(interview_booking_world):
     from tests.applications.interviews_world import Approved, city_staff
     from tests.recruitment import factories as rf
 
@@ -239,8 +255,8 @@ def test_withdrawing_gives_the_seat_back_and_cancels_the_event_once(world):
 # --- one interview for roles that share a panel -----------------------------------------------------------------
 
 
-def test_a_person_shortlisted_for_two_roles_with_one_panel_books_once(site_content):
-    world = approved_world(people=2, others=0, roles=2, shared_person=True)
+def test_a_person_shortlisted_for_two_roles_with_one_panel_books_once(interview_booking_world):
+    world = interview_booking_world["pair"]
     role_a, role_b = world.roles
     person_a = world.shortlisted[role_a.pk][0]
     person_b = world.shortlisted[role_b.pk][0]
@@ -262,8 +278,8 @@ def test_a_person_shortlisted_for_two_roles_with_one_panel_books_once(site_conte
     assert set(moved.invitations.values_list("round", flat=True)) == {round_a.pk, round_b.pk}
 
 
-def test_rounds_with_different_panels_are_booked_apart(site_content):
-    world = approved_world(people=1, others=0, roles=2, shared_person=True)
+def test_rounds_with_different_panels_are_booked_apart(interview_booking_world):
+    world = interview_booking_world["single"]
     role_a, role_b = world.roles
     round_a = _open(world, role_a, panel=[world.approver])
     round_b = _open(world, role_b, panel=[world.approver, world.contractor])
@@ -276,8 +292,8 @@ def test_rounds_with_different_panels_are_booked_apart(site_content):
     assert one.pk != two.pk
 
 
-def test_a_round_opened_later_with_the_same_panel_joins_the_booking(site_content):
-    world = approved_world(people=1, others=0, roles=2, shared_person=True)
+def test_a_round_opened_later_with_the_same_panel_joins_the_booking(interview_booking_world):
+    world = interview_booking_world["single"]
     role_a, role_b = world.roles
     person_a = world.shortlisted[role_a.pk][0]
     booking = interview_book(candidacy=person_a, slot=_slot(_open(world, role_a)))

@@ -12,6 +12,7 @@ from applications.screening.rules import Stage
 from applications.screening.services import ScreeningError, role_stage
 from tests.applications import factories as af
 from tests.applications.panel_world import interviews_world
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as rf
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,24 @@ DECISION_KINDS = ("decision_selected", "decision_not_selected", "decision_reserv
                   "decision_declined")  # fmt: skip
 
 
+@shared_world
+def interview_decisions_world():
+    """The site content and roles with their interview rounds, built once for this file's tests (writes undone).
+
+    ``w``: three shortlisted for one seat; ``four``: four for one seat; ``four_ja``/``four_en``: four who applied
+    in that language.
+    """
+    site_content_now()
+    return {
+        "w": interviews_world(),
+        "four": interviews_world(headcount=1, people=4),
+        **{f"four_{lang}": interviews_world(headcount=1, people=4, languages=(lang,) * 4) for lang in ("ja", "en")},
+    }
+
+
 @pytest.fixture
-def w(site_content):
-    return interviews_world()
+def w(interview_decisions_world):
+    return interview_decisions_world["w"]
 
 
 def score_all(w, invitation, scores=(4, 5)):
@@ -53,8 +69,8 @@ def test_a_scorecard_is_pinned_to_the_interview_rubric_of_its_first_save(w):
     assert AuditEntry.objects.filter(action="kobo.interview.scorecard_changed", candidacy=invitation.candidacy).exists()
 
 
-def test_a_role_without_its_own_interview_rubric_is_scored_with_the_standard_one(site_content):
-    world = interviews_world()
+def test_a_role_without_its_own_interview_rubric_is_scored_with_the_standard_one(w):
+    world = w
     world.role.interview_rubric = []
     world.role.save()
     card = scorecard_submit(invitation=world.invitations[0], by=world.official, scores=[3, 3, 3, 3],
@@ -148,8 +164,8 @@ def test_refusals_of_a_wrong_reason_a_full_role_and_a_second_decision(w):
     assert FinalDecision.objects.count() == 1
 
 
-def test_a_role_without_interviews_decides_after_its_approved_shortlist(site_content):
-    world = interviews_world()
+def test_a_role_without_interviews_decides_after_its_approved_shortlist(w):
+    world = w
     world.round.status = "cancelled"  # the round was cancelled (a role with no live round)
     world.round.save()
     final_decision(candidacy=world.fresh(0), by=world.approver, outcome="not_selected", reason="skills")
@@ -175,8 +191,8 @@ def test_each_outcome_is_told_once_kindly_and_the_reason_only_when_shared(w):
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_no_decision_mail_ever_says_failed(site_content, language):
-    world = interviews_world(headcount=1, people=4, languages=(language,) * 4)
+def test_no_decision_mail_ever_says_failed(interview_decisions_world, language):
+    world = interview_decisions_world[f"four_{language}"]
     world.close_round()
     final_decision(candidacy=world.fresh(0), by=world.approver, outcome="selected", reason="strong_fit",
                    share_reason=True)  # fmt: skip
@@ -196,8 +212,8 @@ def test_no_decision_mail_ever_says_failed(site_content, language):
             assert "{" not in text, message.kind
 
 
-def test_a_hire_who_declines_frees_the_seat_for_the_first_reserve_told_once_each(site_content):
-    world = interviews_world(headcount=1, people=4)
+def test_a_hire_who_declines_frees_the_seat_for_the_first_reserve_told_once_each(interview_decisions_world):
+    world = interview_decisions_world["four"]
     world.close_round()
     final_decision(candidacy=world.fresh(0), by=world.approver, outcome="selected", reason="strong_fit")
     final_decision(candidacy=world.fresh(1), by=world.approver, outcome="reserve", reason="headcount")
@@ -225,8 +241,8 @@ def test_a_hire_who_declines_frees_the_seat_for_the_first_reserve_told_once_each
     assert AuditEntry.objects.filter(action="kobo.interview.promoted", candidacy=world.people[2]).count() == 1
 
 
-def test_staff_record_a_decline_and_the_next_reserve_moves_up_by_consensus_rank(site_content):
-    world = interviews_world(headcount=1, people=3)
+def test_staff_record_a_decline_and_the_next_reserve_moves_up_by_consensus_rank(w):
+    world = w
     for i, invitation in enumerate(world.invitations):
         score_all(world, invitation)
         consensus_record(invitation=invitation, by=world.official, text="所見", recommendation="reserve", rank=3 - i)
@@ -248,8 +264,8 @@ def test_a_decline_with_no_reserve_promotes_nobody(w):
     assert w.fresh(0).status == S.DECLINED
 
 
-def test_other_city_candidacy_cannot_be_decided_by_this_citys_approver(site_content):
-    world = interviews_world()
+def test_other_city_candidacy_cannot_be_decided_by_this_citys_approver(w):
+    world = w
     other = rf.role(rf.call(), title="他市の業務")
     stranger = af.candidacy(other, status=S.SHORTLISTED)
     with pytest.raises(ScreeningError):

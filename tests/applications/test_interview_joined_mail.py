@@ -13,6 +13,7 @@ from applications.interviews.services import interview_book, interview_round_ope
 from applications.models import InterviewBooking, InterviewInvitation, OutboxEmail
 from recruitment.formatting import format_japan_datetime
 from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,18 @@ def _open(world, role, starts):
     )
 
 
+@shared_world
+def interview_joined_mail_world():
+    """The site content and two roles sharing their one shortlisted person, built once for this file's tests."""
+    site_content_now()
+    return approved_world(people=1, others=0, roles=2, shared_person=True)
+
+
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_a_second_round_with_the_same_panel_tells_the_booked_person_it_is_covered(site_content, language):
-    world = approved_world(people=1, others=0, roles=2, shared_person=True)
+def test_a_second_round_with_the_same_panel_tells_the_booked_person_it_is_covered(
+    interview_joined_mail_world, language
+):
+    world = interview_joined_mail_world
     role_a, role_b = world.roles
     person_a, person_b = world.shortlisted[role_a.pk][0], world.shortlisted[role_b.pk][0]
     application = person_a.application

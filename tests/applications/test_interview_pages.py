@@ -20,21 +20,32 @@ from applications.teams.authority import Power, decide
 from recruitment.models import CallPage
 from tests.applications import factories as af
 from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as rf
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(site_content):
-    world = approved_world(people=3, others=0)
-    world.round = interview_round_open(
-        role=world.role,
-        by=world.approver,
+@shared_world
+def interview_pages_world():
+    """The site content and approved shortlists, built once for this file's tests (each test's writes are undone).
+
+    ``open``: three shortlisted with a round of three times opened; ``one``, ``two``: one and two shortlisted.
+    """
+    site_content_now()
+    opened = approved_world(people=3, others=0)
+    opened.round = interview_round_open(
+        role=opened.role,
+        by=opened.approver,
         slots=slots(days_ahead(3), days_ahead(3, 11), days_ahead(4)),
-        panel=[world.approver],
+        panel=[opened.approver],
     )
-    return world
+    return {"open": opened, "one": approved_world(people=1, others=0), "two": approved_world(people=2, others=0)}
+
+
+@pytest.fixture
+def world(interview_pages_world):
+    return interview_pages_world["open"]
 
 
 def _url(candidacy, language="ja"):
@@ -46,8 +57,8 @@ def _slots(world):
     return list(world.round.slots.order_by("starts_at"))
 
 
-def test_who_may_run_a_calls_interviews(site_content):
-    world = approved_world(people=1, others=0)
+def test_who_may_run_a_calls_interviews(interview_pages_world):
+    world = interview_pages_world["one"]
     official = af.staff("iv-official", "Officials", organisation=world.call.organisation)
     editor = af.staff("iv-editor", "City editors", organisation=world.call.organisation)
     other_city = af.staff("iv-elsewhere", "City approvers", organisation=rf.organisation())
@@ -63,8 +74,8 @@ def test_who_may_run_a_calls_interviews(site_content):
     assert interview_round.opened_by == contractor
 
 
-def test_the_staff_page_opens_a_round_for_the_approver_and_refuses_others(client, site_content):
-    world = approved_world(people=2, others=0)
+def test_the_staff_page_opens_a_round_for_the_approver_and_refuses_others(client, interview_pages_world):
+    world = interview_pages_world["two"]
     url = reverse("interview_round", args=[world.role.pk])
     day = days_ahead(5).date().isoformat()
     form = {
@@ -75,22 +86,26 @@ def test_the_staff_page_opens_a_round_for_the_approver_and_refuses_others(client
         "slots-0-video_url": "https://meet.example.jp/a",
         "slots-1-day": "", "slots-1-start": "", "slots-1-capacity": "", "slots-1-video_url": "",
     }  # fmt: skip
+    rounds = InterviewRound.objects.filter(role=world.role)  # the file's world has another call's round
+    invited = [c.application.applicant.email for c in world.shortlisted[world.role.pk]]
     client.force_login(world.contractor)
     assert client.post(url, form).status_code == 403
-    assert not InterviewRound.objects.exists()
+    assert not rounds.exists()
     client.force_login(world.approver)
     page = client.get(url)
     assert page.status_code == 200
     assert "Open an interview round" in page.content.decode()
     bad = client.post(url, {**form, "slots-0-video_url": ""})
     assert bad.status_code == 400
-    assert not InterviewRound.objects.exists()
+    assert not rounds.exists()
     assert client.post(url, form).status_code == 302
-    interview_round = InterviewRound.objects.get()
+    interview_round = rounds.get()
     slot = interview_round.slots.get()
     assert slot.starts_at == days_ahead(5)  # 10:00 in Japan time
     assert slot.capacity == 2
-    assert OutboxEmail.objects.filter(kind="interview_invitation").count() == 2
+    assert sorted(
+        OutboxEmail.objects.filter(kind="interview_invitation", to__in=invited).values_list("to", flat=True)
+    ) == sorted(invited)
     outsider = af.staff("iv-outsider", "City approvers", organisation=rf.organisation())
     client.force_login(outsider)
     assert client.get(url).status_code == 404

@@ -11,15 +11,23 @@ from applications.interviews.scorecards import scorecard_submit
 from applications.models import AuditEntry, Candidacy, FinalDecision, OutboxEmail, Scorecard
 from recruitment.formatting import format_japan_datetime
 from tests.applications.panel_world import interviews_world
+from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 S = Candidacy.Status
 
 
-@pytest.fixture
-def w(site_content, settings):
-    settings.RATELIMIT_ENABLE = False
+@shared_world
+def interview_panel_pages_world():
+    """The site content and a role with its interview round, built once for this file's tests (writes undone)."""
+    site_content_now()
     return interviews_world(headcount=1, people=3)
+
+
+@pytest.fixture
+def w(interview_panel_pages_world, settings):
+    settings.RATELIMIT_ENABLE = False
+    return interview_panel_pages_world
 
 
 def test_a_panel_member_sees_the_round_with_booking_time_accommodation_and_the_panels_work(client, w):

@@ -22,19 +22,27 @@ from applications.models import AuditEntry, InterviewBooking, InterviewSlot
 from applications.screening.services import ScreeningError
 from recruitment.formatting import format_japan_datetime
 from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 
 VIDEO = "https://meet.example.jp/added"
 
 
-@pytest.fixture
-def world(site_content):
+@shared_world
+def interview_slots_add_world():
+    """The site content and a round opened for two shortlisted, built once for this file's tests (writes undone)."""
+    site_content_now()
     world = approved_world(people=2, others=0)
     world.round = interview_round_open(
         role=world.role, by=world.approver, slots=slots(days_ahead(3)), panel=[world.approver], length_minutes=45
     )
     return world
+
+
+@pytest.fixture
+def world(interview_slots_add_world):
+    return interview_slots_add_world
 
 
 def _add_form(day: str, start: str, video: str = VIDEO, capacity: str = "1") -> dict[str, str]:

@@ -25,6 +25,7 @@ from applications.mail.triggers.interviews import interview_reminders_send
 from applications.models import Application, InterviewBooking, OutboxEmail
 from recruitment.formatting import format_japan_datetime
 from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,24 @@ VIDEO = "https://meet.example.jp/added"
 KIND = "interview_times_added"
 
 
-@pytest.fixture
-def world(site_content):
-    world = approved_world(people=4, others=1)
-    world.round = interview_round_open(
-        role=world.role, by=world.approver, slots=slots(days_ahead(3)), panel=[world.approver]
+@shared_world
+def interview_times_added_world():
+    """The site content and approved shortlists, built once for this file's tests (each test's writes are undone).
+
+    ``open``: four shortlisted and one not, with a round of one time opened; ``pair``: two roles sharing their
+    first person, two shortlisted each.
+    """
+    site_content_now()
+    opened = approved_world(people=4, others=1)
+    opened.round = interview_round_open(
+        role=opened.role, by=opened.approver, slots=slots(days_ahead(3)), panel=[opened.approver]
     )
-    return world
+    return {"open": opened, "pair": approved_world(people=2, others=0, roles=2, shared_person=True)}
+
+
+@pytest.fixture
+def world(interview_times_added_world):
+    return interview_times_added_world["open"]
 
 
 def _email(candidacy) -> str:
@@ -172,8 +184,8 @@ def test_a_full_round_says_so_plainly_and_offers_nothing_until_times_are_added(w
     assert f'value="{added.pk}"' in offered
 
 
-def test_a_seat_booked_through_a_round_with_the_same_panel_is_not_told_of_more_times(site_content):
-    world = approved_world(people=2, others=0, roles=2, shared_person=True)
+def test_a_seat_booked_through_a_round_with_the_same_panel_is_not_told_of_more_times(interview_times_added_world):
+    world = interview_times_added_world["pair"]
     role_a, role_b = world.roles
     shared, alone_b = world.shortlisted[role_b.pk]
     round_a = interview_round_open(role=role_a, by=world.approver, slots=slots(days_ahead(3)), panel=[world.approver])

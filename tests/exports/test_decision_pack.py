@@ -13,9 +13,24 @@ from applications.models import AuditEntry
 from exports.documents import dossiers
 from exports.jobs import export_render, export_request
 from exports.models import ExportJob
+from tests.conftest import shared_world, site_content_now
 from tests.exports.conftest import make_small_call, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
+HOSTILE = [("<script>alert(1)</script>", "&amp; 𠮷"), ("=cmd|' /C calc'!A0", "@SUM(1)")]
+
+
+@shared_world
+def decision_pack_small_calls():
+    """The site content and three small calls, built once for the tests after the Kobe ones (writes undone).
+
+    ``hostile``: hostile names, approved; ``approved``: approved; ``blind``: a blind call, nothing approved.
+    """
+    site_content_now()
+    hostile, approved = make_small_call(names=HOSTILE), make_small_call()
+    hostile.approve()
+    approved.approve()
+    return {"hostile": hostile, "approved": approved, "blind": make_small_call(blind=True)}
 
 
 def flat(text: str) -> str:
@@ -91,9 +106,8 @@ def test_before_approval_the_pack_lists_every_role_as_pending_and_nobody_in_it(k
         assert candidacy.applicant_code not in text
 
 
-def test_hostile_names_and_comments_print_literally(site_content):
-    world = make_small_call(names=[("<script>alert(1)</script>", "&amp; 𠮷"), ("=cmd|' /C calc'!A0", "@SUM(1)")])
-    world.approve()
+def test_hostile_names_and_comments_print_literally(decision_pack_small_calls):
+    world = decision_pack_small_calls["hostile"]
     job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DECISION_PACK, requested_by=world.official)
     text = pdftotext(Path(export_render(job_id=job.pk).file.path))
     assert "<script>alert(1)</script> &amp; 𠮷" in text
@@ -102,9 +116,8 @@ def test_hostile_names_and_comments_print_literally(site_content):
     assert "&lt;" not in text  # escaped once, by the template, not twice
 
 
-def test_dossiers_give_each_shortlisted_candidate_their_own_pages(site_content):
-    world = make_small_call()
-    world.approve()
+def test_dossiers_give_each_shortlisted_candidate_their_own_pages(decision_pack_small_calls):
+    world = decision_pack_small_calls["approved"]
     answers = world.shortlisted[0].application
     answers.answers = {
         "experience": {"experience": "<img src=x onerror=alert(1)>\n・広報誌の編集8年", "strengths": "取材"},
@@ -129,8 +142,8 @@ def test_dossiers_give_each_shortlisted_candidate_their_own_pages(site_content):
     assert has_name(text, "𠮷田", "花子")
 
 
-def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(site_content):
-    world = make_small_call(blind=True)
+def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(decision_pack_small_calls):
+    world = decision_pack_small_calls["blind"]
     job = ExportJob.objects.create(call=world.call, kind=ExportJob.Kind.DOSSIERS, requested_by=world.contractor)
     text = pdftotext(Path(export_render(job_id=job.pk).file.path))
     # Shortlisted candidacies are identified to contractors on screen too (visibility.identity_visible).
@@ -138,10 +151,9 @@ def test_a_contractors_dossiers_of_a_blind_call_follow_the_screens(site_content)
     assert "佐藤" not in text  # not shortlisted: not in the dossiers at all
 
 
-def test_dossiers_laid_out_in_parts_read_as_one_document(site_content, monkeypatch):
+def test_dossiers_laid_out_in_parts_read_as_one_document(decision_pack_small_calls, monkeypatch):
     """Laid out a candidate at a time (to bound a worker's memory) and joined: the same pages, numbered as one."""
-    world = make_small_call()
-    world.approve()
+    world = decision_pack_small_calls["approved"]
     codes = [c.applicant_code for c in world.shortlisted]
 
     def render(per_part: int) -> tuple[ExportJob, list[str]]:

@@ -17,7 +17,8 @@ from exports.errors import ExportBusy
 from exports.jobs import export_render, export_request, export_requeue_stalled
 from exports.models import ExportJob
 from tests.celery_helpers import broker, closed_port
-from tests.exports.conftest import export_files
+from tests.conftest import shared_world, site_content_now
+from tests.exports.conftest import SmallCall, export_files, make_small_call
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,27 @@ def generated_entries(job: ExportJob) -> list:
     return list(AuditEntry.objects.filter(action="kobo.export", data__event="generated", data__job_id=job.pk))
 
 
+@shared_world
+def render_guarantees_world():
+    """The site content and two small calls, one with its shortlists approved, built once for this file's tests."""
+    site_content_now()
+    plain, approved = make_small_call(), make_small_call()
+    approved.approve()
+    return {"plain": plain, "approved": approved}
+
+
 @pytest.fixture
-def job(small_call) -> ExportJob:
-    small_call.approve()
+def small_call(render_guarantees_world) -> SmallCall:
+    """A call with two closed roles and three shortlisted, nothing approved."""
+    return render_guarantees_world["plain"]
+
+
+@pytest.fixture
+def job(render_guarantees_world) -> ExportJob:
+    """An official's decision pack, queued, of a call whose shortlists are approved."""
+    approved = render_guarantees_world["approved"]
     return ExportJob.objects.create(
-        call=small_call.call, kind=ExportJob.Kind.DECISION_PACK, requested_by=small_call.official
+        call=approved.call, kind=ExportJob.Kind.DECISION_PACK, requested_by=approved.official
     )
 
 

@@ -12,8 +12,22 @@ from django.urls import reverse
 from wagtail import hooks
 
 from applications.hooks import SCREENING_ACTIONS, ScreeningAction
+from tests.conftest import shared_world, site_content_now
+from tests.exports.conftest import SmallCall, make_small_call
 
 pytestmark = pytest.mark.django_db
+
+
+@shared_world
+def screening_actions_world() -> SmallCall:
+    """The site content and a small call, built once for this file's tests (each test's writes are undone)."""
+    site_content_now()
+    return make_small_call()
+
+
+@pytest.fixture
+def small_call(screening_actions_world) -> SmallCall:
+    return screening_actions_world
 
 
 def page(user, name: str, *args) -> str:

@@ -21,15 +21,30 @@ from applications.models import Attachment
 from cms.web import limits
 from tests.applications.teams_world import two_cities
 from tests.applications.wizard_helpers import post_step
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_call(site_content):
+@shared_world
+def limits_world():
+    """The site content, an open call, twelve staff accounts and two cities, built once for this file's tests."""
+    site_content_now()
     call = f.call()
-    return call, f.role(call, closes_at=timezone.now() + timedelta(days=10))
+    users = get_user_model().objects
+    return {
+        "open_call": (call, f.role(call, closes_at=timezone.now() + timedelta(days=10))),
+        "staff": [
+            users.create_user(f"staff{n}", f"staff{n}@example.jp", f"right-password-{n}-long") for n in range(12)
+        ],
+        "cities": two_cities(),
+    }
+
+
+@pytest.fixture
+def open_call(limits_world):
+    return limits_world["open_call"]
 
 
 def test_one_visitor_over_their_limit_does_not_stop_the_next_person_at_the_same_address(open_call, monkeypatch):
@@ -82,12 +97,12 @@ def test_the_429_page_for_a_shared_address_says_so(open_call, monkeypatch):
 
 
 @pytest.fixture
-def staff_accounts(db):
-    users = get_user_model().objects
-    return [users.create_user(f"staff{n}", f"staff{n}@example.jp", f"right-password-{n}-long") for n in range(12)]
+def staff_accounts(limits_world):
+    """Twelve staff accounts, each with its own right password."""
+    return limits_world["staff"]
 
 
-def test_guessing_across_usernames_from_one_address_locks_the_address(staff_accounts, site_content):
+def test_guessing_across_usernames_from_one_address_locks_the_address(staff_accounts):
     client = Client(REMOTE_ADDR="203.0.113.9")
     login = reverse("wagtailadmin_login")
     ceiling = int(limits.RATES["login"].address.split("/")[0])
@@ -105,7 +120,7 @@ def test_guessing_across_usernames_from_one_address_locks_the_address(staff_acco
     assert other.post(login, {"username": "staff0", "password": "right-password-0-long"}).status_code == 302
 
 
-def test_password_reset_is_limited_per_account_and_per_address(staff_accounts, site_content):
+def test_password_reset_is_limited_per_account_and_per_address(staff_accounts):
     reset = reverse("wagtailadmin_password_reset")
     client = Client(REMOTE_ADDR="203.0.113.10")
     statuses = [client.post(reset, {"email": "staff1@example.jp"}).status_code for _ in range(4)]
@@ -123,9 +138,9 @@ def test_password_reset_is_limited_per_account_and_per_address(staff_accounts, s
 # --- private downloads ------------------------------------------------------------------------------------
 
 
-def test_attachment_download_is_sandboxed_like_exports(site_content, settings, tmp_path):
+def test_attachment_download_is_sandboxed_like_exports(limits_world, settings, tmp_path):
     settings.RATELIMIT_ENABLE = False
-    cities = two_cities()
+    cities = limits_world["cities"]
     attachment = Attachment(
         application=cities.candidacy_x.application, original_name="portfolio.pdf", content_type="application/pdf",
         size=15, sha256="0" * 64,

@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
 from recruitment.models import CallPage, RolePage
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(demo_users):
+@shared_world
+def call_workflow_world():
+    """The site content, the demo users and ``draft_call``, built once for this file's tests (writes undone)."""
+    site_content_now()
+    call_command("create_demo_users", stdout=io.StringIO())
+    return make_draft_call(demo_staff())
+
+
+def demo_staff():
     users = get_user_model().objects.in_bulk(["editor", "approver"], field_name="username")
     return users["editor"], users["approver"]
 
 
 @pytest.fixture
-def draft_call(site_content, staff):
+def staff(call_workflow_world):
+    return demo_staff()
+
+
+@pytest.fixture
+def draft_call(call_workflow_world):
     """A call as Kobe's: a draft call with ten draft roles (eleven pages), nothing public yet."""
+    return call_workflow_world
+
+
+def make_draft_call(staff):
     editor, approver = staff
     call = f.call(live=False, title="広報の副業人材(下書き)")
     f.member(editor, call.organisation, "editor")

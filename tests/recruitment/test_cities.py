@@ -12,17 +12,25 @@ from wagtail.models import GroupPagePermission, PageLogEntry
 from recruitment.cities import city_group_name
 from recruitment.models import CallPage, RolePage
 from tests.applications.teams_world import two_cities
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cities(site_content):
+@shared_world
+def cities_world():
+    """The site content and the two cities of ``two_cities``, built once for this file's tests (writes undone)."""
+    site_content_now()
     return two_cities()
 
 
-def test_onboarding_creates_the_citys_groups_rights_folder_and_workflow(site_content):
+@pytest.fixture
+def cities(cities_world):
+    return cities_world
+
+
+def test_onboarding_creates_the_citys_groups_rights_folder_and_workflow(cities):
     city = f.organisation(name="ゼット市", slug="z-city")
     page = city.city_page
     assert page.get_parent().specific_class.__name__ == "CallIndexPage"
@@ -120,7 +128,7 @@ def test_copy_refuses_a_city_the_user_cannot_add_to_and_a_taken_slug(client, cit
     assert CallPage.objects.filter(organisation=cities.org_y).count() == 1
 
 
-def test_demo_staff_work_on_kobe_and_cannot_touch_miki(site_content, demo_users):
+def test_demo_staff_work_on_kobe_and_cannot_touch_miki(cities, demo_users):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 

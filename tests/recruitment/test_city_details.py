@@ -16,6 +16,7 @@ from applications.mail.outbox import outbox_enqueue, outbox_send_pending
 from applications.mail.triggers.applicant import confirmation_send
 from applications.staff import CITY_APPROVERS, CITY_EDITORS
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,10 @@ def city(slug: str, name: str, **contact):
     return f.organisation(slug=slug, name=name, name_en=f"{slug.title()} City", **contact)
 
 
-@pytest.fixture
-def two_cities(site_content):
+@shared_world
+def city_details_world():
+    """The site content and two cities with their contacts, a call and a role each, built once for this file."""
+    site_content_now()
     kobe = city(
         "kobe-t",
         "神戸テスト市",
@@ -56,6 +59,11 @@ def two_cities(site_content):
     kobe_role = f.role(kobe_call, closes_at=deadline)
     miki_role = f.role(miki_call, closes_at=deadline, title="三木の写真撮影")
     return {"kobe": kobe_call, "miki": miki_call, "kobe_role": kobe_role, "miki_role": miki_role}
+
+
+@pytest.fixture
+def two_cities(city_details_world):
+    return city_details_world
 
 
 def footer(html: str) -> str:
@@ -127,7 +135,7 @@ def test_mail_about_a_call_comes_from_its_city_with_its_reply_to_contact_and_sch
     assert "Deadline" in en.body
 
 
-def test_mail_about_no_call_keeps_the_sites_sender(db, settings):
+def test_mail_about_no_call_keeps_the_sites_sender(two_cities, settings):
     settings.DEFAULT_FROM_EMAIL = "Kōbo <noreply@kobo.example.jp>"
     outbox_enqueue(to="x@example.jp", kind="email_code", language="ja", key="t:1", values={"code": "123456"})
     outbox_send_pending()

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from recruitment.readings import fold, normalise_query, reading_of, romaji_to_katakana
 from recruitment.selectors import search_open_roles
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -174,9 +175,20 @@ MISSES = [
 ]
 
 
+@shared_world
+def search_readings_world() -> dict[str, int]:
+    """The site content and the ten Kobe roles, built once for this file's tests (each test's writes are undone)."""
+    site_content_now()
+    return kobe_roles_now()
+
+
 @pytest.fixture
-def kobe_roles(site_content) -> dict[str, int]:
+def kobe_roles(search_readings_world) -> dict[str, int]:
     """The ten Kobe roles, open, keyed as in ``KOBE_ROLES``: their page ids."""
+    return search_readings_world
+
+
+def kobe_roles_now() -> dict[str, int]:
     call = f.call(title="神戸市 広報分野の副業人材", title_en="City of Kobe: side-job professionals for PR")
     ids = {}
     for key, (name, name_en, title, summary, duties, requirements) in KOBE_ROLES.items():
@@ -238,6 +250,25 @@ def test_a_category_rename_changes_what_its_roles_are_found_by(kobe_roles):
     assert _found(kobe_roles, "こらむ") == {"newsletter"}
 
 
+def test_refreshing_readings_restores_what_a_save_derives(kobe_roles):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from recruitment.models import RolePage, TaskCategory
+
+    saved = dict(RolePage.objects.values_list("pk", "search_reading"))
+    RolePage.objects.update(search_reading="")
+    TaskCategory.objects.update(search_reading="")
+    assert _found(kobe_roles, "どうが") == set()
+    call_command("refresh_search_readings", stdout=StringIO())
+    assert dict(RolePage.objects.values_list("pk", "search_reading")) == saved
+    assert _found(kobe_roles, "どうが") == VIDEO
+
+
+# The tests below do not ask for the world: last, so that it is not closed and built again in between.
+
+
 def test_readings_start_at_words_and_span_neighbouring_words():
     reading = reading_of("神戸市イベント等記録動画撮影業務", "<p>オンラインで報告</p>")
     assert " キロクドガ" in reading  # 記録動画: two words
@@ -260,19 +291,3 @@ def test_query_terms_keep_their_text_unless_kana():
     assert kanji.text == "動画"
     assert latin.text == "PR"
     assert latin.patterns == ()  # not romaji: found as text only
-
-
-def test_refreshing_readings_restores_what_a_save_derives(kobe_roles):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from recruitment.models import RolePage, TaskCategory
-
-    saved = dict(RolePage.objects.values_list("pk", "search_reading"))
-    RolePage.objects.update(search_reading="")
-    TaskCategory.objects.update(search_reading="")
-    assert _found(kobe_roles, "どうが") == set()
-    call_command("refresh_search_readings", stdout=StringIO())
-    assert dict(RolePage.objects.values_list("pk", "search_reading")) == saved
-    assert _found(kobe_roles, "どうが") == VIDEO

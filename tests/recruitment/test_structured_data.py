@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from recruitment.templatetags.structured_data_tags import json_ld_script
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -62,28 +63,72 @@ def job_posting(client, url: str) -> tuple[dict, str]:
     return json.loads(scripts[0]), html
 
 
+PAY_CASES = [
+    ({}, None),
+    ({"pay_min": 50000, "pay_basis": "month"}, {"@type": "QuantitativeValue", "value": 50000, "unitText": "MONTH"}),
+    (
+        {"pay_min": 50000, "pay_max": 50000, "pay_basis": "month"},
+        {"@type": "QuantitativeValue", "value": 50000, "unitText": "MONTH"},
+    ),
+    # No unitText Google accepts for these: the amount stays in the page text only.
+    ({"pay_min": 6000, "pay_basis": "piece"}, None),
+    ({"pay_min": 30000, "pay_max": 80000, "pay_basis": "project"}, None),
+]
+
+
+def pay_key(pay: dict) -> str:
+    return json.dumps(pay, sort_keys=True)
+
+
+@shared_world
+def structured_data_world():
+    """The site content and every call and role the tests of this file read, built once (writes undone).
+
+    Most roles share one call (``call``: 広報の副業人材), so the world saves few pages.
+    """
+    site_content_now()
+    kobe = f.organisation(name="神戸市", name_en="City of Kobe", url="https://www.city.kobe.lg.jp/")
+    kobe_call = f.call(organisation=kobe)
+    call = f.call(title="広報の副業人材", summary="神戸市の広報を手伝う人を募集します。")
+    hidden = f.call(live=False)
+    return {
+        "posting": f.role(
+            kobe_call,
+            title="Instagram記事の制作",
+            summary="神戸の魅力を伝える記事です。",
+            duties="<p>記事を<b>月6本</b>書きます。</p>",
+            headcount=3,
+            closes_at=datetime(2031, 3, 31, 14, 59, tzinfo=UTC),  # 23:59 in Japan
+            pay_min=100000,
+            pay_max=200000,
+            pay_basis="month",
+            work_style="online",
+        ),
+        "on_site": f.role(kobe_call, work_style="partly_on_site"),
+        "no_website": f.role(f.call(organisation=f.organisation(url=""))),
+        "pay": {pay_key(pay): f.role(call, **pay) for pay, _salary in PAY_CASES},
+        "xss": f.role(call, title=XSS_TITLE, summary="<b>A & B</b>"),
+        "call": call,
+        "og": f.role(call, title="写真撮影", summary="<p>行事の写真を撮ります。</p>" + "あ" * 300),
+        "english": f.role(
+            call, title="写真撮影", title_en="Event photography", summary="", duties="<p>撮影します。</p>"
+        ),
+        "new": f.role(call, title="新しい業務"),
+        "closed": f.role(call, title="締切を過ぎた業務", closes_at=timezone.now() - timedelta(days=1)),
+        "unpublished": f.role(hidden, title="非公開の募集の業務"),
+    }
+
+
 @pytest.fixture
-def kobe():
-    return f.organisation(name="神戸市", name_en="City of Kobe", url="https://www.city.kobe.lg.jp/")
+def world(structured_data_world):
+    return structured_data_world
 
 
 # --- JobPosting JSON-LD ---------------------------------------------------------------------------------------
 
 
-def test_job_posting_has_the_required_fields(client, site_content, kobe):
-    call = f.call(organisation=kobe)
-    role = f.role(
-        call,
-        title="Instagram記事の制作",
-        summary="神戸の魅力を伝える記事です。",
-        duties="<p>記事を<b>月6本</b>書きます。</p>",
-        headcount=3,
-        closes_at=datetime(2031, 3, 31, 14, 59, tzinfo=UTC),  # 23:59 in Japan
-        pay_min=100000,
-        pay_max=200000,
-        pay_basis="month",
-        work_style="online",
-    )
+def test_job_posting_has_the_required_fields(client, world):
+    role = world["posting"]
     data, _html = job_posting(client, role.url)
 
     assert data["@context"] == "https://schema.org/"
@@ -114,8 +159,8 @@ def test_job_posting_has_the_required_fields(client, site_content, kobe):
     assert path(data["url"]) == role.url
 
 
-def test_partly_on_site_role_has_a_location_not_telecommute(client, site_content, kobe):
-    role = f.role(f.call(organisation=kobe), work_style="partly_on_site")
+def test_partly_on_site_role_has_a_location_not_telecommute(client, world):
+    role = world["on_site"]
     data, _html = job_posting(client, role.url)
     assert "jobLocationType" not in data
     assert data["jobLocation"] == {
@@ -124,28 +169,15 @@ def test_partly_on_site_role_has_a_location_not_telecommute(client, site_content
     }
 
 
-def test_organisation_without_website_has_no_same_as(client, site_content):
-    role = f.role(f.call(organisation=f.organisation(url="")))
+def test_organisation_without_website_has_no_same_as(client, world):
+    role = world["no_website"]
     data, _html = job_posting(client, role.url)
     assert "sameAs" not in data["hiringOrganization"]
 
 
-@pytest.mark.parametrize(
-    ("pay", "salary"),
-    [
-        ({}, None),
-        ({"pay_min": 50000, "pay_basis": "month"}, {"@type": "QuantitativeValue", "value": 50000, "unitText": "MONTH"}),
-        (
-            {"pay_min": 50000, "pay_max": 50000, "pay_basis": "month"},
-            {"@type": "QuantitativeValue", "value": 50000, "unitText": "MONTH"},
-        ),
-        # No unitText Google accepts for these: the amount stays in the page text only.
-        ({"pay_min": 6000, "pay_basis": "piece"}, None),
-        ({"pay_min": 30000, "pay_max": 80000, "pay_basis": "project"}, None),
-    ],
-)
-def test_base_salary_only_for_monthly_pay_with_an_amount(client, site_content, pay, salary):
-    role = f.role(f.call(), **pay)
+@pytest.mark.parametrize(("pay", "salary"), PAY_CASES)
+def test_base_salary_only_for_monthly_pay_with_an_amount(client, world, pay, salary):
+    role = world["pay"][pay_key(pay)]
     data, _html = job_posting(client, role.url)
     if salary is None:
         assert "baseSalary" not in data
@@ -153,8 +185,8 @@ def test_base_salary_only_for_monthly_pay_with_an_amount(client, site_content, p
         assert data["baseSalary"] == {"@type": "MonetaryAmount", "currency": "JPY", "value": salary}
 
 
-def test_title_cannot_break_out_of_the_script(client, site_content):
-    role = f.role(f.call(), title=XSS_TITLE, summary="<b>A & B</b>")
+def test_title_cannot_break_out_of_the_script(client, world):
+    role = world["xss"]
     data, html = job_posting(client, role.url)
     assert "</script><script>alert" not in html
     assert "<script>alert" not in html
@@ -162,33 +194,21 @@ def test_title_cannot_break_out_of_the_script(client, site_content):
     assert head(html).meta["og:title"] == [XSS_TITLE]  # escaped in the attribute, intact once parsed
 
 
-def test_json_ld_script_escapes_html_and_keeps_japanese():
-    html = json_ld_script({"name": "神戸市 <&> \u2028</script>"})
-    assert html.startswith('<script type="application/ld+json">')
-    body = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
-    assert "<" not in body
-    assert ">" not in body
-    assert "&" not in body
-    assert "神戸市" in body
-    assert json.loads(body) == {"name": "神戸市 <&> \u2028</script>"}
-
-
-def test_no_job_posting_for_a_role_under_an_unpublished_call(client, site_content):
-    role = f.role(f.call(live=False))
+def test_no_job_posting_for_a_role_under_an_unpublished_call(client, world):
+    role = world["unpublished"]
     assert JSON_LD.findall(client.get(role.url).content.decode()) == []
 
 
-def test_call_page_has_no_job_posting(client, site_content):
-    call = f.call()
-    f.role(call)
+def test_call_page_has_no_job_posting(client, world):
+    call = world["call"]  # with roles
     assert JSON_LD.findall(client.get(call.url).content.decode()) == []
 
 
 # --- OpenGraph, canonical and hreflang ------------------------------------------------------------------------
 
 
-def test_role_page_opengraph_and_alternates(client, site_content):
-    role = f.role(f.call(), title="写真撮影", summary="<p>行事の写真を撮ります。</p>" + "あ" * 300)
+def test_role_page_opengraph_and_alternates(client, world):
+    role = world["og"]
     tags = head(client.get(role.url).content.decode())
 
     assert tags.meta["og:type"] == ["website"]
@@ -208,8 +228,8 @@ def test_role_page_opengraph_and_alternates(client, site_content):
     assert hreflang == {"ja": role.url, "en": f"/en{role.url}", "x-default": role.url}
 
 
-def test_role_page_in_english(client, site_content):
-    role = f.role(f.call(), title="写真撮影", title_en="Event photography", summary="", duties="<p>撮影します。</p>")
+def test_role_page_in_english(client, world):
+    role = world["english"]
     url = role.url  # before the request: the client leaves its language active in this thread
     html = client.get(f"/en{url}").content.decode()
     tags = head(html)
@@ -224,8 +244,8 @@ def test_role_page_in_english(client, site_content):
     assert path(data["url"]) == f"/en{url}"
 
 
-def test_call_page_opengraph_and_alternates(client, site_content):
-    call = f.call(title="広報の副業人材", summary="神戸市の広報を手伝う人を募集します。")
+def test_call_page_opengraph_and_alternates(client, world):
+    call = world["call"]
     tags = head(client.get(call.url).content.decode())
     assert tags.meta["og:title"] == ["広報の副業人材"]
     assert tags.meta["og:description"] == ["神戸市の広報を手伝う人を募集します。"]
@@ -248,10 +268,8 @@ def feed_entries(client, url: str = "/roles/feed.atom") -> dict[str, str]:
     }
 
 
-def test_feed_lists_new_open_roles_only(client, site_content):
-    new = f.role(f.call(), title="新しい業務")
-    hidden = f.role(f.call(live=False), title="非公開の募集の業務")
-    closed = f.role(f.call(), title="締切を過ぎた業務", closes_at=timezone.now() - timedelta(days=1))
+def test_feed_lists_new_open_roles_only(client, world):
+    new, hidden, closed = world["new"], world["unpublished"], world["closed"]
 
     entries = feed_entries(client)
     assert path(entries["新しい業務"]) == new.url
@@ -259,19 +277,30 @@ def test_feed_lists_new_open_roles_only(client, site_content):
     assert closed.title not in entries
 
 
-def test_english_feed_uses_english_titles_and_links(client, site_content):
-    url = f.role(f.call(), title="写真撮影", title_en="Event photography").url
+def test_english_feed_uses_english_titles_and_links(client, world):
+    url = world["english"].url
     response = client.get("/en/roles/feed.atom")
     assert ET.fromstring(response.content).get("{http://www.w3.org/XML/1998/namespace}lang") == "en"  # noqa: S314
     entries = feed_entries(client, "/en/roles/feed.atom")
     assert path(entries["Event photography"]) == f"/en{url}"
 
 
-def test_sitemap_lists_calls_and_roles(client, site_content):
-    call = f.call()
-    role = f.role(call)
+def test_sitemap_lists_calls_and_roles(client, world):
+    call, role = world["call"], world["new"]
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
     paths = {path(loc.text) for loc in root.iter(f"{SITEMAP}loc")}
     assert {call.url, role.url} <= paths
+
+
+# Last: it does not ask for the world, and a test of this file that does not would close it for those after.
+def test_json_ld_script_escapes_html_and_keeps_japanese():
+    html = json_ld_script({"name": "神戸市 <&> \u2028</script>"})
+    assert html.startswith('<script type="application/ld+json">')
+    body = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert "<" not in body
+    assert ">" not in body
+    assert "&" not in body
+    assert "神戸市" in body
+    assert json.loads(body) == {"name": "神戸市 <&> \u2028</script>"}

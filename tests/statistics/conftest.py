@@ -28,6 +28,11 @@ def kobe(site_content):
     The roles closed an hour ago; the applications came in over the ten days before. Statuses: one
     hire, two more shortlisted, one withdrawal; devices and languages vary.
     """
+    return kobe_call()
+
+
+def kobe_call():
+    """What the ``kobe`` fixture gives (the call and its three roles), for a shared world."""
     org = hyogo_city()
     call = f.call(organisation=org)
     CallPage.objects.filter(pk=call.pk).update(shortlist_factor=3)  # three shortlisted for the one newsletter post

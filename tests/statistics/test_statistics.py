@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,12 +27,31 @@ from applications.statistics.services import survey_answer
 from applications.statistics.tallies import tallies_rebuild
 from recruitment.formatting import format_japan_datetime
 from tests.applications.factories import make_applicant, make_application, staff
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
-from tests.statistics.conftest import hyogo_city
+from tests.statistics.conftest import hyogo_city, kobe_call
 from tests.statistics.helpers import expected_figures, select, shortlist, start_of_day, submit
 
 pytestmark = pytest.mark.django_db
 S = Candidacy.Status
+
+
+@shared_world
+def statistics_world():
+    """The site content, the demo users and the Kobe call of ``kobe``, built once for this file's tests."""
+    site_content_now()
+    call_command("create_demo_users", stdout=io.StringIO())
+    return kobe_call()
+
+
+@pytest.fixture
+def kobe(statistics_world):
+    return statistics_world
+
+
+@pytest.fixture
+def demo_users(statistics_world):
+    """The demo users, made with the world."""
 
 
 def publish_results(call, **fields):
@@ -195,7 +215,7 @@ def test_another_citys_approver_gets_404_and_an_assigned_contractor_sees_counts(
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client, site_content, demo_users, size):
+def test_the_statistics_take_the_same_queries_for_10_and_200_applications(client, demo_users, size):
     org = hyogo_city()
     call = f.call(organisation=org)
     roles = [f.role(call, headcount=2) for _ in range(3)]
