@@ -30,6 +30,7 @@ from applications.screening.services import candidacy_transition, shortlist_deci
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from recruitment.formatting import format_japan_datetime
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,10 @@ S = Candidacy.Status
 TOKEN = "status-page-link"
 
 
-@pytest.fixture
-def world(site_content):
+@shared_world
+def applicant_status_world():
+    """A call's role with two candidacies that have manage links, and its staff: built once for the file."""
+    site_content_now()
     deadline = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
     call = f.call()
     role = f.role(call, closes_at=deadline, headcount=1, title="広報動画の企画")
@@ -57,6 +60,11 @@ def world(site_content):
         "contractor": af.staff("status-contractor", SCREENING_CONTRACTORS, call=call),
         "approver": af.staff("status-approver", CITY_APPROVERS, organisation=call.organisation),
     }
+
+
+@pytest.fixture
+def world(applicant_status_world):
+    return applicant_status_world
 
 
 def state(candidacy: Candidacy) -> str:

@@ -36,6 +36,7 @@ from applications.screening.services import (
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 S = Candidacy.Status
@@ -65,8 +66,10 @@ def sent_to(address: str) -> list:
     return [m for m in mail.outbox if m.to == [address]]
 
 
-@pytest.fixture
-def world(site_content):
+@shared_world
+def notifications_world():
+    """A call with two roles, its staff, drafts and candidacies: built once for the file's tests in a row."""
+    site_content_now()
     deadline = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
     call = f.call()
     role = f.role(call, closes_at=deadline, headcount=1, title="Instagram記事の作成")
@@ -96,6 +99,11 @@ def world(site_content):
         "approver": approver, "outsider": outsider, "drafts": drafts, "chosen": chosen, "others": others,
         "withdrawn": withdrawn,
     }  # fmt: skip
+
+
+@pytest.fixture
+def world(notifications_world):
+    return notifications_world
 
 
 def test_across_a_deadline_and_an_approval_everyone_hears_exactly_once(world, settings, committed):

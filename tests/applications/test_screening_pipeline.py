@@ -25,14 +25,17 @@ from applications.screening.services import (
 )
 from applications.staff import APPLICANT, APPROVER, CITY_APPROVERS, CONTRACTOR, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 S = Candidacy.Status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(site_content):
+@shared_world
+def screening_pipeline_world():
+    """A call with a closed and an open role and its three staff, built once for the file's tests in a row."""
+    site_content_now()
     call = f.call()
     closed_role = f.role(call, closes_at=timezone.now() - timedelta(hours=1), headcount=1)
     open_role = f.role(call, closes_at=timezone.now() + timedelta(days=3))
@@ -47,6 +50,11 @@ def world(site_content):
         "approver": approver,
         "official": official,
     }
+
+
+@pytest.fixture
+def world(screening_pipeline_world):
+    return screening_pipeline_world
 
 
 def _at(world, status):
@@ -143,7 +151,7 @@ def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional
         if os.environ.get("CI"):
             pytest.fail("CI must run this test on PostgreSQL")
         pytest.skip("needs PostgreSQL (CI runs it)")
-    from tests.conftest import restore_migration_data, site_content_now
+    from tests.conftest import restore_migration_data
 
     restore_migration_data()
     site_content_now()

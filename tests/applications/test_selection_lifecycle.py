@@ -45,6 +45,7 @@ from applications.staff import CITY_APPROVERS, CITY_EDITORS, SCREENING_CONTRACTO
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
 from recruitment.models import RolePage
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as rf
 
 S = Candidacy.Status
@@ -72,8 +73,10 @@ def _person(role, family: str, email: str) -> Candidacy:
     return af.candidacy(role, family_name=family, email=email)
 
 
-@pytest.fixture
-def kobe(site_content) -> Kobe:
+@shared_world
+def selection_lifecycle_kobe() -> Kobe:
+    """Role A of the issue with its four candidacies, built once for the file; each test's writes are undone."""
+    site_content_now()
     deadline = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     call = rf.call(blind_review=True)
     role = rf.role(call, closes_at=deadline, rubric=RUBRIC, headcount=1, title="記事作成")
@@ -86,6 +89,11 @@ def kobe(site_content) -> Kobe:
         _person(role, "見送り", "never@example.jp"),
     ]
     return Kobe(call, role, deadline, contractor, approver, *people)
+
+
+@pytest.fixture
+def kobe(selection_lifecycle_kobe: Kobe) -> Kobe:
+    return selection_lifecycle_kobe
 
 
 def _fresh(candidacy: Candidacy) -> Candidacy:

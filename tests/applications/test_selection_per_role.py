@@ -32,6 +32,7 @@ from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
 from exports.jobs import export_request
 from exports.models import ExportJob
 from tests.applications import factories as af
+from tests.conftest import shared_world, site_content_now
 from tests.exports.conftest import pdftotext
 from tests.recruitment import factories as rf
 
@@ -78,9 +79,10 @@ def _people(role, names):
     return people
 
 
-@pytest.fixture
-def kobe(site_content) -> Kobe:
-    """Two roles of one call: A closes tomorrow, B two days after A."""
+@shared_world
+def selection_per_role_kobe() -> Kobe:
+    """Two roles of one call: A closes tomorrow, B two days after A (built once for the file's tests in a row)."""
+    site_content_now()
     start = timezone.now()
     call = rf.call(blind_review=True)
     role_a = rf.role(call, closes_at=start + timedelta(days=1), rubric=RUBRIC, headcount=1, title="記事作成")
@@ -90,6 +92,11 @@ def kobe(site_content) -> Kobe:
     other_approver = af.staff("osaka-approver", CITY_APPROVERS, organisation=rf.organisation())
     official = af.staff("kobe-official", OFFICIALS, organisation=call.organisation)
     return Kobe(call, role_a, role_b, start, contractor, approver, other_approver, official)
+
+
+@pytest.fixture
+def kobe(selection_per_role_kobe: Kobe) -> Kobe:
+    return selection_per_role_kobe
 
 
 def _review_and_shortlist(kobe: Kobe, people: list[Candidacy], top: int) -> list[Candidacy]:
