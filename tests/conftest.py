@@ -255,13 +255,16 @@ class SharedWorlds:
     def close(self) -> None:
         if self.atomic is None:
             return
-        from django.db import transaction
+        from django.db import connection, transaction
 
         with self.blocker.unblock():
             if self.cleanup is not None:
                 next(self.cleanup, None)
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
+            # After the process's last test, the session's end may already have closed the connection,
+            # and the world's transaction with it: nothing is left to roll back then.
+            if connection.in_atomic_block:
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
         self.atomic, self.name, self.value, self.cleanup = None, None, None, None
 
 

@@ -63,7 +63,7 @@ def test_the_approver_reads_the_round_and_adds_a_time_the_unbooked_applicant_can
     desk.locator("#id_add-0-day").fill(day)
     desk.locator("#id_add-0-start").fill("14:00")
     desk.get_by_role("button", name="時間帯を追加する Add the times").click()
-    expect(desk.get_by_text("時間帯を1件追加しました")).to_be_visible()
+    expect(desk.get_by_text("時間帯を1件追加し、まだ予約していない人にメールで知らせました。")).to_be_visible()
     added = format_japan_datetime(days_ahead(5, 14), "ja")
     expect(desk.get_by_role("rowheader", name=added)).to_be_visible()
     settled(desk, assert_accessible)
