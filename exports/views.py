@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -21,7 +21,7 @@ from wagtail.admin.auth import require_admin_access
 
 from applications.teams import access
 from applications.teams.authority import Power
-from cms.web.downloads import private_download
+from cms.web.downloads import opened_or_404, private_file
 from cms.web.numbers import parse_id, parse_ids
 from recruitment.models import CallPage, RolePage
 
@@ -111,13 +111,9 @@ def download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request.user, job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+    handle = opened_or_404(job.file)
     export_download_logged(job=job, by=request.user)
-    response = FileResponse(handle, as_attachment=True, filename=download_filename(job), content_type=job.content_type)
-    private_download(response)
+    response = private_file(handle, filename=download_filename(job), content_type=job.content_type)
     if job.sha256:
         response["X-Content-SHA256"] = job.sha256
     return response

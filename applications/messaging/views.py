@@ -8,7 +8,7 @@ Thin: the manage link is looked up by ``intake.selectors``; who may write and wh
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -24,7 +24,7 @@ from applications.messaging.selectors import answer_file_or_404, applicant_threa
 from applications.messaging.services import MessagingError, message_answer, message_send, messages_mark_read
 from applications.screening import visibility
 from applications.screening.audit import audit
-from cms.web.downloads import private_download
+from cms.web.downloads import opened_or_404, private_file
 from cms.web.limits import over_limit, too_many
 
 #: A page whose address carries the manage link tells others only the site's origin (as the manage page does).
@@ -117,15 +117,8 @@ def answer_file_view(request: HttpRequest, message_id: int) -> HttpResponse:
         filename = message.file_name
     else:
         filename = f"{candidacy.applicant_code}-{message.pk}{extension or ''}"
-    try:
-        handle = message.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+    handle = opened_or_404(message.file)
     audit(user=request.user, action="kobo.message.file", call=call, candidacy=candidacy, message_id=message.pk)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=message.file_type if extension else "application/octet-stream",
+    return private_file(
+        handle, filename=filename, content_type=message.file_type if extension else "application/octet-stream"
     )
-    return private_download(response)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from applications.models import Attachment
@@ -10,7 +10,7 @@ from applications.screening import visibility
 from applications.screening.audit import audit
 from applications.screening.views.base import SAFE_CONTENT_TYPES, screening_view
 from applications.teams import access
-from cms.web.downloads import private_download
+from cms.web.downloads import opened_or_404, private_file
 
 
 @screening_view
@@ -29,10 +29,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
     opened_from = next((c for c in candidacies if str(c.pk) == request.GET.get("candidacy")), None)
     extension = SAFE_CONTENT_TYPES.get(attachment.content_type)
     filename = visibility.attachment_filename(request.user, call, attachment, opened_from, extension or "")
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+    handle = opened_or_404(attachment.file)
     audit(
         user=request.user,
         action="kobo.attachment.download",
@@ -41,10 +38,6 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         attachment_id=attachment.pk,
         reference=attachment.application.reference,
     )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=attachment.content_type if extension else "application/octet-stream",
+    return private_file(
+        handle, filename=filename, content_type=attachment.content_type if extension else "application/octet-stream"
     )
-    return private_download(response)
