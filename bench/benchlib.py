@@ -216,3 +216,22 @@ def setup_scratch_django(name: str, workdir: Path) -> Any:
     setup_test_django(workdir, database_url=url)
     logging.getLogger("wagtail").setLevel(logging.WARNING)
     return drop
+
+
+def closed_kobe_demo(*, days_ago: int = 40) -> tuple[Any, dict[str, Any]]:
+    """The migrated scratch database with the demo users and the Kobe call as it was ``days_ago``
+    (every role closed), its screeners assigned: the start of the screening and statistics benches.
+    Returns the call and the demo screening users (``applications.demo.ensure_demo_screening``)."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from applications.demo import ensure_demo_screening
+    from recruitment.demo import ensure_kobe_demo
+
+    print(f"Migrating {os.environ['DATABASE_URL'].split('@')[-1]} …", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("create_demo_users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call = ensure_kobe_demo(now=timezone.now() - timedelta(days=days_ago))
+    return call, ensure_demo_screening(call)

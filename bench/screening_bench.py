@@ -39,7 +39,6 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -179,20 +178,11 @@ def main() -> None:
 
 
 def run(workdir: Path) -> None:
-    from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
-    from django.utils import timezone
-
-    from applications.demo import ensure_demo_screening
-    from recruitment.demo import ensure_kobe_demo
 
     started = time.perf_counter()
-    print(f"Migrating {os.environ['DATABASE_URL'].split('@')[-1]} …", flush=True)
-    call_command("migrate", verbosity=0)
-    call_command("create_demo_users", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    call = ensure_kobe_demo(now=timezone.now() - timedelta(days=40))
-    users = ensure_demo_screening(call)
+    call, users = benchlib.closed_kobe_demo(days_ago=40)
     reviewers = [users["screener"], users["screener2"]]
     client = Client()
     client.force_login(users["screener"])
