@@ -79,11 +79,13 @@ connection_created.connect(_commit_without_waiting_for_the_disk)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
     """pytest-django's test database, and a fast end for the transactional tests (``tests/database_reset.py``).
 
     Django's flush after each transactional test (a live server, a real worker, a race) costs seconds
     on PostgreSQL; the snapshot of the migrations' rows puts the same database back in milliseconds.
+    The snapshot's tables are dropped at the end only when the database is kept (``--reuse-db``):
+    otherwise pytest-django destroys the whole test database right after.
     """
     from django.db import connection
     from django.test import TransactionTestCase
@@ -109,11 +111,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     TransactionTestCase._fixture_teardown = _fixture_teardown
     yield
     TransactionTestCase._fixture_teardown = flush
-    with django_db_blocker.unblock():
-        for recorded in RECORDED.values():
-            recorded.drop()
-        RECORDED.clear()
-        snapshot.drop()
+    if SharedWorlds.live is not None:
+        SharedWorlds.live.close()
+    if pytestconfig.getoption("reuse_db", False):
+        with django_db_blocker.unblock():
+            for recorded in RECORDED.values():
+                recorded.drop()
+            snapshot.drop()
+    RECORDED.clear()
 
 
 @pytest.fixture(autouse=True)
