@@ -123,19 +123,22 @@ def interview_round_open(
                 "round", "candidacy__application__applicant", "candidacy__application__call", "candidacy__role"
             )
         )
-        _join_shared_bookings(interview_round, invitations)
+        calendars = _join_shared_bookings(interview_round, invitations, now=now)
         audit(user=by, action="kobo.interview.open", call=call, role_id=role.pk, role=role.title,
               slots=len(specs), invited=len(invitations), panel=sorted(members))  # fmt: skip
-        invitations_send(
-            invitations=invitations,
-            manage_token=manage_link_token,
-            calendars=_joined_calendars(invitations, now=now),
-        )
+        invitations_send(invitations=invitations, manage_token=manage_link_token, calendars=calendars)
     return interview_round
 
 
-def _join_shared_bookings(interview_round: InterviewRound, invitations: list[InterviewInvitation]) -> None:
-    """Point each new invitation at its person's live booking in an open round with the same panel, if any."""
+def _join_shared_bookings(
+    interview_round: InterviewRound, invitations: list[InterviewInvitation], *, now: datetime
+) -> dict[int, str]:
+    """Point each new invitation at its person's live booking in an open round with the same panel, if any,
+    and return the updated calendar of each booking so joined, by invitation.
+
+    The booking's SEQUENCE goes up (its event now names one more role), so the person's calendar takes
+    the REQUEST as an update of the event it holds.
+    """
     applications = [i.candidacy.application_id for i in invitations]
     bookings = (
         InterviewBooking.objects.filter(
@@ -148,11 +151,19 @@ def _join_shared_bookings(interview_round: InterviewRound, invitations: list[Int
     for booking in bookings:
         if shares_panel(booking.slot.round, interview_round):
             by_application.setdefault(booking.application_id, booking)
+    calendars: dict[int, str] = {}
     for invitation in invitations:
         shared = by_application.get(invitation.candidacy.application_id)
-        if shared is not None:
-            InterviewInvitation.objects.filter(pk=invitation.pk).update(booking=shared)
-            invitation.booking = shared
+        if shared is None:
+            continue
+        InterviewInvitation.objects.filter(pk=invitation.pk).update(booking=shared)
+        invitation.booking = shared
+        InterviewBooking.objects.filter(pk=shared.pk).update(sequence=F("sequence") + 1)
+        updated = InterviewBooking.objects.select_related(
+            "slot__round", "application__applicant", "application__call__organisation"
+        ).get(pk=shared.pk)
+        calendars[invitation.pk] = booking_calendar(updated, now=now)
+    return calendars
 
 
 def _not_open() -> InterviewError:
@@ -265,22 +276,3 @@ def interview_rounds_cancel(*, role: RolePage, by: Any, now: datetime | None = N
         told = [i for i in invitations if i.candidacy.status != Candidacy.Status.WITHDRAWN]
         round_cancelled_send(invitations=told, calendars=calendars)
     return len(rounds)
-
-
-def _joined_calendars(invitations: Iterable[InterviewInvitation], *, now: datetime | None = None) -> dict[int, str]:
-    """The updated calendar of each live booking a new invitation joined (a round sharing its panel), by invitation.
-
-    The booking's SEQUENCE goes up first (its event now names one more role), so the person's calendar
-    takes the REQUEST as an update of the event it holds; call in the transaction that joined them.
-    """
-    calendars: dict[int, str] = {}
-    for invitation in invitations:
-        joined = invitation.booking
-        if joined is None or joined.cancelled_at is not None:
-            continue
-        InterviewBooking.objects.filter(pk=joined.pk).update(sequence=F("sequence") + 1)
-        booking = InterviewBooking.objects.select_related(
-            "slot__round", "application__applicant", "application__call__organisation"
-        ).get(pk=joined.pk)
-        calendars[invitation.pk] = booking_calendar(booking, now=now)
-    return calendars
