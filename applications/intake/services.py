@@ -217,8 +217,12 @@ def _create_application(
 
 def draft_step(draft: Draft) -> str:
     """The wizard step ``draft`` is at (formtools' current step), "" when it has none: what its tallies count."""
-    step = draft.data.get("step") if isinstance(draft.data, dict) else None
-    return step if isinstance(step, str) else ""
+    return _step_name(draft.data.get("step") if isinstance(draft.data, dict) else None)
+
+
+def _step_name(stored: Any) -> str:
+    """A stored step as its tallies count it: the step's name, "" for anything else."""
+    return stored if isinstance(stored, str) else ""
 
 
 def draft_start(*, call_id: int, **fields: Any) -> Draft:
@@ -244,8 +248,7 @@ def draft_save(*, draft: Draft) -> None:
         row = stored.first()
         draft.save(update_fields=["data", "file_bytes", "updated_at"])
         if row is not None and row[0] is None:
-            before = row[1] if isinstance(row[1], str) else ""
-            draft_tally(call_id=draft.call_id, before=before, after=draft_step(draft))
+            draft_tally(call_id=draft.call_id, before=_step_name(row[1]), after=draft_step(draft))
 
 
 def manage_link_token(application: Application) -> str:
