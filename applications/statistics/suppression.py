@@ -100,7 +100,7 @@ def complementary(counts: Mapping[K, int], *, total: int | None = None, withheld
     more than the cells' sum (an unpublished remainder), else the cells add up to it; ``withheld``:
     cells already hidden elsewhere (a cell two dimensions share).
     """
-    small = frozenset(k for k, n in counts.items() if 0 < n < SUPPRESS_BELOW)
+    small = frozenset(k for k, n in counts.items() if suppress(n) is None)  # the primary rule, as published
     extra = {k for k in withheld if counts.get(k, 0) >= SUPPRESS_BELOW}
     remainder = 0 if total is None else total - sum(counts.values())
     exposed = False
