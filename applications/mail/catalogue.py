@@ -37,6 +37,7 @@ __all__ = [
     "SHARED_REASON",
     "STAFF",
     "Kind",
+    "applicant_kind_choices",
 ]
 
 #: Every kind by name, stage by stage.
@@ -51,6 +52,12 @@ KINDS: dict[str, Kind] = {
 
 #: The kinds sent to applicants, whose wording editors may change (``MessageTemplate``).
 APPLICANT_KINDS = [name for name, kind in KINDS.items() if kind.to_applicant]
+
+
+def applicant_kind_choices() -> list[tuple[str, str]]:
+    """The choices of ``MessageTemplate.kind``: a callable, so that a new kind needs no migration."""
+    return [(name, KINDS[name].label) for name in APPLICANT_KINDS]
+
 
 #: Values used by the admin preview of a message template.
 SAMPLE = {

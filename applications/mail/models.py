@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.models import PreviewableMixin
 
 from applications.mail import rendering
-from applications.mail.catalogue import APPLICANT_KINDS, KINDS
+from applications.mail.catalogue import KINDS, applicant_kind_choices
 
 
 class OutboxEmail(models.Model):
@@ -71,7 +71,7 @@ class MessageTemplate(PreviewableMixin, models.Model):
     kind = models.CharField(
         "種類 Kind",
         max_length=30,
-        choices=[(k, KINDS[k].label) for k in APPLICANT_KINDS],
+        choices=applicant_kind_choices,
         db_index=True,
     )
     language = models.CharField("言語 Language", max_length=5, choices=settings.LANGUAGES, default="ja")

@@ -37,8 +37,8 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0001_groups"),
-        ("applications", "0008_merge_cities_and_teams"),
-        ("recruitment", "0004_merge_cities_and_screening_fields"),
+        ("applications", "0001_squashed_0019_messagetemplate_kind_interview_times_added"),
+        ("recruitment", "0001_squashed_0008_merge_english_contacts_interviews"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
