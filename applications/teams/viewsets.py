@@ -17,6 +17,7 @@ from applications.teams import services
 from applications.teams.forms import AssignmentForm, MemberForm, OrganisationForm
 from recruitment.cities import organisation_onboard
 from recruitment.models import Organisation
+from recruitment.organisations import CONTACT_FIELDS
 
 _ANY = ["view", "add", "change", "delete"]
 
@@ -89,13 +90,8 @@ class OrganisationViewSet(ModelViewSet):
             FieldPanel("slug", permission="superuser"),
             FieldPanel("url", permission="superuser"),
             FieldPanel("reference_prefix", permission="superuser"),
-            FieldPanel("contact"),
-            FieldPanel("contact_email"),
-            FieldPanel("contact_department"),
-            FieldPanel("contact_phone"),
-            FieldPanel("contact_hours"),
-            FieldPanel("mail_sender_name"),
-            FieldPanel("reply_to_email"),
+            # What an approver may change (``organisation_contact_update``).
+            *(FieldPanel(name) for name in CONTACT_FIELDS),
         ],
         base_form_class=OrganisationForm,
     )
