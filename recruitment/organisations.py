@@ -16,6 +16,17 @@ from wagtail.search import index
 from . import prefectures, readings
 from .blocks import RUBRIC_BLOCKS
 
+#: The organisation fields that say how to reach a city: an approver of the city may change them.
+CONTACT_FIELDS = (
+    "contact",
+    "contact_email",
+    "contact_department",
+    "contact_phone",
+    "contact_hours",
+    "mail_sender_name",
+    "reply_to_email",
+)
+
 
 class Organisation(models.Model):
     """A municipality (or its department) that publishes calls; several can share one site."""
@@ -73,13 +84,7 @@ class Organisation(models.Model):
         FieldPanel("slug"),
         FieldPanel("url"),
         FieldPanel("reference_prefix"),
-        FieldPanel("contact"),
-        FieldPanel("contact_email"),
-        FieldPanel("contact_department"),
-        FieldPanel("contact_phone"),
-        FieldPanel("contact_hours"),
-        FieldPanel("mail_sender_name"),
-        FieldPanel("reply_to_email"),
+        *(FieldPanel(name) for name in CONTACT_FIELDS),
         FieldPanel("prefecture"),
     ]
 
@@ -104,18 +109,6 @@ class Organisation(models.Model):
     def has_contact(self) -> bool:
         """True when the city has any contact detail to show."""
         return any((self.contact_department, self.contact_phone, self.contact_email, self.contact))
-
-
-#: The organisation fields that say how to reach a city: an approver of the city may change them.
-CONTACT_FIELDS = (
-    "contact",
-    "contact_email",
-    "contact_department",
-    "contact_phone",
-    "contact_hours",
-    "mail_sender_name",
-    "reply_to_email",
-)
 
 
 class TaskCategory(index.Indexed, models.Model):

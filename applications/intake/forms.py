@@ -13,14 +13,9 @@ class DraftEmailForm(forms.Form):
 
     email = NormalisedEmailField(
         label=_("Email address"),
-        max_length=254,
         help_text=_(
             "We send a link that opens your draft in any browser. It works for 30 days or until the roles close."
         ),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
     )
 
 
@@ -29,10 +24,5 @@ class ManageLinkRequestForm(forms.Form):
 
     email = NormalisedEmailField(
         label=_("Email address"),
-        max_length=254,
         help_text=_("The address you applied with. If it applied, we send it a new link."),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
     )

@@ -17,6 +17,7 @@ from applications.teams import services
 from applications.teams.forms import AssignmentForm, MemberForm, OrganisationForm
 from recruitment.cities import organisation_onboard
 from recruitment.models import Organisation
+from recruitment.organisations import CONTACT_FIELDS
 
 _ANY = ["view", "add", "change", "delete"]
 
@@ -53,6 +54,17 @@ class _ScopedUsageView(_ScopedObject, generic.UsageView):
     pass
 
 
+class _TeamsViewSet(ModelViewSet):
+    """A screen of the Teams menu: in its group (not the admin menu itself), no copy, and every
+    listing and object page among the user's rows only."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = _ScopedIndexView
+    history_view_class = _ScopedHistoryView
+    usage_view_class = _ScopedUsageView
+
+
 # --- Organisations ------------------------------------------------------------------------
 
 
@@ -68,20 +80,15 @@ class _OrganisationEditView(_Scoped, generic.EditView):
         return services.organisation_contact_update(organisation=self.form.instance, by=self.request.user, **fields)
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(_TeamsViewSet):
     model = Organisation
     icon = "group"
     menu_label = "団体 Organisations"
     url_prefix = "teams/organisations"
-    add_to_admin_menu = False
-    copy_view_enabled = False
     list_display = ["name", "name_en", "reference_prefix", "contact_email"]
     search_fields = ["name", "name_en", "slug"]
-    index_view_class = _ScopedIndexView
     add_view_class = _OrganisationCreateView
     edit_view_class = _OrganisationEditView
-    history_view_class = _ScopedHistoryView
-    usage_view_class = _ScopedUsageView
     edit_handler = ObjectList(
         [
             FieldPanel("name", permission="superuser"),
@@ -89,13 +96,8 @@ class OrganisationViewSet(ModelViewSet):
             FieldPanel("slug", permission="superuser"),
             FieldPanel("url", permission="superuser"),
             FieldPanel("reference_prefix", permission="superuser"),
-            FieldPanel("contact"),
-            FieldPanel("contact_email"),
-            FieldPanel("contact_department"),
-            FieldPanel("contact_phone"),
-            FieldPanel("contact_hours"),
-            FieldPanel("mail_sender_name"),
-            FieldPanel("reply_to_email"),
+            # What an approver may change (``organisation_contact_update``).
+            *(FieldPanel(name) for name in CONTACT_FIELDS),
         ],
         base_form_class=OrganisationForm,
     )
@@ -124,22 +126,17 @@ class _MemberDeleteView(_Scoped, generic.DeleteView):
         services.organisation_member_remove(member=self.object, by=self.request.user)
 
 
-class OrganisationMemberViewSet(ModelViewSet):
+class OrganisationMemberViewSet(_TeamsViewSet):
     model = OrganisationMember
     icon = "user"
     menu_label = "団体の職員 Members"
     url_prefix = "teams/members"
-    add_to_admin_menu = False
-    copy_view_enabled = False
     list_display = ["user", "organisation", "role"]
     list_filter = ["organisation", "role"]
     search_fields = ["user__username", "user__last_name", "user__first_name", "user__email"]
-    index_view_class = _ScopedIndexView
     add_view_class = _MemberCreateView
     edit_view_class = _MemberEditView
     delete_view_class = _MemberDeleteView
-    history_view_class = _ScopedHistoryView
-    usage_view_class = _ScopedUsageView
     edit_handler = ObjectList(
         [FieldPanel("organisation"), FieldPanel("user"), FieldPanel("email"), FieldPanel("role")],
         base_form_class=MemberForm,
@@ -177,22 +174,17 @@ class _AssignmentDeleteView(_Scoped, generic.DeleteView):
         services.assignment_remove(assignment=self.object, by=self.request.user)
 
 
-class AssignmentViewSet(ModelViewSet):
+class AssignmentViewSet(_TeamsViewSet):
     model = Assignment
     icon = "clipboard-list"
     menu_label = "審査の担当 Assignments"
     url_prefix = "teams/assignments"
-    add_to_admin_menu = False
-    copy_view_enabled = False
     list_display = ["user", "call", "starts_on", "ends_on"]
     list_filter = ["call__organisation", "call", "ends_on"]
     search_fields = ["user__username", "user__last_name", "user__email"]
-    index_view_class = _ScopedIndexView
     add_view_class = _AssignmentCreateView
     edit_view_class = _AssignmentEditView
     delete_view_class = _AssignmentDeleteView
-    history_view_class = _ScopedHistoryView
-    usage_view_class = _ScopedUsageView
     edit_handler = ObjectList(
         [
             # A plain list of the city's calls (drafts too), not Wagtail's page chooser of the whole tree.

@@ -64,47 +64,22 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+
+def _beat(task: str, schedule: float | crontab, *, expires: int) -> dict[str, object]:
+    """One beat entry: a run still queued ``expires`` seconds after it was sent is dropped (the next one follows)."""
+    return {"task": task, "schedule": schedule, "options": {"expires": expires}}
+
+
 # The beat schedule lives in code (reviewed, versioned, the same on every
 # machine); see docs/adr/0002-beat-schedule-in-code.md.
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-exports": {
-        "task": "exports.tasks.requeue_stalled_exports",
-        "schedule": 15.0,
-        "options": {"expires": 14},
-    },
-    "send-outbox": {
-        "task": "applications.tasks.send_outbox",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "publish-scheduled-pages": {
-        "task": "portal.tasks.publish_scheduled",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "send-draft-reminders": {
-        "task": "applications.tasks.send_reminders",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    "expire-draft-files": {
-        "task": "applications.tasks.expire_draft_files",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "send-deadline-notices": {
-        "task": "applications.tasks.send_deadline_notices",
-        "schedule": 300.0,
-        "options": {"expires": 290},
-    },
-    "send-interview-reminders": {
-        "task": "applications.tasks.send_interview_reminders",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    "purge-expired": {
-        "task": "portal.tasks.purge_expired",
-        "schedule": crontab(hour=3, minute=30),
-        "options": {"expires": 3600},
-    },
+    "requeue-stalled-exports": _beat("exports.tasks.requeue_stalled_exports", 15.0, expires=14),
+    "send-outbox": _beat("applications.tasks.send_outbox", 60.0, expires=55),
+    "publish-scheduled-pages": _beat("portal.tasks.publish_scheduled", 60.0, expires=55),
+    "send-draft-reminders": _beat("applications.tasks.send_reminders", 600.0, expires=590),
+    "expire-draft-files": _beat("applications.tasks.expire_draft_files", 3600.0, expires=3500),
+    "send-deadline-notices": _beat("applications.tasks.send_deadline_notices", 300.0, expires=290),
+    "send-interview-reminders": _beat("applications.tasks.send_interview_reminders", 600.0, expires=590),
+    "purge-expired": _beat("portal.tasks.purge_expired", crontab(hour=3, minute=30), expires=3600),
 }

@@ -48,21 +48,10 @@ class AboutYouForm(StepForm):
         error_messages=required(_("Enter the reading of your given name in katakana.")),
     )
     email = NormalisedEmailField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("We send your reference number and updates here."),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
+        label=_("Email address"), help_text=_("We send your reference number and updates here.")
     )
     email_confirm = NormalisedEmailField(
-        label=_("Email address again"),
-        max_length=254,
-        error_messages={
-            "required": _("Enter your email address again, to check it."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
+        label=_("Email address again"), error_messages=required(_("Enter your email address again, to check it."))
     )
     phone = forms.CharField(
         label=_("Phone number"),

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import CallPage, RolePage
 
@@ -29,7 +30,19 @@ MAX_ROLES = 3
 
 
 class NormalisedEmailField(forms.EmailField):
-    """An email field that reads full-width input (ＨＡＮＡＫＯ＠ｅｘａｍｐｌｅ．ｊｐ) as the ASCII it means."""
+    """An applicant's email address: full-width input (ＨＡＮＡＫＯ＠ｅｘａｍｐｌｅ．ｊｐ) is read as ASCII.
+
+    At most 254 characters, and our own words for a missing or malformed address
+    (``error_messages`` given replace them, e.g. the "required" of a repeated address).
+    """
+
+    def __init__(self, *, max_length: int = 254, error_messages: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        messages = {
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+            **(error_messages or {}),
+        }
+        super().__init__(max_length=max_length, error_messages=messages, **kwargs)
 
     def to_python(self, value: Any) -> str:
         return super().to_python(unicodedata.normalize("NFKC", value) if isinstance(value, str) else value)
