@@ -424,6 +424,26 @@ def _category_url(prefix: str, view: str) -> Callable[[Any], str]:
     return lambda w: reverse(name, args=[w.category_x.pk] if with_pk else [])
 
 
+def _team_rows(viewset: str, attribute: str, *, add: dict[str, int], delete: dict[str, int]) -> list[Row]:
+    """The eight views of one teams viewset; those that take a row take city X's (``world.<attribute>``)."""
+
+    def url(view: str, with_pk: bool) -> Callable[[Any], str]:
+        name = f"{viewset}:{view}"
+        return lambda w: reverse(name, args=[getattr(w, attribute).pk] if with_pk else [])
+
+    views = [
+        ("index", False, TEAM_INDEX),
+        ("index_results", False, TEAM_INDEX),
+        ("add", False, add),
+        ("edit", True, TEAM_OBJECT_X),
+        ("delete", True, delete),
+        ("history", True, TEAM_OBJECT_X_LOOKUP),
+        ("history_results", True, TEAM_OBJECT_X_LOOKUP),
+        ("usage", True, TEAM_OBJECT_X_LOOKUP),
+    ]
+    return [Row(f"{viewset}:{view}", url(view, with_pk), expected) for view, with_pk, expected in views]
+
+
 ROWS: list[Row] = [
     # --- public pages, machine endpoints ---
     Row("healthz", lambda w: reverse("healthz"), same(200)),
@@ -489,57 +509,10 @@ ROWS: list[Row] = [
     # The optional survey: only the browser that just applied (its session) or a working manage link opens it.
     Row("survey", lambda w: reverse("survey"), same(404)),
     Row("survey_manage", lambda w: reverse("survey_manage", args=["not-a-token"]), same(404)),
-    # --- teams: organisations ---
-    Row("organisation:index", lambda w: reverse("organisation:index"), TEAM_INDEX),
-    Row("organisation:index_results", lambda w: reverse("organisation:index_results"), TEAM_INDEX),
-    Row("organisation:add", lambda w: reverse("organisation:add"), SUPERUSER_ONLY),
-    Row("organisation:edit", lambda w: reverse("organisation:edit", args=[w.org_x.pk]), TEAM_OBJECT_X),
-    Row("organisation:delete", lambda w: reverse("organisation:delete", args=[w.org_x.pk]), SUPERUSER_ONLY),
-    Row("organisation:history", lambda w: reverse("organisation:history", args=[w.org_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row(
-        "organisation:history_results",
-        lambda w: reverse("organisation:history_results", args=[w.org_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row("organisation:usage", lambda w: reverse("organisation:usage", args=[w.org_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    # --- teams: members ---
-    Row("organisationmember:index", lambda w: reverse("organisationmember:index"), TEAM_INDEX),
-    Row("organisationmember:index_results", lambda w: reverse("organisationmember:index_results"), TEAM_INDEX),
-    Row("organisationmember:add", lambda w: reverse("organisationmember:add"), TEAM_INDEX),
-    Row("organisationmember:edit", lambda w: reverse("organisationmember:edit", args=[w.member_x.pk]), TEAM_OBJECT_X),
-    Row(
-        "organisationmember:delete",
-        lambda w: reverse("organisationmember:delete", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:history",
-        lambda w: reverse("organisationmember:history", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:history_results",
-        lambda w: reverse("organisationmember:history_results", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:usage",
-        lambda w: reverse("organisationmember:usage", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    # --- teams: assignments ---
-    Row("assignment:index", lambda w: reverse("assignment:index"), TEAM_INDEX),
-    Row("assignment:index_results", lambda w: reverse("assignment:index_results"), TEAM_INDEX),
-    Row("assignment:add", lambda w: reverse("assignment:add"), TEAM_INDEX),
-    Row("assignment:edit", lambda w: reverse("assignment:edit", args=[w.assignment_x.pk]), TEAM_OBJECT_X),
-    Row("assignment:delete", lambda w: reverse("assignment:delete", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row("assignment:history", lambda w: reverse("assignment:history", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row(
-        "assignment:history_results",
-        lambda w: reverse("assignment:history_results", args=[w.assignment_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row("assignment:usage", lambda w: reverse("assignment:usage", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
+    # --- teams: organisations (only superusers create or delete a city), members, assignments ---
+    *_team_rows("organisation", "org_x", add=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
+    *_team_rows("organisationmember", "member_x", add=TEAM_INDEX, delete=TEAM_OBJECT_X_LOOKUP),
+    *_team_rows("assignment", "assignment_x", add=TEAM_INDEX, delete=TEAM_OBJECT_X_LOOKUP),
     # --- task categories (snippets and their chooser) ---
     *[
         Row(f"wagtailsnippets_recruitment_taskcategory:{view}", _category_url("wagtailsnippets", view), expected)
