@@ -15,7 +15,6 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import translate_url
-from django.utils import timezone
 from pypdf import PdfWriter
 
 from applications.intake.postcodes import postcode_address
@@ -30,13 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def call_with_roles(site_content):
-    call = f.call(title_en="Test call")
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", title_en="Instagram articles", closes_at=now + timedelta(days=10)),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-    ]
-    return call, roles
+    return f.open_call({"title_en": "Instagram articles"}, title_en="Test call")
 
 
 def en(url: str) -> str:

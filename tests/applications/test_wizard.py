@@ -22,13 +22,8 @@ pytestmark = pytest.mark.django_db
 def wizard_world():
     """A call with two open roles and a closed one, built once for this file (each test's writes are undone)."""
     site_content_now()
-    call = f.call()
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", closes_at=now + timedelta(days=10), hours_min=3),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-        f.role(call, title="終了した業務", closes_at=now - timedelta(days=1)),
-    ]
+    call, roles = f.open_call({"hours_min": 3})
+    roles.append(f.role(call, title="終了した業務", closes_at=timezone.now() - timedelta(days=1)))
     return call, roles
 
 

@@ -29,13 +29,7 @@ pytestmark = pytest.mark.django_db
 def wizard_frictions_world():
     """A call with two open roles, built once for this file (each test's writes are undone after it)."""
     site_content_now()
-    call = f.call()
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", closes_at=now + timedelta(days=10)),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-    ]
-    return call, roles
+    return f.open_call()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -101,6 +102,18 @@ def role(
         page.live = False
         page.save()
     return page
+
+
+def open_call(first_role: dict[str, Any] | None = None, **call_fields: Any) -> tuple[CallPage, list[RolePage]]:
+    """A call with two open roles, as the wizard tests apply to: Instagram articles, closing in ten days
+    (with ``first_role``'s fields), and video, closing in twelve."""
+    page = call(**call_fields)
+    now = timezone.now()
+    roles = [
+        role(page, title="Instagram記事制作", closes_at=now + timedelta(days=10), **(first_role or {})),
+        role(page, title="動画撮影", closes_at=now + timedelta(days=12)),
+    ]
+    return page, roles
 
 
 def member(user, organisation: Organisation, role: str):
