@@ -58,6 +58,17 @@ def call_index() -> CallIndexPage:
     return index
 
 
+def _add(parent, page, *, live: bool):
+    """``page`` under ``parent``: published when ``live``, else saved and not live (a draft nobody sees)."""
+    page = parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    else:
+        page.live = False
+        page.save()
+    return page
+
+
 def call(*, live: bool = True, **kwargs) -> CallPage:
     n = next(_seq)
     defaults = {
@@ -68,13 +79,7 @@ def call(*, live: bool = True, **kwargs) -> CallPage:
     }
     fields = {**defaults, **kwargs}
     fields.setdefault("organisation", organisation())
-    page = city_ensure(organisation=fields["organisation"]).add_child(instance=CallPage(**fields))
-    if live:
-        page.save_revision().publish()
-    else:
-        page.live = False
-        page.save()
-    return page
+    return _add(city_ensure(organisation=fields["organisation"]), CallPage(**fields), live=live)
 
 
 def role(
@@ -95,13 +100,7 @@ def role(
     }
     fields = {**defaults, **kwargs}
     fields.setdefault("category", category())
-    page = parent.add_child(instance=RolePage(**fields))
-    if live:
-        page.save_revision().publish()
-    else:
-        page.live = False
-        page.save()
-    return page
+    return _add(parent, RolePage(**fields), live=live)
 
 
 def open_call(first_role: dict[str, Any] | None = None, **call_fields: Any) -> tuple[CallPage, list[RolePage]]:
