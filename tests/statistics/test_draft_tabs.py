@@ -6,16 +6,15 @@ lock); on SQLite they queue for the database's one writer, which shows the same 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from applications.statistics.aggregates import call_statistics
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, walk
+from tests.concurrency import at_once
 from tests.conftest import restore_migration_data, site_content_now
 from tests.recruitment import factories as f
 from tests.statistics.helpers import expected_figures, tallies_equal_rows
@@ -37,21 +36,7 @@ def test_eight_tabs_posting_the_same_step_move_the_drafts_count_once(transaction
         tab = Client(raise_request_exception=False)
         tab.cookies = first.cookies  # one visitor, several tabs
         tabs.append(tab)
-    barrier = threading.Barrier(TABS)
-    statuses: list[int] = []
-
-    def post(client: Client) -> None:
-        barrier.wait()
-        try:
-            statuses.append(post_step(client, call, "experience", GOOD_ANSWERS["experience"]).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(lambda tab: post_step(tab, call, "experience", GOOD_ANSWERS["experience"]).status_code, tabs)
     assert len(statuses) == TABS
     assert set(statuses) <= {200, 302}, statuses
 
