@@ -21,7 +21,7 @@ from applications.intake.postcodes import postcode_address
 from applications.models import Application, Candidacy
 from recruitment.prefectures import PREFECTURES
 from tests.applications.test_wizard import closes_soon
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -163,8 +163,7 @@ def test_withdrawing_asks_for_confirmation_first(client, call_with_roles, django
     call, roles = call_with_roles
     with django_capture_on_commit_callbacks(execute=True):
         walk(client, call, [roles[0].pk, roles[1].pk])
-    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/apply/manage/" in line)
-    path = link[link.index("/apply/manage/") :]
+    path = manage_path(*(m.body for m in mail.outbox))
     page = client.get(path).content.decode()
     assert "button--warning" in page
 

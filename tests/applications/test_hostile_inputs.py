@@ -29,7 +29,7 @@ from applications.models import Applicant, Application, Candidacy, Draft, Outbox
 from cms.web import limits
 from tests.applications import factories as af
 from tests.applications.test_uploads import HOSTILE
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -157,8 +157,7 @@ def test_a_duplicate_for_the_same_role_is_refused_without_disclosing_the_first(
     # The address's owner is told, with their own reference and a link that opens their application.
     [notice] = [m for m in mail.outbox if m.to == ["t1@example.jp"]]
     assert owner_application.reference in notice.body
-    link = next(line for line in notice.body.splitlines() if "/apply/manage/" in line)
-    page = Client().get(link[link.index("/apply/manage/") :])
+    page = Client().get(manage_path(notice.body))
     assert page.status_code == 200
     assert owner_application.reference in page.content.decode()
     assert OutboxEmail.objects.filter(kind="duplicate", to="t1@example.jp").count() == 1

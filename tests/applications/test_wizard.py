@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -172,8 +172,7 @@ def test_manage_link_withdraws_one_role(client, call_with_roles, django_capture_
     call, roles = call_with_roles
     with django_capture_on_commit_callbacks(execute=True):
         walk(client, call, [roles[0].pk, roles[1].pk])
-    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/apply/manage/" in line)
-    path = link[link.index("/apply/manage/") :]
+    path = manage_path(*(m.body for m in mail.outbox))
     first = Candidacy.objects.get(rank=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(path, {"candidacy": [first.pk], "confirm": "1"})

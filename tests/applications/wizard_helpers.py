@@ -113,6 +113,12 @@ def verify_email(client, call, email: str | None = None):
     return post_step(client, call, "verify", {"code": emailed_code(email)})
 
 
+def manage_path(*bodies: str) -> str:
+    """The path of the first manage link in ``bodies`` (mail bodies, as the applicant reads them)."""
+    link = next(line for body in bodies for line in body.splitlines() if "/apply/manage/" in line)
+    return link[link.index("/apply/manage/") :]
+
+
 def walk(client, call, role_ids: list[int], *, until: str | None = None, answers: dict | None = None, files=None):
     """Post every step with good answers (overridable); stop before ``until``; return the last response.
 
