@@ -21,7 +21,7 @@ from applications.intake.postcodes import postcode_address
 from applications.models import Application, Candidacy
 from recruitment.prefectures import PREFECTURES
 from tests.applications.test_wizard import closes_soon
-from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, draft_saved, manage_path, post_step, step_url, walk
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +66,9 @@ def test_a_good_file_is_kept_when_another_file_is_refused(client, call_with_role
 def test_resuming_a_draft_shows_the_step_without_errors(client, call_with_roles, django_capture_on_commit_callbacks):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="experience")
-    post_step(client, call, "experience", {"occupation": "freelance"}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    path = draft_saved(client, call, "experience", {"occupation": "freelance"}, django_capture_on_commit_callbacks)
     browser = client.__class__()
-    page = browser.get(browser.post(link[link.index("/apply/resume/") :])["Location"])
+    page = browser.get(browser.post(path)["Location"])
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="error-summary"' not in html

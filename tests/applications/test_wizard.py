@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
-from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, draft_saved, manage_path, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -153,12 +153,7 @@ def test_draft_survives_a_closed_browser_through_the_emailed_link(
 ):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="experience")
-    response = post_step(client, call, "experience", {"occupation": "freelance"}, extra={"save_draft": "1"})
-    assert response["Location"].endswith(f"/apply/{call.pk}/save/")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(response["Location"], {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
-    path = link[link.index("/apply/resume/") :]
+    path = draft_saved(client, call, "experience", {"occupation": "freelance"}, django_capture_on_commit_callbacks)
 
     new_browser = client.__class__()
     resumed = new_browser.post(path)
@@ -215,11 +210,7 @@ def test_draft_link_stops_working_when_the_chosen_role_closes(
 ):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="about")
-    post_step(client, call, "about", {}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
-    path = link[link.index("/apply/resume/") :]
+    path = draft_saved(client, call, "about", {}, django_capture_on_commit_callbacks)
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         response = client.__class__().get(path)
     assert response.status_code == 410
