@@ -9,10 +9,23 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+
+from tests.conftest import restore_migration_data, site_content_now
+from tests.recruitment import factories as f
+
+
+def committed_open_role() -> tuple[Any, Any]:
+    """For a test that commits: the migrations' data back, the site content, a call with one role open five days."""
+    restore_migration_data()
+    site_content_now()
+    call = f.call()
+    return call, f.role(call, closes_at=timezone.now() + timedelta(days=5))
 
 
 def require_postgresql(why: str) -> None:

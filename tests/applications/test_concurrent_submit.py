@@ -11,19 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from tests.applications.wizard_helpers import post_step, walk
-from tests.concurrency import at_once
-from tests.conftest import restore_migration_data, site_content_now
-from tests.recruitment import factories as f
+from tests.concurrency import at_once, committed_open_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,11 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def open_role(transactional_db):
-    restore_migration_data()
-    site_content_now()
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
-    return call, role
+    return committed_open_role()
 
 
 def twenty_final_submits_at_once(call, role) -> list:

@@ -6,32 +6,23 @@ real worker must see the data.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from applications.tasks import send_outbox
 from tests.applications.wizard_helpers import post_step, walk
 from tests.celery_helpers import broker, closed_port
-from tests.concurrency import at_once, require_postgresql
-from tests.conftest import restore_migration_data, site_content_now
-from tests.recruitment import factories as f
+from tests.concurrency import at_once, committed_open_role, require_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def kobe_like(transactional_db):
-    restore_migration_data()
-    site_content_now()
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
-    return call, role
+    return committed_open_role()
 
 
 def _require_postgresql():
