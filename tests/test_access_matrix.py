@@ -233,6 +233,28 @@ def screening_rows(city: str) -> list[Row]:
     def dashboard(w: Any) -> str:
         return reverse("screening_dashboard", args=[c(w).pk])
 
+    def status_post(fragment: str, who: Callable[[Any], Candidacy], to: str, reason: str, expected: dict) -> Row:
+        """The status form of ``who``'s candidacy page: done when the candidacy's status became ``to``."""
+        return Row(
+            "screening_candidacy",
+            lambda w: reverse("screening_candidacy", args=[who(w).pk]) + fragment,
+            expected,
+            method="post",
+            data=lambda w: _status(to, reason)(who(w)),
+            effect=lambda w, u: Candidacy.objects.get(pk=who(w).pk).status == to,
+        )
+
+    def dashboard_post(action: str, state: str, power: Power, becomes: str, **fields: str) -> Row:
+        """The dashboard's ``action`` on the role whose shortlist is ``state``: done when it became ``becomes``."""
+        return Row(
+            "screening_dashboard",
+            lambda w: dashboard(w) + f"#{action}",
+            act(city, power),
+            method="post",
+            data=lambda w: {"action": action, "role": str(w.selection[city][state].pk), **fields},
+            effect=lambda w, u: _shortlist_status(w, city, state) == becomes,
+        )
+
     return [
         Row("screening_dashboard", dashboard, screen(city, P.VIEW)),
         Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[c(w).pk]), screen(city, P.VIEW)),
@@ -291,24 +313,10 @@ def screening_rows(city: str) -> list[Row]:
             data={"action": "review", "score_0": "4", "recommendation": "yes", "comment": "良い"},
             effect=lambda w, u: Review.objects.filter(candidacy=person(w), reviewer=u).exists(),
         ),
-        Row(
-            "screening_candidacy",
-            lambda w: reverse("screening_candidacy", args=[person(w).pk]) + "#status",
-            act(city, P.SHORTLIST),
-            method="post",
-            data=lambda w: _status(S.IN_REVIEW, "確認")(person(w)),
-            effect=lambda w, u: Candidacy.objects.get(pk=person(w).pk).status == S.IN_REVIEW,
-        ),
+        status_post("#status", person, S.IN_REVIEW, "確認", act(city, P.SHORTLIST)),
         # A final decision is never a bare status move: refused on the candidacy page for everyone, even the
         # approver; the decision page records it with a reason from the list.
-        Row(
-            "screening_candidacy",
-            lambda w: reverse("screening_candidacy", args=[decided(w).pk]) + "#decide",
-            never(city),
-            method="post",
-            data=lambda w: _status(S.SELECTED, "採用")(decided(w)),
-            effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
-        ),
+        status_post("#decide", decided, S.SELECTED, "採用", never(city)),
         Row(
             "interviews_decisions",
             lambda w: reverse("interviews_decisions", args=[decided(w).role_id]) + "#decide",
@@ -330,22 +338,8 @@ def screening_rows(city: str) -> list[Row]:
             data={"body": "ポートフォリオのリンクが開けません。もう一度送っていただけますか。"},
             effect=lambda w, u: CandidacyMessage.objects.filter(candidacy=person(w), author=u).exists(),
         ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#submit",
-            act(city, P.SUBMIT),
-            method="post",
-            data=lambda w: {"action": "submit", "role": str(w.selection[city]["draft"].pk)},
-            effect=lambda w, u: _shortlist_status(w, city, "draft") == Shortlist.Status.SUBMITTED,
-        ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#approve",
-            act(city, P.APPROVE),
-            method="post",
-            data=lambda w: {"action": "approve", "role": str(w.selection[city]["submitted"].pk)},
-            effect=lambda w, u: _shortlist_status(w, city, "submitted") == Shortlist.Status.APPROVED,
-        ),
+        dashboard_post("submit", "draft", P.SUBMIT, Shortlist.Status.SUBMITTED),
+        dashboard_post("approve", "submitted", P.APPROVE, Shortlist.Status.APPROVED),
         # --- the interview stage (issue 20): the panel's pages and the approver's decision page ---
         # A round's one staff page (the role's interviews): shown to those who may view the call; names,
         # scorecards and the consensus on it only to the panel and the city (tests/applications/test_interview_*).
@@ -385,19 +379,7 @@ def screening_rows(city: str) -> list[Row]:
             },
             effect=lambda w, u: FinalDecision.objects.filter(candidacy=w.rounds[city].person, decided_by=u).exists(),
         ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#reopen",
-            act(city, P.APPROVE),
-            method="post",
-            data=lambda w: {
-                "action": "reopen",
-                "role": str(w.selection[city]["approved"].pk),
-                "comment": "見直し",
-                "confirm": "yes",
-            },
-            effect=lambda w, u: _shortlist_status(w, city, "approved") == Shortlist.Status.RETURNED,
-        ),
+        dashboard_post("reopen", "approved", P.APPROVE, Shortlist.Status.RETURNED, comment="見直し", confirm="yes"),
     ]
 
 
