@@ -233,6 +233,10 @@ def screening_rows(city: str) -> list[Row]:
     def dashboard(w: Any) -> str:
         return reverse("screening_dashboard", args=[c(w).pk])
 
+    def get(name: str, pk: Callable[[Any], Any], expected: dict) -> Row:
+        """A GET of the page ``name`` for the object whose key ``pk(world)`` gives."""
+        return Row(name, lambda w: reverse(name, args=[pk(w)]), expected)
+
     def status_post(fragment: str, who: Callable[[Any], Candidacy], to: str, reason: str, expected: dict) -> Row:
         """The status form of ``who``'s candidacy page: done when the candidacy's status became ``to``."""
         return Row(
@@ -257,38 +261,18 @@ def screening_rows(city: str) -> list[Row]:
 
     return [
         Row("screening_dashboard", dashboard, screen(city, P.VIEW)),
-        Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[c(w).pk]), screen(city, P.VIEW)),
-        Row("screening_audit", lambda w: reverse("screening_audit", args=[c(w).pk]), screen(city, P.AUDIT)),
+        get("screening_candidacies", lambda w: c(w).pk, screen(city, P.VIEW)),
+        get("screening_audit", lambda w: c(w).pk, screen(city, P.AUDIT)),
         # One role's interviews: shown to those who may view the call (names only to the panel and the city).
-        Row(
-            "interview_round",
-            lambda w: reverse("interview_round", args=[(w.role_x if city == "x" else w.role_y).pk]),
-            screen(city, P.VIEW),
-        ),
-        Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[person(w).pk]), screen(city, P.VIEW)),
-        Row(
-            "screening_attachment",
-            lambda w: reverse("screening_attachment", args=[w.attachments[city].pk]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "screening_erasure",
-            lambda w: reverse("screening_erasure", args=[person(w).application_id]),
-            screen(city, P.DECIDE),
-        ),
-        Row(
-            "messaging_answer_file",
-            lambda w: reverse("messaging_answer_file", args=[w.answers[city].pk]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "messaging_send",
-            lambda w: reverse("messaging_send", args=[person(w).pk]),
-            staff(others=405),
-        ),
-        Row("exports_status", lambda w: reverse("exports_status", args=[w.jobs[city].pk]), export_file(city)),
-        Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.jobs[city].pk]), export_file(city)),
-        Row("exports_download", lambda w: reverse("exports_download", args=[w.jobs[city].pk]), export_file(city)),
+        get("interview_round", lambda w: (w.role_x if city == "x" else w.role_y).pk, screen(city, P.VIEW)),
+        get("screening_candidacy", lambda w: person(w).pk, screen(city, P.VIEW)),
+        get("screening_attachment", lambda w: w.attachments[city].pk, screen(city, P.VIEW)),
+        get("screening_erasure", lambda w: person(w).application_id, screen(city, P.DECIDE)),
+        get("messaging_answer_file", lambda w: w.answers[city].pk, screen(city, P.VIEW)),
+        get("messaging_send", lambda w: person(w).pk, staff(others=405)),
+        get("exports_status", lambda w: w.jobs[city].pk, export_file(city)),
+        get("exports_status_json", lambda w: w.jobs[city].pk, export_file(city)),
+        get("exports_download", lambda w: w.jobs[city].pk, export_file(city)),
         Row(
             "exports_request",
             lambda w: reverse("exports_request", args=[c(w).pk]),
@@ -343,16 +327,8 @@ def screening_rows(city: str) -> list[Row]:
         # --- the interview stage (issue 20): the panel's pages and the approver's decision page ---
         # A round's one staff page (the role's interviews): shown to those who may view the call; names,
         # scorecards and the consensus on it only to the panel and the city (tests/applications/test_interview_*).
-        Row(
-            "interview_round",
-            lambda w: reverse("interview_round", args=[w.rounds[city].round.role_id]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "interviews_scorecard",
-            lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]),
-            interview_stage(city),
-        ),
+        get("interview_round", lambda w: w.rounds[city].round.role_id, screen(city, P.VIEW)),
+        get("interviews_scorecard", lambda w: w.rounds[city].invitation.pk, interview_stage(city)),
         Row(
             "interviews_scorecard",
             lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]) + "#score",
@@ -361,11 +337,7 @@ def screening_rows(city: str) -> list[Row]:
             data={"action": "score", "score_0": "4", "recommendation": "select", "comment": "明快"},
             effect=lambda w, u: Scorecard.objects.filter(invitation=w.rounds[city].invitation, panelist=u).exists(),
         ),
-        Row(
-            "interviews_decisions",
-            lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]),
-            screen(city, P.DECIDE),
-        ),
+        get("interviews_decisions", lambda w: w.rounds[city].round.role_id, screen(city, P.DECIDE)),
         Row(
             "interviews_decisions",
             lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]) + "#decide",
