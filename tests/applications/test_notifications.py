@@ -32,7 +32,7 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
-from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
+from applications.staff import SCREENING_CONTRACTORS
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
 from tests.applications import factories as af
 from tests.concurrency import at_once, require_postgresql
@@ -71,11 +71,8 @@ def notifications_world():
     """A call with two roles, its staff, drafts and candidacies: built once for the file's tests in a row."""
     site_content_now()
     deadline = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
-    call = f.call()
-    role = f.role(call, closes_at=deadline, headcount=1, title="Instagram記事の作成")
+    call, role, contractor, approver = af.one_post_call(deadline, title="Instagram記事の作成")
     later = f.role(call, closes_at=deadline + timedelta(days=10))
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
     outsider = af.staff("other-contractor", SCREENING_CONTRACTORS)  # not assigned: hears nothing
     drafts = [
         draft_for(call, role, email="draft-ja@example.jp", language="ja"),

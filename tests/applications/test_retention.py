@@ -31,7 +31,7 @@ from applications.models import (
 )
 from applications.screening.reviewing import note_add
 from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
-from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from applications.staff import CITY_APPROVERS, OFFICIALS
 from applications.tasks import expire_draft_files, send_outbox
 from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob
@@ -84,19 +84,10 @@ def text_columns_containing(needle: str) -> list[str]:
     return found
 
 
-def _one_post_call(call_fields: dict | None = None, **role_fields):
-    """A call whose one role (one post) closes tomorrow, its contractor and the city's approver."""
-    call = f.call(**(call_fields or {}))
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1, **role_fields)
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
-    return call, role, contractor, approver
-
-
 @pytest.fixture
 def finished_call(site_content, private_root, committed):
     """A call whose only role was decided: a named applicant with a file, notes, reviews, mail and an export."""
-    call, role, contractor, approver = _one_post_call()
+    call, role, contractor, approver = af.one_post_call(timezone.now() + timedelta(days=1))
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
     Applicant.objects.filter(pk=person.applicant_id).update(given_name=NAME[1], given_name_kana="ハナコ")
     other = af.candidacy(role, family_name="別人", status=S.IN_REVIEW)
@@ -291,7 +282,7 @@ def test_the_applicant_erases_their_data_before_a_decision(site_content, private
 
 
 def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, private_root, committed):
-    _call, role, contractor, approver = _one_post_call()
+    _call, role, contractor, approver = af.one_post_call(timezone.now() + timedelta(days=1))
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
     with time_machine.travel(role.closes_at + timedelta(hours=1), tick=False):
         person = candidacy_transition(candidacy=person, to=S.SHORTLISTED, by=contractor)
@@ -315,7 +306,9 @@ def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmati
     site_content, private_root, committed
 ):
     """Issue 18: the request after a decision is an admin action, reached from the mail, for a person still blind."""
-    call, role, contractor, approver = _one_post_call({"blind_review": True}, title="写真撮影")
+    call, role, contractor, approver = af.one_post_call(
+        timezone.now() + timedelta(days=1), {"blind_review": True}, title="写真撮影"
+    )
     elsewhere = af.staff("approver-2", CITY_APPROVERS, organisation=f.organisation())
     official = af.staff("official-1", OFFICIALS, organisation=call.organisation)
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
