@@ -69,25 +69,10 @@ def client_at_portfolio(call_id: int) -> Any:
 
 def big_pdf(seed: int) -> bytes:
     """A valid PDF of almost 10 MB: one page whose content stream is mostly a comment."""
+    from tests.applications.raw_pdfs import pdf_drawing
+
     line = b"%%%% filler %d\n" % seed
-    stream = (line * (NEAR_TEN_MB // len(line) + 1))[: NEAR_TEN_MB - 600]
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_drawing((line * (NEAR_TEN_MB // len(line) + 1))[: NEAR_TEN_MB - 600])
 
 
 def flat_png(size: tuple[int, int]) -> bytes:

@@ -233,40 +233,46 @@ def screening_rows(city: str) -> list[Row]:
     def dashboard(w: Any) -> str:
         return reverse("screening_dashboard", args=[c(w).pk])
 
+    def get(name: str, pk: Callable[[Any], Any], expected: dict) -> Row:
+        """A GET of the page ``name`` for the object whose key ``pk(world)`` gives."""
+        return Row(name, lambda w: reverse(name, args=[pk(w)]), expected)
+
+    def status_post(fragment: str, who: Callable[[Any], Candidacy], to: str, reason: str, expected: dict) -> Row:
+        """The status form of ``who``'s candidacy page: done when the candidacy's status became ``to``."""
+        return Row(
+            "screening_candidacy",
+            lambda w: reverse("screening_candidacy", args=[who(w).pk]) + fragment,
+            expected,
+            method="post",
+            data=lambda w: _status(to, reason)(who(w)),
+            effect=lambda w, u: Candidacy.objects.get(pk=who(w).pk).status == to,
+        )
+
+    def dashboard_post(action: str, state: str, power: Power, becomes: str, **fields: str) -> Row:
+        """The dashboard's ``action`` on the role whose shortlist is ``state``: done when it became ``becomes``."""
+        return Row(
+            "screening_dashboard",
+            lambda w: dashboard(w) + f"#{action}",
+            act(city, power),
+            method="post",
+            data=lambda w: {"action": action, "role": str(w.selection[city][state].pk), **fields},
+            effect=lambda w, u: _shortlist_status(w, city, state) == becomes,
+        )
+
     return [
         Row("screening_dashboard", dashboard, screen(city, P.VIEW)),
-        Row("screening_candidacies", lambda w: reverse("screening_candidacies", args=[c(w).pk]), screen(city, P.VIEW)),
-        Row("screening_audit", lambda w: reverse("screening_audit", args=[c(w).pk]), screen(city, P.AUDIT)),
+        get("screening_candidacies", lambda w: c(w).pk, screen(city, P.VIEW)),
+        get("screening_audit", lambda w: c(w).pk, screen(city, P.AUDIT)),
         # One role's interviews: shown to those who may view the call (names only to the panel and the city).
-        Row(
-            "interview_round",
-            lambda w: reverse("interview_round", args=[(w.role_x if city == "x" else w.role_y).pk]),
-            screen(city, P.VIEW),
-        ),
-        Row("screening_candidacy", lambda w: reverse("screening_candidacy", args=[person(w).pk]), screen(city, P.VIEW)),
-        Row(
-            "screening_attachment",
-            lambda w: reverse("screening_attachment", args=[w.attachments[city].pk]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "screening_erasure",
-            lambda w: reverse("screening_erasure", args=[person(w).application_id]),
-            screen(city, P.DECIDE),
-        ),
-        Row(
-            "messaging_answer_file",
-            lambda w: reverse("messaging_answer_file", args=[w.answers[city].pk]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "messaging_send",
-            lambda w: reverse("messaging_send", args=[person(w).pk]),
-            staff(others=405),
-        ),
-        Row("exports_status", lambda w: reverse("exports_status", args=[w.jobs[city].pk]), export_file(city)),
-        Row("exports_status_json", lambda w: reverse("exports_status_json", args=[w.jobs[city].pk]), export_file(city)),
-        Row("exports_download", lambda w: reverse("exports_download", args=[w.jobs[city].pk]), export_file(city)),
+        get("interview_round", lambda w: (w.role_x if city == "x" else w.role_y).pk, screen(city, P.VIEW)),
+        get("screening_candidacy", lambda w: person(w).pk, screen(city, P.VIEW)),
+        get("screening_attachment", lambda w: w.attachments[city].pk, screen(city, P.VIEW)),
+        get("screening_erasure", lambda w: person(w).application_id, screen(city, P.DECIDE)),
+        get("messaging_answer_file", lambda w: w.answers[city].pk, screen(city, P.VIEW)),
+        get("messaging_send", lambda w: person(w).pk, staff(others=405)),
+        get("exports_status", lambda w: w.jobs[city].pk, export_file(city)),
+        get("exports_status_json", lambda w: w.jobs[city].pk, export_file(city)),
+        get("exports_download", lambda w: w.jobs[city].pk, export_file(city)),
         Row(
             "exports_request",
             lambda w: reverse("exports_request", args=[c(w).pk]),
@@ -291,24 +297,10 @@ def screening_rows(city: str) -> list[Row]:
             data={"action": "review", "score_0": "4", "recommendation": "yes", "comment": "良い"},
             effect=lambda w, u: Review.objects.filter(candidacy=person(w), reviewer=u).exists(),
         ),
-        Row(
-            "screening_candidacy",
-            lambda w: reverse("screening_candidacy", args=[person(w).pk]) + "#status",
-            act(city, P.SHORTLIST),
-            method="post",
-            data=lambda w: _status(S.IN_REVIEW, "確認")(person(w)),
-            effect=lambda w, u: Candidacy.objects.get(pk=person(w).pk).status == S.IN_REVIEW,
-        ),
+        status_post("#status", person, S.IN_REVIEW, "確認", act(city, P.SHORTLIST)),
         # A final decision is never a bare status move: refused on the candidacy page for everyone, even the
         # approver; the decision page records it with a reason from the list.
-        Row(
-            "screening_candidacy",
-            lambda w: reverse("screening_candidacy", args=[decided(w).pk]) + "#decide",
-            never(city),
-            method="post",
-            data=lambda w: _status(S.SELECTED, "採用")(decided(w)),
-            effect=lambda w, u: Candidacy.objects.get(pk=decided(w).pk).status == S.SELECTED,
-        ),
+        status_post("#decide", decided, S.SELECTED, "採用", never(city)),
         Row(
             "interviews_decisions",
             lambda w: reverse("interviews_decisions", args=[decided(w).role_id]) + "#decide",
@@ -330,35 +322,13 @@ def screening_rows(city: str) -> list[Row]:
             data={"body": "ポートフォリオのリンクが開けません。もう一度送っていただけますか。"},
             effect=lambda w, u: CandidacyMessage.objects.filter(candidacy=person(w), author=u).exists(),
         ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#submit",
-            act(city, P.SUBMIT),
-            method="post",
-            data=lambda w: {"action": "submit", "role": str(w.selection[city]["draft"].pk)},
-            effect=lambda w, u: _shortlist_status(w, city, "draft") == Shortlist.Status.SUBMITTED,
-        ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#approve",
-            act(city, P.APPROVE),
-            method="post",
-            data=lambda w: {"action": "approve", "role": str(w.selection[city]["submitted"].pk)},
-            effect=lambda w, u: _shortlist_status(w, city, "submitted") == Shortlist.Status.APPROVED,
-        ),
+        dashboard_post("submit", "draft", P.SUBMIT, Shortlist.Status.SUBMITTED),
+        dashboard_post("approve", "submitted", P.APPROVE, Shortlist.Status.APPROVED),
         # --- the interview stage (issue 20): the panel's pages and the approver's decision page ---
         # A round's one staff page (the role's interviews): shown to those who may view the call; names,
         # scorecards and the consensus on it only to the panel and the city (tests/applications/test_interview_*).
-        Row(
-            "interview_round",
-            lambda w: reverse("interview_round", args=[w.rounds[city].round.role_id]),
-            screen(city, P.VIEW),
-        ),
-        Row(
-            "interviews_scorecard",
-            lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]),
-            interview_stage(city),
-        ),
+        get("interview_round", lambda w: w.rounds[city].round.role_id, screen(city, P.VIEW)),
+        get("interviews_scorecard", lambda w: w.rounds[city].invitation.pk, interview_stage(city)),
         Row(
             "interviews_scorecard",
             lambda w: reverse("interviews_scorecard", args=[w.rounds[city].invitation.pk]) + "#score",
@@ -367,11 +337,7 @@ def screening_rows(city: str) -> list[Row]:
             data={"action": "score", "score_0": "4", "recommendation": "select", "comment": "明快"},
             effect=lambda w, u: Scorecard.objects.filter(invitation=w.rounds[city].invitation, panelist=u).exists(),
         ),
-        Row(
-            "interviews_decisions",
-            lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]),
-            screen(city, P.DECIDE),
-        ),
+        get("interviews_decisions", lambda w: w.rounds[city].round.role_id, screen(city, P.DECIDE)),
         Row(
             "interviews_decisions",
             lambda w: reverse("interviews_decisions", args=[w.rounds[city].round.role_id]) + "#decide",
@@ -385,19 +351,7 @@ def screening_rows(city: str) -> list[Row]:
             },
             effect=lambda w, u: FinalDecision.objects.filter(candidacy=w.rounds[city].person, decided_by=u).exists(),
         ),
-        Row(
-            "screening_dashboard",
-            lambda w: dashboard(w) + "#reopen",
-            act(city, P.APPROVE),
-            method="post",
-            data=lambda w: {
-                "action": "reopen",
-                "role": str(w.selection[city]["approved"].pk),
-                "comment": "見直し",
-                "confirm": "yes",
-            },
-            effect=lambda w, u: _shortlist_status(w, city, "approved") == Shortlist.Status.RETURNED,
-        ),
+        dashboard_post("reopen", "approved", P.APPROVE, Shortlist.Status.RETURNED, comment="見直し", confirm="yes"),
     ]
 
 
@@ -422,6 +376,26 @@ def _category_url(prefix: str, view: str) -> Callable[[Any], str]:
     with_pk = view not in ("list", "list_results", "add", "choose", "choose_results", "chosen_multiple", "create")
     name = f"{prefix}_recruitment_taskcategory:{view}"
     return lambda w: reverse(name, args=[w.category_x.pk] if with_pk else [])
+
+
+def _team_rows(viewset: str, attribute: str, *, add: dict[str, int], delete: dict[str, int]) -> list[Row]:
+    """The eight views of one teams viewset; those that take a row take city X's (``world.<attribute>``)."""
+
+    def url(view: str, with_pk: bool) -> Callable[[Any], str]:
+        name = f"{viewset}:{view}"
+        return lambda w: reverse(name, args=[getattr(w, attribute).pk] if with_pk else [])
+
+    views = [
+        ("index", False, TEAM_INDEX),
+        ("index_results", False, TEAM_INDEX),
+        ("add", False, add),
+        ("edit", True, TEAM_OBJECT_X),
+        ("delete", True, delete),
+        ("history", True, TEAM_OBJECT_X_LOOKUP),
+        ("history_results", True, TEAM_OBJECT_X_LOOKUP),
+        ("usage", True, TEAM_OBJECT_X_LOOKUP),
+    ]
+    return [Row(f"{viewset}:{view}", url(view, with_pk), expected) for view, with_pk, expected in views]
 
 
 ROWS: list[Row] = [
@@ -489,57 +463,10 @@ ROWS: list[Row] = [
     # The optional survey: only the browser that just applied (its session) or a working manage link opens it.
     Row("survey", lambda w: reverse("survey"), same(404)),
     Row("survey_manage", lambda w: reverse("survey_manage", args=["not-a-token"]), same(404)),
-    # --- teams: organisations ---
-    Row("organisation:index", lambda w: reverse("organisation:index"), TEAM_INDEX),
-    Row("organisation:index_results", lambda w: reverse("organisation:index_results"), TEAM_INDEX),
-    Row("organisation:add", lambda w: reverse("organisation:add"), SUPERUSER_ONLY),
-    Row("organisation:edit", lambda w: reverse("organisation:edit", args=[w.org_x.pk]), TEAM_OBJECT_X),
-    Row("organisation:delete", lambda w: reverse("organisation:delete", args=[w.org_x.pk]), SUPERUSER_ONLY),
-    Row("organisation:history", lambda w: reverse("organisation:history", args=[w.org_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row(
-        "organisation:history_results",
-        lambda w: reverse("organisation:history_results", args=[w.org_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row("organisation:usage", lambda w: reverse("organisation:usage", args=[w.org_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    # --- teams: members ---
-    Row("organisationmember:index", lambda w: reverse("organisationmember:index"), TEAM_INDEX),
-    Row("organisationmember:index_results", lambda w: reverse("organisationmember:index_results"), TEAM_INDEX),
-    Row("organisationmember:add", lambda w: reverse("organisationmember:add"), TEAM_INDEX),
-    Row("organisationmember:edit", lambda w: reverse("organisationmember:edit", args=[w.member_x.pk]), TEAM_OBJECT_X),
-    Row(
-        "organisationmember:delete",
-        lambda w: reverse("organisationmember:delete", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:history",
-        lambda w: reverse("organisationmember:history", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:history_results",
-        lambda w: reverse("organisationmember:history_results", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row(
-        "organisationmember:usage",
-        lambda w: reverse("organisationmember:usage", args=[w.member_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    # --- teams: assignments ---
-    Row("assignment:index", lambda w: reverse("assignment:index"), TEAM_INDEX),
-    Row("assignment:index_results", lambda w: reverse("assignment:index_results"), TEAM_INDEX),
-    Row("assignment:add", lambda w: reverse("assignment:add"), TEAM_INDEX),
-    Row("assignment:edit", lambda w: reverse("assignment:edit", args=[w.assignment_x.pk]), TEAM_OBJECT_X),
-    Row("assignment:delete", lambda w: reverse("assignment:delete", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row("assignment:history", lambda w: reverse("assignment:history", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
-    Row(
-        "assignment:history_results",
-        lambda w: reverse("assignment:history_results", args=[w.assignment_x.pk]),
-        TEAM_OBJECT_X_LOOKUP,
-    ),
-    Row("assignment:usage", lambda w: reverse("assignment:usage", args=[w.assignment_x.pk]), TEAM_OBJECT_X_LOOKUP),
+    # --- teams: organisations (only superusers create or delete a city), members, assignments ---
+    *_team_rows("organisation", "org_x", add=SUPERUSER_ONLY, delete=SUPERUSER_ONLY),
+    *_team_rows("organisationmember", "member_x", add=TEAM_INDEX, delete=TEAM_OBJECT_X_LOOKUP),
+    *_team_rows("assignment", "assignment_x", add=TEAM_INDEX, delete=TEAM_OBJECT_X_LOOKUP),
     # --- task categories (snippets and their chooser) ---
     *[
         Row(f"wagtailsnippets_recruitment_taskcategory:{view}", _category_url("wagtailsnippets", view), expected)

@@ -18,7 +18,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from applications.models import Applicant, Application, Assignment, Candidacy, OrganisationMember
-from applications.staff import CITY_APPROVERS, CITY_EDITORS
+from applications.staff import CITY_APPROVERS, CITY_EDITORS, SCREENING_CONTRACTORS
+from tests.recruitment import factories as rf
 
 
 def wizard_answers() -> dict[str, Any]:
@@ -126,3 +127,15 @@ def staff(username: str, group: str, *, call=None, organisation=None):
         role = {CITY_APPROVERS: "approver", CITY_EDITORS: "editor"}.get(group, "official")
         OrganisationMember.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+def one_post_call(closes_at, call_fields: dict[str, Any] | None = None, **role_fields: Any):
+    """A call whose one role (one post) closes at ``closes_at``, its contractor and the city's approver.
+
+    Returns ``(call, role, contractor, approver)``; the staff are ``contractor`` and ``approver-1``.
+    """
+    call = rf.call(**(call_fields or {}))
+    role = rf.role(call, closes_at=closes_at, headcount=1, **role_fields)
+    contractor = staff("contractor", SCREENING_CONTRACTORS, call=call)
+    approver = staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
+    return call, role, contractor, approver

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from applications.interviews.services import SlotSpec
-from applications.models import Candidacy
+from applications.interviews.services import SlotSpec, interview_round_open
+from applications.models import Candidacy, InterviewRound
 from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
@@ -105,3 +105,13 @@ def days_ahead(days: int, hour: int = 10) -> datetime:
 
     local = timezone.localtime(timezone.now(), JAPAN) + timedelta(days=days)
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def round_open(world: Approved, *starts: datetime, panel: list[Any] | None = None, **options: Any) -> InterviewRound:
+    """An interview round on ``world``'s first role, opened by its approver, with one seat at each of ``starts``.
+
+    The panel is the approver alone unless ``panel`` says otherwise; ``options`` go to ``interview_round_open``.
+    """
+    return interview_round_open(
+        role=world.role, by=world.approver, slots=slots(*starts), panel=panel or [world.approver], **options
+    )

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import Group
 
 from applications.models import Assignment, Candidacy
 from applications.staff import SCREENING_CONTRACTORS
 from tests.applications.factories import UserFactory, candidacy
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 RUBRIC = [("criterion", {"name": "実績", "name_en": "Track record", "weight": "1", "max_score": 5})]
@@ -72,3 +74,16 @@ def two_cities() -> Cities:
     return Cities(
         org_x, org_y, call_x, role_x, call_y, candidacy(role_x), users, role_y=role_y, candidacy_y=candidacy(role_y)
     )
+
+
+@shared_world
+def two_cities_world():
+    """The site content and the two cities of ``two_cities``, built once for each file's tests (writes undone)."""
+    site_content_now()
+    return two_cities()
+
+
+@pytest.fixture
+def cities(two_cities_world):
+    """Cities X and Y with their staff and one candidacy each (the conftests of the tests that use them name it)."""
+    return two_cities_world

@@ -15,14 +15,13 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import translate_url
-from django.utils import timezone
 from pypdf import PdfWriter
 
 from applications.intake.postcodes import postcode_address
 from applications.models import Application, Candidacy
 from recruitment.prefectures import PREFECTURES
 from tests.applications.test_wizard import closes_soon
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, draft_saved, manage_path, post_step, step_url, walk
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def call_with_roles(site_content):
-    call = f.call(title_en="Test call")
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", title_en="Instagram articles", closes_at=now + timedelta(days=10)),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-    ]
-    return call, roles
+    return f.open_call({"title_en": "Instagram articles"}, title_en="Test call")
 
 
 def en(url: str) -> str:
@@ -73,12 +66,9 @@ def test_a_good_file_is_kept_when_another_file_is_refused(client, call_with_role
 def test_resuming_a_draft_shows_the_step_without_errors(client, call_with_roles, django_capture_on_commit_callbacks):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="experience")
-    post_step(client, call, "experience", {"occupation": "freelance"}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    path = draft_saved(client, call, "experience", {"occupation": "freelance"}, django_capture_on_commit_callbacks)
     browser = client.__class__()
-    page = browser.get(browser.post(link[link.index("/apply/resume/") :])["Location"])
+    page = browser.get(browser.post(path)["Location"])
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="error-summary"' not in html
@@ -170,8 +160,7 @@ def test_withdrawing_asks_for_confirmation_first(client, call_with_roles, django
     call, roles = call_with_roles
     with django_capture_on_commit_callbacks(execute=True):
         walk(client, call, [roles[0].pk, roles[1].pk])
-    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/apply/manage/" in line)
-    path = link[link.index("/apply/manage/") :]
+    path = manage_path(*(m.body for m in mail.outbox))
     page = client.get(path).content.decode()
     assert "button--warning" in page
 

@@ -27,24 +27,11 @@ from applications.screening.services import (
 )
 from applications.teams.authority import Power, decide, mail_recipients
 from tests.applications.factories import candidacy
-from tests.applications.teams_world import RUBRIC, two_cities
-from tests.conftest import shared_world, site_content_now
+from tests.applications.teams_world import RUBRIC
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
 S = Candidacy.Status
-
-
-@shared_world
-def authority_two_cities():
-    """Cities X and Y with their staff and one candidacy each, built once for the file's tests in a row."""
-    site_content_now()
-    return two_cities()
-
-
-@pytest.fixture
-def cities(authority_two_cities):
-    return authority_two_cities
 
 
 def _closed_role(call):

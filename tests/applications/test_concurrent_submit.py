@@ -11,19 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from tests.applications.wizard_helpers import post_step, walk
-from tests.conftest import restore_migration_data, site_content_now
-from tests.recruitment import factories as f
+from tests.concurrency import at_once, committed_open_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,11 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def open_role(transactional_db):
-    restore_migration_data()
-    site_content_now()
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
-    return call, role
+    return committed_open_role()
 
 
 def twenty_final_submits_at_once(call, role) -> list:
@@ -48,22 +40,7 @@ def twenty_final_submits_at_once(call, role) -> list:
         tab = Client(raise_request_exception=False)
         tab.cookies = first.cookies  # one visitor: a double tap, a refresh, several tabs
         tabs.append(tab)
-    results: list = []
-    barrier = threading.Barrier(SUBMITS)
-
-    def submit(client: Client) -> None:
-        barrier.wait()
-        try:
-            results.append(post_step(client, call, "review", {}))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    return at_once(lambda client: post_step(client, call, "review", {}), tabs, timeout=120)
 
 
 def child_run_on_sqlite() -> subprocess.CompletedProcess:

@@ -140,21 +140,31 @@ def english_walk(client, call, role, *, until=None, about=None):
         return walk(client, call, [role.pk], until=until, answers={"about": about or SMITH})
 
 
+def english_consent_page(client, call, role) -> str:
+    """Walk in English up to the consent step: that step's page as the English site shows it."""
+    english_walk(client, call, role, until="consent")
+    with translation.override("en"):
+        return client.get(step_url(call, "consent")).content.decode()
+
+
+def consent_and_send(client, call, notice_language: str, capture_on_commit) -> Application:
+    """Agree to the notice in ``notice_language`` on the English site and send: the application stored."""
+    with translation.override("en"), capture_on_commit(execute=True):
+        post_step(client, call, "consent", {"consent": "on", "notice_version": "1", "notice_language": notice_language})
+        post_step(client, call, "review", {})
+    return Application.objects.get()
+
+
 def test_an_english_application_records_consent_to_the_english_notice(
     client, english_call, django_capture_on_commit_callbacks
 ):
     call, role = english_call
-    english_walk(client, call, role, until="consent")
-    with translation.override("en"):
-        page = client.get(step_url(call, "consent")).content.decode()
+    page = english_consent_page(client, call, role)
     assert "We use your data only to select applicants" in page
     assert "選考のためにのみ" not in page
     assert "Notice version 1 (English)" in page
     assert 'name="consent-notice_language" value="en"' in page
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        post_step(client, call, "consent", {"consent": "on", "notice_version": "1", "notice_language": "en"})
-        post_step(client, call, "review", {})
-    application = Application.objects.get()
+    application = consent_and_send(client, call, "en", django_capture_on_commit_callbacks)
     assert application.language == "en"
     assert application.consent_notice_version == 1
     assert application.consent_notice_language == "en"
@@ -178,16 +188,11 @@ def test_without_an_english_notice_the_english_applicant_agrees_to_the_japanese_
 ):
     call = f.call(personal_data_notice=JAPANESE_NOTICE)
     role = f.role(call, title="記事の制作", closes_at=timezone.now() + timedelta(days=9))
-    english_walk(client, call, role, until="consent")
-    with translation.override("en"):
-        page = client.get(step_url(call, "consent")).content.decode()
+    page = english_consent_page(client, call, role)
     assert "English not available: the Japanese text governs." in page
     assert '<div lang="ja"><p>選考のためにのみ使います。</p></div>' in page
     assert "Notice version 1 (Japanese)" in page
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        post_step(client, call, "consent", {"consent": "on", "notice_version": "1", "notice_language": "ja"})
-        post_step(client, call, "review", {})
-    application = Application.objects.get()
+    application = consent_and_send(client, call, "ja", django_capture_on_commit_callbacks)
     assert (application.language, application.consent_notice_language) == ("en", "ja")
     assert application.consent_notice_digest == hashlib.sha256(JAPANESE_NOTICE.encode()).hexdigest()
     # The call has no English title: the mail names it in Japanese rather than not at all.

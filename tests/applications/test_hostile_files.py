@@ -14,17 +14,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from applications.intake.uploads import check_upload, images, pdf
-from tests.applications.test_uploads import (
-    CATALOG,
-    PAGES,
-    make_image,
-    make_pdf,
-    png_claiming_size,
-    raw_pdf,
-    real_jpeg,
-    refusal,
-    upload,
-)
+from tests.applications.raw_pdfs import CATALOG, PAGES, pdf_drawing, raw_pdf
+from tests.applications.test_uploads import make_image, make_pdf, png_claiming_size, real_jpeg, refusal, upload
 
 
 def page_with_annotation(annotation: bytes) -> bytes:
@@ -72,10 +63,7 @@ def test_page_level_automatic_actions_are_refused():
 
 def flate_pdf(inflated_bytes: int) -> bytes:
     """A one-page PDF whose content stream is ``inflated_bytes`` of spaces, Flate-compressed."""
-    packed = zlib.compress(b" " * inflated_bytes, 9)
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>"
-    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed)
-    return raw_pdf(CATALOG, PAGES, page, stream)
+    return pdf_drawing(zlib.compress(b" " * inflated_bytes, 9), b" /Filter /FlateDecode")
 
 
 def test_a_flate_bomb_is_refused_without_inflating_it(settings):

@@ -29,7 +29,7 @@ from applications.models import Applicant, Application, Candidacy, Draft, Outbox
 from cms.web import limits
 from tests.applications import factories as af
 from tests.applications.test_uploads import HOSTILE
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, manage_path, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -107,16 +107,29 @@ def snapshot(application: Application) -> tuple:
     return (identity(application), application.answers, application.manage_token_hash, candidacies)
 
 
+def impostor_applies(call, role, browser: Client | None = None):
+    """Someone else applies for ``role`` with the owner's email address (in a new browser unless given)."""
+    return walk(browser or Client(), call, [role.pk], answers={"about": IMPOSTOR})
+
+
+@pytest.fixture
+def impostor(call_with_roles, django_capture_on_commit_callbacks):
+    """``impostor(i)``: someone else applies for role ``i`` with the owner's email address; mails go out."""
+    call, roles = call_with_roles
+
+    def applies(index: int):
+        with django_capture_on_commit_callbacks(execute=True):
+            return impostor_applies(call, roles[index])
+
+    return applies
+
+
 # --- 1. Identity: each application keeps the identity exactly as submitted -------------------------
 
 
-def test_another_submission_with_my_email_does_not_change_my_application(
-    call_with_roles, owner_application, django_capture_on_commit_callbacks
-):
-    call, roles = call_with_roles
+def test_another_submission_with_my_email_does_not_change_my_application(owner_application, impostor):
     before = snapshot(owner_application)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = walk(Client(), call, [roles[1].pk], answers={"about": IMPOSTOR})
+    response = impostor(1)
     assert response.status_code == 302  # a different role: accepted, as its own application
     assert snapshot(owner_application) == before
     assert identity(owner_application)["family_name"] == "神戸"
@@ -127,12 +140,11 @@ def test_another_submission_with_my_email_does_not_change_my_application(
 
 
 def test_a_duplicate_for_the_same_role_is_refused_without_disclosing_the_first(
-    call_with_roles, owner_application, django_capture_on_commit_callbacks
+    call_with_roles, owner_application, impostor
 ):
     call, roles = call_with_roles
     before = snapshot(owner_application)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = walk(Client(), call, [roles[0].pk], answers={"about": IMPOSTOR})
+    response = impostor(0)
     html = response.content.decode()
     assert response.status_code == 200
     assert owner_application.reference not in html
@@ -145,14 +157,13 @@ def test_a_duplicate_for_the_same_role_is_refused_without_disclosing_the_first(
     # The address's owner is told, with their own reference and a link that opens their application.
     [notice] = [m for m in mail.outbox if m.to == ["t1@example.jp"]]
     assert owner_application.reference in notice.body
-    link = next(line for line in notice.body.splitlines() if "/apply/manage/" in line)
-    page = Client().get(link[link.index("/apply/manage/") :])
+    page = Client().get(manage_path(notice.body))
     assert page.status_code == 200
     assert owner_application.reference in page.content.decode()
     assert OutboxEmail.objects.filter(kind="duplicate", to="t1@example.jp").count() == 1
 
     # Trying again at once changes nothing and does not flood the owner's inbox.
-    again = walk(Client(), call, [roles[0].pk], answers={"about": IMPOSTOR})
+    again = impostor_applies(call, roles[0])
     assert "受け付けられませんでした" in again.content.decode()
     assert OutboxEmail.objects.filter(kind="duplicate", to="t1@example.jp").count() == 1
     assert snapshot(owner_application) == before
@@ -433,8 +444,8 @@ def _hostile_requests(call, roles):
         ("manage-signed-garbage", lambda b: b.post("/apply/manage/MQ:1abcde:garbage/", {"withdraw_all": "1"})),
         ("resume-forged", lambda b: b.get("/apply/resume/forged-token/")),
         ("receipt-of-another", lambda b: b.get("/apply/receipt/TEST-AAAAAA/")),
-        ("duplicate-email-same-role", lambda b: walk(b, call, [roles[0].pk], answers={"about": IMPOSTOR})),
-        ("duplicate-email-other-role", lambda b: walk(b, call, [roles[1].pk], answers={"about": IMPOSTOR})),
+        ("duplicate-email-same-role", lambda b: impostor_applies(call, roles[0], b)),
+        ("duplicate-email-other-role", lambda b: impostor_applies(call, roles[1], b)),
     ]
 
 

@@ -7,11 +7,7 @@ booking's transaction (``interviews.services``), which PostgreSQL serialises on 
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +15,7 @@ from applications.intake.services import manage_link_token
 from applications.interviews.services import SlotSpec, interview_book, interview_round_open
 from applications.models import InterviewBooking, InterviewSlot, OutboxEmail
 from tests.applications.interviews_world import approved_world, days_ahead
+from tests.concurrency import at_once, require_postgresql
 from tests.conftest import restore_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,13 +27,10 @@ ALREADY_BOOKED = 2
 
 @pytest.fixture
 def last_seats(transactional_db):
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run this test on PostgreSQL")
-        pytest.skip(
-            "SQLite takes one write lock for the whole database, so concurrent bookings queue behind it "
-            "instead of racing for the slot's row lock; run with DATABASE_URL=postgres://… (CI does)"
-        )
+    require_postgresql(
+        "SQLite takes one write lock for the whole database, so concurrent bookings queue behind it "
+        "instead of racing for the slot's row lock; run with DATABASE_URL=postgres://… (CI does)"
+    )
     from cms.content import ensure_site_content
 
     restore_migration_data()
@@ -58,22 +52,13 @@ def last_seats(transactional_db):
 def test_fifty_applicants_booking_the_last_ten_seats_leave_ten_bookings_and_forty_clear_answers(last_seats):
     slot, racers = last_seats
     urls = [reverse("interviews:booking", kwargs={"token": manage_link_token(c.application)}) for c in racers]
-    results: list = []
-    barrier = threading.Barrier(RACERS)
+    browsers = [(Client(raise_request_exception=False), url) for url in urls]  # each: its own browser
 
-    def book(url: str) -> None:
-        browser = Client(raise_request_exception=False)  # each thread: its own browser and database connection
-        try:
-            barrier.wait(timeout=120)
-            results.append(browser.post(url, {"action": "book", "slot": slot.pk}))
-        finally:
-            connection.close()
+    def book(browser_and_url: tuple[Client, str]):
+        browser, url = browser_and_url
+        return browser.post(url, {"action": "book", "slot": slot.pk})
 
-    threads = [threading.Thread(target=book, args=(url,)) for url in urls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    results = at_once(book, browsers, timeout=300)
 
     assert len(results) == RACERS
     statuses = sorted(r.status_code for r in results)

@@ -15,13 +15,12 @@ from applications.interviews.services import (
     SlotSpec,
     interview_book,
     interview_round_close,
-    interview_round_open,
     interview_slots_add,
 )
 from applications.models import AuditEntry, InterviewBooking, InterviewSlot
 from applications.screening.services import ScreeningError
 from recruitment.formatting import format_japan_datetime
-from tests.applications.interviews_world import approved_world, days_ahead, slots
+from tests.applications.interviews_world import approved_world, days_ahead, round_open
 from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +33,7 @@ def interview_slots_add_world():
     """The site content and a round opened for two shortlisted, built once for this file's tests (writes undone)."""
     site_content_now()
     world = approved_world(people=2, others=0)
-    world.round = interview_round_open(
-        role=world.role, by=world.approver, slots=slots(days_ahead(3)), panel=[world.approver], length_minutes=45
-    )
+    world.round = round_open(world, days_ahead(3), length_minutes=45)
     return world
 
 

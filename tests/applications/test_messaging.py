@@ -18,25 +18,11 @@ from applications.mail.outbox import outbox_send_pending
 from applications.messaging.services import MessagingError, message_answer, message_send
 from applications.models import Application, AuditEntry, Candidacy, CandidacyMessage, OutboxEmail
 from cms.web import limits
-from tests.applications.teams_world import two_cities
 from tests.applications.test_uploads import make_pdf, pdf_with_javascript
-from tests.conftest import shared_world, site_content_now
 
 pytestmark = pytest.mark.django_db
 S = Candidacy.Status
 QUESTION = "ポートフォリオのリンクが開けませんでした。作品のPDFを送っていただけますか。"
-
-
-@shared_world
-def messaging_two_cities():
-    """Cities X and Y with their staff and one candidacy each, built once for the file's tests in a row."""
-    site_content_now()
-    return two_cities()
-
-
-@pytest.fixture
-def cities(messaging_two_cities):
-    return messaging_two_cities
 
 
 def with_link(candidacy: Candidacy, token: str) -> str:

@@ -6,7 +6,6 @@ import ast
 import importlib
 import inspect
 import os
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 import applications.mail
@@ -33,9 +32,10 @@ from applications.screening.services import (
     shortlist_reopen,
     shortlist_submit,
 )
-from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
+from applications.staff import SCREENING_CONTRACTORS
 from applications.tasks import send_deadline_notices, send_outbox, send_reminders
 from tests.applications import factories as af
+from tests.concurrency import at_once, require_postgresql
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -71,11 +71,8 @@ def notifications_world():
     """A call with two roles, its staff, drafts and candidacies: built once for the file's tests in a row."""
     site_content_now()
     deadline = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
-    call = f.call()
-    role = f.role(call, closes_at=deadline, headcount=1, title="Instagram記事の作成")
+    call, role, contractor, approver = af.one_post_call(deadline, title="Instagram記事の作成")
     later = f.role(call, closes_at=deadline + timedelta(days=10))
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
     outsider = af.staff("other-contractor", SCREENING_CONTRACTORS)  # not assigned: hears nothing
     drafts = [
         draft_for(call, role, email="draft-ja@example.jp", language="ja"),
@@ -302,10 +299,7 @@ class SlowBackend(EmailBackend):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_relays_racing_send_each_message_once(settings):
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run this test on PostgreSQL")
-        pytest.skip("SKIP LOCKED needs PostgreSQL (run with DATABASE_URL=postgres://…; CI does)")
+    require_postgresql("SKIP LOCKED needs PostgreSQL (run with DATABASE_URL=postgres://…; CI does)")
     settings.EMAIL_BACKEND = "tests.applications.test_notifications.SlowBackend"
     # 150 pending messages, as writers leave them when the broker is down (no on-commit send here).
     OutboxEmail.objects.bulk_create(
@@ -313,21 +307,7 @@ def test_two_relays_racing_send_each_message_once(settings):
         for n in range(150)
     )
     mail.outbox.clear()
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def relay():
-        barrier.wait()
-        try:
-            counts.append(outbox_send_pending())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=relay) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    counts = at_once(lambda _relay: outbox_send_pending(), range(2), timeout=120)
 
     assert sum(counts) == 150
     assert len(counts) == 2

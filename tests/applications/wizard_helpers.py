@@ -113,6 +113,22 @@ def verify_email(client, call, email: str | None = None):
     return post_step(client, call, "verify", {"code": emailed_code(email)})
 
 
+def draft_saved(client, call, step: str, data: dict, capture_on_commit) -> str:
+    """Save the draft from ``step`` (sent with ``data``) and have its link mailed: the resume path in that mail."""
+    response = post_step(client, call, step, data, extra={"save_draft": "1"})
+    assert response["Location"].endswith(f"/apply/{call.pk}/save/")
+    with capture_on_commit(execute=True):
+        client.post(response["Location"], {"email": "later@example.jp"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/apply/resume/" in line)
+    return link[link.index("/apply/resume/") :]
+
+
+def manage_path(*bodies: str) -> str:
+    """The path of the first manage link in ``bodies`` (mail bodies, as the applicant reads them)."""
+    link = next(line for body in bodies for line in body.splitlines() if "/apply/manage/" in line)
+    return link[link.index("/apply/manage/") :]
+
+
 def walk(client, call, role_ids: list[int], *, until: str | None = None, answers: dict | None = None, files=None):
     """Post every step with good answers (overridable); stop before ``until``; return the last response.
 

@@ -18,6 +18,7 @@ from applications.models import Application
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
 from tests.applications.wizard_helpers import GOOD_ANSWERS
+from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,11 +45,6 @@ def portfolio_pdf(tmp_path):
     return path
 
 
-def field(page: Page, step: str, name: str):
-    """A wizard control by its form name (the labels are checked by axe and by get_by_label below)."""
-    return page.locator(f'[name="{step}-{name}"]')
-
-
 def check_step(page: Page, assert_accessible, step: str) -> None:
     """On the step's own URL, with its heading; accessible, and nothing scrolls sideways on the phone."""
     page.wait_for_url(re.compile(rf"/apply/\d+/{step}/(\?role=\d+)?(#[\w-]+)?$"))
@@ -60,19 +56,6 @@ def check_step(page: Page, assert_accessible, step: str) -> None:
 def check_page(page: Page, assert_accessible) -> None:
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def mailed_code(email: str) -> str:
-    """The confirmation code in the latest code mail to ``email``, as the applicant reads it."""
-    for message in reversed(mail.outbox):
-        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.subject)
-        if message.to == [email] and found:
-            return found.group(1)
-    raise AssertionError(f"no code mailed to {email}: {[m.subject for m in mail.outbox]}")
-
-
-def next_step(page: Page) -> None:
-    page.locator('button[name="next"]').click()
 
 
 def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
@@ -229,10 +212,7 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
 
     # 6. Side work and declarations.
     check_step(page, assert_accessible, "sidework")
-    page.locator('[name="sidework-employer_permission"][value="obtained"]').check()
-    page.locator('[name="sidework-public_servant"][value="no"]').check()
-    field(page, "sidework", "no_antisocial_ties").check()
-    next_step(page)
+    answer_sidework(page, "obtained")
 
     # 7. Personal data notice and consent.
     check_step(page, assert_accessible, "consent")

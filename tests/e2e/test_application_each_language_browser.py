@@ -18,6 +18,7 @@ from pypdf import PdfWriter
 from applications.models import Application, Candidacy
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,10 +70,6 @@ def files(tmp_path):
     return good, bad
 
 
-def field(page: Page, step: str, name: str):
-    return page.locator(f'[name="{step}-{name}"]')
-
-
 def at_step(page: Page, assert_accessible, step: str, *, errors: bool = False) -> None:
     """On the step's URL; with or without the error summary as expected; accessible; no sideways scroll."""
     page.wait_for_url(re.compile(rf"/apply/\d+/{step}/(\?[\w=]*)?(#[\w-]+)?$"))
@@ -83,10 +80,6 @@ def at_step(page: Page, assert_accessible, step: str, *, errors: bool = False) -
         expect(page.locator("#error-summary")).to_have_count(0)
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def next_step(page: Page) -> None:
-    page.locator('button[name="next"]').click()
 
 
 def errors_of(page: Page, step: str, assert_accessible) -> str:
@@ -173,12 +166,7 @@ def test_new_applicant_meets_every_step_and_error_on_a_phone(
     at_step(page, assert_accessible, "verify")
     errors_of(page, "verify", assert_accessible)
     expect(field(page, "verify", "code")).to_have_attribute("aria-invalid", "true")
-    code = next(
-        found.group(1)
-        for m in reversed(mail.outbox)
-        if m.to == ["HANAKO@example.jp"] and (found := re.search(r"(?<!\d)(\d{6})(?!\d)", m.subject))
-    )
-    field(page, "verify", "code").fill(code)
+    field(page, "verify", "code").fill(mailed_code("HANAKO@example.jp"))
     next_step(page)
 
     # Experience: an error state, then Back keeps what was typed.
@@ -212,10 +200,7 @@ def test_new_applicant_meets_every_step_and_error_on_a_phone(
     # Side work and consent.
     at_step(page, assert_accessible, "sidework")
     errors_of(page, "sidework", assert_accessible)
-    page.locator('[name="sidework-employer_permission"][value="not_needed"]').check()
-    page.locator('[name="sidework-public_servant"][value="no"]').check()
-    field(page, "sidework", "no_antisocial_ties").check()
-    next_step(page)
+    answer_sidework(page, "not_needed")
     at_step(page, assert_accessible, "consent")
     errors_of(page, "consent", assert_accessible)
     field(page, "consent", "consent").check()

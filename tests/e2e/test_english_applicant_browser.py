@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from applications.models import Application, OutboxEmail
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +25,6 @@ CALL_EN = "City of Kobe: side-job professionals for public relations"
 INSTAGRAM_EN = "Articles for the City of Kobe's official Instagram"
 FALLBACK = "English not available"
 EMAIL = "john.smith@example.com"
-
-
-def field(page: Page, step: str, name: str):
-    return page.locator(f'[name="{step}-{name}"]')
 
 
 def checked(page: Page, assert_accessible) -> None:
@@ -46,10 +43,6 @@ def at_step(page: Page, assert_accessible, step: str, *, errors: bool = False) -
     else:
         expect(page.locator("#error-summary")).to_have_count(0)
     checked(page, assert_accessible)
-
-
-def next_step(page: Page) -> None:
-    page.locator('button[name="next"]').click()
 
 
 def test_an_english_professional_applies_from_en_with_a_latin_reading(page, live_server, assert_accessible):
@@ -116,12 +109,7 @@ def test_an_english_professional_applies_from_en_with_a_latin_reading(page, live
 
     # Verify: the code mailed to the address.
     at_step(page, assert_accessible, "verify")
-    code = next(
-        found.group(1)
-        for m in reversed(mail.outbox)
-        if m.to == [EMAIL] and (found := re.search(r"(?<!\d)(\d{6})(?!\d)", m.subject))
-    )
-    field(page, "verify", "code").fill(code)
+    field(page, "verify", "code").fill(mailed_code(EMAIL))
     next_step(page)
 
     at_step(page, assert_accessible, "experience")
@@ -135,10 +123,7 @@ def test_an_english_professional_applies_from_en_with_a_latin_reading(page, live
     next_step(page)
 
     at_step(page, assert_accessible, "sidework")
-    page.locator('[name="sidework-employer_permission"][value="not_needed"]').check()
-    page.locator('[name="sidework-public_servant"][value="no"]').check()
-    field(page, "sidework", "no_antisocial_ties").check()
-    next_step(page)
+    answer_sidework(page, "not_needed")
 
     # Consent: the English notice, with its version and language; refused unticked, then given.
     at_step(page, assert_accessible, "consent")

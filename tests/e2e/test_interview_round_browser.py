@@ -12,11 +12,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from applications.intake.services import manage_link_token
-from applications.interviews.services import interview_book, interview_round_open
+from applications.interviews.services import interview_book
 from cms.content import ensure_site_content
 from recruitment.formatting import format_japan_datetime
-from tests.applications.interviews_world import approved_world, days_ahead, slots
-from tests.e2e.admin_helpers import log_in, settled
+from tests.applications.interviews_world import approved_world, days_ahead, round_open
+from tests.e2e.admin_helpers import DESK, at_desk, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,16 +29,13 @@ def test_the_approver_reads_the_round_and_adds_a_time_the_unbooked_applicant_can
     ensure_site_content()
     world = approved_world(people=2, others=0)
     role = world.role
-    interview_round = interview_round_open(
-        role=role, by=world.approver, slots=slots(days_ahead(3)), panel=[world.approver, world.contractor]
-    )
+    interview_round = round_open(world, days_ahead(3), panel=[world.approver, world.contractor])
     booked, waiting = world.shortlisted[role.pk]
     interview_book(candidacy=booked, slot=interview_round.slots.get(), accommodation="手話通訳をお願いします")
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", timezone_id="Asia/Tokyo")
+    staff = browser.new_context(viewport=DESK, locale="ja-JP", timezone_id="Asia/Tokyo")
     desk = staff.new_page()
-    log_in(desk, live_server, world.approver.username, PASSWORD)
-    desk.goto(live_server.url + "/admin/interviews/")
+    at_desk(desk, live_server, world.approver.username, PASSWORD, "/admin/interviews/")
     desk.get_by_role("link", name=role.title).first.click()
     expect(desk.get_by_role("heading", name="時間帯と予約 Times and bookings")).to_be_visible()
     expect(desk.get_by_text("手話通訳をお願いします")).to_be_visible()

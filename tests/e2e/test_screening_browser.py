@@ -9,7 +9,7 @@ from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy, Review, Shortlist
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
-from tests.e2e.admin_helpers import log_in, settled
+from tests.e2e.admin_helpers import at_desk, log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +30,7 @@ def test_contractor_scores_shortlists_and_submits_then_the_city_approves(
     page, live_server, kobe_screening, assert_accessible, settings
 ):
     call, role = kobe_screening
-    page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server, "screener", settings.KOBO_DEMO_PASSWORD)
-
-    page.goto(f"{live_server.url}/admin/screening/")
+    at_desk(page, live_server, "screener", settings.KOBO_DEMO_PASSWORD, "/admin/screening/")
     settled(page, assert_accessible)
     page.get_by_role("link", name=call.title).first.click()
     settled(page, assert_accessible)

@@ -10,10 +10,9 @@ import re
 
 import pytest
 from django.core import mail
-from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from applications.interviews.services import interview_round_close, interview_round_open
+from applications.interviews.services import interview_round_close
 from applications.mail.outbox import outbox_send_pending
 from applications.messaging.services import message_send
 from applications.models import Candidacy, FinalDecision, InterviewBooking, OutboxEmail
@@ -21,8 +20,9 @@ from applications.screening.rules import Stage
 from applications.screening.services import role_stage
 from cms.content import ensure_site_content
 from recruitment.formatting import format_japan_datetime
-from tests.applications.interviews_world import approved_world, days_ahead, slots
-from tests.e2e.admin_helpers import log_in, settled
+from tests.applications.interviews_world import approved_world, days_ahead, round_open
+from tests.e2e.admin_helpers import DESK, at_desk, settled
+from tests.e2e.booking_helpers import book, calendar_event, invitation_link, tick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +42,8 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
     ensure_site_content()
     world = approved_world(people=1, others=0)
     role = world.role
-    interview_round = interview_round_open(
-        role=role,
-        by=world.approver,
-        slots=slots(days_ahead(3), days_ahead(4)),
-        panel=[world.approver, world.contractor],
-        length_minutes=45,
+    interview_round = round_open(
+        world, days_ahead(3), days_ahead(4), panel=[world.approver, world.contractor], length_minutes=45
     )
     first, second = interview_round.slots.order_by("starts_at")
     (me,) = world.shortlisted[role.pk]
@@ -56,37 +52,25 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
     outbox_send_pending()
 
     # 1. The applicant, on a phone, follows the link of the invitation mail.
-    invitation = next(m for m in mails_to(email) if "面接" in m.subject)
-    link = re.search(r"https?://[^/\s]+(/\S+/interviews/)", invitation.body).group(1)
+    link = invitation_link(email)
     manage = link.removesuffix("interviews/")
     page.goto(live_server.url + link)
     expect(page.get_by_role("heading", name="面接の予約")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label(re.compile(re.escape(format_japan_datetime(first.starts_at, "ja")))).check()
-    page.get_by_role("button", name="この時間で予約する").click()
-    expect(page.get_by_role("status")).to_contain_text("面接の予約が完了しました")
-    expect(page.locator("[data-booked-slot]")).to_have_text(format_japan_datetime(first.starts_at, "ja"))
-    assert_accessible(page)
+    tick(page, first)
+    book(page, first, assert_accessible)
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="カレンダーに追加する(.icsファイル)").click()
-    calendar = Calendar.from_ical(open(download.value.path(), "rb").read())  # noqa: SIM115
-    (event,) = calendar.walk("VEVENT")
+    event = calendar_event(page)
     assert str(event["UID"]).strip()
     assert event.decoded("DTSTART") == first.starts_at
     assert str(event["DTSTART"].params["TZID"]) == "Asia/Tokyo"
     assert (event.decoded("DTEND") - event.decoded("DTSTART")).total_seconds() == 45 * 60
     booked_uid = str(event["UID"])
 
-    page.get_by_label(re.compile(re.escape(format_japan_datetime(second.starts_at, "ja")))).check()
-    page.get_by_role("button", name="面接の日時を変更する").click()
-    expect(page.get_by_role("status")).to_contain_text("面接の日時を変更しました")
-    expect(page.locator("[data-booked-slot]")).to_have_text(format_japan_datetime(second.starts_at, "ja"))
-    assert_accessible(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="カレンダーに追加する(.icsファイル)").click()
-    (moved,) = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")  # noqa: SIM115
+    tick(page, second)
+    book(page, second, assert_accessible, move=True)
+    moved = calendar_event(page)
     assert str(moved["UID"]) == booked_uid  # the calendar updates the same event
     assert moved.decoded("DTSTART") == second.starts_at
 
@@ -114,11 +98,10 @@ def test_applicant_books_moves_answers_then_panel_scores_approver_decides_and_ap
     assert role_stage(role) == Stage.INTERVIEWED
 
     # 3. Each panel member scores in the admin; the second records the consensus.
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", timezone_id="Asia/Tokyo")
+    staff = browser.new_context(viewport=DESK, locale="ja-JP", timezone_id="Asia/Tokyo")
     desk = staff.new_page()
     for member, score in ((world.contractor, "4"), (world.approver, "5")):
-        log_in(desk, live_server, member.username, PASSWORD)
-        desk.goto(live_server.url + "/admin/interviews/")
+        at_desk(desk, live_server, member.username, PASSWORD, "/admin/interviews/")
         settled(desk, assert_accessible)
         desk.get_by_role("link", name=role.title).first.click()
         settled(desk, assert_accessible)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from recruitment.demo import ensure_kobe_demo
-from tests.e2e.admin_helpers import log_in, settled
+from tests.e2e.admin_helpers import at_desk, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,9 +36,7 @@ def test_the_approver_reads_the_statistics_and_the_public_reads_the_published_re
     page, live_server, kobe_statistics, assert_accessible, settings
 ):
     call = kobe_statistics
-    page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/admin/screening/call/{call.pk}/")
+    at_desk(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD, f"/admin/screening/call/{call.pk}/")
     page.get_by_role("link", name="統計 Statistics").click()
     settled(page, assert_accessible)
     assert page.locator("#stat-applications").inner_text() == "120"

@@ -18,7 +18,7 @@ from applications.staff import SCREENING_CONTRACTORS
 from applications.teams.services import member_groups_sync
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import CallPage, Organisation, RolePage
-from tests.e2e.admin_helpers import log_in, settled
+from tests.e2e.admin_helpers import at_desk, log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +47,8 @@ def test_city_approver_assigns_a_contractor_to_a_call_copied_for_their_city(
     page, live_server, demo, assert_accessible, settings
 ):
     kobe, miki = demo
-    page.set_viewport_size({"width": 1280, "height": 900})
-
     # A site administrator copies Kobe's call for Miki, every date 30 days later.
-    log_in(page, live_server, "admin", settings.KOBO_DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/admin/pages/{kobe.pk}/copy/")
+    at_desk(page, live_server, "admin", settings.KOBO_DEMO_PASSWORD, f"/admin/pages/{kobe.pk}/copy/")
     settled(page, assert_accessible)
     page.locator("#id_new_title").fill("三木市 広報の副業人材(コピー)")
     page.locator("#id_new_slug").fill("miki-copy")
@@ -112,9 +109,7 @@ def test_kobe_approver_cannot_pick_miki_staff_and_is_told_to_add_by_email(
     kobe, _miki = demo
     organisation = kobe.organisation
     miki_approver = get_user_model().objects.get(username="approver_miki")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/admin/teams/members/new/")
+    at_desk(page, live_server, "approver", settings.KOBO_DEMO_PASSWORD, "/admin/teams/members/new/")
     settled(page, assert_accessible)
     offered = [text.strip() for text in page.locator("#id_user option").all_inner_texts()]
     assert {"editor", "approver", "official"} <= set(offered)

@@ -57,11 +57,15 @@ def wait_until_finished(job: ExportJob, timeout: float = 60) -> ExportJob:
     pytest.fail(f"export job still {job.status} ({job.progress} %, {job.stage}) after {timeout} s")
 
 
-def test_a_real_worker_renders_the_requested_pack(world, private_root, queue):
+def rendered_by_a_worker(world, queue: str, kind: str) -> ExportJob:
+    """The official asks for an export of ``kind``; a real worker on ``queue`` renders it, finished or failed."""
     worker = {"perform_ping_check": False, "pool": "solo", "shutdown_timeout": 10, "queues": [queue]}
     with broker() as real, start_worker(real, **worker):
-        job = export_request(call=world.call, kind=ExportJob.Kind.DECISION_PACK, by=world.official)
-        job = wait_until_finished(job)
+        return wait_until_finished(export_request(call=world.call, kind=kind, by=world.official))
+
+
+def test_a_real_worker_renders_the_requested_pack(world, private_root, queue):
+    job = rendered_by_a_worker(world, queue, ExportJob.Kind.DECISION_PACK)
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.attempts == 1
     stored = export_files(private_root)
@@ -82,10 +86,7 @@ def test_the_worker_retries_an_interrupted_render_into_one_file(world, private_r
 
     monkeypatch.setattr(files, "store", store_then_die)
     monkeypatch.setattr(tasks, "RETRY_BASE_SECONDS", 0)
-    worker = {"perform_ping_check": False, "pool": "solo", "shutdown_timeout": 10, "queues": [queue]}
-    with broker() as real, start_worker(real, **worker):
-        job = export_request(call=world.call, kind=ExportJob.Kind.DOSSIERS, by=world.official)
-        job = wait_until_finished(job)
+    job = rendered_by_a_worker(world, queue, ExportJob.Kind.DOSSIERS)
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.attempts == 2
     assert export_files(private_root) == [private_root / job.storage_name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -57,6 +58,17 @@ def call_index() -> CallIndexPage:
     return index
 
 
+def _add(parent, page, *, live: bool):
+    """``page`` under ``parent``: published when ``live``, else saved and not live (a draft nobody sees)."""
+    page = parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    else:
+        page.live = False
+        page.save()
+    return page
+
+
 def call(*, live: bool = True, **kwargs) -> CallPage:
     n = next(_seq)
     defaults = {
@@ -67,13 +79,7 @@ def call(*, live: bool = True, **kwargs) -> CallPage:
     }
     fields = {**defaults, **kwargs}
     fields.setdefault("organisation", organisation())
-    page = city_ensure(organisation=fields["organisation"]).add_child(instance=CallPage(**fields))
-    if live:
-        page.save_revision().publish()
-    else:
-        page.live = False
-        page.save()
-    return page
+    return _add(city_ensure(organisation=fields["organisation"]), CallPage(**fields), live=live)
 
 
 def role(
@@ -94,13 +100,19 @@ def role(
     }
     fields = {**defaults, **kwargs}
     fields.setdefault("category", category())
-    page = parent.add_child(instance=RolePage(**fields))
-    if live:
-        page.save_revision().publish()
-    else:
-        page.live = False
-        page.save()
-    return page
+    return _add(parent, RolePage(**fields), live=live)
+
+
+def open_call(first_role: dict[str, Any] | None = None, **call_fields: Any) -> tuple[CallPage, list[RolePage]]:
+    """A call with two open roles, as the wizard tests apply to: Instagram articles, closing in ten days
+    (with ``first_role``'s fields), and video, closing in twelve."""
+    page = call(**call_fields)
+    now = timezone.now()
+    roles = [
+        role(page, title="Instagram記事制作", closes_at=now + timedelta(days=10), **(first_role or {})),
+        role(page, title="動画撮影", closes_at=now + timedelta(days=12)),
+    ]
+    return page, roles
 
 
 def member(user, organisation: Organisation, role: str):

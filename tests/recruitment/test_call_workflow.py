@@ -63,13 +63,18 @@ def approve_in_admin(page: Page, approver) -> None:
     assert response.status_code in (200, 302)
 
 
+def submit_and_approve(page: Page, editor, approver) -> None:
+    """The editor submits ``page`` to its workflow; the approver approves it in the admin."""
+    page.get_workflow().start(page, editor)
+    approve_in_admin(page, approver)
+
+
 def test_one_approval_publishes_the_call_and_all_its_roles(draft_call, staff):
     editor, approver = staff
     call, roles = draft_call
     assert Page.objects.filter(path__startswith=call.path, live=True).count() == 0
 
-    call.get_workflow().start(call, editor)  # one submission
-    approve_in_admin(call, approver)  # one approval
+    submit_and_approve(call, editor, approver)  # one submission, one approval
 
     pages = Page.objects.filter(path__startswith=call.path)
     assert pages.count() == 11
@@ -86,8 +91,7 @@ def test_roles_in_moderation_are_approved_with_the_call(draft_call, staff):
     editor, approver = staff
     call, roles = draft_call
     roles[0].get_workflow().start(roles[0], editor)  # this role was submitted on its own too
-    call.get_workflow().start(call, editor)
-    approve_in_admin(call, approver)
+    submit_and_approve(call, editor, approver)
 
     role = RolePage.objects.get(pk=roles[0].pk)
     assert role.live
@@ -97,8 +101,7 @@ def test_roles_in_moderation_are_approved_with_the_call(draft_call, staff):
 def test_a_role_is_still_edited_and_published_alone(draft_call, staff):
     editor, approver = staff
     call, roles = draft_call
-    call.get_workflow().start(call, editor)
-    approve_in_admin(call, approver)
+    submit_and_approve(call, editor, approver)
 
     # A later edit of one live role: its own submission and approval publish it, and only it.
     role = RolePage.objects.get(pk=roles[3].pk)
@@ -108,8 +111,7 @@ def test_a_role_is_still_edited_and_published_alone(draft_call, staff):
     role.title = "変更した業務"
     role.save_revision(user=editor)
     call_revision = CallPage.objects.get(pk=call.pk).live_revision_id
-    role.get_workflow().start(role, editor)
-    approve_in_admin(role, approver)
+    submit_and_approve(role, editor, approver)
 
     role.refresh_from_db()
     assert role.live
@@ -124,8 +126,7 @@ def test_a_role_is_still_edited_and_published_alone(draft_call, staff):
 def test_an_edit_of_a_live_role_waits_for_its_own_approval_when_the_call_is_approved(draft_call, staff):
     editor, approver = staff
     call, roles = draft_call
-    call.get_workflow().start(call, editor)
-    approve_in_admin(call, approver)
+    submit_and_approve(call, editor, approver)
     role = RolePage.objects.get(pk=roles[1].pk)
     role.title = "まだ承認されていない変更"
     role.save_revision(user=editor)
@@ -133,8 +134,7 @@ def test_an_edit_of_a_live_role_waits_for_its_own_approval_when_the_call_is_appr
     call = CallPage.objects.get(pk=call.pk)
     call.summary = "概要を直しました。"
     call.save_revision(user=editor)
-    call.get_workflow().start(call, editor)
-    approve_in_admin(call, approver)
+    submit_and_approve(call, editor, approver)
 
     role.refresh_from_db()
     assert role.has_unpublished_changes

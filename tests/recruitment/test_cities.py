@@ -11,23 +11,9 @@ from wagtail.models import GroupPagePermission, PageLogEntry
 
 from recruitment.cities import city_group_name
 from recruitment.models import CallPage, RolePage
-from tests.applications.teams_world import two_cities
-from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@shared_world
-def cities_world():
-    """The site content and the two cities of ``two_cities``, built once for this file's tests (writes undone)."""
-    site_content_now()
-    return two_cities()
-
-
-@pytest.fixture
-def cities(cities_world):
-    return cities_world
 
 
 def test_onboarding_creates_the_citys_groups_rights_folder_and_workflow(cities):

@@ -22,40 +22,22 @@ def catalogue(site_content):
     insta = f.category(name="Instagram掲載記事制作", name_en="Instagram articles", slug="instagram")
     call = f.call(title="神戸市 広報分野の副業人材", title_en="Kobe PR side jobs")
     now = timezone.now()
+    # key: title, category, days until the role closes, and what else sets it apart in the filters.
+    table = {
+        "video": (
+            "イベント動画の撮影",
+            video,
+            10,
+            {"work_style": "partly_on_site", "pay_min": 30000, "pay_basis": "project"},
+        ),
+        "planning": ("施策PR動画の構成企画", video, 20, {"pay_min": 100000, "pay_basis": "month"}),
+        "photo": ("イベント写真の撮影", photo, 5, {"work_style": "partly_on_site"}),
+        "insta": ("Instagram記事の制作", insta, 2, {"pay_min": 6000, "pay_basis": "piece"}),
+        "closed": ("終了した動画業務", video, -1, {}),
+    }
     roles = {
-        "video": f.role(
-            call,
-            title="イベント動画の撮影",
-            category=video,
-            work_style="partly_on_site",
-            pay_min=30000,
-            pay_basis="project",
-            closes_at=now + timedelta(days=10),
-        ),
-        "planning": f.role(
-            call,
-            title="施策PR動画の構成企画",
-            category=video,
-            pay_min=100000,
-            pay_basis="month",
-            closes_at=now + timedelta(days=20),
-        ),
-        "photo": f.role(
-            call,
-            title="イベント写真の撮影",
-            category=photo,
-            work_style="partly_on_site",
-            closes_at=now + timedelta(days=5),
-        ),
-        "insta": f.role(
-            call,
-            title="Instagram記事の制作",
-            category=insta,
-            pay_min=6000,
-            pay_basis="piece",
-            closes_at=now + timedelta(days=2),
-        ),
-        "closed": f.role(call, title="終了した動画業務", category=video, closes_at=now - timedelta(days=1)),
+        key: f.role(call, title=title, category=category, closes_at=now + timedelta(days=days), **fields)
+        for key, (title, category, days, fields) in table.items()
     }
     return call, roles
 

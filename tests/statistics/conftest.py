@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from applications.staff import CITY_APPROVERS, SCREENING_CONTRACTORS
 from recruitment.models import CallPage
 from tests.applications.factories import staff
+from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 from tests.statistics.helpers import first_candidacy, select, shortlist, start_of_day, submit, withdraw
 
@@ -29,6 +32,26 @@ def kobe(site_content):
     hire, two more shortlisted, one withdrawal; devices and languages vary.
     """
     return kobe_call()
+
+
+@shared_world
+def kobe_world():
+    """The site content and the call of ``kobe``, built once for each file's tests in a row (writes undone)."""
+    site_content_now()
+    return kobe_call()
+
+
+@shared_world
+def kobe_and_demo_users_world():
+    """``kobe_world`` and the demo users, for the files whose staff sign in as them."""
+    site_content_now()
+    call_command("create_demo_users", stdout=io.StringIO())
+    return kobe_call()
+
+
+@pytest.fixture
+def demo_users(kobe_and_demo_users_world):
+    """The demo users, made with the Kobe world they come with here (rather than once more for each test)."""
 
 
 def kobe_call():

@@ -6,18 +6,12 @@ lock); on SQLite they queue for the database's one writer, which shows the same 
 
 from __future__ import annotations
 
-import threading
-from datetime import timedelta
-
 import pytest
-from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from applications.statistics.aggregates import call_statistics
 from tests.applications.wizard_helpers import GOOD_ANSWERS, post_step, walk
-from tests.conftest import restore_migration_data, site_content_now
-from tests.recruitment import factories as f
+from tests.concurrency import at_once, committed_open_role
 from tests.statistics.helpers import expected_figures, tallies_equal_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,10 +20,7 @@ TABS = 8
 
 
 def test_eight_tabs_posting_the_same_step_move_the_drafts_count_once(transactional_db):
-    restore_migration_data()
-    site_content_now()
-    call = f.call()
-    role = f.role(call, closes_at=timezone.now() + timedelta(days=5))
+    call, role = committed_open_role()
     first = Client(raise_request_exception=False)
     walk(first, call, [role.pk], until="experience")
     tabs = []
@@ -37,21 +28,7 @@ def test_eight_tabs_posting_the_same_step_move_the_drafts_count_once(transaction
         tab = Client(raise_request_exception=False)
         tab.cookies = first.cookies  # one visitor, several tabs
         tabs.append(tab)
-    barrier = threading.Barrier(TABS)
-    statuses: list[int] = []
-
-    def post(client: Client) -> None:
-        barrier.wait()
-        try:
-            statuses.append(post_step(client, call, "experience", GOOD_ANSWERS["experience"]).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(lambda tab: post_step(tab, call, "experience", GOOD_ANSWERS["experience"]).status_code, tabs)
     assert len(statuses) == TABS
     assert set(statuses) <= {200, 302}, statuses
 

@@ -3,12 +3,10 @@ drafts got (started, submitted, stopped per step), walked through the real wizar
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,31 +27,17 @@ from applications.statistics.aggregates import call_statistics
 from applications.statistics.tallies import tallies_rebuild
 from tests.applications.factories import staff
 from tests.applications.wizard_helpers import GOOD_ANSWERS, walk
-from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
-from tests.statistics.conftest import hyogo_city, kobe_call
+from tests.statistics.conftest import hyogo_city
 from tests.statistics.helpers import expected_figures, first_candidacy, tallies_equal_rows
 from tests.statistics.test_statistics import row_cells
 
 pytestmark = pytest.mark.django_db
 
 
-@shared_world
-def interviewed_and_drafts_world():
-    """The site content, the demo users and the Kobe call of ``kobe``, built once for this file's tests."""
-    site_content_now()
-    call_command("create_demo_users", stdout=io.StringIO())
-    return kobe_call()
-
-
 @pytest.fixture
-def kobe(interviewed_and_drafts_world):
-    return interviewed_and_drafts_world
-
-
-@pytest.fixture
-def demo_users(interviewed_and_drafts_world):
-    """The demo users, made with the world."""
+def kobe(kobe_and_demo_users_world):
+    return kobe_and_demo_users_world
 
 
 def test_interviewed_counts_the_interviews_the_panel_recorded_per_role_and_category(client, kobe, demo_users):

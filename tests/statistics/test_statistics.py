@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,31 +26,17 @@ from applications.statistics.services import survey_answer
 from applications.statistics.tallies import tallies_rebuild
 from recruitment.formatting import format_japan_datetime
 from tests.applications.factories import make_applicant, make_application, staff
-from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
-from tests.statistics.conftest import hyogo_city, kobe_call
+from tests.statistics.conftest import hyogo_city
 from tests.statistics.helpers import expected_figures, select, shortlist, start_of_day, submit
 
 pytestmark = pytest.mark.django_db
 S = Candidacy.Status
 
 
-@shared_world
-def statistics_world():
-    """The site content, the demo users and the Kobe call of ``kobe``, built once for this file's tests."""
-    site_content_now()
-    call_command("create_demo_users", stdout=io.StringIO())
-    return kobe_call()
-
-
 @pytest.fixture
-def kobe(statistics_world):
-    return statistics_world
-
-
-@pytest.fixture
-def demo_users(statistics_world):
-    """The demo users, made with the world."""
+def kobe(kobe_and_demo_users_world):
+    return kobe_and_demo_users_world
 
 
 def publish_results(call, **fields):

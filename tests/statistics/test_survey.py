@@ -17,23 +17,14 @@ from applications.staff import CITY_APPROVERS
 from applications.statistics.aggregates import call_statistics
 from cms.web import limits
 from tests.applications.factories import staff
-from tests.conftest import shared_world, site_content_now
-from tests.statistics.conftest import kobe_call
 from tests.statistics.helpers import first_candidacy, start_of_day, submit
 
 pytestmark = pytest.mark.django_db
 
 
-@shared_world
-def survey_world():
-    """The site content and the Kobe call of ``kobe``, built once for this file's tests (writes undone)."""
-    site_content_now()
-    return kobe_call()
-
-
 @pytest.fixture
-def kobe(survey_world):
-    return survey_world
+def kobe(kobe_world):
+    return kobe_world
 
 
 #: Answers no staff page, CSV or PDF may ever show (their labels in both languages, and their codes).

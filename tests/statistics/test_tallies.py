@@ -9,8 +9,6 @@ from applications.privacy.retention import application_erase
 from applications.statistics.aggregates import call_statistics
 from applications.statistics.services import survey_answer
 from applications.statistics.tallies import call_tallies, tallies_rebuild
-from tests.conftest import shared_world, site_content_now
-from tests.statistics.conftest import kobe_call
 from tests.statistics.helpers import (
     expected_figures,
     first_candidacy,
@@ -24,16 +22,9 @@ pytestmark = pytest.mark.django_db
 S = Candidacy.Status
 
 
-@shared_world
-def tallies_world():
-    """The site content and the Kobe call of ``kobe``, built once for this file's tests (writes undone)."""
-    site_content_now()
-    return kobe_call()
-
-
 @pytest.fixture
-def kobe(tallies_world):
-    return tallies_world
+def kobe(kobe_world):
+    return kobe_world
 
 
 def test_submissions_moves_withdrawals_and_survey_answers_keep_the_tallies_equal_to_the_rows(kobe):
