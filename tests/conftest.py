@@ -34,38 +34,42 @@ def _local_broker_folders():
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
-#: Seconds the longest files took in a whole two-process run on PostgreSQL (``--junitxml``, summed per
-#: file; the test database's set-up, in the first test of each process, left out). Only their order
-#: matters: under ``pytest -n`` whole files go to one process each, in the order below, the longest
-#: first, so that none is left to the end while the other process has nothing to do. xdist's own order
-#: (most tests first) put these one- and two-test files last; ``--no-loadscope-reorder`` (pyproject) keeps ours.
+#: Seconds the longest files took in whole two-process runs on PostgreSQL (``--junitxml``, summed per
+#: file, the mean of two runs; the test database's set-up, in the first test of each process, left out).
+#: Only their order matters: under ``pytest -n`` whole files go to one process each, in the order below,
+#: the longest first, so that none is left to the end while the other process has nothing to do. xdist's
+#: own order (most tests first) put these one- and two-test files last; ``--no-loadscope-reorder``
+#: (pyproject) keeps ours.
 LONG_FILES = {
-    "tests/statistics/test_demo_shape.py": 163,
-    "tests/test_access_matrix.py": 102,
-    "tests/applications/test_demo_applications.py": 81,
-    "tests/applications/test_concurrent_submit.py": 80,
-    "tests/e2e/test_screening_browser.py": 77,
-    "tests/test_odd_values_walk.py": 72,
-    "tests/e2e/test_application_each_language_browser.py": 70,
-    "tests/test_odd_values_walk_staff.py": 67,
-    "tests/exports/test_decision_pack.py": 63,
-    "tests/portal/test_page_cache.py": 55,
-    "tests/e2e/test_second_half_browser.py": 50,
+    "tests/statistics/test_demo_shape.py": 102,
+    "tests/test_odd_values_walk.py": 78,
+    "tests/test_odd_values_walk_staff.py": 72,
+    "tests/e2e/test_screening_browser.py": 70,
+    "tests/test_access_matrix.py": 67,
+    "tests/exports/test_decision_pack.py": 67,
+    "tests/applications/test_concurrent_submit.py": 64,
+    "tests/e2e/test_application_each_language_browser.py": 63,
+    "tests/applications/test_demo_applications.py": 61,
+    "tests/e2e/test_second_half_browser.py": 52,
     "tests/e2e/test_teams_browser.py": 50,
-    "tests/e2e/test_statistics_browser.py": 50,
-    "tests/exports/test_outages.py": 44,
-    "tests/recruitment/test_demo_loader.py": 42,
-    "tests/e2e/test_recruitment_browser.py": 38,
-    "tests/applications/test_outbox_outages.py": 31,
-    "tests/applications/test_selection_lifecycle.py": 29,
-    "tests/e2e/test_application_browser.py": 26,
-    "tests/exports/test_worker.py": 26,
-    "tests/portal/test_default_settings.py": 23,
-    "tests/exports/test_render_guarantees.py": 22,
-    "tests/e2e/test_english_applicant_browser.py": 20,
-    "tests/e2e/test_interview_round_browser.py": 20,
-    "tests/applications/test_hostile_inputs.py": 19,
-    "tests/test_public_address.py": 18,
+    "tests/portal/test_page_cache.py": 46,
+    "tests/e2e/test_statistics_browser.py": 42,
+    "tests/exports/test_outages.py": 38,
+    "tests/recruitment/test_demo_loader.py": 37,
+    "tests/applications/test_selection_lifecycle.py": 34,
+    "tests/applications/test_outbox_outages.py": 28,
+    "tests/applications/test_hostile_inputs.py": 25,
+    "tests/e2e/test_recruitment_browser.py": 24,
+    "tests/exports/test_render_guarantees.py": 23,
+    "tests/e2e/test_application_browser.py": 22,
+    "tests/exports/test_worker.py": 21,
+    "tests/applications/test_teams.py": 19,
+    "tests/applications/test_screening_access.py": 18,
+    "tests/e2e/test_english_applicant_browser.py": 18,
+    "tests/portal/test_default_settings.py": 17,
+    "tests/e2e/test_interview_round_browser.py": 17,
+    "tests/applications/test_visibility_per_person.py": 17,
+    "tests/recruitment/test_listing.py": 17,
 }
 #: The estimate for the other files, in the same seconds: per test, a browser test's ten times most others'.
 SECONDS_PER_TEST, SECONDS_PER_BROWSER_TEST = 0.5, 5.0
