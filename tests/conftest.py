@@ -410,7 +410,7 @@ def _migration_data(request):
 
 def demo_site() -> None:
     """The site content and the demo users (the ``site_content`` and ``demo_users`` fixtures, for a world)."""
-    ensure_site_content()
+    site_content_now()
     call_command("create_demo_users", stdout=io.StringIO())
 
 
