@@ -34,20 +34,45 @@ def _local_broker_folders():
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
-#: Seconds some files take alone on a quiet two-core machine (``--durations``, issue 23). Under
-#: ``pytest -n`` whole files go to one process each, in the order below: the longest first, so that
-#: none is left to the end while the other process has nothing to do. xdist's own order (most
-#: tests first) put these one- and two-test files last; ``--no-loadscope-reorder`` (pyproject) keeps ours.
+#: Seconds the longest files took in whole two-process runs on PostgreSQL (``--junitxml``, summed per
+#: file, the mean of two runs; the test database's set-up, in the first test of each process, left out).
+#: Only their order matters: under ``pytest -n`` whole files go to one process each, in the order below,
+#: the longest first, so that none is left to the end while the other process has nothing to do. xdist's
+#: own order (most tests first) put these one- and two-test files last; ``--no-loadscope-reorder``
+#: (pyproject) keeps ours.
 LONG_FILES = {
-    "tests/test_odd_values_walk.py": 58,
-    "tests/e2e/test_screening_browser.py": 42,
-    "tests/applications/test_demo_applications.py": 33,
-    "tests/test_access_matrix.py": 26,
-    "tests/applications/test_concurrent_submit.py": 21,
-    "tests/statistics/test_demo_shape.py": 20,
+    "tests/statistics/test_demo_shape.py": 102,
+    "tests/test_odd_values_walk.py": 78,
+    "tests/test_odd_values_walk_staff.py": 72,
+    "tests/e2e/test_screening_browser.py": 70,
+    "tests/test_access_matrix.py": 67,
+    "tests/exports/test_decision_pack.py": 67,
+    "tests/applications/test_concurrent_submit.py": 64,
+    "tests/e2e/test_application_each_language_browser.py": 63,
+    "tests/applications/test_demo_applications.py": 61,
+    "tests/e2e/test_second_half_browser.py": 52,
+    "tests/e2e/test_teams_browser.py": 50,
+    "tests/portal/test_page_cache.py": 46,
+    "tests/e2e/test_statistics_browser.py": 42,
+    "tests/exports/test_outages.py": 38,
+    "tests/recruitment/test_demo_loader.py": 37,
+    "tests/applications/test_selection_lifecycle.py": 34,
+    "tests/applications/test_outbox_outages.py": 28,
+    "tests/applications/test_hostile_inputs.py": 25,
+    "tests/e2e/test_recruitment_browser.py": 24,
+    "tests/exports/test_render_guarantees.py": 23,
+    "tests/e2e/test_application_browser.py": 22,
+    "tests/exports/test_worker.py": 21,
+    "tests/applications/test_teams.py": 19,
+    "tests/applications/test_screening_access.py": 18,
+    "tests/e2e/test_english_applicant_browser.py": 18,
+    "tests/portal/test_default_settings.py": 17,
+    "tests/e2e/test_interview_round_browser.py": 17,
+    "tests/applications/test_visibility_per_person.py": 17,
+    "tests/recruitment/test_listing.py": 17,
 }
-#: An estimate for the other files: seconds per test, a browser test's much more than most.
-SECONDS_PER_TEST, SECONDS_PER_BROWSER_TEST = 1.0, 15.0
+#: The estimate for the other files, in the same seconds: per test, a browser test's ten times most others'.
+SECONDS_PER_TEST, SECONDS_PER_BROWSER_TEST = 0.5, 5.0
 
 
 @pytest.hookimpl(trylast=True)
@@ -92,8 +117,9 @@ def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
 
     from tests.database_reset import Recorded, Snapshot
 
+    global _snapshot
     with django_db_blocker.unblock():
-        snapshot = Snapshot(connection)
+        snapshot = _snapshot = Snapshot(connection)
         snapshot.take()
         RECORDED["site_content"] = Recorded("site", snapshot)
         RECORDED["site_content"].record(ensure_site_content)
@@ -119,6 +145,7 @@ def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
                 recorded.drop()
             snapshot.drop()
     RECORDED.clear()
+    _snapshot = None
 
 
 @pytest.fixture(autouse=True)
@@ -152,8 +179,10 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-#: Worlds recorded once per test process (``tests/database_reset.Recorded``), by fixture name.
+#: Worlds recorded once per test process (``tests/database_reset.Recorded``), by name.
 RECORDED: dict[str, Any] = {}
+#: The migrations' rows (``tests/database_reset.Snapshot``), taken once per test process by ``django_db_setup``.
+_snapshot: Any = None
 
 
 @pytest.fixture
@@ -168,12 +197,30 @@ def site_content(db):
 
 def site_content_now():
     """What ``site_content`` gives, for a fixture or test that asks for it after other data (a transactional one)."""
-    recorded = RECORDED.get("site_content")
-    if recorded is not None and recorded.replay():
-        from cms.models import HomePage
+    return replayed("site_content", ensure_site_content)
 
-        return HomePage.objects.get(pk=recorded.value.pk)
-    return ensure_site_content()
+
+def replayed(name: str, build: Callable[[], Any]) -> Any:
+    """What ``build`` returns (a model instance), read again from its rows written back when they are recorded.
+
+    The rows are recorded (``tests/database_reset.Recorded``) once per test process: the site content at
+    its start, any other world the first time it is asked for on a database as migrated outside a
+    transaction (a transactional test's, a browser test's), after which each such test gets the world
+    in a few statements instead of the builder's hundreds of queries. Elsewhere ``build`` runs.
+    """
+    from django.db import connection
+
+    recorded = RECORDED.get(name)
+    if recorded is None and _snapshot is not None and not connection.in_atomic_block and _snapshot.as_migrated():
+        from tests.database_reset import Recorded
+
+        recorded = Recorded(name, _snapshot)
+        recorded.record(build)
+        RECORDED[name] = recorded
+    if recorded is not None and recorded.replay():
+        value = recorded.value
+        return type(value).objects.get(pk=value.pk)
+    return build()
 
 
 @pytest.fixture
@@ -363,7 +410,7 @@ def _migration_data(request):
 
 def demo_site() -> None:
     """The site content and the demo users (the ``site_content`` and ``demo_users`` fixtures, for a world)."""
-    ensure_site_content()
+    site_content_now()
     call_command("create_demo_users", stdout=io.StringIO())
 
 

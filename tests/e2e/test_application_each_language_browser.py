@@ -18,6 +18,7 @@ from pypdf import PdfWriter
 from applications.models import Application, Candidacy
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.conftest import replayed
 from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,7 @@ TEXT = {
 
 @pytest.fixture
 def kobe(transactional_db):
-    return ensure_kobe_demo()
+    return replayed("kobe", ensure_kobe_demo)
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from playwright.sync_api import Page, expect
 
 from applications.intake.tokens import hash_token
 from applications.models import Applicant, Application, Candidacy
-from cms.content import ensure_site_content
 from tests.applications import factories as af
+from tests.conftest import site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_applicant_erases_their_data_from_the_manage_link(page: Page, live_server, assert_accessible):
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=3), title="広報動画の企画")
     candidacy = af.candidacy(role, family_name="消去", email="erase@example.jp")

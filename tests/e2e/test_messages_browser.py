@@ -13,9 +13,9 @@ from applications.intake.tokens import hash_token
 from applications.messaging.services import message_send
 from applications.models import Application, AuditEntry, CandidacyMessage
 from applications.staff import SCREENING_CONTRACTORS
-from cms.content import ensure_site_content
 from tests.applications import factories as af
 from tests.applications.test_uploads import make_pdf, pdf_with_javascript
+from tests.conftest import site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ QUESTION = "ポートフォリオのリンクが開けませんでした。作�
 def test_applicant_sees_the_status_and_answers_a_message_with_a_file(
     page: Page, live_server, assert_accessible, tmp_path
 ):
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, closes_at=timezone.now() + timedelta(days=3), title="広報動画の企画")
     person = af.candidacy(role, family_name="返信", email="answer@example.jp")

@@ -4,13 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from recruitment.demo import ensure_kobe_demo
+from tests.conftest import replayed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def kobe(transactional_db):
-    return ensure_kobe_demo()
+    return replayed("kobe", ensure_kobe_demo)
 
 
 def test_visitor_finds_a_role_by_category_and_opens_it(page, live_server, kobe, assert_accessible):

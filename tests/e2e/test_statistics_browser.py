@@ -7,13 +7,14 @@ from django.core.management import call_command
 
 from applications.demo import ensure_demo_screening, generate_demo_applications
 from recruitment.demo import ensure_kobe_demo
+from tests.conftest import replayed
 from tests.e2e.admin_helpers import at_desk, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def kobe_with(count: int):
-    call = ensure_kobe_demo()
+    call = replayed("kobe", ensure_kobe_demo)
     call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
     ensure_demo_screening(call)
     generate_demo_applications(call=call, count=count)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
-from cms.content import ensure_site_content
 from tests.applications.wizard_helpers import walk
+from tests.conftest import site_content_now
 from tests.recruitment import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def focused_id(page: Page) -> str:
 def test_errors_take_the_focus_back_works_and_a_slow_upload_shows_a_busy_button(
     page: Page, new_context, live_server, assert_accessible, tmp_path
 ):
-    ensure_site_content()
+    site_content_now()
     call = f.call()
     role = f.role(call, title="広報動画の企画", closes_at=timezone.now() + timedelta(days=5))
 
