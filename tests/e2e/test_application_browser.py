@@ -18,6 +18,7 @@ from applications.models import Application
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
 from tests.applications.wizard_helpers import GOOD_ANSWERS
+from tests.conftest import replayed
 from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,7 @@ EMAIL = "applicant@example.jp"
 
 @pytest.fixture
 def kobe(transactional_db):
-    return ensure_kobe_demo()
+    return replayed("kobe", ensure_kobe_demo)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from applications.models import Application, OutboxEmail
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.conftest import replayed
 from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +47,7 @@ def at_step(page: Page, assert_accessible, step: str, *, errors: bool = False) -
 
 
 def test_an_english_professional_applies_from_en_with_a_latin_reading(page, live_server, assert_accessible):
-    kobe = ensure_kobe_demo()
+    kobe = replayed("kobe", ensure_kobe_demo)
     instagram = RolePage.objects.child_of(kobe).get(title_en=INSTAGRAM_EN)
     mail.outbox.clear()
 

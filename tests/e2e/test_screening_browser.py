@@ -9,6 +9,7 @@ from applications.demo import ensure_demo_screening, generate_demo_applications
 from applications.models import Candidacy, Review, Shortlist
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.conftest import replayed
 from tests.e2e.admin_helpers import at_desk, log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ NEWSLETTER = "広報紙連載記事制作"  # the Kobe role that has closed, so 
 
 @pytest.fixture
 def kobe_screening(transactional_db, settings):
-    call = ensure_kobe_demo()
+    call = replayed("kobe", ensure_kobe_demo)
     call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
     users = ensure_demo_screening(call)
     generate_demo_applications(call=call, count=80, reviewers=[users["screener2"]])

@@ -18,6 +18,7 @@ from applications.staff import SCREENING_CONTRACTORS
 from applications.teams.services import member_groups_sync
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import CallPage, Organisation, RolePage
+from tests.conftest import replayed
 from tests.e2e.admin_helpers import at_desk, log_in, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(transactional_db, settings):
     """The Kobe and Miki demo, its users, Miki's approver and a contractor with no call yet."""
-    kobe = ensure_kobe_demo()
+    kobe = replayed("kobe", ensure_kobe_demo)
     call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
     User = get_user_model()
     miki = Organisation.objects.get(slug="miki")
