@@ -17,9 +17,9 @@ from pypdf import PdfWriter
 from applications.models import Application
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
-from tests.applications.wizard_helpers import GOOD_ANSWERS
+from tests.applications.wizard_helpers import GOOD_ANSWERS, emailed_code
 from tests.conftest import replayed
-from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
+from tests.e2e.wizard_steps import answer_sidework, field, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,7 +141,7 @@ def test_citizen_applies_to_two_kobe_roles_saves_a_draft_comes_back_and_submits(
     # 3b. The address is proven with the code mailed to it: a wrong code first, refused next to the field.
     check_step(page, assert_accessible, "verify")
     expect(page.locator("main")).to_contain_text(EMAIL)
-    code = mailed_code(EMAIL)
+    code = emailed_code(EMAIL)
     code_field = page.get_by_label(re.compile("確認コード"))
     code_field.fill("000000" if code != "000000" else "111111")
     next_step(page)

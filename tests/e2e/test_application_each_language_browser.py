@@ -18,8 +18,9 @@ from pypdf import PdfWriter
 from applications.models import Application, Candidacy
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.applications.wizard_helpers import emailed_code
 from tests.conftest import replayed
-from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
+from tests.e2e.wizard_steps import answer_sidework, field, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -167,7 +168,7 @@ def test_new_applicant_meets_every_step_and_error_on_a_phone(
     at_step(page, assert_accessible, "verify")
     errors_of(page, "verify", assert_accessible)
     expect(field(page, "verify", "code")).to_have_attribute("aria-invalid", "true")
-    field(page, "verify", "code").fill(mailed_code("HANAKO@example.jp"))
+    field(page, "verify", "code").fill(emailed_code("HANAKO@example.jp"))
     next_step(page)
 
     # Experience: an error state, then Back keeps what was typed.

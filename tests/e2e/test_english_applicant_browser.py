@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 from applications.models import Application, OutboxEmail
 from recruitment.demo import ensure_kobe_demo
 from recruitment.models import RolePage
+from tests.applications.wizard_helpers import emailed_code
 from tests.conftest import replayed
-from tests.e2e.wizard_steps import answer_sidework, field, mailed_code, next_step
+from tests.e2e.wizard_steps import answer_sidework, field, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,7 +111,7 @@ def test_an_english_professional_applies_from_en_with_a_latin_reading(page, live
 
     # Verify: the code mailed to the address.
     at_step(page, assert_accessible, "verify")
-    field(page, "verify", "code").fill(mailed_code(EMAIL))
+    field(page, "verify", "code").fill(emailed_code(EMAIL))
     next_step(page)
 
     at_step(page, assert_accessible, "experience")

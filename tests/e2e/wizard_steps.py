@@ -1,10 +1,10 @@
-"""What the browser tests of the wizard share: its controls, the next button, the mailed code, side work."""
+"""What the browser tests of the wizard share: its controls, the next button, side work.
+
+The mailed code is read by ``tests.applications.wizard_helpers.emailed_code``, as in the client tests.
+"""
 
 from __future__ import annotations
 
-import re
-
-from django.core import mail
 from playwright.sync_api import Page
 
 
@@ -15,15 +15,6 @@ def field(page: Page, step: str, name: str):
 
 def next_step(page: Page) -> None:
     page.locator('button[name="next"]').click()
-
-
-def mailed_code(email: str) -> str:
-    """The confirmation code in the latest code mail sent to ``email``, as the applicant reads it."""
-    for message in reversed(mail.outbox):
-        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.subject)
-        if message.to == [email] and found:
-            return found.group(1)
-    raise AssertionError(f"no code mailed to {email}: {[m.subject for m in mail.outbox]}")
 
 
 def answer_sidework(page: Page, employer_permission: str) -> None:
