@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from applications.interviews.decisions import final_decision
@@ -24,7 +22,7 @@ from applications.screening.services import (
 )
 from applications.staff import APPLICANT, APPROVER, CITY_APPROVERS, CONTRACTOR, OFFICIALS, SCREENING_CONTRACTORS
 from tests.applications import factories as af
-from tests.concurrency import require_postgresql
+from tests.concurrency import at_once, require_postgresql
 from tests.conftest import shared_world, site_content_now
 from tests.recruitment import factories as f
 
@@ -157,25 +155,18 @@ def test_two_simultaneous_changes_give_one_winner_and_one_conflict(transactional
     contractor = af.staff("c1", SCREENING_CONTRACTORS, call=call)
     colleague = af.staff("c2", SCREENING_CONTRACTORS, call=call)
     candidacy = af.candidacy(role, status=S.IN_REVIEW)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    # Each reads the candidacy before the race starts, so both try to move the same version.
+    read = [Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk) for _ in range(2)]
 
-    def change(user, to):
-        mine = Candidacy.objects.select_related("application__call", "role").get(pk=candidacy.pk)
-        barrier.wait()
+    def change(move):
+        mine, user, to = move
         try:
             candidacy_transition(candidacy=mine, to=to, by=user)
-            outcomes.append(f"won:{to}")
+            return f"won:{to}"
         except TransitionConflict as exc:
-            outcomes.append(f"conflict:{exc.current.status}")
-        finally:
-            connection.close()
+            return f"conflict:{exc.current.status}"
 
-    threads = [threading.Thread(target=change, args=a) for a in ((contractor, S.SHORTLISTED), (colleague, S.REJECTED))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    outcomes = at_once(change, [(read[0], contractor, S.SHORTLISTED), (read[1], colleague, S.REJECTED)], timeout=30)
     final = Candidacy.objects.get(pk=candidacy.pk)
     assert sorted(o.split(":")[0] for o in outcomes) == ["conflict", "won"]
     winner = next(o for o in outcomes if o.startswith("won")).split(":")[1]
